@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`. Each creates .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := demo/leadctl-demo.db
+DEMO_NOW := 2026-11-20T08:30
+DEMO_MANAGER := 王建国
+LEADCTL := LEADCTL_DB=$(DEMO_DB) LEADCTL_NOW=$(DEMO_NOW) $(BIN)/leadctl
+
+.PHONY: demo test lint clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/activate pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	mkdir -p demo
+	$(LEADCTL) init
+	$(LEADCTL) replay sample_data/store_year.jsonl
+	$(LEADCTL) --as $(DEMO_MANAGER) due --team showroom
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache

@@ -1,0 +1,3 @@
+from leadctl.cli import app
+
+app(prog_name="leadctl")

@@ -1,0 +1,63 @@
+"""The command line: a thin adapter. Parse, open, one service call, render; errors mapped in one place."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import typer
+from typer.core import TyperGroup
+
+from leadctl import clock
+from leadctl.cli import context, output
+from leadctl.errors import LeadctlError
+from leadctl.store.db import BUSY_TIMEOUT_MS, default_path, translate
+
+
+class _Group(TyperGroup):
+    """Turns every expected error into one stderr line and its exit code; a traceback means a bug."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LeadctlError as exc:
+            self._fail(exc)
+        except sqlite3.Error as exc:
+            self._fail(translate(exc, getattr(ctx.obj, "db", "database")))
+
+    @staticmethod
+    def _fail(exc: LeadctlError):
+        output.say(output.error_line(exc))
+        raise typer.Exit(int(exc.code))
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="leadctl",
+    help="Closed-loop sales-lead management for a car dealership (4S store), over one SQLite file.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Path = typer.Option(None, "--db", envvar="LEADCTL_DB", show_default=False,
+                            help=f"Database file [default: {default_path()}]."),
+    actor: str = typer.Option(None, "--as", envvar="LEADCTL_USER", help="Staff member acting (recorded on changes)."),
+    now: str = typer.Option(None, "--now", envvar="LEADCTL_NOW", help="The clock, ISO 8601 (tests, backfills)."),
+    busy_timeout: float = typer.Option(BUSY_TIMEOUT_MS / 1000, "--busy-timeout", envvar="LEADCTL_BUSY_TIMEOUT",
+                                       help="Seconds to wait for a busy database before exit 75."),
+) -> None:
+    ctx.obj = context.Context(db or default_path(), actor, clock.read(now), int(busy_timeout * 1000))
+
+
+from leadctl.cli import due, leads, policy, setup, staff  # noqa: E402  (registers the commands)
+
+app.add_typer(staff.app, name="staff")
+app.add_typer(policy.app, name="policy")
+for module in (setup, leads, due):
+    module.register(app)

@@ -1,0 +1,55 @@
+"""The morning list: `leadctl due --today`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from leadctl.cli import context, output
+from leadctl.errors import BadInput, ExitCode, UsageError
+from leadctl.services import due as service
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"--on {text!r} is not a date", "write it as YYYY-MM-DD") from None
+
+
+def due(
+    ctx: typer.Context,
+    today: bool = typer.Option(False, "--today", help="Due today or earlier (the default)."),
+    on: str = typer.Option(None, "--on", help="Due on or before this date instead of today."),
+    owner: str = typer.Option(None, "--owner", help="This staff member's leads."),
+    team: str = typer.Option(None, "--team", help="This team's leads (showroom|dcc)."),
+    everyone: bool = typer.Option(False, "--all", help="Everyone's leads."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only leads past their due date."),
+    fail_if_overdue: bool = typer.Option(False, "--fail-if-overdue",
+                                         help=f"Exit {int(ExitCode.ATTENTION)} when anything is overdue (cron)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
+) -> None:
+    """Leads due for contact, most overdue first, each with why it is due."""
+    c = context.get(ctx)
+    if today and on:
+        raise UsageError("give --today or --on, not both", "--on DATE lists what is due by that day")
+    day = _day(on) if on else c.now.date()
+    with c.store() as store:
+        scope = service.scope_for(store, c.actor, owner, team, everyone)
+        rows = service.due(store, day, overdue_only=overdue, **scope)
+    if as_json:
+        output.emit_json(rows)
+    elif as_csv:
+        output.emit_csv(rows, service.COLUMNS)
+    else:
+        late = sum(1 for r in rows if r["overdue_days"])
+        title = f"Due by {day}: {len(rows)} leads, {late} overdue"
+        output.emit_table(rows, service.COLUMNS, title=title, styles={"overdue_days": "red"})
+    if fail_if_overdue and any(r["overdue_days"] for r in rows):
+        raise typer.Exit(int(ExitCode.ATTENTION))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(due)

@@ -1,0 +1,131 @@
+"""Front-desk and daily-work commands: intake, grade, followup, show."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from leadctl.cli import context, output
+from leadctl.errors import UsageError
+from leadctl.services import followups, grading
+from leadctl.services import intake as intake_service
+from leadctl.services import show as show_service
+
+JSON = typer.Option(False, "--json", help="Print the result as JSON (never prompts).")
+
+
+def _ask(value: str | None, flag: str, label: str, interactive: bool) -> str | None:
+    if value or not interactive:
+        return value
+    return typer.prompt(label, err=True)
+
+
+def intake(
+    ctx: typer.Context,
+    name: str = typer.Option(None, "--name", help="Customer's name."),
+    phone: str = typer.Option(None, "--phone", help="Phone in any format (+86, spaces, dashes, full-width)."),
+    channel: str = typer.Option(
+        "walk-in", "--channel", help="walk-in|call|web|hotline|show|hq|repurchase|referral (or 展厅 来电 网络 400 ...)."
+    ),
+    owner: str = typer.Option(None, "--owner", help="Staff member who received the customer."),
+    model: str = typer.Option(None, "--model", help="Model of interest."),
+    grade: str = typer.Option(None, "--grade", help="Grade at first contact (H A B C D)."),
+    arrived: str = typer.Option(None, "--arrived", help="Arrival time, ISO [default: now]."),
+    left: str = typer.Option(None, "--left", help="Departure time, ISO."),
+    party: int = typer.Option(1, "--party", help="People in the batch (批次)."),
+    test_drive: bool = typer.Option(False, "--test-drive", help="Took a test drive."),
+    info_source: str = typer.Option(
+        None, "--info-source", help="phone|newspaper|radio|magazine|friends|passing|internet|other (or 电话 报纸 ...)."
+    ),
+    trade_in: bool = typer.Option(False, "--trade-in", help="Wants to trade in a car (置换)."),
+    no_contact: bool = typer.Option(False, "--no-contact", help="Visitor left no details (grade W)."),
+    as_json: bool = JSON,
+) -> None:
+    """Register a visit or call. A known phone is a return visit of the same lead, never a new one."""
+    c = context.get(ctx)
+    interactive = not as_json and not no_contact and sys.stdin.isatty()
+    phone = _ask(phone, "--phone", "Phone", interactive)
+    name = _ask(name, "--name", "Name", interactive)
+    if not no_contact and not phone:
+        raise UsageError("--phone is required", "give --phone, or --no-contact for a visitor who left none")
+    visit = intake_service.parse_visit(
+        c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
+        info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact)
+    with c.store() as store:
+        result = intake_service.intake(store, c.now, c.actor, visit, owner)
+    if as_json:
+        output.emit_json(result)
+        return
+    kind = "new lead" if result["new_lead"] else "return visit of lead"
+    output.say(f"{kind} {result['lead_id']}, visit {result['visit_id']}")
+    if result["collision"]:
+        output.say(f"collision {result['collision']} opened: this customer already has an owner; a manager rules")
+
+
+def grade(
+    ctx: typer.Context,
+    lead: str = typer.Argument(..., help="Lead id or phone."),
+    grade: str = typer.Argument(None, help="Grade (H A B C D, per the policy's scale)."),
+    within: str = typer.Option(None, "--within", help="Purchase horizon instead of a grade: 10d, 2w, 3m, 3个月."),
+    need: bool = typer.Option(None, "--need/--no-need", help="Assessment: the customer has a need."),
+    confidence: bool = typer.Option(None, "--confidence/--no-confidence",
+                                    help="Assessment: confidence in consultant, dealer, brand."),
+    power: bool = typer.Option(None, "--power/--no-power", help="Assessment: buying power (funds ready)."),
+    reason: str = typer.Option(None, "--reason", help="Why."),
+    as_json: bool = JSON,
+) -> None:
+    """Grade a lead by grade, purchase horizon or need/confidence/power; re-plans the next due date."""
+    c = context.get(ctx)
+    with c.store() as store:
+        result = grading.grade(store, c.now, c.actor, lead, grade, within, reason,
+                               need=need, confidence=confidence, power=power)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"lead {result['lead_id']}: {result['previous'] or '-'} -> {result['grade']} "
+                   f"({result['basis']}); next due {result['next_due'] or 'none'}")
+
+
+def followup(
+    ctx: typer.Context,
+    lead: str = typer.Argument(..., help="Lead id or phone."),
+    result: str = typer.Option(..., "--result", help="What came of it (required: no result, no follow-up)."),
+    method: str = typer.Option("phone", "--method", help="phone|sms|wechat|visit|store (or 电话 短信 微信 上门 到店)."),
+    grade: str = typer.Option(None, "--grade", help="New grade after this contact."),
+    next_on: str = typer.Option(None, "--next", help="Plan the next contact (no later than the cadence allows)."),
+    at: str = typer.Option(None, "--at", help="When it happened, ISO [default: now]."),
+    as_json: bool = JSON,
+) -> None:
+    """Record a follow-up with its result; the next due date follows the grade's cadence."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = followups.followup(store, c.now, c.actor, lead, result, method, grade, next_on, at)
+    if as_json:
+        output.emit_json(done)
+    else:
+        output.say(f"follow-up {done['followup_id']} on lead {done['lead_id']}; grade {done['grade'] or '-'}, "
+                   f"next due {done['next_due'] or 'none'}")
+
+
+def show(
+    ctx: typer.Context,
+    lead: str = typer.Argument(..., help="Lead id or phone."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show a lead's whole card: fields, visits, grades, follow-ups, owners, audit events."""
+    with context.get(ctx).store() as store:
+        card = show_service.show(store, lead)
+    if as_json:
+        output.emit_json(card)
+        return
+    lists = ("visits", "grades", "followups", "owners", "collisions", "events")
+    output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=f"Lead {card['id']}")
+    for key in lists:
+        if card[key]:
+            output.emit_table(card[key], list(card[key][0]), title=key.capitalize())
+
+
+def register(app: typer.Typer) -> None:
+    for command in (intake, grade, followup, show):
+        app.command()(command)

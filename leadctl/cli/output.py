@@ -1,0 +1,57 @@
+"""stdout is data, stderr is talk. JSON never goes through rich; tables' columns match the JSON keys."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from leadctl.errors import LeadctlError
+from leadctl.rules.phone import mask_in
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def emit_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+
+
+def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
+               styles: dict[str, str] | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", highlight=False)
+    for column in columns:
+        table.add_column(column, style=(styles or {}).get(column), overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    Console(highlight=False).print(table)
+
+
+def emit_pairs(pairs: dict[str, Any], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_header=False, highlight=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in pairs.items():
+        table.add_row(key, "" if value is None else str(value))
+    Console(highlight=False).print(table)
+
+
+def say(message: str) -> None:
+    """A human note on stderr (never mixed into data on stdout)."""
+    sys.stderr.write(message + "\n")
+
+
+def error_line(exc: LeadctlError) -> str:
+    return mask_in(f"leadctl: {exc}")

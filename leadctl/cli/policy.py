@@ -1,0 +1,40 @@
+"""Policy commands: show, set-file."""
+
+from __future__ import annotations
+
+import typer
+
+from leadctl.cli import context, output
+from leadctl.services import policy as service
+
+app = typer.Typer(help="The store's policy: grades, cadences, first-contact rules.", no_args_is_help=True)
+
+
+@app.command("show")
+def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Show the policy in force."""
+    with context.get(ctx).store() as store:
+        data = service.show(store)
+    if as_json:
+        output.emit_json(data)
+        return
+    output.emit_pairs({"policy": data["name"], "source": data.get("source"), "set": f"{data['set_at']} by "
+                       f"{data['set_by'] or '(init)'}", **{f"first_contact.{k}": v for k, v in
+                                                          data["first_contact"].items()},
+                       "horizon.beyond": data.get("horizon", {}).get("beyond") or "-"})
+    rows = [{"grade": g, "meaning": r.get("meaning"), "horizon_days": r.get("horizon_days"),
+             "cadence_days": r.get("cadence_days"),
+             "assessment": " + ".join(data.get("assessment", {}).get(g, []))} for g, r in data["grades"].items()]
+    output.emit_table(rows, ("grade", "meaning", "horizon_days", "cadence_days", "assessment"), title="Grades")
+
+
+@app.command("set-file")
+def set_file(
+    ctx: typer.Context,
+    path: str = typer.Argument(..., help="TOML file; overrides the policy in force (or `preset = ...`)."),
+) -> None:
+    """Change the policy from a TOML file (manager); every open lead is re-planned."""
+    c = context.get(ctx)
+    with c.store() as store:
+        new = service.set_file(store, c.now, c.actor, path)
+    output.say(f"policy {new.name} is now in force")

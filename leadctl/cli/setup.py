@@ -1,0 +1,50 @@
+"""Commands that create and fill a database: init, replay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from leadctl.cli import context, output
+
+
+def init(
+    ctx: typer.Context,
+    preset: str = typer.Option("standard", "--policy", help="Preset: standard [003], dcc [001] or fleet [004]."),
+    policy_file: str = typer.Option(None, "--policy-file", help="TOML file overriding parts of the preset."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Create a new database (never overwrites an existing file)."""
+    from leadctl.services.setup import init as create
+
+    c = context.get(ctx)
+    result = create(c.db, c.now, preset, policy_file)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"created {result['db']} with the {result['policy']} policy; "
+                   "next: `leadctl staff add NAME --role manager`")
+
+
+def replay(
+    ctx: typer.Context,
+    journal: Path = typer.Argument(..., help="JSON Lines journal: {at, as, cmd, args} per line."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Apply a journal of dated commands in one transaction (all lines or none)."""
+    from leadctl.services.replay import replay as run
+
+    c = context.get(ctx)
+    with c.store() as store:
+        result = run(store, c.now, c.actor, journal)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"applied {result['applied']} entries from {result['file']}: "
+                   + ", ".join(f"{k} {v}" for k, v in result["by_command"].items()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(replay)

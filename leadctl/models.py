@@ -1,0 +1,206 @@
+"""The domain's vocabulary: enums that accept English and Chinese terms, and the lead card. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from leadctl.errors import BadInput
+
+
+class Term(StrEnum):
+    """An enum whose members parse from their English value, their Chinese label or an alias."""
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {}
+
+    @classmethod
+    def aliases(cls) -> dict[str, str]:
+        return {}
+
+    @property
+    def label(self) -> str:
+        return self.labels().get(self.value, self.value)
+
+    @classmethod
+    def parse(cls, text: str) -> Term:
+        key = text.strip().lower().replace("_", "-")
+        table = {m.value.lower(): m for m in cls}
+        table.update({label.lower(): cls(value) for value, label in cls.labels().items()})
+        table.update({alias.lower(): cls(value) for alias, value in cls.aliases().items()})
+        if key in table:
+            return table[key]
+        choices = ", ".join(f"{m.value} ({m.label})" if m.label != m.value else m.value for m in cls)
+        raise BadInput(f"unknown {cls.__name__.lower()} {text!r}", f"use one of: {choices}")
+
+
+class Grade(Term):
+    O = "O"  # noqa: E741  (the trade's name for an order)
+    H = "H"
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    F = "F"
+    L = "L"
+    W = "W"
+
+    @classmethod
+    def labels(cls):
+        return {"O": "订单", "F": "战败", "L": "失控", "W": "未留档"}
+
+    @classmethod
+    def aliases(cls):
+        return {"order": "O", "defeated": "F", "defeat": "F", "lost": "L", "no-contact": "W"}
+
+
+class Channel(Term):
+    WALK_IN = "walk-in"
+    CALL = "call"
+    WEB = "web"
+    HOTLINE = "hotline"
+    SHOW = "show"
+    HQ = "hq"
+    REPURCHASE = "repurchase"
+    REFERRAL = "referral"
+
+    @classmethod
+    def labels(cls):
+        return {
+            "walk-in": "展厅", "call": "来电", "web": "网络", "hotline": "400", "show": "车展",
+            "hq": "总部下发", "repurchase": "续购", "referral": "转介绍",
+        }
+
+    @classmethod
+    def aliases(cls):
+        return {
+            "showroom": "walk-in", "visit": "walk-in", "到店": "walk-in", "inbound": "call",
+            "phone": "call", "电话": "call", "online": "web", "internet": "web", "400": "hotline",
+            "外展": "show", "event": "show", "车展/外展": "show", "headquarters": "hq",
+            "re-purchase": "repurchase", "introduction": "referral",
+        }
+
+    @property
+    def contact_kind(self) -> str:
+        """How the customer reached us: in person, by telephone, or through a list."""
+        if self in (Channel.CALL, Channel.HOTLINE):
+            return "call"
+        if self in (Channel.WEB, Channel.HQ):
+            return "list"
+        return "visit"
+
+
+class InfoSource(Term):
+    PHONE = "phone"
+    NEWSPAPER = "newspaper"
+    RADIO = "radio"
+    MAGAZINE = "magazine"
+    FRIENDS = "friends"
+    PASSING = "passing"
+    INTERNET = "internet"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls):
+        return {
+            "phone": "电话", "newspaper": "报纸", "radio": "广播", "magazine": "杂志",
+            "friends": "亲友", "passing": "路过", "internet": "网络", "other": "其他",
+        }
+
+    @classmethod
+    def aliases(cls):
+        return {"web": "internet", "family": "friends", "passing-by": "passing"}
+
+
+class Role(Term):
+    RECEPTIONIST = "receptionist"
+    CONSULTANT = "consultant"
+    TELESALES = "telesales"
+    DIRECT_SALES = "direct-sales"
+    MANAGER = "manager"
+    SERVICE = "service"
+    ADMIN = "admin"
+
+    @classmethod
+    def labels(cls):
+        return {
+            "receptionist": "前台", "consultant": "销售顾问", "telesales": "电销员",
+            "direct-sales": "直销员", "manager": "销售经理", "service": "客服", "admin": "管理员",
+        }
+
+    @classmethod
+    def aliases(cls):
+        return {
+            "信息员": "receptionist", "前台ca": "receptionist", "ca": "receptionist", "sales": "consultant",
+            "店销": "consultant", "dcc": "telesales", "电销": "telesales", "直销": "direct-sales",
+            "supervisor": "manager", "主管": "manager", "销售主管": "manager", "内勤": "service",
+            "customer-service": "service",
+        }
+
+
+class Team(Term):
+    SHOWROOM = "showroom"
+    DCC = "dcc"
+
+    @classmethod
+    def labels(cls):
+        return {"showroom": "展厅", "dcc": "DCC"}
+
+    @classmethod
+    def aliases(cls):
+        return {"电销": "dcc", "call-center": "dcc", "店销": "showroom"}
+
+
+class Method(Term):
+    PHONE = "phone"
+    SMS = "sms"
+    WECHAT = "wechat"
+    VISIT = "visit"
+    STORE = "store"
+
+    @classmethod
+    def labels(cls):
+        return {"phone": "电话", "sms": "短信", "wechat": "微信", "visit": "上门", "store": "到店"}
+
+    @classmethod
+    def aliases(cls):
+        return {"call": "phone", "拜访": "visit", "text": "sms"}
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    ORDERED = "ordered"
+    DELIVERED = "delivered"
+    DEFEATED = "defeated"
+    LOST = "lost"
+    CLOSED = "closed"
+
+
+class GradeBasis(StrEnum):
+    """How a grade was decided: stated outright, from a purchase horizon, or by assessment."""
+
+    STATED = "stated"
+    HORIZON = "horizon"
+    ASSESSMENT = "assessment"
+
+
+@dataclass(frozen=True)
+class LeadState:
+    """What the cadence rules need to know about a lead."""
+
+    grade: Grade | None
+    status: Status
+    created_at: datetime
+    last_contact_at: datetime | None
+    followup_count: int
+    planned_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    """Why and when a lead must next be contacted."""
+
+    due_on: date
+    reason: str

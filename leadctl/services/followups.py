@@ -1,0 +1,65 @@
+"""Recording a follow-up (回访): it counts only with its result, and re-plans the next contact."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from leadctl.clock import parse_instant
+from leadctl.errors import BadInput
+from leadctl.models import Grade, Method
+from leadctl.rules import cadence, grading
+from leadctl.services import leads, policy, staff
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"--next {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+
+
+def followup(store: Store, now: datetime, actor: str | None, lead: str, result: str, method: str = "phone",
+             grade: str | None = None, next_on: str | None = None, at: str | None = None) -> dict:
+    """Record a follow-up with its result; returns its id, the grade and the next due date."""
+    result = (result or "").strip()
+    if not result:
+        raise BadInput("a follow-up counts only with its result", "say what came of it with --result")
+    method_ = Method.parse(method)
+    when = parse_instant(at, "--at") if at else now
+    if when > now:
+        raise BadInput(f"follow-up time {when:%Y-%m-%d %H:%M} is after now", "record follow-ups that happened")
+    planned = _parse_date(next_on) if next_on else None
+    new_grade = Grade.parse(grade) if grade else None
+    with store.write() as conn:
+        who = staff.authorize(conn, now, actor, "followup")
+        lead_id = leads.find(conn, lead)
+        leads.require_active(conn, lead_id, "followed up")
+        rules = policy.current(conn)
+        created, current = conn.execute("SELECT created_at, grade FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        if when < datetime.fromisoformat(created):
+            raise BadInput(f"follow-up time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})",
+                           "check --at")
+        if new_grade is not None:
+            grading.check_assignable(rules, new_grade)
+        effective = new_grade or (Grade(current) if current else None)
+        if planned is not None:
+            cadence.check_planned(rules, effective, when, planned)
+        followup_id = conn.execute(
+            "INSERT INTO followups (lead_id, at, by_id, method, result, grade, next_on) VALUES (?,?,?,?,?,?,?)",
+            (lead_id, when.isoformat(), who.id, method_.value, result, new_grade,
+             planned.isoformat() if planned else None),
+        ).lastrowid
+        if new_grade is not None and new_grade.value != current:
+            leads.set_grade(conn, when, who.id, lead_id, new_grade, "stated", f"follow-up {followup_id}")
+        conn.execute(
+            "UPDATE leads SET followup_count = followup_count + 1, planned_on = ?,"
+            " last_contact_at = max(coalesce(last_contact_at, ''), ?) WHERE id = ?",
+            (planned.isoformat() if planned else None, when.isoformat(), lead_id),
+        )
+        next_due = leads.replan(conn, rules, lead_id)
+        record(conn, now, who.id, "followup", lead_id, followup_id=followup_id, method=method_.value,
+               grade=new_grade, previous=current, next_on=planned, at=when)
+        return {"followup_id": followup_id, "lead_id": lead_id, "grade": effective.value if effective else None,
+                "next_due": next_due}

@@ -1,0 +1,139 @@
+"""Registering a visit or call at the front desk: one lead per phone, every visit kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadctl.clock import parse_instant
+from leadctl.errors import BadInput
+from leadctl.models import Channel, Grade, InfoSource
+from leadctl.rules import grading, phone
+from leadctl.rules.permissions import OWNING_ROLES
+from leadctl.services import leads, policy, staff
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit or call as the front desk describes it, validated before any database work."""
+
+    name: str | None
+    phone: str | None
+    channel: Channel
+    arrived: datetime
+    left: datetime | None
+    party: int
+    grade: Grade | None
+    info_source: InfoSource | None
+    model: str | None
+    test_drive: bool
+    trade_in: bool
+
+
+def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in", arrived=None, left=None,
+                party=1, grade=None, info_source=None, model=None, test_drive=False, trade_in=False,
+                no_contact=False) -> Visit:
+    name = (name or "").strip() or None
+    arrived_at = parse_instant(arrived, "--arrived") if arrived else now
+    left_at = parse_instant(left, "--left") if left else None
+    if arrived_at > now:
+        raise BadInput(f"arrival {arrived_at:%Y-%m-%d %H:%M} is after now ({now:%Y-%m-%d %H:%M})",
+                       "register visits that have happened")
+    if left_at and left_at < arrived_at:
+        raise BadInput(f"departure {left_at:%H:%M} is before arrival {arrived_at:%H:%M}", "check --left")
+    if left_at and left_at > now:
+        raise BadInput(f"departure {left_at:%Y-%m-%d %H:%M} is after now", "leave out --left until they leave")
+    if party < 1:
+        raise BadInput(f"party of {party}", "a batch (批次) has at least one person")
+    channel_ = Channel.parse(channel)
+    if no_contact:
+        if name or phone_text or grade:
+            raise BadInput("--no-contact records a visitor who left no details", "drop --name, --phone and --grade")
+        if channel_.contact_kind != "visit":
+            raise BadInput("--no-contact is for visitors in person", "use a visit channel such as walk-in")
+        number, grade_ = None, Grade.W
+    else:
+        if not phone_text:
+            raise BadInput("a lead needs a phone number", "give --phone, or --no-contact for a visitor without one")
+        number = phone.normalize(phone_text)
+        grade_ = Grade.parse(grade) if grade else None
+    return Visit(name, number, channel_, arrived_at, left_at, party, grade_,
+                 InfoSource.parse(info_source) if info_source else None,
+                 (model or "").strip() or None, test_drive, trade_in)
+
+
+def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None) -> dict:
+    """Register a visit or call; returns lead_id, visit_id, new_lead and collision (id or None)."""
+    with store.write() as conn:
+        who = staff.authorize(conn, now, actor, "intake")
+        rules = policy.current(conn)
+        if visit.grade not in (None, Grade.W):
+            grading.check_assignable(rules, visit.grade)
+        named = staff.get(conn, owner, "owner") if owner else None
+        claimant = named or (who if who.role in OWNING_ROLES else None)
+        claimant_id = claimant.id if claimant else None
+        known = conn.execute("SELECT id, owner_id FROM leads WHERE phone = ?", (visit.phone,)).fetchone() \
+            if visit.phone else None
+        if known is None:
+            lead_id, owner_id = _new_lead(conn, who.id, visit, claimant_id), claimant_id
+        else:
+            lead_id, owner_id = known
+            _return_visit(conn, who.id, lead_id, visit)
+            if owner_id is None and claimant_id is not None:
+                leads.set_owner(conn, visit.arrived, who.id, lead_id, claimant_id, "received on return visit")
+                owner_id = claimant_id
+        visit_id = _visit(conn, lead_id, who.id, visit, claimant_id or owner_id, known is None)
+        contested = claimant_id is not None and claimant_id != owner_id
+        collision = _collision(conn, now, lead_id, visit_id, owner_id, claimant_id) if contested else None
+        leads.replan(conn, rules, lead_id)
+        record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
+               channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
+               owner=owner_id, collision=collision)
+        return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision}
+
+
+def _new_lead(conn: sqlite3.Connection, by_id: int, visit: Visit, owner_id: int | None) -> int:
+    at = visit.arrived.isoformat()
+    lead_id = conn.execute(
+        "INSERT INTO leads (name, phone, channel, info_source, model, trade_in, registered_by, created_at,"
+        " last_contact_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        (visit.name, visit.phone, visit.channel.value, visit.info_source, visit.model, int(visit.trade_in),
+         by_id, at, at),
+    ).lastrowid
+    if visit.grade is not None:
+        basis = "workflow" if visit.grade is Grade.W else "stated"
+        leads.set_grade(conn, visit.arrived, by_id, lead_id, visit.grade, basis, "registered")
+    if owner_id is not None:
+        leads.set_owner(conn, visit.arrived, by_id, lead_id, owner_id, "registered")
+    return lead_id
+
+
+def _return_visit(conn: sqlite3.Connection, by_id: int, lead_id: int, visit: Visit) -> None:
+    """A known customer again: never a new lead, never a silent owner change."""
+    conn.execute("UPDATE leads SET last_contact_at = max(coalesce(last_contact_at, ''), ?),"
+                 " name = coalesce(name, ?), model = coalesce(?, model) WHERE id = ?",
+                 (visit.arrived.isoformat(), visit.name, visit.model, lead_id))
+    previous = conn.execute("SELECT grade FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    if visit.grade is not None and previous != visit.grade:
+        leads.set_grade(conn, visit.arrived, by_id, lead_id, visit.grade, "stated", "return visit")
+
+
+def _visit(conn, lead_id: int, by_id: int, visit: Visit, staff_id: int | None, first: bool) -> int:
+    return conn.execute(
+        "INSERT INTO visits (lead_id, kind, channel, arrived_at, left_at, party, first_visit, left_contact,"
+        " test_drive, model, staff_id, registered_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (lead_id, visit.channel.contact_kind, visit.channel.value, visit.arrived.isoformat(),
+         visit.left.isoformat() if visit.left else None, visit.party, int(first), int(visit.phone is not None),
+         int(visit.test_drive), visit.model, staff_id, by_id),
+    ).lastrowid
+
+
+def _collision(conn, now: datetime, lead_id: int, visit_id: int, owner_id: int, claimant_id: int) -> int:
+    """Two staff claim one customer (撞单): the owner stays, the manager rules."""
+    return conn.execute(
+        "INSERT INTO collisions (lead_id, visit_id, owner_id, claimant_id, opened_at) VALUES (?,?,?,?,?)",
+        (lead_id, visit_id, owner_id, claimant_id, now.isoformat()),
+    ).lastrowid

@@ -1,0 +1,96 @@
+"""Finding a lead, and keeping its next due date true to the policy after every change."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from leadctl.errors import BadInput, NotFound, Refused
+from leadctl.models import Grade, LeadState, Status
+from leadctl.rules import cadence, phone
+from leadctl.rules.policy import Policy
+
+_STATE = "grade, status, created_at, last_contact_at, followup_count, planned_on"
+
+
+def find(conn: sqlite3.Connection, ref: str | int) -> int:
+    """A lead id from an id or a phone number in any format; NotFound otherwise."""
+    text = str(ref).strip()
+    if text.isdigit() and len(text) <= 9:
+        if conn.execute("SELECT 1 FROM leads WHERE id = ?", (int(text),)).fetchone():
+            return int(text)
+        raise NotFound(f"no lead with id {text}", "find it by phone, or see `leadctl due --all`")
+    try:
+        number = phone.normalize(text)
+    except BadInput:
+        raise BadInput(f"{phone.mask_in(text)!r} is neither a lead id nor a phone number",
+                       "give the lead's id or phone") from None
+    row = conn.execute("SELECT id FROM leads WHERE phone = ?", (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"no lead with phone {phone.mask(number)}", "register it with `leadctl intake`")
+    return row[0]
+
+
+def state_of(row: tuple) -> LeadState:
+    grade, status, created, last, count, planned = row
+    return LeadState(
+        grade=Grade(grade) if grade else None,
+        status=Status(status),
+        created_at=datetime.fromisoformat(created),
+        last_contact_at=datetime.fromisoformat(last) if last else None,
+        followup_count=count,
+        planned_on=date.fromisoformat(planned) if planned else None,
+    )
+
+
+def load_state(conn: sqlite3.Connection, lead_id: int) -> LeadState:
+    return state_of(conn.execute(f"SELECT {_STATE} FROM leads WHERE id = ?", (lead_id,)).fetchone())
+
+
+def replan(conn: sqlite3.Connection, policy: Policy, lead_id: int) -> str | None:
+    """Recompute and store the lead's next due date; returns it (ISO) or None."""
+    due = cadence.next_due(policy, load_state(conn, lead_id))
+    value = due.due_on.isoformat() if due else None
+    conn.execute("UPDATE leads SET next_due = ? WHERE id = ?", (value, lead_id))
+    return value
+
+
+def replan_all(conn: sqlite3.Connection, policy: Policy) -> int:
+    """Re-plan every active lead (after a policy change). Returns how many due dates moved."""
+    rows = conn.execute(f"SELECT id, next_due, {_STATE} FROM leads WHERE status = 'active'").fetchall()
+    changes = []
+    for lead_id, old, *state in rows:
+        due = cadence.next_due(policy, state_of(tuple(state)))
+        new = due.due_on.isoformat() if due else None
+        if new != old:
+            changes.append((new, lead_id))
+    conn.executemany("UPDATE leads SET next_due = ? WHERE id = ?", changes)
+    return len(changes)
+
+
+def require_active(conn: sqlite3.Connection, lead_id: int, doing: str) -> None:
+    status = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    if status != Status.ACTIVE:
+        raise Refused(f"lead {lead_id} is {status}; it cannot be {doing}", "only active leads are worked")
+
+
+def set_grade(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, grade: Grade,
+              basis: str, reason: str | None = None, detail: str | None = None) -> str | None:
+    """Give a lead a grade and keep the change in its history; returns the previous grade."""
+    previous = conn.execute("SELECT grade FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    conn.execute("UPDATE leads SET grade = ?, grade_basis = ? WHERE id = ?",
+                 (grade.value, basis if basis != "workflow" else None, lead_id))
+    conn.execute(
+        "INSERT INTO grades (lead_id, at, by_id, grade, previous, basis, detail, reason) VALUES (?,?,?,?,?,?,?,?)",
+        (lead_id, at.isoformat(), by_id, grade.value, previous, basis, detail, reason),
+    )
+    return previous
+
+
+def set_owner(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, to_id: int | None,
+              reason: str) -> None:
+    """Hand a lead to a new owner, keeping the owner history."""
+    from_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    conn.execute("UPDATE leads SET owner_id = ? WHERE id = ?", (to_id, lead_id))
+    conn.execute("INSERT INTO owners (lead_id, at, by_id, from_id, to_id, reason) VALUES (?,?,?,?,?,?)",
+                 (lead_id, at.isoformat(), by_id, from_id, to_id, reason))

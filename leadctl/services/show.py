@@ -1,0 +1,58 @@
+"""The whole A card of one lead: fields, visits, grade history, follow-ups, owners and audit events."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from leadctl.rules import cadence
+from leadctl.services import leads, policy
+from leadctl.store.db import Store
+
+
+def _rows(conn: sqlite3.Connection, sql: str, lead_id: int) -> list[dict]:
+    cur = conn.execute(sql, (lead_id,))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def show(store: Store, ref: str) -> dict:
+    with store.read() as conn:
+        lead_id = leads.find(conn, ref)
+        card = _rows(conn, """
+            SELECT l.id, l.name, l.phone, l.grade, l.grade_basis, l.status, o.name AS owner, l.channel,
+                   l.info_source, l.model, l.trade_in, l.fleet, l.created_at, r.name AS registered_by,
+                   l.last_contact_at, l.followup_count, l.planned_on, l.next_due
+            FROM leads l LEFT JOIN staff o ON o.id = l.owner_id LEFT JOIN staff r ON r.id = l.registered_by
+            WHERE l.id = ?""", lead_id)[0]
+        due = cadence.next_due(policy.current(conn), leads.load_state(conn, lead_id))
+        card["due_reason"] = due.reason if due else None
+        card["trade_in"], card["fleet"] = bool(card["trade_in"]), bool(card["fleet"])
+        card["visits"] = _rows(conn, """
+            SELECT v.id, v.kind, v.channel, v.arrived_at, v.left_at, v.party, v.first_visit, v.test_drive,
+                   v.model, s.name AS staff FROM visits v LEFT JOIN staff s ON s.id = v.staff_id
+            WHERE v.lead_id = ? ORDER BY v.arrived_at, v.id""", lead_id)
+        card["grades"] = _rows(conn, """
+            SELECT g.at, g.grade, g.previous, g.basis, g.detail, g.reason, s.name AS by
+            FROM grades g LEFT JOIN staff s ON s.id = g.by_id WHERE g.lead_id = ? ORDER BY g.at, g.id""", lead_id)
+        card["followups"] = _rows(conn, """
+            SELECT f.id, f.at, f.method, f.result, f.grade, f.next_on, s.name AS by
+            FROM followups f LEFT JOIN staff s ON s.id = f.by_id WHERE f.lead_id = ? ORDER BY f.at, f.id""", lead_id)
+        card["owners"] = _rows(conn, """
+            SELECT o.at, a.name AS from_owner, b.name AS to_owner, o.reason, s.name AS by
+            FROM owners o LEFT JOIN staff a ON a.id = o.from_id LEFT JOIN staff b ON b.id = o.to_id
+            LEFT JOIN staff s ON s.id = o.by_id WHERE o.lead_id = ? ORDER BY o.at, o.id""", lead_id)
+        card["collisions"] = _rows(conn, """
+            SELECT c.id, c.opened_at, c.status, a.name AS owner, b.name AS claimant
+            FROM collisions c LEFT JOIN staff a ON a.id = c.owner_id LEFT JOIN staff b ON b.id = c.claimant_id
+            WHERE c.lead_id = ? ORDER BY c.id""", lead_id)
+        card["events"] = _rows(conn, """
+            SELECT e.at, s.name AS actor, e.action, e.detail FROM events e LEFT JOIN staff s ON s.id = e.actor_id
+            WHERE e.lead_id = ? ORDER BY e.id""", lead_id)
+    for g in card["grades"]:
+        g["detail"] = json.loads(g["detail"]) if g["detail"] else None
+    for e in card["events"]:
+        e["detail"] = json.loads(e["detail"])
+    for v in card["visits"]:
+        v["first_visit"], v["test_drive"] = bool(v["first_visit"]), bool(v["test_drive"])
+    return card

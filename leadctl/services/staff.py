@@ -1,0 +1,96 @@
+"""Staff: who works in the store, their role and team, and who is acting now."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadctl.errors import NotFound, PermissionDenied, Refused
+from leadctl.models import Role, Team
+from leadctl.rules.permissions import allowed, roles_for
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: int
+    name: str
+    role: Role
+    team: Team | None
+    active: bool
+
+
+def _row(row: sqlite3.Row | tuple) -> Staff:
+    return Staff(row[0], row[1], Role(row[2]), Team(row[3]) if row[3] else None, bool(row[4]))
+
+
+def find(conn: sqlite3.Connection, name: str) -> Staff | None:
+    row = conn.execute("SELECT id, name, role, team, active FROM staff WHERE name = ?", (name.strip(),)).fetchone()
+    return _row(row) if row else None
+
+
+def get(conn: sqlite3.Connection, name: str, what: str = "staff member") -> Staff:
+    """An active staff member by name, or NotFound / Refused."""
+    staff = find(conn, name)
+    if staff is None:
+        raise NotFound(f"no {what} named {name!r}", "see `leadctl staff list`")
+    if not staff.active:
+        raise Refused(f"{what} {name!r} is no longer active", "choose an active colleague")
+    return staff
+
+
+def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: str) -> Staff:
+    """The acting staff member, if the permission table lets their role do `act`; deny by default."""
+    if not actor:
+        raise PermissionDenied(f"{act} needs to know who is acting",
+                               "name yourself with --as NAME or the LEADCTL_USER variable")
+    staff = find(conn, actor)
+    if staff is None or not staff.active:
+        state = "unknown" if staff is None else "inactive"
+        raise _denied(now, None, act, f"{state} staff member {actor!r} may not act",
+                      "ask a manager to add you with `leadctl staff add`", actor=actor)
+    if not allowed(act, staff.role):
+        raise _denied(now, staff.id, act, f"{staff.name} ({staff.role}) may not {act}",
+                      f"this is for: {', '.join(roles_for(act))}")
+    return staff
+
+
+def _denied(now: datetime, actor_id: int | None, act: str, message: str, hint: str, **detail) -> PermissionDenied:
+    error = PermissionDenied(message, hint)
+    error.audit = (now, actor_id, "denied", {"act": act, **detail})
+    return error
+
+
+def add(store: Store, now: datetime, actor: str | None, name: str, role: str, team: str | None) -> Staff:
+    name = name.strip()
+    role_ = Role.parse(role)
+    team_ = Team.parse(team) if team else None
+    with store.write() as conn:
+        bootstrap = conn.execute("SELECT count(*) FROM staff").fetchone()[0] == 0
+        if bootstrap:
+            if role_ not in (Role.MANAGER, Role.ADMIN):
+                raise Refused("the first staff member must be a manager or an admin",
+                              "add yourself first with --role manager or --role admin")
+            by_id = None
+        else:
+            by_id = authorize(conn, now, actor, "staff.add").id
+        if find(conn, name) is not None:
+            raise Refused(f"a staff member named {name!r} already exists", "staff names must be unique")
+        cur = conn.execute(
+            "INSERT INTO staff (name, role, team, active, created_at) VALUES (?, ?, ?, 1, ?)",
+            (name, role_.value, team_.value if team_ else None, now.isoformat()),
+        )
+        record(conn, now, by_id, "staff.add", staff_id=cur.lastrowid, name=name, role=role_.value,
+               team=team_.value if team_ else None, bootstrap=bootstrap)
+        return Staff(cur.lastrowid, name, role_, team_, True)
+
+
+def listing(store: Store) -> list[dict]:
+    with store.read() as conn:
+        rows = conn.execute("SELECT id, name, role, team, active, created_at FROM staff ORDER BY id").fetchall()
+    return [
+        {"id": r[0], "name": r[1], "role": r[2], "team": r[3], "active": bool(r[4]), "created_at": r[5]}
+        for r in rows
+    ]

@@ -1,0 +1,1 @@
+"""The SQLite edge: connections, transactions, schema, queries."""

@@ -1,0 +1,255 @@
+"""Opening the database safely, and running one transaction at a time on it.
+
+The connection recipe: WAL, synchronous=FULL, foreign_keys=ON, trusted_schema=OFF, secure_delete=ON,
+busy_timeout 5000 ms, files 0600. Every write is one `BEGIN IMMEDIATE` transaction taken before its
+first read, so a writer waits for the lock instead of failing on upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from leadctl.errors import Busy, ConfigError, LeadctlError, StorageError
+from leadctl.store.audit import record
+from leadctl.store.schema import APPLICATION_ID, MIGRATIONS, VERSION
+
+BUSY_TIMEOUT_MS = 5000
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs"}
+PRAGMAS = {
+    "synchronous": "FULL",
+    "foreign_keys": "ON",
+    "trusted_schema": "OFF",
+    "secure_delete": "ON",
+}
+
+
+def translate(exc: sqlite3.Error, path: Path | str) -> LeadctlError:
+    """An sqlite3 error -> the leadctl error a user can act on."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return Busy(f"database {path} is busy", "another command holds it; retry in a moment")
+    if name == "SQLITE_FULL" or "full" in text:
+        return StorageError(f"disk full writing {path}; nothing was changed", "free some space and retry")
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text or "not a database" in text:
+        return StorageError(f"{path} is corrupt or not a database", "restore it from a backup")
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
+        return StorageError(f"cannot read or write {path}: {text}", "check the disk and the file's permissions")
+    return StorageError(f"database error on {path}: {text}", "run `leadctl check`")
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "leadctl" / "leadctl.db"
+
+
+def filesystem_of(path: Path, mounts: str) -> str:
+    """The filesystem type holding `path`, from /proc/mounts-formatted text."""
+    best, kind = "", ""
+    target = str(path.resolve())
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, parts[2]
+    return kind
+
+
+def refuse_network_filesystem(path: Path, mounts: str | None = None) -> None:
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text()
+        except OSError:
+            return
+    kind = filesystem_of(path.parent if not path.exists() else path, mounts)
+    if kind in NETWORK_FILESYSTEMS:
+        raise ConfigError(f"{path} is on a network filesystem ({kind}); SQLite locking is unsafe there",
+                          "keep the database on a local disk")
+
+
+def _tighten(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        target = Path(f"{path}{suffix}")
+        try:
+            if target.exists() and target.stat().st_mode & 0o077:
+                target.chmod(0o600)
+        except OSError:
+            pass
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    for name, value in PRAGMAS.items():
+        conn.execute(f"PRAGMA {name} = {value}")
+
+
+def _open(path: Path, timeout_ms: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=timeout_ms / 1000, isolation_level=None, check_same_thread=False)
+    _configure(conn)
+    if timeout_ms != BUSY_TIMEOUT_MS:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+    return conn
+
+
+class Store:
+    """One connection to a leadctl database, with write transactions and the audit trail."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+
+    # -- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path) -> Store:
+        """Create a new, empty leadctl database at `path`; refuse if anything is there."""
+        if path.exists():
+            raise ConfigError(f"{path} already exists; leadctl will not overwrite a database",
+                              "choose another --db path, or remove the file yourself")
+        refuse_network_filesystem(path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        old = os.umask(0o077)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+            conn = _open(path, BUSY_TIMEOUT_MS)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                store = cls(conn, path)
+                store.migrate()
+            except BaseException:
+                conn.close()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                raise
+        finally:
+            os.umask(old)
+        return store
+
+    @classmethod
+    def open(cls, path: Path, timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+        """Open an existing leadctl database, refusing foreign, newer or unreachable files."""
+        if not path.exists():
+            raise ConfigError(f"no database at {path}", "create one with `leadctl init`, or pass --db / LEADCTL_DB")
+        if path.is_dir():
+            raise ConfigError(f"{path} is a directory, not a database", "pass the database file with --db")
+        refuse_network_filesystem(path)
+        old = os.umask(0o077)
+        try:
+            conn = _open(path, timeout_ms)
+            store = cls(conn, path)
+            try:
+                app_id, version = store._identity()
+            except sqlite3.Error as exc:
+                conn.close()
+                raise translate(exc, path) from None
+            if app_id != APPLICATION_ID:
+                conn.close()
+                raise ConfigError(f"{path} is not a leadctl database", "check the --db path")
+            if version > VERSION:
+                conn.close()
+                raise ConfigError(f"{path} was written by a newer leadctl (schema {version} > {VERSION})",
+                                  "upgrade leadctl before using this database")
+            if version < VERSION:
+                store.migrate()
+            _tighten(path)
+        finally:
+            os.umask(old)
+        return store
+
+    def _identity(self) -> tuple[int, int]:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return app_id, version
+
+    def migrate(self) -> None:
+        """Apply each pending migration in its own IMMEDIATE transaction."""
+        while True:
+            with self.write():
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= VERSION:
+                    return
+                for statement in _statements(MIGRATIONS[version]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions ----------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction; nested uses join the outer one. All or nothing."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        self._depth = 1
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            self._depth = 0
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc, self.path) from None
+            refusal = getattr(exc, "audit", None)
+            if refusal is not None:
+                self._keep_refusal(*refusal)
+            raise
+        finally:
+            self._depth = 0
+
+    def _keep_refusal(self, at, actor_id, action, detail) -> None:
+        """A refused act changes nothing but leaves its trace, in a transaction of its own."""
+        with self.write() as conn:
+            record(conn, at, actor_id, action, None, **detail)
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for a command that reads several times."""
+        if self._depth:
+            yield self.conn
+            return
+        try:
+            self.conn.execute("BEGIN")
+            yield self.conn
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        finally:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # "no transaction is active": SQLite already rolled back (e.g. disk full)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
