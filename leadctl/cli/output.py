@@ -23,9 +23,15 @@ def emit_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
 
 
+def _console():
+    """Tables fit the terminal; piped, they keep their width rather than folding at 80 columns."""
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
 def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
                styles: dict[str, str] | None = None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", highlight=False)
@@ -33,11 +39,10 @@ def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = Non
         table.add_column(column, style=(styles or {}).get(column), overflow="fold")
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    Console(highlight=False).print(table)
+    _console().print(table)
 
 
 def emit_pairs(pairs: dict[str, Any], title: str | None = None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_header=False, highlight=False, box=None)
@@ -45,7 +50,7 @@ def emit_pairs(pairs: dict[str, Any], title: str | None = None) -> None:
     table.add_column()
     for key, value in pairs.items():
         table.add_row(key, "" if value is None else str(value))
-    Console(highlight=False).print(table)
+    _console().print(table)
 
 
 def say(message: str) -> None:

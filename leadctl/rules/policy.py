@@ -127,15 +127,15 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     for key in ("name", "first_contact", "grades"):
         if key not in data:
             problems.append(f"{key}: missing")
+    for table in ("grades", "assessment"):
+        for key in data.get(table, {}) if isinstance(data.get(table), dict) else ():
+            _grade(key, f"{table}.{key}", problems)
     if problems:
         raise BadInput(f"{origin}: " + "; ".join(problems), "fix these keys and retry")
-    grades: dict[Grade, GradeRule] = {}
-    for key, rule in data["grades"].items():
-        grade = _grade(key, f"grades.{key}", problems)
-        if grade is not None:
-            grades[grade] = GradeRule(rule.get("meaning", ""), rule.get("horizon_days"), rule.get("cadence_days"))
-            if rule.get("cadence_days") == 0:
-                problems.append(f"grades.{key}.cadence_days: must be at least 1 (omit it for no requirement)")
+    grades = {Grade(k): GradeRule(r.get("meaning", ""), r.get("horizon_days"), r.get("cadence_days"))
+              for k, r in data["grades"].items()}
+    problems += [f"grades.{g}.cadence_days: must be at least 1 (omit it for no requirement)"
+                 for g, r in grades.items() if r.cadence_days == 0]
     fc = data["first_contact"]
     missing = [k for k in _SHAPE["first_contact"] if k not in fc]
     if missing:
@@ -146,12 +146,11 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     beyond = _grade(beyond_key, "horizon.beyond", problems) if beyond_key else None
     assessment: dict[frozenset[str], Grade] = {}
     for key, factors in data.get("assessment", {}).items():
-        grade = _grade(key, f"assessment.{key}", problems)
         unknown = [f for f in factors if f not in FACTORS]
         if unknown:
             problems.append(f"assessment.{key}: unknown factor(s) {unknown} (factors: {', '.join(FACTORS)})")
-        elif grade is not None:
-            assessment[frozenset(factors)] = grade
+        else:
+            assessment[frozenset(factors)] = Grade(key)
     for where, grade in [("horizon.beyond", beyond), *((f"assessment.{g}", g) for g in assessment.values())]:
         if grade is not None and grade not in grades:
             problems.append(f"{where}: grade {grade} is not on this policy's scale")

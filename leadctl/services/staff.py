@@ -63,7 +63,7 @@ def _denied(now: datetime, actor_id: int | None, act: str, message: str, hint: s
     return error
 
 
-def add(store: Store, now: datetime, actor: str | None, name: str, role: str, team: str | None) -> Staff:
+def add(store: Store, now: datetime, actor: str | None, name: str, role: str, team: str | None = None) -> Staff:
     name = name.strip()
     role_ = Role.parse(role)
     team_ = Team.parse(team) if team else None

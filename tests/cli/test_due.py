@@ -1,0 +1,83 @@
+import pytest
+
+from leadctl.errors import ExitCode
+from tests.conftest import intake
+
+
+@pytest.fixture
+def store(cli):
+    """Leads owned by two consultants and telesales, contacted on different days."""
+    for phone, owner, grade, day in [
+        ("13800000001", "李娜", "H", "2026-11-18T10:00"),   # H every 2d -> due 11-20, 4 days overdue
+        ("13800000002", "李娜", "A", "2026-11-17T10:00"),   # A every 7d -> due 11-24, today
+        ("13800000003", "陈刚", "B", "2026-11-20T10:00"),   # B every 15d -> due 12-05
+        ("13800000004", "陈刚", "D", "2026-11-01T10:00"),   # D: never due
+        ("13800000005", "赵电销", "C", "2026-10-20T10:00"),  # C every 30d -> due 11-19
+    ]:
+        intake(cli, phone, owner=owner, arrived=day)
+        cli.json("followup", phone, "--result", "首次回访", "--grade", grade, "--at", day, actor=owner)
+    intake(cli, "13800000006", owner="李娜")                  # new today: first contact due today
+    cli.json("intake", "--no-contact", "--party", "2", actor="张前台")  # W: never due
+    return cli
+
+
+def test_everything_due_most_overdue_first_with_reasons(store):
+    rows = store.json("due", "--all")
+    assert [(r["phone"], r["due_on"], r["overdue_days"]) for r in rows] == [
+        ("13800000005", "2026-11-19", 5),
+        ("13800000001", "2026-11-20", 4),
+        ("13800000002", "2026-11-24", 0),
+        ("13800000006", "2026-11-24", 0),
+    ]
+    assert set(rows[0]) >= {"lead_id", "name", "phone", "grade", "owner", "due_on", "overdue_days", "reason"}
+    assert rows[0]["reason"] == "C every 30d, last contact 2026-10-20"
+    assert rows[3]["reason"].startswith("first contact same day")
+
+
+def test_scopes(store):
+    assert {r["owner"] for r in store.json("due", "--owner", "李娜")} == {"李娜"}
+    assert {r["owner"] for r in store.json("due", "--team", "dcc")} == {"赵电销"}
+    assert {r["owner"] for r in store.json("due", "--team", "展厅")} == {"李娜"}
+    assert {r["owner"] for r in store.json("due", actor="李娜")} == {"李娜"}      # a consultant's own list
+    assert len(store.json("due", actor="王经理")) == 4                           # a manager sees all
+    store("due", "--owner", "李娜", "--all", code=ExitCode.USAGE)
+    store("due", "--owner", "无名", code=ExitCode.NOT_FOUND)
+
+
+def test_on_a_later_day_and_overdue_only(store):
+    later = store.json("due", "--all", "--on", "2026-12-05")
+    assert "13800000003" in {r["phone"] for r in later}
+    overdue = store.json("due", "--all", "--overdue")
+    assert [r["overdue_days"] for r in overdue] == [5, 4]
+    store("due", "--on", "2026-13-01", code=ExitCode.DATA)
+    store("due", "--today", "--on", "2026-12-01", code=ExitCode.USAGE)
+
+
+def test_fail_if_overdue_for_cron(store):
+    store("due", "--all", "--fail-if-overdue", code=ExitCode.ATTENTION)
+    store("due", "--owner", "陈刚", "--fail-if-overdue")
+
+
+def test_csv_and_table(store):
+    lines = store("due", "--all", "--csv").stdout.splitlines()
+    assert lines[0] == "lead_id,name,phone,grade,owner,due_on,overdue_days,reason"
+    assert len(lines) == 5
+    table = store("due", "--all").stdout
+    assert "4 leads, 2 overdue" in table
+
+
+def test_following_up_takes_a_lead_off_todays_list(store):
+    store.json("followup", "13800000001", "--result", "已约周六试驾", actor="李娜")
+    phones = {r["phone"] for r in store.json("due", "--all")}
+    assert "13800000001" not in phones
+
+
+def test_dcc_policy_first_contact_within_24_hours(bare, tmp_path):
+    bare("init", "--policy", "dcc")
+    bare("staff", "add", "王经理", "--role", "manager")
+    bare("staff", "add", "赵电销", "--role", "telesales", "--team", "dcc", actor="王经理")
+    bare.json("intake", "--name", "钱多", "--phone", "13700000001", "--channel", "web", actor="赵电销",
+              now="2026-11-24T18:00")
+    assert bare.json("due", "--all", now="2026-11-24T19:00") == []
+    [row] = bare.json("due", "--all", now="2026-11-25T09:00")
+    assert row["due_on"] == "2026-11-25" and "within 24h" in row["reason"]

@@ -1,0 +1,112 @@
+import os
+import sqlite3
+import stat
+
+from leadctl.errors import ExitCode
+from leadctl.store.db import Store, filesystem_of, refuse_network_filesystem
+from leadctl.store.schema import VERSION
+
+
+def test_init_creates_a_private_database(bare, db_path, tmp_path):
+    old = os.umask(0o022)
+    try:
+        bare("init", "--policy", "dcc")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert bare.scalar("SELECT name FROM policy") == "dcc"
+    assert bare.scalar("PRAGMA user_version") == VERSION
+    assert [a for (a,) in bare.query("SELECT action FROM events ORDER BY id")] == ["policy.set", "init"]
+
+
+def test_init_refuses_to_overwrite(cli):
+    before = cli.fingerprint()
+    result = cli("init", code=ExitCode.CONFIG)
+    assert "already exists" in result.stderr
+    assert cli.fingerprint() == before
+
+
+def test_a_bad_policy_file_creates_nothing(bare, db_path, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[grades.H]\ncadence_days = -3\n")
+    result = bare("init", "--policy-file", str(bad), code=ExitCode.DATA)
+    assert "grades.H.cadence_days: must not be negative" in result.stderr
+    assert not db_path.exists()
+    missing = bare("init", "--policy-file", str(tmp_path / "nope.toml"), code=ExitCode.NO_INPUT)
+    assert "cannot read policy file" in missing.stderr
+    assert not db_path.exists()
+
+
+def test_a_policy_file_overrides_its_preset(bare, tmp_path):
+    custom = tmp_path / "custom.toml"
+    custom.write_text('preset = "fleet"\n[grades.H]\ncadence_days = 5\n')
+    bare("init", "--policy-file", str(custom))
+    data = bare.json("policy", "show")
+    assert data["name"] == "fleet" and data["grades"]["H"]["cadence_days"] == 5
+
+
+def test_every_connection_gets_the_recipe(cli, db_path):
+    store = Store.open(db_path)
+    try:
+        pragma = {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in (
+            "journal_mode", "synchronous", "foreign_keys", "trusted_schema", "secure_delete", "busy_timeout")}
+    finally:
+        store.close()
+    assert pragma == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "trusted_schema": 0,
+                      "secure_delete": 1, "busy_timeout": 5000}
+
+
+def test_a_missing_database_is_a_configuration_error(bare):
+    result = bare("due", code=ExitCode.CONFIG)
+    assert "no database at" in result.stderr and "leadctl init" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_foreign_sqlite_file_is_refused_untouched(bare, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = bare.fingerprint()
+    result = bare("due", code=ExitCode.CONFIG)
+    assert "not a leadctl database" in result.stderr
+    assert bare.fingerprint() == before
+
+
+def test_a_newer_schema_is_refused(cli, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {VERSION + 1}")
+    conn.close()
+    result = cli("due", code=ExitCode.CONFIG)
+    assert "newer leadctl" in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_refused(bare, db_path):
+    db_path.write_text("name,phone\n刘洋,13800138000\n" * 100)
+    before = bare.fingerprint()
+    result = bare("due", code=ExitCode.IO)
+    assert "corrupt or not a database" in result.stderr
+    assert bare.fingerprint() == before
+
+
+def test_a_truncated_database_is_refused(cli, db_path):
+    for i in range(40):
+        cli("intake", "--name", "客户", "--phone", f"139{i:08d}", actor="张前台")
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 2])
+    result = cli("due", "--all", code=ExitCode.IO)
+    assert "Traceback" not in result.stderr
+
+
+def test_a_network_filesystem_is_refused(tmp_path):
+    mounts = "/dev/sda1 / ext4 rw 0 0\nserver:/share /mnt/share nfs4 rw 0 0\n"
+    assert filesystem_of(tmp_path, mounts) == "ext4"
+    from pathlib import Path
+
+    import pytest
+
+    from leadctl.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="network filesystem"):
+        refuse_network_filesystem(Path("/mnt/share/leadctl.db"), mounts)
+    refuse_network_filesystem(tmp_path / "x.db", mounts)

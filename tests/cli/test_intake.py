@@ -1,0 +1,86 @@
+import pytest
+
+from leadctl.errors import ExitCode
+from tests.conftest import intake
+
+
+def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
+    out = intake(cli, "+86 138-0013-8000", owner="李娜", model="迈腾", channel="展厅", party=2, test_drive=True,
+                 info_source="亲友", trade_in=True)
+    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None}
+    lead = cli.query("SELECT phone, channel, info_source, trade_in, s.name, next_due FROM leads"
+                     " JOIN staff s ON s.id = owner_id")[0]
+    assert lead == ("13800138000", "walk-in", "friends", 1, "李娜", "2026-11-24")
+    visit = cli.query("SELECT kind, party, first_visit, left_contact, test_drive FROM visits")[0]
+    assert visit == ("visit", 2, 1, 1, 1)
+    assert cli.scalar("SELECT json_extract(detail, '$.phone') FROM events WHERE action = 'intake'") == "138****8000"
+
+
+def test_the_same_phone_in_another_format_is_a_return_visit(cli):
+    intake(cli, "13800138000", owner="李娜")
+    again = intake(cli, "１３８ ００１３ ８０００", name="刘先生")
+    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None}
+    assert cli.scalar("SELECT count(*) FROM leads") == 1
+    assert cli.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
+    assert cli.scalar("SELECT name FROM leads") == "刘洋"
+
+
+def test_another_owner_on_a_known_customer_opens_a_collision(cli):
+    intake(cli, "13800138000", owner="李娜")
+    again = intake(cli, "+8613800138000", owner="陈刚")
+    assert again["collision"] == 1 and not again["new_lead"]
+    assert cli.scalar("SELECT s.name FROM leads JOIN staff s ON s.id = owner_id") == "李娜"  # never silently moved
+    assert cli.query("SELECT o.name, c.name, status FROM collisions JOIN staff o ON o.id = owner_id"
+                     " JOIN staff c ON c.id = claimant_id") == [("李娜", "陈刚", "open")]
+
+
+def test_a_consultant_registering_a_customer_owns_it(cli):
+    out = intake(cli, "13900139000", actor="陈刚", channel="来电")
+    assert out["new_lead"]
+    assert cli.query("SELECT s.name, v.kind FROM leads l JOIN staff s ON s.id = l.owner_id"
+                     " JOIN visits v ON v.lead_id = l.id") == [("陈刚", "call")]
+
+
+def test_a_visitor_who_leaves_no_details(cli):
+    out = cli.json("intake", "--no-contact", "--party", "3", actor="张前台")
+    assert out["new_lead"] and out["collision"] is None
+    assert cli.query("SELECT grade, phone, next_due FROM leads") == [("W", None, None)]
+    assert cli.query("SELECT party, left_contact FROM visits") == [(3, 0)]
+
+
+def test_without_a_terminal_missing_fields_fail_instead_of_prompting(cli):
+    before = cli.fingerprint()
+    result = cli("intake", "--name", "刘洋", actor="张前台", code=ExitCode.USAGE)
+    assert "--phone is required" in result.stderr
+    cli("intake", "--json", actor="张前台", code=ExitCode.USAGE)
+    assert cli.fingerprint() == before
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--phone", "12345"], ExitCode.DATA, "not a phone number"),
+    (["--phone", "13800138000", "--channel", "carrier-pigeon"], ExitCode.DATA, "unknown channel"),
+    (["--phone", "13800138000", "--owner", "无名"], ExitCode.NOT_FOUND, "no owner named '无名'"),
+    (["--phone", "13800138000", "--arrived", "2026-11-24T08:00", "--left", "2026-11-24T07:00"],
+     ExitCode.DATA, "departure 07:00 is before arrival 08:00"),
+    (["--phone", "13800138000", "--arrived", "2026-11-25T08:00"], ExitCode.DATA, "after now"),
+    (["--phone", "13800138000", "--arrived", "yesterday"], ExitCode.USAGE, "not an ISO date"),
+    (["--phone", "13800138000", "--grade", "Z"], ExitCode.DATA, "unknown grade 'Z'"),
+    (["--phone", "13800138000", "--grade", "O"], ExitCode.REFUSED, "given only by an order"),
+    (["--phone", "13800138000", "--party", "0"], ExitCode.DATA, "party of 0"),
+    (["--phone", "13800138000", "--info-source", "tv"], ExitCode.DATA, "unknown infosource"),
+    (["--no-contact", "--phone", "13800138000"], ExitCode.DATA, "left no details"),
+])
+def test_bad_input_is_one_line_an_exit_code_and_no_change(cli, args, code, message):
+    intake(cli, "13900000001")
+    before = cli.fingerprint()
+    result = cli("intake", "--name", "刘洋", *args, actor="张前台", code=code)
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("leadctl: ")
+    assert "13800138000" not in result.stderr
+    assert cli.fingerprint() == before
+
+
+def test_a_receptionist_may_register_but_service_may_not(cli):
+    result = cli("intake", "--name", "刘洋", "--phone", "13800138000", actor="孙客服", code=ExitCode.PERMISSION)
+    assert "may not intake" in result.stderr
+    assert cli.scalar("SELECT count(*) FROM leads") == 0

@@ -1,0 +1,27 @@
+from leadctl.errors import ExitCode
+from tests.conftest import intake
+
+
+def test_the_whole_card_by_id_or_any_phone_format(cli):
+    intake(cli, "13800138000", owner="李娜", model="探岳")
+    intake(cli, "13800138000", owner="陈刚")
+    cli.json("grade", "1", "--within", "2w", actor="李娜")
+    cli.json("followup", "1", "--result", "已发报价", actor="李娜")
+    card = cli.json("show", "+86 138 0013 8000")
+    assert card == cli.json("show", "1")
+    assert {k: card[k] for k in ("id", "name", "phone", "grade", "status", "owner", "next_due", "model")} == {
+        "id": 1, "name": "刘洋", "phone": "13800138000", "grade": "A", "status": "active", "owner": "李娜",
+        "next_due": "2026-12-01", "model": "探岳"}
+    assert card["due_reason"] == "A every 7d, last contact 2026-11-24"
+    assert [v["first_visit"] for v in card["visits"]] == [True, False]
+    assert card["grades"][0]["detail"] == {"within_days": 14}
+    assert card["followups"][0]["result"] == "已发报价"
+    assert card["owners"][0]["to_owner"] == "李娜"
+    assert card["collisions"][0]["claimant"] == "陈刚"
+    assert [e["action"] for e in card["events"]] == ["intake", "intake", "grade", "followup"]
+    assert "已发报价" in cli("show", "1").stdout
+
+
+def test_show_unknown_lead(cli):
+    result = cli("show", "42", code=ExitCode.NOT_FOUND)
+    assert result.stderr.strip() == "leadctl: no lead with id 42; find it by phone, or see `leadctl due --all`"

@@ -1,0 +1,49 @@
+from leadctl.errors import ExitCode
+
+
+def test_the_first_staff_member_needs_no_actor_but_must_lead(bare):
+    bare("init")
+    result = bare("staff", "add", "李娜", "--role", "consultant", code=ExitCode.REFUSED)
+    assert "first staff member must be a manager or an admin" in result.stderr
+    bare("staff", "add", "王经理", "--role", "销售经理")  # Chinese role names work
+    assert bare.query("SELECT name, role FROM staff") == [("王经理", "manager")]
+    assert bare.scalar("SELECT json_extract(detail, '$.bootstrap') FROM events WHERE action = 'staff.add'") == 1
+
+
+def test_after_the_bootstrap_an_actor_is_needed(cli):
+    before = cli.fingerprint()
+    result = cli("staff", "add", "周新", "--role", "consultant", code=ExitCode.PERMISSION)
+    assert "--as" in result.stderr
+    assert cli.fingerprint() == before
+
+
+def test_only_managers_and_admins_add_staff_and_refusals_are_audited(cli):
+    result = cli("staff", "add", "周新", "--role", "consultant", actor="李娜", code=ExitCode.PERMISSION)
+    assert "李娜 (consultant) may not staff.add" in result.stderr
+    assert cli.scalar("SELECT count(*) FROM staff WHERE name = '周新'") == 0
+    denied = cli.query("SELECT s.name, json_extract(e.detail, '$.act') FROM events e JOIN staff s ON s.id = e.actor_id"
+                       " WHERE e.action = 'denied'")
+    assert denied == [("李娜", "staff.add")]
+
+
+def test_unknown_actors_are_denied(cli):
+    result = cli("staff", "add", "周新", "--role", "consultant", actor="路人", code=ExitCode.PERMISSION)
+    assert "unknown staff member '路人'" in result.stderr
+
+
+def test_duplicate_names_and_unknown_roles(cli):
+    before = cli.fingerprint()
+    cli("staff", "add", "李娜", "--role", "consultant", actor="王经理", code=ExitCode.REFUSED)
+    result = cli("staff", "add", "周新", "--role", "boss", actor="王经理", code=ExitCode.DATA)
+    assert "unknown role 'boss'" in result.stderr and "receptionist" in result.stderr
+    cli("staff", "add", "周新", "--role", "consultant", "--team", "moon", actor="王经理", code=ExitCode.DATA)
+    assert cli.fingerprint() == before
+
+
+def test_staff_list_in_every_form(cli):
+    rows = cli.json("staff", "list")
+    assert [r["name"] for r in rows][:2] == ["王经理", "李娜"]
+    assert rows[1] == {**rows[1], "role": "consultant", "team": "showroom", "active": True}
+    csv_out = cli("staff", "list", "--csv").stdout.splitlines()
+    assert csv_out[0] == "id,name,role,team,active,created_at"
+    assert "李娜" in cli("staff", "list").stdout

@@ -1,0 +1,106 @@
+"""Shared fixtures: a real database file, the real CLI, and a way to see that nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from leadctl.cli import app
+
+NOW = "2026-11-24T09:00:00"
+STAFF = [
+    ("王经理", "manager", None),
+    ("李娜", "consultant", "showroom"),
+    ("陈刚", "consultant", "showroom"),
+    ("张前台", "receptionist", None),
+    ("赵电销", "telesales", "dcc"),
+    ("孙客服", "service", None),
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    """Tests never see the developer's own leadctl settings."""
+    for key in list(os.environ):
+        if key.startswith("LEADCTL_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("LEADCTL_NOW", NOW)
+
+
+class Cli:
+    """Runs the real CLI against one database file; fails loudly on an unexpected exit code."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, code: int = 0, actor: str | None = None, now: str | None = None,
+                 input: str | None = None):
+        head = ["--db", str(self.db)]
+        if actor:
+            head += ["--as", actor]
+        if now:
+            head += ["--now", now]
+        result = self.runner.invoke(app, [*head, *args], input=input, catch_exceptions=False)
+        assert result.exit_code == code, (
+            f"leadctl {' '.join(args)} exited {result.exit_code}, expected {code}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+        return result
+
+    def json(self, *args: str, **kw):
+        return json.loads(self(*args, "--json", **kw).stdout)
+
+    def query(self, sql: str, *params):
+        conn = sqlite3.connect(self.db)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def scalar(self, sql: str, *params):
+        return self.query(sql, *params)[0][0]
+
+    def fingerprint(self) -> str:
+        """The database's bytes (main file and any WAL): equal fingerprints mean nothing changed."""
+        digest = hashlib.sha256()
+        for suffix in ("", "-wal"):
+            path = Path(f"{self.db}{suffix}")
+            digest.update(path.read_bytes() if path.exists() else b"")
+        return digest.hexdigest()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
+def cli(db_path) -> Cli:
+    """A fresh database with the standard policy and a small staff."""
+    run = Cli(db_path)
+    run("init")
+    for i, (name, role, team) in enumerate(STAFF):
+        args = ["staff", "add", name, "--role", role] + (["--team", team] if team else [])
+        run(*args, actor=None if i == 0 else "王经理")
+    return run
+
+
+@pytest.fixture
+def bare(db_path) -> Cli:
+    """The CLI on a path where no database exists yet."""
+    return Cli(db_path)
+
+
+def intake(cli: Cli, phone: str, name: str = "刘洋", actor: str = "张前台", **options) -> dict:
+    args = ["intake", "--name", name, "--phone", phone]
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        args += [flag] if value is True else [flag, str(value)]
+    return cli.json(*args, actor=actor)

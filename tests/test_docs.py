@@ -1,0 +1,40 @@
+"""Every command has help and appears in the README's command reference."""
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+
+from leadctl.cli import app
+from leadctl.errors import ExitCode
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def commands(group=None, prefix=""):
+    group = group or get_command(app)
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from commands(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}", command
+
+
+@pytest.mark.parametrize("name, command", list(commands()))
+def test_every_command_has_help_and_is_documented(name, command):
+    assert command.help and len(command.help) > 10, f"{name} has no help"
+    assert f"leadctl {name}" in README, f"README does not document `leadctl {name}`"
+    for param in command.params:
+        if param.name not in ("help",) and getattr(param, "param_type_name", "") == "option":
+            assert param.help, f"{name} {param.opts} has no help"
+
+
+def test_readme_documents_every_exit_code():
+    for code in ExitCode:
+        assert re.search(rf"^\|\s*{int(code)}\s*\|", README, re.M), f"exit code {int(code)} not in README"
+
+
+def test_readme_opens_with_the_two_commands():
+    head = "\n".join(README.splitlines()[:20])
+    assert "make demo" in head and "make test" in head
