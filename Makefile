@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo/leadctl-demo.db
 DEMO_NOW := 2026-11-20T08:30
-DEMO_MANAGER := 王建国
+DEMO_MANAGER := 张建国
 LEADCTL := LEADCTL_DB=$(DEMO_DB) LEADCTL_NOW=$(DEMO_NOW) $(BIN)/leadctl
 
 .PHONY: demo test lint clean

@@ -1,28 +1,75 @@
-"""Who may do what: one table, denying by default. An act missing from the table is refused to all."""
+"""Who may do what: one table, denying by default.
+
+Each act maps the roles allowed to it to a scope: ANY lead, OWN leads only (the actor is the owner), or
+POOL (own leads, plus leads without an owner waiting in the DCC pool). An act or role missing from the
+table is refused.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from leadctl.models import Role
 
-_SALES = {Role.CONSULTANT, Role.TELESALES, Role.DIRECT_SALES}
-_LEADERS = {Role.MANAGER, Role.ADMIN}
 
-PERMISSIONS: dict[str, frozenset[Role]] = {
-    "staff.add": frozenset(_LEADERS),
-    "policy.set": frozenset(_LEADERS),
-    "intake": frozenset({Role.RECEPTIONIST, *_SALES, *_LEADERS}),
-    "grade": frozenset({*_SALES, Role.MANAGER}),
-    "followup": frozenset({*_SALES, Role.MANAGER}),
-    "replay": frozenset(_LEADERS),
+class Scope(StrEnum):
+    ANY = "any"
+    OWN = "own"
+    POOL = "pool"
+
+
+R, C, T, D, M, S, A = (Role.RECEPTIONIST, Role.CONSULTANT, Role.TELESALES, Role.DIRECT_SALES, Role.MANAGER,
+                       Role.SERVICE, Role.ADMIN)
+ANY, OWN, POOL = Scope.ANY, Scope.OWN, Scope.POOL
+
+PERMISSIONS: dict[str, dict[Role, Scope]] = {
+    # the store's set-up
+    "staff.add": {M: ANY, A: ANY},
+    "staff.deactivate": {M: ANY, A: ANY},
+    "policy.set": {M: ANY, A: ANY},
+    "replay": {M: ANY, A: ANY},
+    # the daily loop
+    "intake": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY},
+    "grade": {C: OWN, D: OWN, T: POOL, M: ANY},
+    "followup": {C: OWN, D: OWN, T: POOL, M: ANY},
+    # invitations and handover (DCC)
+    "invite": {T: POOL, M: ANY},
+    "arrive": {R: ANY, T: POOL, M: ANY},
+    "handover": {T: POOL, M: ANY},
+    # moving leads
+    "transfer": {M: ANY},
+    "transfer.sweep": {M: ANY, A: ANY},
+    "collisions.rule": {M: ANY},
+    "merge": {M: ANY},
+    "fleet": {M: ANY},
+    "review": {M: ANY},
+    # closing leads
+    "defeat.request": {C: OWN, D: OWN, T: POOL, M: ANY},
+    "defeat.verify": {S: ANY, M: ANY},
+    "defeat.approve": {M: ANY},
+    "defeat.reject": {M: ANY},
+    "lost": {C: OWN, D: OWN, T: POOL, M: ANY},
+    "reactivate": {T: POOL, M: ANY},
+    "order": {C: OWN, D: OWN, M: ANY},
+    "order.cancel": {C: OWN, D: OWN, M: ANY},
+    "deliver": {C: OWN, D: OWN, M: ANY},
 }
 
 # Roles that own leads: a lead registered by one of them is theirs unless another owner is named.
-OWNING_ROLES = frozenset(_SALES)
+OWNING_ROLES = frozenset({C, T, D})
 
 
-def allowed(act: str, role: Role) -> bool:
-    return role in PERMISSIONS.get(act, frozenset())
+def scope(act: str, role: Role) -> Scope | None:
+    """The scope `role` has for `act`, or None when it may not do it at all."""
+    return PERMISSIONS.get(act, {}).get(role)
+
+
+def reaches(scope_: Scope, actor_id: int, owner_id: int | None, pool: str | None) -> bool:
+    """Whether an actor with this scope may act on a lead with this owner and pool."""
+    if scope_ is Scope.ANY or owner_id == actor_id:
+        return True
+    return scope_ is Scope.POOL and owner_id is None and pool == "dcc"
 
 
 def roles_for(act: str) -> list[str]:
-    return sorted(PERMISSIONS.get(act, frozenset()))
+    return sorted(PERMISSIONS.get(act, {}))

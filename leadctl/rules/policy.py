@@ -32,6 +32,11 @@ _SHAPE: dict[str, Any] = {
     "grades": {"*": {"meaning": str, "horizon_days": int, "cadence_days": int}},
     "horizon": {"beyond": str},
     "assessment": {"*": list},
+    "review": {"limit_hours": int},
+    "ownership": {"card_entry_days": int, "evidence_hours": int},
+    "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool},
+    "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
+                "age_days": int, "invited_days": int, "quiet_days": int, "to": str}],
 }
 
 
@@ -51,6 +56,31 @@ class FirstContact:
 
 
 @dataclass(frozen=True)
+class DefeatRules:
+    reasons: tuple[str, ...]
+    forbidden_grades: frozenset[Grade]
+    verification_required: bool
+
+
+@dataclass(frozen=True)
+class SweepRule:
+    """One row of the sweep table: which leads move, and where (dcc pool, manager's queue, or close)."""
+
+    code: str
+    source: str
+    to: str
+    from_team: str | None = None
+    grades: frozenset[Grade] = frozenset()
+    month_end: bool = False
+    age_days: int | None = None
+    invited_days: int | None = None
+    quiet_days: int | None = None
+
+
+SWEEP_TARGETS = ("dcc", "manager", "close")
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     source: str
@@ -59,6 +89,11 @@ class Policy:
     beyond_horizon: Grade | None
     assessment: dict[frozenset[str], Grade]
     data: dict[str, Any]  # the validated document, as stored
+    review_limit_hours: int = 48
+    card_entry_days: int = 2
+    evidence_hours: int = 24
+    defeat: DefeatRules = DefeatRules((), frozenset(), True)
+    sweeps: tuple[SweepRule, ...] = ()
 
     def rule(self, grade: Grade) -> GradeRule | None:
         return self.grades.get(grade)
@@ -93,7 +128,13 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_shape(data: Any, shape: Any, path: str, problems: list[str]) -> None:
-    if isinstance(shape, dict):
+    if isinstance(shape, list):
+        if not isinstance(data, list):
+            problems.append(f"{path}: must be a list of tables ([[{path}]])")
+            return
+        for i, item in enumerate(data):
+            _check_shape(item, shape[0], f"{path}[{i}]", problems)
+    elif isinstance(shape, dict):
         if not isinstance(data, dict):
             problems.append(f"{path or 'policy'}: must be a table")
             return
@@ -154,10 +195,39 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     for where, grade in [("horizon.beyond", beyond), *((f"assessment.{g}", g) for g in assessment.values())]:
         if grade is not None and grade not in grades:
             problems.append(f"{where}: grade {grade} is not on this policy's scale")
+    defeat = _defeat_rules(data.get("defeat", {}), problems)
+    sweeps = tuple(_sweep(i, row, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:
         raise BadInput(f"{origin}: " + "; ".join(problems), "fix these keys and retry")
     first = FirstContact(**{k: fc[k] for k in _SHAPE["first_contact"]})
-    return Policy(data["name"], data.get("source", ""), grades, first, beyond, assessment, data)
+    review, ownership = data.get("review", {}), data.get("ownership", {})
+    return Policy(data["name"], data.get("source", ""), grades, first, beyond, assessment, data,
+                  review.get("limit_hours", 48), ownership.get("card_entry_days", 2),
+                  ownership.get("evidence_hours", 24), defeat, sweeps)
+
+
+def _grades_list(values: list, path: str, problems: list[str]) -> frozenset[Grade]:
+    return frozenset(g for g in (_grade(str(v), path, problems) for v in values) if g is not None)
+
+
+def _defeat_rules(data: dict[str, Any], problems: list[str]) -> DefeatRules:
+    reasons = tuple(str(r) for r in data.get("reasons", ()))
+    forbidden = _grades_list(data.get("forbidden_grades", []), "defeat.forbidden_grades", problems)
+    return DefeatRules(reasons, forbidden, data.get("verification_required", True))
+
+
+def _sweep(i: int, row: dict[str, Any], problems: list[str]) -> SweepRule:
+    where = f"sweeps[{i}]"
+    for key in ("code", "to"):
+        if key not in row:
+            problems.append(f"{where}.{key}: missing")
+    if row.get("to", "dcc") not in SWEEP_TARGETS:
+        problems.append(f"{where}.to: must be one of {', '.join(SWEEP_TARGETS)}")
+    if row.get("from_team", "showroom") not in ("showroom", "dcc"):
+        problems.append(f"{where}.from_team: must be showroom or dcc")
+    grades = _grades_list(row.get("grades", []), f"{where}.grades", problems)
+    fields = {k: row[k] for k in ("from_team", "month_end", "age_days", "invited_days", "quiet_days") if k in row}
+    return SweepRule(row.get("code", ""), row.get("source", ""), row.get("to", "dcc"), grades=grades, **fields)
 
 
 def preset(name: str) -> Policy:

@@ -33,8 +33,8 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     planned = _parse_date(next_on) if next_on else None
     new_grade = Grade.parse(grade) if grade else None
     with store.write() as conn:
-        who = staff.authorize(conn, now, actor, "followup")
         lead_id = leads.find(conn, lead)
+        who = staff.authorize(conn, now, actor, "followup", lead_id)
         leads.require_active(conn, lead_id, "followed up")
         rules = policy.current(conn)
         created, current = conn.execute("SELECT created_at, grade FROM leads WHERE id = ?", (lead_id,)).fetchone()

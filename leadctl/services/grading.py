@@ -35,8 +35,8 @@ def grade(store: Store, now: datetime, actor: str | None, lead: str, grade: str 
           within: str | None = None, reason: str | None = None, **factors: bool | None) -> dict:
     """Record a grade and re-plan the next due date. Returns the lead, old and new grade, and next due."""
     with store.write() as conn:
-        who = staff.authorize(conn, now, actor, "grade")
         lead_id = leads.find(conn, lead)
+        who = staff.authorize(conn, now, actor, "grade", lead_id)
         leads.require_active(conn, lead_id, "graded")
         rules = policy.current(conn)
         new, basis, detail = decide(rules, grade, within, factors)

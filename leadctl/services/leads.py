@@ -88,9 +88,9 @@ def set_grade(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id
 
 
 def set_owner(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, to_id: int | None,
-              reason: str) -> None:
-    """Hand a lead to a new owner, keeping the owner history."""
+              reason: str, rule: str | None = None, pool: str | None = None) -> None:
+    """Hand a lead to a new owner (or, with to_id None, to a pool), keeping the owner history."""
     from_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
-    conn.execute("UPDATE leads SET owner_id = ? WHERE id = ?", (to_id, lead_id))
-    conn.execute("INSERT INTO owners (lead_id, at, by_id, from_id, to_id, reason) VALUES (?,?,?,?,?,?)",
-                 (lead_id, at.isoformat(), by_id, from_id, to_id, reason))
+    conn.execute("UPDATE leads SET owner_id = ?, pool = ? WHERE id = ?", (to_id, pool, lead_id))
+    conn.execute("INSERT INTO owners (lead_id, at, by_id, from_id, to_id, reason, rule) VALUES (?,?,?,?,?,?,?)",
+                 (lead_id, at.isoformat(), by_id, from_id, to_id, reason, rule))

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from leadctl.errors import NotFound, PermissionDenied, Refused
 from leadctl.models import Role, Team
-from leadctl.rules.permissions import allowed, roles_for
+from leadctl.rules import permissions
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -41,19 +41,26 @@ def get(conn: sqlite3.Connection, name: str, what: str = "staff member") -> Staf
     return staff
 
 
-def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: str) -> Staff:
-    """The acting staff member, if the permission table lets their role do `act`; deny by default."""
+def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: str,
+              lead_id: int | None = None) -> Staff:
+    """The acting staff member, if the permission table lets them do `act` (on this lead); deny by default."""
     if not actor:
-        raise PermissionDenied(f"{act} needs to know who is acting",
-                               "name yourself with --as NAME or the LEADCTL_USER variable")
+        raise _denied(now, None, act, f"{act} needs to know who is acting",
+                      "name yourself with --as NAME or the LEADCTL_USER variable", actor=None)
     staff = find(conn, actor)
     if staff is None or not staff.active:
         state = "unknown" if staff is None else "inactive"
         raise _denied(now, None, act, f"{state} staff member {actor!r} may not act",
                       "ask a manager to add you with `leadctl staff add`", actor=actor)
-    if not allowed(act, staff.role):
+    allowed = permissions.scope(act, staff.role)
+    if allowed is None:
         raise _denied(now, staff.id, act, f"{staff.name} ({staff.role}) may not {act}",
-                      f"this is for: {', '.join(roles_for(act))}")
+                      f"this is for: {', '.join(permissions.roles_for(act))}")
+    if lead_id is not None:
+        owner_id, pool = conn.execute("SELECT owner_id, pool FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        if not permissions.reaches(allowed, staff.id, owner_id, pool):
+            raise _denied(now, staff.id, act, f"{staff.name} may {act} only their own leads; lead {lead_id} is not",
+                          "ask its owner or a manager", lead_id=lead_id)
     return staff
 
 

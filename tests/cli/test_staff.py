@@ -11,10 +11,11 @@ def test_the_first_staff_member_needs_no_actor_but_must_lead(bare):
 
 
 def test_after_the_bootstrap_an_actor_is_needed(cli):
-    before = cli.fingerprint()
     result = cli("staff", "add", "周新", "--role", "consultant", code=ExitCode.PERMISSION)
     assert "--as" in result.stderr
-    assert cli.fingerprint() == before
+    assert cli.scalar("SELECT count(*) FROM staff WHERE name = '周新'") == 0
+    assert cli.query("SELECT actor_id, json_extract(detail, '$.act') FROM events WHERE action = 'denied'") == [
+        (None, "staff.add")]
 
 
 def test_only_managers_and_admins_add_staff_and_refusals_are_audited(cli):
