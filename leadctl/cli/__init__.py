@@ -55,9 +55,9 @@ def root(
     ctx.obj = context.Context(db or default_path(), actor, clock.read(now), int(busy_timeout * 1000))
 
 
-from leadctl.cli import closing, due, leads, moves, policy, setup, staff  # noqa: E402  (registers the commands)
+from leadctl.cli import closing, due, leads, manage, moves, policy, setup, staff  # noqa: E402  (the commands)
 
 app.add_typer(staff.app, name="staff")
 app.add_typer(policy.app, name="policy")
-for module in (setup, leads, due, moves, closing):
+for module in (setup, leads, due, moves, closing, manage):
     module.register(app)

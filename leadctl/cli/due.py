@@ -38,7 +38,7 @@ def due(
     day = _day(on) if on else c.now.date()
     with c.store() as store:
         scope = service.scope_for(store, c.actor, owner, team, everyone)
-        rows = service.due(store, day, overdue_only=overdue, **scope)
+        rows = service.due(store, c.now, day, overdue_only=overdue, **scope)
     if as_json:
         output.emit_json(rows)
     elif as_csv:

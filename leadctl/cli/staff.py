@@ -46,3 +46,20 @@ def listing(
         output.emit_csv(rows, COLUMNS)
     else:
         output.emit_table(rows, COLUMNS, title="Staff")
+
+
+@app.command("deactivate")
+def deactivate(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The staff member who leaves."),
+    to: str = typer.Option(None, "--to", help="Colleague who takes over their open leads."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Deactivate a leaver (manager); their open leads move to --to in the same step."""
+    c = context.get(ctx)
+    with c.store() as store:
+        result = service.deactivate(store, c.now, c.actor, name, to)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"{result['name']} deactivated; {result['moved']} open lead(s) moved to {result['to'] or '-'}")

@@ -32,7 +32,7 @@ _SHAPE: dict[str, Any] = {
     "grades": {"*": {"meaning": str, "horizon_days": int, "cadence_days": int}},
     "horizon": {"beyond": str},
     "assessment": {"*": list},
-    "review": {"limit_hours": int},
+    "review": {"limit_hours": int, "window_days": int},
     "ownership": {"card_entry_days": int, "evidence_hours": int},
     "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
@@ -90,6 +90,7 @@ class Policy:
     assessment: dict[frozenset[str], Grade]
     data: dict[str, Any]  # the validated document, as stored
     review_limit_hours: int = 48
+    review_window_days: int = 30
     card_entry_days: int = 2
     evidence_hours: int = 24
     defeat: DefeatRules = DefeatRules((), frozenset(), True)
@@ -202,7 +203,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     first = FirstContact(**{k: fc[k] for k in _SHAPE["first_contact"]})
     review, ownership = data.get("review", {}), data.get("ownership", {})
     return Policy(data["name"], data.get("source", ""), grades, first, beyond, assessment, data,
-                  review.get("limit_hours", 48), ownership.get("card_entry_days", 2),
+                  review.get("limit_hours", 48), review.get("window_days", 30), ownership.get("card_entry_days", 2),
                   ownership.get("evidence_hours", 24), defeat, sweeps)
 
 

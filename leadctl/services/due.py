@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
 from leadctl.models import Role, Team
 from leadctl.rules import cadence
+from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
+from leadctl.services.reviews import overdue as review_rows
 from leadctl.store.db import Store
 
 COLUMNS = ("lead_id", "name", "phone", "grade", "owner", "due_on", "overdue_days", "reason")
@@ -19,21 +21,26 @@ _SELECT = (
 
 
 def scope_for(store: Store, actor: str | None, owner: str | None, team: str | None, everyone: bool) -> dict:
-    """Whose leads: a named owner, a team, everyone, or by default the acting salesperson's own."""
+    """Whose leads: a named owner, a team, everyone, or by default the acting salesperson's own.
+
+    A manager acting also gets the follow-ups waiting too long for their review.
+    """
     if sum(bool(x) for x in (owner, team, everyone)) > 1:
         raise UsageError("choose one of --owner, --team and --all", "they pick whose leads to list")
-    if owner or team or everyone:
-        return {"owner": owner, "team": Team.parse(team).value if team else None}
+    me = None
     if actor:
         with store.read() as conn:
             me = staff.find(conn, actor)
-        if me is not None and me.role not in (Role.MANAGER, Role.ADMIN, Role.RECEPTIONIST, Role.SERVICE):
-            return {"owner": me.name, "team": None}
-    return {"owner": None, "team": None}
+    reviews = me is not None and me.role is Role.MANAGER
+    if owner or team or everyone:
+        return {"owner": owner, "team": Team.parse(team).value if team else None, "reviews": reviews}
+    if me is not None and me.role in OWNING_ROLES:
+        return {"owner": me.name, "team": None, "reviews": False}
+    return {"owner": None, "team": None, "reviews": reviews}
 
 
-def due(store: Store, on: date, owner: str | None = None, team: str | None = None,
-        overdue_only: bool = False) -> list[dict]:
+def due(store: Store, now: datetime, on: date, owner: str | None = None, team: str | None = None,
+        overdue_only: bool = False, reviews: bool = False) -> list[dict]:
     with store.read() as conn:
         rules = policy.current(conn)
         if owner:
@@ -42,18 +49,24 @@ def due(store: Store, on: date, owner: str | None = None, team: str | None = Non
                 raise NotFound(f"no staff member named {owner!r}", "see `leadctl staff list`")
             where, args = "l.owner_id = ? AND l.next_due <= ?", [who.id]
         elif team:
-            where, args = "l.owner_id IN (SELECT id FROM staff WHERE team = ?) AND l.next_due <= ?", [team]
+            where = "(l.owner_id IN (SELECT id FROM staff WHERE team = ?) OR l.pool = ?) AND l.next_due <= ?"
+            args = [team, team]
         else:
             where, args = "l.next_due <= ?", []
-        limit = (on.toordinal() - 1) if overdue_only else on.toordinal()
-        args.append(date.fromordinal(limit).isoformat())
+        last_day = on - timedelta(days=1) if overdue_only else on
+        args.append(last_day.isoformat())
         rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY l.next_due, l.id", args).fetchall()
-    out = []
-    for lead_id, name, phone, grade, owner_name, due_on, *state in rows:
-        why = cadence.next_due(rules, leads.state_of((grade, *state)))
-        out.append({
-            "lead_id": lead_id, "name": name, "phone": phone, "grade": grade, "owner": owner_name,
-            "due_on": due_on, "overdue_days": cadence.overdue_days(date.fromisoformat(due_on), on),
-            "reason": why.reason if why else "due date set before a policy change",
-        })
-    return out
+        extra = review_rows(conn, now, on) if reviews else []
+    out = [_row(rules, on, row) for row in rows]
+    out += [r for r in extra if r["overdue_days"] or not overdue_only]
+    return sorted(out, key=lambda r: r["due_on"])
+
+
+def _row(rules, on: date, row: tuple) -> dict:
+    lead_id, name, phone, grade, owner_name, due_on, *state = row
+    why = cadence.next_due(rules, leads.state_of((grade, *state)))
+    return {
+        "lead_id": lead_id, "name": name, "phone": phone, "grade": grade, "owner": owner_name,
+        "due_on": due_on, "overdue_days": cadence.overdue_days(date.fromisoformat(due_on), on),
+        "reason": why.reason if why else "due date set before a policy change",
+    }

@@ -75,8 +75,9 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         named = staff.get(conn, owner, "owner") if owner else None
         claimant = named or (who if who.role in OWNING_ROLES else None)
         claimant_id = claimant.id if claimant else None
-        known = conn.execute("SELECT id, owner_id FROM leads WHERE phone = ?", (visit.phone,)).fetchone() \
-            if visit.phone else None
+        known = conn.execute(
+            "SELECT k.id, k.owner_id FROM leads l JOIN leads k ON k.id = coalesce(l.merged_into, l.id)"
+            " WHERE l.phone = ?", (visit.phone,)).fetchone() if visit.phone else None
         if known is None:
             lead_id, owner_id = _new_lead(conn, who.id, visit, claimant_id), claimant_id
         else:

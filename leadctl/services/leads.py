@@ -25,7 +25,7 @@ def find(conn: sqlite3.Connection, ref: str | int) -> int:
     except BadInput:
         raise BadInput(f"{phone.mask_in(text)!r} is neither a lead id nor a phone number",
                        "give the lead's id or phone") from None
-    row = conn.execute("SELECT id FROM leads WHERE phone = ?", (number,)).fetchone()
+    row = conn.execute("SELECT coalesce(merged_into, id) FROM leads WHERE phone = ?", (number,)).fetchone()
     if row is None:
         raise NotFound(f"no lead with phone {phone.mask(number)}", "register it with `leadctl intake`")
     return row[0]

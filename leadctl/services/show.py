@@ -11,7 +11,7 @@ from leadctl.store.db import Store
 
 
 def _rows(conn: sqlite3.Connection, sql: str, lead_id: int) -> list[dict]:
-    cur = conn.execute(sql, (lead_id,))
+    cur = conn.execute(sql, {"id": lead_id})
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -24,31 +24,32 @@ def show(store: Store, ref: str) -> dict:
                    l.info_source, l.model, l.trade_in, l.fleet, l.created_at, r.name AS registered_by,
                    l.last_contact_at, l.followup_count, l.planned_on, l.next_due
             FROM leads l LEFT JOIN staff o ON o.id = l.owner_id LEFT JOIN staff r ON r.id = l.registered_by
-            WHERE l.id = ?""", lead_id)[0]
+            WHERE l.id = :id""", lead_id)[0]
         due = cadence.next_due(policy.current(conn), leads.load_state(conn, lead_id))
         card["due_reason"] = due.reason if due else None
         card["trade_in"], card["fleet"] = bool(card["trade_in"]), bool(card["fleet"])
         card["visits"] = _rows(conn, """
             SELECT v.id, v.kind, v.channel, v.arrived_at, v.left_at, v.party, v.first_visit, v.test_drive,
                    v.model, s.name AS staff FROM visits v LEFT JOIN staff s ON s.id = v.staff_id
-            WHERE v.lead_id = ? ORDER BY v.arrived_at, v.id""", lead_id)
+            WHERE v.lead_id = :id ORDER BY v.arrived_at, v.id""", lead_id)
         card["grades"] = _rows(conn, """
             SELECT g.at, g.grade, g.previous, g.basis, g.detail, g.reason, s.name AS by
-            FROM grades g LEFT JOIN staff s ON s.id = g.by_id WHERE g.lead_id = ? ORDER BY g.at, g.id""", lead_id)
+            FROM grades g LEFT JOIN staff s ON s.id = g.by_id WHERE g.lead_id = :id ORDER BY g.at, g.id""", lead_id)
         card["followups"] = _rows(conn, """
             SELECT f.id, f.at, f.method, f.result, f.grade, f.next_on, s.name AS by
-            FROM followups f LEFT JOIN staff s ON s.id = f.by_id WHERE f.lead_id = ? ORDER BY f.at, f.id""", lead_id)
+            FROM followups f LEFT JOIN staff s ON s.id = f.by_id WHERE f.lead_id = :id ORDER BY f.at, f.id""", lead_id)
         card["owners"] = _rows(conn, """
             SELECT o.at, a.name AS from_owner, b.name AS to_owner, o.reason, s.name AS by
             FROM owners o LEFT JOIN staff a ON a.id = o.from_id LEFT JOIN staff b ON b.id = o.to_id
-            LEFT JOIN staff s ON s.id = o.by_id WHERE o.lead_id = ? ORDER BY o.at, o.id""", lead_id)
+            LEFT JOIN staff s ON s.id = o.by_id WHERE o.lead_id = :id ORDER BY o.at, o.id""", lead_id)
         card["collisions"] = _rows(conn, """
             SELECT c.id, c.opened_at, c.status, a.name AS owner, b.name AS claimant
             FROM collisions c LEFT JOIN staff a ON a.id = c.owner_id LEFT JOIN staff b ON b.id = c.claimant_id
-            WHERE c.lead_id = ? ORDER BY c.id""", lead_id)
+            WHERE c.lead_id = :id ORDER BY c.id""", lead_id)
         card["events"] = _rows(conn, """
             SELECT e.at, s.name AS actor, e.action, e.detail FROM events e LEFT JOIN staff s ON s.id = e.actor_id
-            WHERE e.lead_id = ? ORDER BY e.id""", lead_id)
+            WHERE e.lead_id = :id OR e.lead_id IN (SELECT id FROM leads WHERE merged_into = :id)
+            ORDER BY e.id""", lead_id)
     for g in card["grades"]:
         g["detail"] = json.loads(g["detail"]) if g["detail"] else None
     for e in card["events"]:

@@ -101,3 +101,25 @@ def listing(store: Store) -> list[dict]:
         {"id": r[0], "name": r[1], "role": r[2], "team": r[3], "active": bool(r[4]), "created_at": r[5]}
         for r in rows
     ]
+
+
+def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: str | None) -> dict:
+    """A leaver: their open leads move to a colleague in one step, and they may no longer act."""
+    from leadctl.services.leads import set_owner
+
+    with store.write() as conn:
+        who = authorize(conn, now, actor, "staff.deactivate")
+        leaver = get(conn, name)
+        open_leads = [r[0] for r in conn.execute(
+            "SELECT id FROM leads WHERE owner_id = ? AND status IN ('active', 'ordered') ORDER BY id", (leaver.id,))]
+        heir = get(conn, to, "colleague") if to else None
+        if open_leads and heir is None:
+            raise Refused(f"{leaver.name} owns {len(open_leads)} open lead(s)", "name who takes them with --to STAFF")
+        if heir is not None and (heir.id == leaver.id or heir.role not in permissions.OWNING_ROLES | {Role.MANAGER}):
+            raise Refused(f"{heir.name} ({heir.role}) cannot take over leads", "choose a salesperson or manager")
+        for lead_id in open_leads:
+            set_owner(conn, now, who.id, lead_id, heir.id, f"{leaver.name} left")
+        conn.execute("UPDATE staff SET active = 0 WHERE id = ?", (leaver.id,))
+        record(conn, now, who.id, "staff.deactivate", staff_id=leaver.id, to=heir.id if heir else None,
+               leads=len(open_leads))
+        return {"name": leaver.name, "active": False, "to": heir.name if heir else None, "moved": len(open_leads)}

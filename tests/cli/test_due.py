@@ -39,7 +39,11 @@ def test_scopes(store):
     assert {r["owner"] for r in store.json("due", "--team", "dcc")} == {"赵电销"}
     assert {r["owner"] for r in store.json("due", "--team", "展厅")} == {"李娜"}
     assert {r["owner"] for r in store.json("due", actor="李娜")} == {"李娜"}      # a consultant's own list
-    assert len(store.json("due", actor="王经理")) == 4                           # a manager sees all
+    managers = store.json("due", actor="王经理")                                # a manager sees all...
+    assert len([r for r in managers if r["lead_id"]]) == 4
+    reviews = [r for r in managers if r["lead_id"] is None]                   # ...and reviews waiting > 48h
+    assert [(r["owner"], r["due_on"]) for r in reviews] == [("陈刚", "2026-11-03"), ("李娜", "2026-11-19")]
+    assert "2 follow-up(s) by 李娜 await review" in reviews[1]["reason"]
     store("due", "--owner", "李娜", "--all", code=ExitCode.USAGE)
     store("due", "--owner", "无名", code=ExitCode.NOT_FOUND)
 

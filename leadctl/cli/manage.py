@@ -1,0 +1,119 @@
+"""Manager commands on ownership and the record: collisions, merge, fleet, review."""
+
+from __future__ import annotations
+
+import typer
+
+from leadctl.cli import context, output
+from leadctl.errors import UsageError
+from leadctl.services import collisions as collision_service
+from leadctl.services import merge as merge_service
+from leadctl.services import reviews as review_service
+
+collisions = typer.Typer(help="Ownership collisions (撞单): the open list with evidence, and the manager's ruling.",
+                         invoke_without_command=True)
+COLLISION_COLUMNS = ("id", "lead_id", "name", "phone", "opened_at", "owner", "claimant", "recommended", "reasons")
+
+
+@collisions.callback()
+def collisions_list(
+    ctx: typer.Context,
+    include_ruled: bool = typer.Option(False, "--all", help="Include collisions already ruled."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON (with the full evidence)."),
+) -> None:
+    """List open collisions with the evidence and a recommended ruling with its reasons."""
+    if ctx.invoked_subcommand:
+        return
+    with context.get(ctx).store() as store:
+        rows = collision_service.listing(store, include_ruled)
+    if as_json:
+        output.emit_json(rows)
+        return
+    flat = [{**r, "owner": r["owner"]["staff"], "claimant": r["claimant"]["staff"],
+             "reasons": "; ".join(r["reasons"])} for r in rows]
+    output.emit_table(flat, COLLISION_COLUMNS, title=f"Collisions: {len(rows)}")
+
+
+@collisions.command("rule")
+def collisions_rule(
+    ctx: typer.Context,
+    collision: int = typer.Argument(..., help="Collision id."),
+    to: str = typer.Option(..., "--to", help="The staff member the customer goes to (owner or claimant)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the ruling as JSON."),
+) -> None:
+    """Rule on a collision (manager): final and recorded; the lead goes to --to."""
+    c = context.get(ctx)
+    with c.store() as store:
+        result = collision_service.rule(store, c.now, c.actor, collision, to)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"collision {result['id']}: lead {result['lead_id']} goes to {result['ruled_to']} "
+                   f"({result['ruling']})")
+
+
+def merge(
+    ctx: typer.Context,
+    keep: str = typer.Argument(..., help="The lead that stays (id or phone)."),
+    other: str = typer.Argument(..., help="The duplicate folded into it (id or phone)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Merge a duplicate customer into another (manager); every visit, follow-up and event is kept."""
+    c = context.get(ctx)
+    with c.store() as store:
+        result = merge_service.merge(store, c.now, c.actor, keep, other)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"lead {result['merged']} merged into {result['lead_id']}")
+
+
+def fleet(
+    ctx: typer.Context,
+    lead: str = typer.Argument(..., help="Lead id or phone."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Promote a lead to fleet customer (大客户) (manager)."""
+    c = context.get(ctx)
+    with c.store() as store:
+        result = merge_service.fleet(store, c.now, c.actor, lead)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"lead {result['lead_id']} is now a fleet customer")
+
+
+def review(
+    ctx: typer.Context,
+    followup: int = typer.Argument(None, help="Follow-up to review; without it, list those waiting."),
+    comment: str = typer.Option(None, "--comment", help="The manager's comment (批复)."),
+    by: str = typer.Option(None, "--by", help="List only this staff member's follow-ups."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the list as CSV."),
+) -> None:
+    """List follow-ups awaiting review, or review one with --comment (manager)."""
+    c = context.get(ctx)
+    if followup is None:
+        if comment:
+            raise UsageError("--comment needs the follow-up id", "leadctl review ID --comment TEXT")
+        with c.store() as store:
+            rows = review_service.queue(store, c.now, by)
+        if as_json:
+            output.emit_json(rows)
+        elif as_csv:
+            output.emit_csv(rows, review_service.COLUMNS)
+        else:
+            output.emit_table(rows, review_service.COLUMNS, title=f"Awaiting review: {len(rows)}")
+        return
+    with c.store() as store:
+        result = review_service.review(store, c.now, c.actor, followup, comment)
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(f"follow-up {result['followup_id']} reviewed")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(collisions, name="collisions")
+    for command in (merge, fleet, review):
+        app.command()(command)

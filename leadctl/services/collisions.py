@@ -1,0 +1,90 @@
+"""Collisions (撞单): the open list with evidence and a recommended ruling; the manager's final ruling."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from leadctl.errors import NotFound, Refused
+from leadctl.rules import phone
+from leadctl.rules.collisions import Evidence, Side, card_counts, recommend
+from leadctl.services import leads, policy, staff
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+_OPEN = """
+SELECT c.id, c.lead_id, c.opened_at, c.owner_id, c.claimant_id, c.status, l.name, l.phone, l.created_at,
+       v.arrived_at, (SELECT min(e.at) FROM events e WHERE e.lead_id = l.id AND e.action = 'intake'),
+       c.ruled_to, c.ruled_at, c.ruling
+FROM collisions c JOIN leads l ON l.id = c.lead_id JOIN visits v ON v.id = c.visit_id
+"""
+
+
+def _side(conn: sqlite3.Connection, staff_id: int, lead_id: int, recorded: str, entered: str) -> Side:
+    name, team = conn.execute("SELECT name, team FROM staff WHERE id = ?", (staff_id,)).fetchone()
+    count, last = conn.execute("SELECT count(*), max(at) FROM followups WHERE lead_id = ? AND by_id = ?",
+                               (lead_id, staff_id)).fetchone()
+    return Side(staff_id, name, team, datetime.fromisoformat(recorded), datetime.fromisoformat(entered), count,
+                datetime.fromisoformat(last) if last else None)
+
+
+def _dcc_inviter(conn: sqlite3.Connection, lead_id: int) -> int | None:
+    """A DCC staff member who invited this customer (invitations exist once the DCC workflow is in)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'invitations'").fetchone():
+        return None
+    row = conn.execute("SELECT i.invited_by FROM invitations i JOIN staff s ON s.id = i.invited_by"
+                       " WHERE i.lead_id = ? AND s.team = 'dcc' ORDER BY i.id LIMIT 1", (lead_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _describe(conn: sqlite3.Connection, row: tuple, entry_days: int) -> dict:
+    (cid, lead_id, opened, owner_id, claimant_id, status, name, number, created, arrived, entered,
+     ruled_to, ruled_at, ruling) = row
+    owner = _side(conn, owner_id, lead_id, created, entered or created)
+    claimant = _side(conn, claimant_id, lead_id, arrived, opened)
+    advice = recommend(Evidence(owner, claimant, _dcc_inviter(conn, lead_id)), entry_days)
+    names = {owner.staff_id: owner.name, claimant.staff_id: claimant.name}
+    sides = {
+        role: {"staff": s.name, "team": s.team, "recorded_at": s.recorded_at.isoformat(),
+               "entered_at": s.entered_at.isoformat(), "card_counts": card_counts(s, entry_days),
+               "followups": s.followups, "last_followup": s.last_followup.isoformat() if s.last_followup else None}
+        for role, s in (("owner", owner), ("claimant", claimant))
+    }
+    return {"id": cid, "lead_id": lead_id, "name": name, "phone": phone.mask(number), "opened_at": opened,
+            "status": status, **sides, "dcc_invited": advice.reasons[0].startswith("the DCC"),
+            "recommended": names[advice.staff_id], "reasons": list(advice.reasons),
+            "ruled_to": names.get(ruled_to), "ruled_at": ruled_at, "ruling": ruling}
+
+
+def listing(store: Store, include_ruled: bool = False) -> list[dict]:
+    with store.read() as conn:
+        entry_days = policy.current(conn).card_entry_days
+        where = "" if include_ruled else " WHERE c.status = 'open'"
+        rows = conn.execute(f"{_OPEN}{where} ORDER BY c.id").fetchall()
+        return [_describe(conn, row, entry_days) for row in rows]
+
+
+def rule(store: Store, now: datetime, actor: str | None, collision_id: int, to: str) -> dict:
+    """The manager's ruling: final, recorded, and the lead goes to the staff member ruled for."""
+    with store.write() as conn:
+        row = conn.execute(f"{_OPEN} WHERE c.id = ?", (collision_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no collision {collision_id}", "see `leadctl collisions`")
+        who = staff.authorize(conn, now, actor, "collisions.rule", row[1])
+        if row[5] != "open":
+            raise Refused(f"collision {collision_id} was already ruled; the ruling is final", "nothing to do")
+        winner = staff.get(conn, to, "staff member")
+        if winner.id not in (row[3], row[4]):
+            raise Refused(f"{winner.name} is not a party to collision {collision_id}", "rule for the owner or claimant")
+        described = _describe(conn, row, policy.current(conn).card_entry_days)
+        agrees = described["recommended"] == winner.name
+        ruling = "as recommended" if agrees else "against the recommendation: " + "; ".join(described["reasons"])
+        conn.execute("UPDATE collisions SET status = 'ruled', ruled_to = ?, ruled_at = ?, ruled_by = ?, ruling = ?"
+                     " WHERE id = ?", (winner.id, now.isoformat(), who.id, ruling, collision_id))
+        owner_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (row[1],)).fetchone()[0]
+        if owner_id != winner.id:
+            leads.set_owner(conn, now, who.id, row[1], winner.id, f"collision {collision_id} ruling")
+        record(conn, now, who.id, "collisions.rule", row[1], collision=collision_id, to=winner.id,
+               recommended=described["recommended"], agrees=agrees)
+        return {"id": collision_id, "lead_id": row[1], "ruled_to": winner.name, "recommended":
+                described["recommended"], "ruling": ruling}

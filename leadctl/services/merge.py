@@ -1,0 +1,54 @@
+"""Manager actions on the customer record: merging duplicate customers, promotion to fleet customer."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from leadctl.errors import Refused
+from leadctl.services import leads, policy, staff
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+
+def _child_tables(conn: sqlite3.Connection) -> list[str]:
+    """Every table that hangs off a lead, except the audit trail (immutable; read across merges instead)."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return [t for t in tables if t not in ("leads", "events")
+            and any(c[1] == "lead_id" for c in conn.execute(f"PRAGMA table_info({t})"))]
+
+
+def merge(store: Store, now: datetime, actor: str | None, keep: str, other: str) -> dict:
+    """Fold the second lead into the first: every visit, follow-up, grade, move and event is kept."""
+    with store.write() as conn:
+        kept, merged = leads.find(conn, keep), leads.find(conn, other)
+        who = staff.authorize(conn, now, actor, "merge", kept)
+        if kept == merged:
+            raise Refused(f"lead {kept} cannot be merged into itself", "give two different leads")
+        moved = {}
+        for table in _child_tables(conn):
+            moved[table] = conn.execute(f"UPDATE {table} SET lead_id = ? WHERE lead_id = ?", (kept, merged)).rowcount
+        conn.execute(
+            "UPDATE leads SET followup_count = followup_count + (SELECT followup_count FROM leads WHERE id = :m),"
+            " created_at = min(created_at, (SELECT created_at FROM leads WHERE id = :m)),"
+            " last_contact_at = max(coalesce(last_contact_at, ''),"
+            "   coalesce((SELECT last_contact_at FROM leads WHERE id = :m), '')) WHERE id = :k",
+            {"k": kept, "m": merged})
+        conn.execute("UPDATE leads SET status = 'closed', merged_into = ?, next_due = NULL WHERE id = ?",
+                     (kept, merged))
+        next_due = leads.replan(conn, policy.current(conn), kept)
+        record(conn, now, who.id, "merge", kept, merged=merged, moved=moved)
+        record(conn, now, who.id, "merged", merged, into=kept)
+        return {"lead_id": kept, "merged": merged, "moved": moved, "next_due": next_due}
+
+
+def fleet(store: Store, now: datetime, actor: str | None, lead: str) -> dict:
+    """Promote a lead to fleet customer (大客户/批售)."""
+    with store.write() as conn:
+        lead_id = leads.find(conn, lead)
+        who = staff.authorize(conn, now, actor, "fleet", lead_id)
+        if conn.execute("SELECT fleet FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]:
+            raise Refused(f"lead {lead_id} is already a fleet customer", "nothing to do")
+        conn.execute("UPDATE leads SET fleet = 1 WHERE id = ?", (lead_id,))
+        record(conn, now, who.id, "fleet", lead_id)
+        return {"lead_id": lead_id, "fleet": True}
