@@ -4,6 +4,215 @@ from __future__ import annotations
 
 import typer
 
+from leadctl.cli import context, output
+from leadctl.cli.groups import typer_group
+from leadctl.services import defeats, orders
+
+JSON = typer.Option(False, "--json", help="Print the result as JSON.")
+CSV = typer.Option(False, "--csv", help="Print the list as CSV.")
+LEAD = typer.Argument(..., help="Lead id or phone.")
+REQUEST = typer.Argument(..., metavar="ID", help="Defeat request id.")
+NOTE = typer.Option(None, "--note", help="A note for the record.")
+
+defeat = typer.Typer(help="Defeat (战败): the salesperson requests, customer service verifies by a call-back, "
+                          "the manager approves or rejects.", no_args_is_help=True)
+order_app = typer_group("LEAD", "Orders: `leadctl order LEAD (--vin VIN | --brand B --series S --model M)` signs "
+                               "one (grade O); `order cancel ID` and `order list` below.")
+
+
+def _done(result: dict, as_json: bool, message: str) -> None:
+    if as_json:
+        output.emit_json(result)
+    else:
+        output.say(message)
+
+
+def _listing(rows: list[dict], columns: tuple[str, ...], title: str, as_json: bool, as_csv: bool) -> None:
+    if as_json:
+        output.emit_json(rows)
+    elif as_csv:
+        output.emit_csv(rows, columns)
+    else:
+        output.emit_table(rows, columns, title=f"{title}: {len(rows)}")
+
+
+@defeat.command("request")
+def defeat_request(
+    ctx: typer.Context,
+    lead: str = LEAD,
+    reason: str = typer.Option(..., "--reason", help="Reason code of the policy: price|product|competitor|financing|"
+                               "no-longer-buying|unreachable|other (or 价格 产品 竞品 贷款 不买了 联系不上 其他)."),
+    lost_to: str = typer.Option(None, "--lost-to", help="Brand/model the customer bought instead."),
+    price: int = typer.Option(None, "--price", help="The price that decided it, in yuan."),
+    note: str = NOTE,
+    as_json: bool = JSON,
+) -> None:
+    """Request a defeat (战败申请) for an active lead; refused for the policy's forbidden grades (C, D)."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = defeats.request(store, c.now, c.actor, lead, reason, lost_to, price, note)
+    _done(done, as_json, f"defeat request {done['id']} on lead {done['lead_id']} ({done['reason']}); "
+                         "customer service verifies it next")
+
+
+@defeat.command("verify")
+def defeat_verify(
+    ctx: typer.Context,
+    request: int = REQUEST,
+    result: str = typer.Option(..., "--result", help="What the customer said on the call-back (required)."),
+    as_json: bool = JSON,
+) -> None:
+    """Record customer service's verification call-back on a defeat request (who, when, result)."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = defeats.verify(store, c.now, c.actor, request, result)
+    _done(done, as_json, f"defeat request {done['id']} verified; a manager approves or rejects it")
+
+
+@defeat.command("approve")
+def defeat_approve(
+    ctx: typer.Context,
+    request: int = REQUEST,
+    note: str = NOTE,
+    as_json: bool = JSON,
+) -> None:
+    """Approve a defeat (manager): the lead gets grade F, status defeated, and leaves every due list."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = defeats.approve(store, c.now, c.actor, request, note)
+    _done(done, as_json, f"defeat request {done['id']} approved: lead {done['lead_id']} is defeated (F)")
+
+
+@defeat.command("reject")
+def defeat_reject(
+    ctx: typer.Context,
+    request: int = REQUEST,
+    note: str = NOTE,
+    as_json: bool = JSON,
+) -> None:
+    """Reject a defeat (manager): the lead stays active with its grade and keeps being followed up."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = defeats.reject(store, c.now, c.actor, request, note)
+    _done(done, as_json, f"defeat request {done['id']} rejected: lead {done['lead_id']} stays active")
+
+
+@defeat.command("list")
+def defeat_list(
+    ctx: typer.Context,
+    status: str = typer.Option(None, "--status", help="requested (customer service's queue), verified (the "
+                               "manager's), approved or rejected [default: all]."),
+    as_json: bool = JSON,
+    as_csv: bool = CSV,
+) -> None:
+    """List defeat requests, oldest first: the call-back and approval queues."""
+    with context.get(ctx).store() as store:
+        rows = defeats.listing(store, status)
+    _listing(rows, defeats.COLUMNS, "Defeat requests", as_json, as_csv)
+
+
+def lost(
+    ctx: typer.Context,
+    lead: str = LEAD,
+    attempts: int = typer.Option(..., "--attempts", help="Failed attempts to reach the customer (at least 1)."),
+    note: str = NOTE,
+    as_json: bool = JSON,
+) -> None:
+    """Mark lost control (失控: unreachable): grade L, status lost, off the due lists."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = defeats.lost(store, c.now, c.actor, lead, attempts, note)
+    _done(done, as_json, f"lead {done['lead_id']} is lost (L) after {done['attempts']} failed attempt(s)")
+
+
+def reactivate(
+    ctx: typer.Context,
+    lead: str = LEAD,
+    grade: str = typer.Option(None, "--grade", help="Grade to restart with (H A B C D) [default: none, so it is "
+                              "due at once for grading]."),
+    reason: str = typer.Option(None, "--reason", help="Why it is back."),
+    as_json: bool = JSON,
+) -> None:
+    """Bring a defeated or lost lead back to active; it is due for contact again by the cadence rules."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = defeats.reactivate(store, c.now, c.actor, lead, grade, reason)
+    _done(done, as_json, f"lead {done['lead_id']} is active again, grade {done['grade'] or '-'}, "
+                         f"next due {done['next_due'] or 'none'}")
+
+
+@order_app.command("LEAD", hidden=True)
+def order(
+    ctx: typer.Context,
+    lead: str = LEAD,
+    vin: str = typer.Option(None, "--vin", help="The vehicle's VIN (17 characters; check digit verified)."),
+    brand: str = typer.Option(None, "--brand", help="Brand, when choosing without a VIN."),
+    series: str = typer.Option(None, "--series", help="Series (车系)."),
+    model: str = typer.Option(None, "--model", help="Model (车型)."),
+    config: str = typer.Option(None, "--config", help="Configuration (配置)."),
+    colour: str = typer.Option(None, "--colour", "--color", help="Colour."),
+    price: int = typer.Option(None, "--price", help="Price agreed, in yuan."),
+    deposit: int = typer.Option(None, "--deposit", help="Deposit paid (定金), in yuan."),
+    as_json: bool = JSON,
+) -> None:
+    """Sign an order for a lead by VIN or brand/series/model: grade O, status ordered, off the due lists."""
+    c = context.get(ctx)
+    car = orders.vehicle(vin, brand, series, model, config, colour)
+    with c.store() as store:
+        done = orders.order(store, c.now, c.actor, lead, car, price, deposit)
+    _done(done, as_json, f"order {done['id']} for lead {done['lead_id']}; deliver it with `leadctl deliver "
+                         f"{done['id']}`")
+
+
+@order_app.command("cancel")
+def order_cancel(
+    ctx: typer.Context,
+    order_id: int = typer.Argument(..., metavar="ID", help="Order id."),
+    reason: str = typer.Option(..., "--reason", help="Why the order is cancelled (required)."),
+    as_json: bool = JSON,
+) -> None:
+    """Cancel an open order: the lead is active again with its grade before the order, and due again."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = orders.cancel(store, c.now, c.actor, order_id, reason)
+    _done(done, as_json, f"order {done['id']} cancelled: lead {done['lead_id']} is active, grade "
+                         f"{done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+
+
+@order_app.command("list")
+def order_list(
+    ctx: typer.Context,
+    status: str = typer.Option(None, "--status", help="open, cancelled or delivered [default: all]."),
+    as_json: bool = JSON,
+    as_csv: bool = CSV,
+) -> None:
+    """List orders, oldest first."""
+    with context.get(ctx).store() as store:
+        rows = orders.listing(store, status)
+    _listing(rows, orders.COLUMNS, "Orders", as_json, as_csv)
+
+
+def deliver(
+    ctx: typer.Context,
+    order_id: int = typer.Argument(..., metavar="ORDER", help="Order id."),
+    plate: str = typer.Option(None, "--plate", help="Plate number (号牌), e.g. 京A12345."),
+    plate_date: str = typer.Option(None, "--plate-date", help="Date the plate was issued (上牌日期), YYYY-MM-DD."),
+    insurer: str = typer.Option(None, "--insurer", help="Insurance company."),
+    cover: str = typer.Option(None, "--cover", help="Insurance cover (险种)."),
+    accessories: str = typer.Option(None, "--accessories", help="Accessories fitted (精品/装饰)."),
+    as_json: bool = JSON,
+) -> None:
+    """Deliver an order: the lead is delivered and the customer an owner with a retention card (保有客户卡)."""
+    c = context.get(ctx)
+    with c.store() as store:
+        card = orders.deliver(store, c.now, c.actor, order_id, plate, plate_date, insurer, cover, accessories)
+    _done(card, as_json, f"order {card['order_id']} delivered: retention card {card['id']} for lead "
+                         f"{card['lead_id']}")
+
 
 def register(app: typer.Typer) -> None:
-    """Adds this module's commands to the root app (filled in as the commands land)."""
+    """Adds this module's commands to the root app."""
+    app.add_typer(defeat, name="defeat")
+    app.add_typer(order_app, name="order")
+    for command in (lost, reactivate, deliver):
+        app.command()(command)

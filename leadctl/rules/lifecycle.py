@@ -1,0 +1,158 @@
+"""How a lead closes, as allowed transitions. Pure: states in, the next state (or Refused) out.
+
+A lead is worked while `active`. It leaves the loop by an order (`ordered`, then `delivered`), by a
+manager-approved defeat (`defeated`, grade F) or by lost control (`lost`, grade L); a defeated or lost
+lead may be reactivated, and a cancelled order puts the lead back to `active`.
+
+A defeat request (战败申请) [003] goes requested -> verified (customer service's call-back) -> approved or
+rejected (the manager). Under a policy with `verification_required`, approval waits for verification; a
+rejection never does. One request at a time is open per lead, and while it is open the lead is neither
+ordered nor marked lost: the manager rejects the request first, so no decision is taken twice.
+"""
+
+from __future__ import annotations
+
+from leadctl.errors import BadInput, Refused
+from leadctl.models import Grade, Status
+from leadctl.rules.policy import DefeatRules
+
+# Chinese terms (and a few English words) for the defeat reason codes of the presets.
+REASON_TERMS = {
+    "价格": "price", "太贵": "price", "产品": "product", "竞品": "competitor", "竞争": "competitor",
+    "贷款": "financing", "金融": "financing", "finance": "financing", "loan": "financing",
+    "不买了": "no-longer-buying", "不买": "no-longer-buying", "放弃": "no-longer-buying",
+    "联系不上": "unreachable", "失联": "unreachable", "其他": "other", "其它": "other",
+}
+REASON_LABELS = {"price": "价格", "product": "产品", "competitor": "竞品", "financing": "贷款/金融",
+                 "no-longer-buying": "不买了", "unreachable": "联系不上", "other": "其他"}
+
+DEFEAT_OPEN = ("requested", "verified")
+DEFEAT_STATUSES = (*DEFEAT_OPEN, "approved", "rejected")
+ORDER_STATUSES = ("open", "cancelled", "delivered")
+
+# act -> (the lead statuses it starts from, the status it leaves the lead in)
+LEAD_MOVES: dict[str, tuple[frozenset[Status], Status]] = {
+    "defeat.approve": (frozenset({Status.ACTIVE}), Status.DEFEATED),
+    "lost": (frozenset({Status.ACTIVE}), Status.LOST),
+    "reactivate": (frozenset({Status.DEFEATED, Status.LOST}), Status.ACTIVE),
+    "order": (frozenset({Status.ACTIVE}), Status.ORDERED),
+    "order.cancel": (frozenset({Status.ORDERED}), Status.ACTIVE),
+    "deliver": (frozenset({Status.ORDERED}), Status.DELIVERED),
+}
+_DOING = {"defeat.request": "put up for defeat", "defeat.approve": "defeated", "lost": "marked lost",
+          "reactivate": "reactivated", "order": "ordered", "order.cancel": "put back to active",
+          "deliver": "delivered"}
+
+# request status, act -> new status
+DEFEAT_MOVES = {
+    ("requested", "verify"): "verified",
+    ("requested", "approve"): "approved",
+    ("verified", "approve"): "approved",
+    ("requested", "reject"): "rejected",
+    ("verified", "reject"): "rejected",
+}
+ORDER_MOVES = {("open", "cancel"): "cancelled", ("open", "deliver"): "delivered"}
+
+
+def defeat_reason(rules: DefeatRules, text: str) -> str:
+    """A defeat reason code of the policy, from its code or a Chinese term; BadInput otherwise."""
+    key = (text or "").strip().lower().replace("_", "-").replace(" ", "-")
+    code = REASON_TERMS.get(key, key)
+    if code in rules.reasons:
+        return code
+    choices = ", ".join(f"{r} ({REASON_LABELS[r]})" if r in REASON_LABELS else r for r in rules.reasons)
+    if not key:
+        raise BadInput("a defeat request needs its reason", f"give --reason, one of: {choices}")
+    raise BadInput(f"unknown defeat reason {text.strip()!r}", f"use one of: {choices}")
+
+
+def lead_move(act: str, lead_id: int, status: Status) -> Status:
+    """The status `act` leaves a lead in, or Refused when the lead's status does not allow it."""
+    starts, ends = LEAD_MOVES[act]
+    if status not in starts:
+        allowed = " or ".join(sorted(starts))
+        raise Refused(f"lead {lead_id} is {status}; only a lead that is {allowed} can be {_DOING[act]}",
+                      _NEXT.get(status, "see `leadctl show` for its state"))
+    return ends
+
+
+_NEXT = {
+    Status.ORDERED: "it has an open order: deliver it, or cancel it with `leadctl order cancel`",
+    Status.DELIVERED: "it is delivered: the customer is an owner now",
+    Status.DEFEATED: "bring it back first with `leadctl reactivate`",
+    Status.LOST: "bring it back first with `leadctl reactivate`",
+    Status.CLOSED: "its card is closed",
+    Status.ACTIVE: "it is being worked",
+}
+
+
+def check_defeat_request(rules: DefeatRules, lead_id: int, status: Status, grade: Grade | None,
+                         open_request: int | None) -> None:
+    """A lead may be put up for defeat when active, not of a forbidden grade, with no request open."""
+    if status is not Status.ACTIVE:
+        raise Refused(f"lead {lead_id} is {status}; only an active lead can be put up for defeat",
+                      _NEXT.get(status, ""))
+    if open_request is not None:
+        raise Refused(f"lead {lead_id} already has defeat request {open_request} open",
+                      "wait for it to be verified and decided (`leadctl defeat list`)")
+    if grade in rules.forbidden_grades:
+        forbidden = ", ".join(sorted(rules.forbidden_grades))
+        raise Refused(f"lead {lead_id} is graded {grade}; a lead graded {forbidden} cannot go straight to defeat",
+                      "leads are lost from H: follow it up and re-grade it first [003]")
+
+
+def check_not_pending(lead_id: int, open_request: int | None, doing: str) -> None:
+    """While a defeat request is open the lead waits for the manager's decision."""
+    if open_request is not None:
+        raise Refused(f"lead {lead_id} has defeat request {open_request} open; it cannot be {doing}",
+                      f"a manager rejects it first: `leadctl defeat reject {open_request}`")
+
+
+def defeat_move(rules: DefeatRules, request_id: int, status: str, act: str) -> str:
+    """The new status of a defeat request after verify, approve or reject; Refused when not allowed."""
+    if (status, act) not in DEFEAT_MOVES:
+        raise Refused(f"defeat request {request_id} is {status}; it cannot be {act}d now",
+                      "only requested or verified requests are open" if status not in DEFEAT_OPEN
+                      else "it is verified already")
+    if act == "approve" and status == "requested" and rules.verification_required:
+        raise Refused(f"defeat request {request_id} is not verified yet",
+                      "the policy wants customer service's call-back first: `leadctl defeat verify ID --result`")
+    return DEFEAT_MOVES[(status, act)]
+
+
+def order_move(order_id: int, status: str, act: str) -> str:
+    """The new status of an order after cancel or deliver; Refused when it is not open."""
+    if (status, act) not in ORDER_MOVES:
+        raise Refused(f"order {order_id} is {status}; only an open order can be {act}ed",
+                      "see `leadctl order list`")
+    return ORDER_MOVES[(status, act)]
+
+
+def check_orderable(lead_id: int, grade: Grade | None, has_phone: bool) -> None:
+    """An order needs a customer on record: a visitor who left no details (W) cannot order."""
+    if grade is Grade.W or not has_phone:
+        raise Refused(f"lead {lead_id} left no contact details (W); an order needs a customer on record",
+                      "register the customer with `leadctl intake --phone` and order on that lead")
+
+
+def reactivation_grade(grade: Grade | None) -> Grade | None:
+    """The grade a reactivated lead restarts with: none (due at once), or a working grade H A B C D."""
+    if grade in (Grade.O, Grade.F, Grade.L, Grade.W):
+        raise Refused(f"a reactivated lead cannot be graded {grade}", "give H, A, B, C or D, or no grade")
+    return grade
+
+
+def check_attempts(attempts: int) -> int:
+    """Lost control is declared after failed attempts to reach the customer: at least one."""
+    if attempts < 1:
+        raise BadInput(f"--attempts {attempts}", "lost control needs at least one failed attempt to reach them")
+    return attempts
+
+
+def check_amounts(price: int | None, deposit: int | None) -> None:
+    """Prices and deposits are whole yuan, not negative; a deposit is no more than the price."""
+    for flag, amount in (("--price", price), ("--deposit", deposit)):
+        if amount is not None and amount < 0:
+            raise BadInput(f"{flag} {amount} is negative", "give the amount in yuan, e.g. 189800")
+    if price is not None and deposit is not None and deposit > price:
+        raise BadInput(f"deposit {deposit} is more than the price {price}", "check --deposit and --price")

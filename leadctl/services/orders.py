@@ -1,0 +1,201 @@
+"""Orders and delivery: the lead closes with a sale (grade O), and the delivered customer becomes an owner.
+
+The vehicle is chosen by VIN or by brand -> series -> model (-> configuration) [000]. An order takes the lead
+off the due lists; delivery makes the retention card (保有客户卡) [003] of the new owner.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from leadctl.errors import BadInput, NotFound, Refused, UsageError
+from leadctl.models import Grade
+from leadctl.rules import lifecycle, phone, vin
+from leadctl.rules.policy import Policy
+from leadctl.services import leads, policy, staff
+from leadctl.services.defeats import lead_state, open_request, set_status, text
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+COLUMNS = ("id", "lead_id", "name", "phone", "owner", "vin", "brand", "series", "model", "config", "colour",
+           "price", "deposit", "status", "ordered_at", "ordered_by", "cancelled_at", "cancel_reason",
+           "delivered_at", "lead_status")
+CARD_COLUMNS = ("id", "order_id", "lead_id", "name", "phone", "brand", "series", "model", "config", "colour",
+                "vin", "price", "accessories", "plate", "plate_date", "insurer", "cover", "delivered_at",
+                "delivered_by")
+
+_SELECT = """
+    SELECT o.id, o.lead_id, l.name, l.phone, w.name, o.vin, o.brand, o.series, o.model, o.config, o.colour,
+           o.price, o.deposit, o.status, o.ordered_at, s.name, o.cancelled_at, o.cancel_reason,
+           o.delivered_at, l.status
+    FROM orders o JOIN leads l ON l.id = o.lead_id LEFT JOIN staff w ON w.id = l.owner_id
+    LEFT JOIN staff s ON s.id = o.ordered_by"""
+_CARD = """
+    SELECT c.id, c.order_id, o.lead_id, l.name, l.phone, o.brand, o.series, o.model, o.config, o.colour,
+           o.vin, o.price, c.accessories, c.plate, c.plate_date, c.insurer, c.cover, c.delivered_at, s.name
+    FROM retention_cards c JOIN orders o ON o.id = c.order_id JOIN leads l ON l.id = o.lead_id
+    LEFT JOIN staff s ON s.id = c.delivered_by WHERE c.id = ?"""
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """The car ordered: a VIN (as typed; validated against the policy), and/or brand, series, model."""
+
+    vin: str | None = None
+    brand: str | None = None
+    series: str | None = None
+    model: str | None = None
+    config: str | None = None
+    colour: str | None = None
+
+
+def vehicle(vin_text: str | None = None, brand: str | None = None, series: str | None = None,
+            model: str | None = None, config: str | None = None, colour: str | None = None) -> Vehicle:
+    """The vehicle as chosen: by --vin, or by --brand, --series and --model (a VIN order may describe it too)."""
+    chosen = Vehicle(text(vin_text), text(brand), text(series), text(model), text(config), text(colour))
+    if chosen.vin is None:
+        missing = [f"--{k}" for k in ("brand", "series", "model") if getattr(chosen, k) is None]
+        if missing:
+            raise UsageError(f"choose the vehicle by --vin, or by --brand, --series and --model (missing "
+                             f"{', '.join(missing)})", "e.g. --brand 大众 --series 迈腾 --model 330TSI --config 豪华型")
+    return chosen
+
+
+def vin_everywhere(rules: Policy) -> bool:
+    """Whether the policy wants the check digit on every VIN, not only where the law requires it (China).
+
+    Read from `[orders] vin_check_digit = "always"`; the key needs adding to the policy's validated shape.
+    """
+    return rules.data.get("orders", {}).get("vin_check_digit") == "always"
+
+
+def _get(conn: sqlite3.Connection, order_id: int) -> dict:
+    return dict(zip(COLUMNS, conn.execute(f"{_SELECT} WHERE o.id = ?", (order_id,)).fetchone(), strict=True))
+
+
+def _order(conn: sqlite3.Connection, order_id: int) -> tuple[int, str, str | None]:
+    row = conn.execute("SELECT lead_id, status, previous_grade FROM orders WHERE id = ?", (order_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no order with id {order_id}", "see `leadctl order list`")
+    return row
+
+
+def _check_vin_free(conn: sqlite3.Connection, number: str | None) -> None:
+    if number is None:
+        return
+    row = conn.execute("SELECT id, lead_id FROM orders WHERE vin = ? AND status != 'cancelled'", (number,)).fetchone()
+    if row is not None:
+        raise Refused(f"vehicle {number} is already on order {row[0]} (lead {row[1]})",
+                      "check the VIN, or cancel that order first")
+
+
+def order(store: Store, now: datetime, actor: str | None, lead: str, car: Vehicle, price: int | None = None,
+          deposit: int | None = None) -> dict:
+    """Sign an order for an active lead: grade O, status ordered, off the due lists. Returns the order."""
+    lifecycle.check_amounts(price, deposit)
+    with store.write() as conn:
+        lead_id = leads.find(conn, lead)
+        who = staff.authorize(conn, now, actor, "order", lead_id)
+        rules = policy.current(conn)
+        number = vin.validate(car.vin, vin_everywhere(rules)) if car.vin else None
+        status, grade = lead_state(conn, lead_id)
+        new = lifecycle.lead_move("order", lead_id, status)
+        has_phone = conn.execute("SELECT phone IS NOT NULL FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+        lifecycle.check_orderable(lead_id, grade, bool(has_phone))
+        lifecycle.check_not_pending(lead_id, open_request(conn, lead_id), "ordered")
+        _check_vin_free(conn, number)
+        order_id = conn.execute(
+            "INSERT INTO orders (lead_id, ordered_at, ordered_by, vin, brand, series, model, config, colour, price,"
+            " deposit, previous_grade) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (lead_id, now.isoformat(), who.id, number, car.brand, car.series, car.model, car.config, car.colour,
+             price, deposit, grade),
+        ).lastrowid
+        leads.set_grade(conn, now, who.id, lead_id, Grade.O, "workflow", f"order {order_id}")
+        set_status(conn, now, who.id, lead_id, new, "order", order_id=order_id)
+        leads.replan(conn, rules, lead_id)
+        record(conn, now, who.id, "order", lead_id, order_id=order_id, by_vin=number is not None, grade=Grade.O,
+               previous=grade, status=new, previous_status=status)
+        return _get(conn, order_id)
+
+
+def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason: str) -> dict:
+    """Cancel an open order: the lead goes back to active with the grade it had before the order.
+
+    Restoring the earlier grade (rather than clearing it) keeps the grade history whole and puts the lead
+    back on the cadence it was on: an H, A, B or C lead is due again its cadence after its last contact
+    (at once if that is past), an ungraded one at once for grading. A D lead, as the policy says of D,
+    has no due date. A plan made before the order is dropped.
+    """
+    reason_ = text(reason)
+    if reason_ is None:
+        raise BadInput("an order is cancelled with its reason", "say why with --reason")
+    with store.write() as conn:
+        lead_id, status, previous_grade = _order(conn, order_id)
+        who = staff.authorize(conn, now, actor, "order.cancel", lead_id)
+        new = lifecycle.order_move(order_id, status, "cancel")
+        lead_status = lifecycle.lead_move("order.cancel", lead_id, lead_state(conn, lead_id)[0])
+        conn.execute("UPDATE orders SET status = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?"
+                     " WHERE id = ?", (new, now.isoformat(), who.id, reason_, order_id))
+        if previous_grade:
+            leads.set_grade(conn, now, who.id, lead_id, Grade(previous_grade), "workflow",
+                            f"order {order_id} cancelled: grade before the order restored")
+        else:
+            conn.execute("UPDATE leads SET grade = NULL, grade_basis = NULL WHERE id = ?", (lead_id,))
+        conn.execute("UPDATE leads SET planned_on = NULL WHERE id = ?", (lead_id,))
+        previous_status = set_status(conn, now, who.id, lead_id, lead_status, "order.cancel", reason=reason_,
+                                     order_id=order_id)
+        next_due = leads.replan(conn, policy.current(conn), lead_id)
+        record(conn, now, who.id, "order.cancel", lead_id, order_id=order_id, grade=previous_grade,
+               previous=Grade.O, status=lead_status, previous_status=previous_status)
+        return {**_get(conn, order_id), "grade": previous_grade, "next_due": next_due}
+
+
+def _plate_date(value: str | None, now: datetime) -> str | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"--plate-date {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+    if day > now.date():
+        raise BadInput(f"plate date {day} is after today ({now:%Y-%m-%d})", "record a plate that has been issued")
+    return day.isoformat()
+
+
+def deliver(store: Store, now: datetime, actor: str | None, order_id: int, plate: str | None = None,
+            plate_date: str | None = None, insurer: str | None = None, cover: str | None = None,
+            accessories: str | None = None) -> dict:
+    """Deliver an open order: the lead is delivered and its customer an owner; returns the retention card."""
+    number = vin.plate(plate) if text(plate) else None
+    day = _plate_date(plate_date, now)
+    with store.write() as conn:
+        lead_id, status, _ = _order(conn, order_id)
+        who = staff.authorize(conn, now, actor, "deliver", lead_id)
+        new = lifecycle.order_move(order_id, status, "deliver")
+        lead_status = lifecycle.lead_move("deliver", lead_id, lead_state(conn, lead_id)[0])
+        conn.execute("UPDATE orders SET status = ?, delivered_at = ?, delivered_by = ? WHERE id = ?",
+                     (new, now.isoformat(), who.id, order_id))
+        card_id = conn.execute(
+            "INSERT INTO retention_cards (order_id, delivered_at, delivered_by, plate, plate_date, insurer, cover,"
+            " accessories) VALUES (?,?,?,?,?,?,?,?)",
+            (order_id, now.isoformat(), who.id, number, day, text(insurer), text(cover), text(accessories)),
+        ).lastrowid
+        previous_status = set_status(conn, now, who.id, lead_id, lead_status, "deliver", order_id=order_id)
+        leads.replan(conn, policy.current(conn), lead_id)
+        card = dict(zip(CARD_COLUMNS, conn.execute(_CARD, (card_id,)).fetchone(), strict=True))
+        record(conn, now, who.id, "deliver", lead_id, order_id=order_id, card_id=card_id,
+               phone=phone.mask(card["phone"]), status=lead_status, previous_status=previous_status)
+        return card
+
+
+def listing(store: Store, status: str | None = None) -> list[dict]:
+    """Orders, oldest first; `status` picks open, cancelled or delivered ones."""
+    if status is not None and status not in lifecycle.ORDER_STATUSES:
+        raise BadInput(f"unknown order status {status!r}", f"use one of: {', '.join(lifecycle.ORDER_STATUSES)}")
+    where, args = ("WHERE o.status = ?", (status,)) if status else ("", ())
+    with store.read() as conn:
+        rows = conn.execute(f"{_SELECT} {where} ORDER BY o.ordered_at, o.id", args).fetchall()
+    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+

@@ -1,0 +1,256 @@
+import json
+
+import pytest
+
+from leadctl.errors import ExitCode
+from tests.conftest import intake
+
+PHONE = "13800138000"
+VIN = "LFV2A21K0G3043210"      # FAW-Volkswagen, check digit 0 (worked out in tests/rules/test_vin.py)
+MODEL = ["--brand", "大众", "--series", "迈腾", "--model", "330TSI", "--config", "豪华型"]
+
+
+@pytest.fixture
+def lead(cli):
+    """An H lead of 李娜's, registered today and followed up once."""
+    intake(cli, PHONE, owner="李娜", grade="H")
+    cli.json("followup", "1", "--result", "报价已发，周六试驾", actor="李娜")
+    return "1"
+
+
+def order(cli, lead="1", *args, actor="李娜", **kw):
+    return cli.json("order", lead, *(args or ("--vin", VIN)), actor=actor, **kw)
+
+
+def due_ids(cli, on):
+    return [row["lead_id"] for row in cli.json("due", "--all", "--on", on)]
+
+
+def test_order_by_brand_series_model_end_to_end(cli, lead):
+    out = order(cli, lead, *MODEL, "--colour", "极地白", "--price", "189800", "--deposit", "5000")
+    assert (out["id"], out["lead_id"], out["status"], out["lead_status"], out["vin"]) == (1, 1, "open", "ordered", None)
+    assert (out["brand"], out["series"], out["model"], out["config"], out["colour"]) == \
+        ("大众", "迈腾", "330TSI", "豪华型", "极地白")
+    assert (out["price"], out["deposit"], out["ordered_by"]) == (189800, 5000, "李娜")
+    assert cli.query("SELECT grade, grade_basis, status, next_due FROM leads") == [("O", None, "ordered", None)]
+    assert cli.query("SELECT grade, previous, basis, reason FROM grades ORDER BY id DESC LIMIT 1") == [
+        ("O", "H", "workflow", "order 1")]
+    assert cli.query("SELECT status, previous, act, order_id FROM statuses") == [("ordered", "active", "order", 1)]
+    assert 1 not in due_ids(cli, "2026-12-31")
+    event = json.loads(cli.scalar("SELECT detail FROM events WHERE action = 'order'"))
+    assert event["order_id"] == 1 and event["previous"] == "H"
+
+
+def test_order_by_vin_as_typed(cli, lead):
+    out = order(cli, lead, "--vin", "lfv 2a21k0 g3043210", "--color", "黑")
+    assert (out["vin"], out["colour"], out["brand"]) == (VIN, "黑", None)
+    assert cli.scalar("SELECT vin FROM orders") == VIN
+
+
+def test_order_is_a_command_and_a_group(cli, lead):
+    assert "cancel" in cli("order", "--help").stdout
+    assert cli.json("order", "13800138000", "--vin", VIN, actor="李娜")["lead_id"] == 1
+
+
+def test_a_european_vin_without_check_digit_is_accepted(cli, lead):
+    assert order(cli, lead, "--vin", "WVWZZZ1JZXW000001")["vin"] == "WVWZZZ1JZXW000001"
+
+
+@pytest.mark.parametrize("number, message", [
+    ("LFV2A21K1G3043210", "fails its check digit: position 9 is 1, GB 16735 (China) makes it 0"),
+    ("LFV2A21K0G304321", "has 16 characters, not 17"),
+    ("LFV2A21K0G30432100", "has 18 characters, not 17"),
+    ("LFV2A21K0G3O43210", "has O, which VINs never use"),
+    ("LFV2A2IK0G3043210", "has I, which VINs never use"),
+    ("LFV2A21K0G3Q43210", "has Q, which VINs never use"),
+    ("LFV2A21K0G30432_0", "cannot hold: _"),
+])
+def test_bad_vins_change_nothing(cli, lead, number, message):
+    before = cli.fingerprint()
+    result = cli("order", lead, "--vin", number, actor="李娜", code=ExitCode.DATA)
+    assert message in result.stderr
+    assert cli.fingerprint() == before
+
+
+@pytest.mark.parametrize("args, code, message", [
+    ([], ExitCode.USAGE, "choose the vehicle by --vin"),
+    (["--brand", "大众", "--model", "330TSI"], ExitCode.USAGE, "missing --series"),
+    (["--vin", VIN, "--price", "-1"], ExitCode.DATA, "--price -1 is negative"),
+    (["--vin", VIN, "--price", "1000", "--deposit", "5000"], ExitCode.DATA, "more than the price"),
+    (["--vin", VIN, "--price", "二十万"], ExitCode.USAGE, "--price"),
+])
+def test_bad_orders_change_nothing(cli, lead, args, code, message):
+    before = cli.fingerprint()
+    assert message in cli("order", lead, *args, actor="李娜", code=code).stderr
+    assert cli.fingerprint() == before
+
+
+def test_ordering_an_unknown_lead(cli, lead):
+    before = cli.fingerprint()
+    assert "no lead with id 42" in cli("order", "42", "--vin", VIN, actor="李娜", code=ExitCode.NOT_FOUND).stderr
+    assert cli.fingerprint() == before
+
+
+def test_one_vehicle_one_order(cli, lead):
+    order(cli, lead)
+    intake(cli, "13900139000", owner="李娜", grade="A")
+    before = cli.fingerprint()
+    result = cli("order", "2", "--vin", VIN, actor="李娜", code=ExitCode.REFUSED)
+    assert f"vehicle {VIN} is already on order 1 (lead 1)" in result.stderr
+    assert cli.fingerprint() == before
+    cli("order", "cancel", "1", "--reason", "客户改选其他颜色", actor="李娜")
+    assert order(cli, "2")["vin"] == VIN  # a cancelled order frees the vehicle
+
+
+def test_only_active_leads_are_ordered(cli, lead):
+    order(cli, lead)
+    before = cli.fingerprint()
+    result = cli("order", lead, *MODEL, actor="李娜", code=ExitCode.REFUSED)
+    assert "lead 1 is ordered" in result.stderr and "order cancel" in result.stderr
+    assert "lead 1 is ordered" in cli("lost", lead, "--attempts", "2", actor="李娜", code=ExitCode.REFUSED).stderr
+    assert cli.fingerprint() == before
+
+
+def test_a_defeated_lead_is_not_ordered(cli, lead):
+    cli("defeat", "request", lead, "--reason", "price", actor="李娜")
+    before = cli.fingerprint()
+    assert "defeat request 1 open" in cli("order", lead, *MODEL, actor="李娜", code=ExitCode.REFUSED).stderr
+    assert cli.fingerprint() == before
+    cli("defeat", "verify", "1", "--result", "确认", actor="孙客服")
+    cli("defeat", "approve", "1", actor="王经理")
+    assert "lead 1 is defeated" in cli("order", lead, *MODEL, actor="李娜", code=ExitCode.REFUSED).stderr
+
+
+def test_a_visitor_who_left_no_details_cannot_order(cli):
+    cli.json("intake", "--no-contact", "--party", "2", actor="张前台")
+    assert "left no contact details" in cli("order", "1", *MODEL, actor="王经理", code=ExitCode.REFUSED).stderr
+
+
+def test_cancel_puts_the_lead_back_on_its_grade_and_the_due_list(cli, lead):
+    order(cli, lead)
+    assert 1 not in due_ids(cli, "2026-12-31")
+    out = cli.json("order", "cancel", "1", "--reason", "客户资金周转问题", actor="李娜", now="2026-12-01T10:00")
+    assert (out["status"], out["cancel_reason"], out["lead_status"], out["grade"]) == \
+        ("cancelled", "客户资金周转问题", "active", "H")
+    assert out["next_due"] == "2026-11-26"  # H every 2 days from the last contact: overdue, so due at once
+    assert cli.query("SELECT grade, status, next_due FROM leads") == [("H", "active", "2026-11-26")]
+    assert 1 in due_ids(cli, "2026-12-01")
+    assert cli.query("SELECT grade, previous, basis FROM grades ORDER BY id DESC LIMIT 1") == [("H", "O", "workflow")]
+    assert cli.query("SELECT status, previous, act, reason FROM statuses ORDER BY id DESC LIMIT 1") == [
+        ("active", "ordered", "order.cancel", "客户资金周转问题")]
+
+
+def test_cancelling_an_order_of_an_ungraded_lead_leaves_it_due_for_grading(cli):
+    intake(cli, PHONE, owner="李娜")
+    cli.json("followup", "1", "--result", "当场签单", actor="李娜")
+    order(cli, "1", *MODEL)
+    out = cli.json("order", "cancel", "1", "--reason", "退订", actor="李娜", now="2026-11-25T10:00")
+    assert (out["grade"], out["next_due"]) == (None, "2026-11-24")
+    assert cli.query("SELECT grade, status FROM leads") == [(None, "active")]
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["cancel", "9", "--reason", "x"], ExitCode.NOT_FOUND, "no order with id 9"),
+    (["cancel", "1"], ExitCode.USAGE, "--reason"),
+    (["cancel", "1", "--reason", " "], ExitCode.DATA, "cancelled with its reason"),
+    (["list", "--status", "paid"], ExitCode.DATA, "unknown order status 'paid'"),
+])
+def test_bad_cancel_and_list_input_changes_nothing(cli, lead, args, code, message):
+    order(cli, lead)
+    before = cli.fingerprint()
+    assert message in cli("order", *args, actor="李娜", code=code).stderr
+    assert cli.fingerprint() == before
+
+
+def test_delivery_makes_the_retention_card(cli, lead):
+    order(cli, lead, "--vin", VIN, *MODEL, "--colour", "极地白", "--price", "189800", "--deposit", "5000")
+    card = cli.json("deliver", "1", "--plate", "京A·12345", "--plate-date", "2026-11-30", "--insurer", "人保财险",
+                    "--cover", "交强险+商业险", "--accessories", "脚垫, 行车记录仪", actor="李娜",
+                    now="2026-12-01T10:00")
+    assert card == {
+        "id": 1, "order_id": 1, "lead_id": 1, "name": "刘洋", "phone": PHONE, "brand": "大众", "series": "迈腾",
+        "model": "330TSI", "config": "豪华型", "colour": "极地白", "vin": VIN, "price": 189800,
+        "accessories": "脚垫, 行车记录仪", "plate": "京A12345", "plate_date": "2026-11-30", "insurer": "人保财险",
+        "cover": "交强险+商业险", "delivered_at": "2026-12-01T10:00:00", "delivered_by": "李娜",
+    }
+    assert cli.query("SELECT grade, status, next_due FROM leads") == [("O", "delivered", None)]
+    assert cli.query("SELECT status, delivered_at FROM orders") == [("delivered", "2026-12-01T10:00:00")]
+    assert cli.query("SELECT status, previous, act, order_id FROM statuses ORDER BY id DESC LIMIT 1") == [
+        ("delivered", "ordered", "deliver", 1)]
+    event = cli.scalar("SELECT detail FROM events WHERE action = 'deliver'")
+    assert json.loads(event)["phone"] == "138****8000" and PHONE not in event and "京A" not in event
+
+
+def test_a_delivery_needs_little(cli, lead):
+    order(cli, lead)
+    card = cli.json("deliver", "1", actor="王经理")
+    assert (card["plate"], card["insurer"], card["name"]) == (None, None, "刘洋")
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["9"], ExitCode.NOT_FOUND, "no order with id 9"),
+    (["1", "--plate", "A12345"], ExitCode.DATA, "not a Chinese plate number"),
+    (["1", "--plate-date", "2026-02-30"], ExitCode.DATA, "is not a date"),
+    (["1", "--plate-date", "2026-12-25"], ExitCode.DATA, "after today"),
+])
+def test_bad_deliveries_change_nothing(cli, lead, args, code, message):
+    order(cli, lead)
+    before = cli.fingerprint()
+    assert message in cli("deliver", *args, actor="李娜", code=code).stderr
+    assert cli.fingerprint() == before
+
+
+def test_only_open_orders_are_delivered_or_cancelled(cli, lead):
+    order(cli, lead)
+    cli.json("deliver", "1", actor="李娜")
+    before = cli.fingerprint()
+    assert "order 1 is delivered; only an open order" in cli("deliver", "1", actor="李娜", code=ExitCode.REFUSED).stderr
+    assert "order 1 is delivered" in cli("order", "cancel", "1", "--reason", "x", actor="李娜",
+                                         code=ExitCode.REFUSED).stderr
+    assert cli.fingerprint() == before
+
+
+def test_a_cancelled_order_is_not_delivered(cli, lead):
+    order(cli, lead)
+    cli("order", "cancel", "1", "--reason", "退订", actor="李娜")
+    assert "order 1 is cancelled" in cli("deliver", "1", actor="李娜", code=ExitCode.REFUSED).stderr
+
+
+def test_order_list(cli, lead):
+    intake(cli, "13900139000", owner="陈刚", grade="A")
+    intake(cli, "13700137000", owner="陈刚", grade="B")
+    order(cli, "1")
+    order(cli, "2", *MODEL, actor="陈刚")
+    order(cli, "3", *MODEL, actor="陈刚")
+    cli("order", "cancel", "2", "--reason", "退订", actor="陈刚")
+    cli("deliver", "3", actor="陈刚")
+    assert [r["id"] for r in cli.json("order", "list")] == [1, 2, 3]
+    assert [(r["id"], r["owner"]) for r in cli.json("order", "list", "--status", "open")] == [(1, "李娜")]
+    assert [r["id"] for r in cli.json("order", "list", "--status", "cancelled")] == [2]
+    assert [r["id"] for r in cli.json("order", "list", "--status", "delivered")] == [3]
+    lines = cli("order", "list", "--csv").stdout.splitlines()
+    assert lines[0].startswith("id,lead_id,name,phone,owner,vin") and len(lines) == 4
+    assert "Orders: 3" in cli("order", "list").stdout
+
+
+@pytest.mark.parametrize("args, actor", [
+    (["order", "1", "--vin", VIN], "陈刚"),        # another consultant's lead
+    (["order", "1", "--vin", VIN], "赵电销"),      # telesales invite and hand over; they do not sign orders
+    (["order", "1", "--vin", VIN], "张前台"),
+])
+def test_who_may_order(cli, lead, args, actor):
+    cli(*args, actor=actor, code=ExitCode.PERMISSION)
+    assert cli.scalar("SELECT count(*) FROM orders") == 0
+    assert json.loads(cli.scalar("SELECT detail FROM events WHERE action = 'denied'"))["act"] == "order"
+
+
+@pytest.mark.parametrize("args, act", [
+    (["order", "cancel", "1", "--reason", "x"], "order.cancel"),
+    (["deliver", "1"], "deliver"),
+])
+def test_who_may_cancel_and_deliver(cli, lead, args, act):
+    order(cli, lead)
+    cli(*args, actor="陈刚", code=ExitCode.PERMISSION)
+    cli(*args, actor="孙客服", code=ExitCode.PERMISSION)
+    assert cli.scalar("SELECT status FROM orders") == "open"
+    assert {json.loads(d)["act"] for (d,) in cli.query("SELECT detail FROM events WHERE action = 'denied'")} == {act}
