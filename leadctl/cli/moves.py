@@ -4,6 +4,154 @@ from __future__ import annotations
 
 import typer
 
+from leadctl.cli import context, output
+from leadctl.cli.groups import typer_group
+from leadctl.errors import UsageError
+from leadctl.services import invitations as invitations_service
+from leadctl.services import transfers
+
+JSON = typer.Option(False, "--json", help="Print the result as JSON.")
+CSV = typer.Option(False, "--csv", help="Print as CSV.")
+LEAD = typer.Argument(..., help="Lead id or phone.")
+FROM = typer.Option(None, "--from", help="First day of the period, YYYY-MM-DD.")
+TO = typer.Option(None, "--to", help="Last day of the period, YYYY-MM-DD.")
+
+transfer_app = typer_group(
+    "LEAD", help="Move a lead to another owner (manager), or run the policy's daily sweep: "
+                 "`leadctl transfer LEAD --to STAFF`, `leadctl transfer sweep`.")
+
+
+def _one_format(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise UsageError("give --json or --csv, not both", "each prints the whole listing")
+
+
+def invite(
+    ctx: typer.Context,
+    lead: str = LEAD,
+    on: str = typer.Option(..., "--on", help="When the customer is expected, ISO (2026-11-28T10:00)."),
+    note: str = typer.Option(None, "--note", help="What was agreed on the call."),
+    as_json: bool = JSON,
+) -> None:
+    """Invite a lead to the store (telesales); a new invitation replaces the open one, history kept."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = invitations_service.invite(store, c.now, c.actor, lead, on, note)
+    if as_json:
+        output.emit_json(done)
+        return
+    again = f" (replaces invitation {done['replaces']}, now {done['replaced_as']})" if done["replaces"] else ""
+    output.say(f"invitation {done['invitation_id']}: lead {done['lead_id']} expected {done['expected_at']}{again}")
+
+
+def arrive(ctx: typer.Context, lead: str = LEAD, as_json: bool = JSON) -> None:
+    """Confirm that an invited customer arrived (receptionist): registers the visit, closes the invitation."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = invitations_service.arrive(store, c.now, c.actor, lead)
+    if as_json:
+        output.emit_json(done)
+    else:
+        output.say(f"lead {done['lead_id']} arrived: invitation {done['invitation_id']}, visit {done['visit_id']}")
+
+
+def handover(
+    ctx: typer.Context,
+    lead: str = LEAD,
+    to: str = typer.Option(..., "--to", help="Receiving direct-sales colleague or consultant."),
+    expected: str = typer.Option(None, "--expected", help="Expected purchase date, YYYY-MM-DD."),
+    as_json: bool = JSON,
+) -> None:
+    """Fill the handover form for an arrived invited customer; the receiver owns the lead from now on."""
+    c = context.get(ctx)
+    with c.store() as store:
+        form = invitations_service.handover(store, c.now, c.actor, lead, to, expected)
+    if as_json:
+        output.emit_json(form)
+    else:
+        output.emit_pairs(form, title=f"Handover {form['id']}")
+
+
+def invitations(
+    ctx: typer.Context,
+    start: str = FROM,
+    end: str = TO,
+    close_no_shows: bool = typer.Option(False, "--close-no-shows",
+                                        help="First record open invitations whose day is over as no-shows."),
+    as_json: bool = typer.Option(False, "--json", help="Print the invitations and the summary as JSON."),
+    as_csv: bool = CSV,
+) -> None:
+    """Invitations expected in the period, with their status; arrivals, no-shows and the arrival rate."""
+    _one_format(as_json, as_csv)
+    c = context.get(ctx)
+    with c.store() as store:
+        done = invitations_service.invitations(store, c.now, c.actor, start, end, close_no_shows)
+    if "no_shows_recorded" in done and not as_json:
+        output.say(f"{len(done['no_shows_recorded'])} no-shows recorded")
+    if as_json:
+        output.emit_json(done)
+    elif as_csv:
+        output.emit_csv(done["invitations"], invitations_service.COLUMNS)
+    else:
+        s = done["summary"]
+        rate = "-" if s["arrival_rate"] is None else f"{s['arrival_rate']:.0%}"
+        title = (f"Invitations: {s['invited']} invited, {s['arrived']} arrived, {s['no_shows']} no-shows, "
+                 f"{s['open']} open; arrival rate {rate}")
+        output.emit_table(done["invitations"], invitations_service.COLUMNS, title=title)
+
+
+def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: bool = JSON, as_csv: bool = CSV) -> None:
+    """Handover forms filled in the period (DCC -> direct sales)."""
+    _one_format(as_json, as_csv)
+    with context.get(ctx).store() as store:
+        rows = invitations_service.handovers(store, start, end)
+    if as_json:
+        output.emit_json(rows)
+    elif as_csv:
+        output.emit_csv(rows, invitations_service.HANDOVER_COLUMNS)
+    else:
+        output.emit_table(rows, invitations_service.HANDOVER_COLUMNS, title=f"Handovers: {len(rows)}")
+
+
+@transfer_app.command("LEAD", hidden=True)
+def transfer(
+    ctx: typer.Context,
+    lead: str = LEAD,
+    to: str = typer.Option(..., "--to", help="The new owner: a consultant, telesales or direct-sales colleague."),
+    reason: str = typer.Option(None, "--reason", help="Why (kept in the owner history)."),
+    as_json: bool = JSON,
+) -> None:
+    """Move a lead to another owner (manager); the move is kept in the owner history."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = transfers.transfer(store, c.now, c.actor, lead, to, reason)
+    if as_json:
+        output.emit_json(done)
+    else:
+        origin = done["from_owner"] or (f"the {done['from_pool']} pool" if done["from_pool"] else "nobody")
+        output.say(f"lead {done['lead_id']}: {origin} -> {done['to']}")
+
+
+@transfer_app.command("sweep")
+def sweep(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the moves with their rule; change nothing."),
+    as_json: bool = JSON,
+) -> None:
+    """Apply the policy's sweep rules for today and record no-shows (cron, daily; a rerun moves nothing)."""
+    c = context.get(ctx)
+    with c.store() as store:
+        done = transfers.sweep(store, c.now, c.actor, dry_run)
+    if as_json:
+        output.emit_json(done)
+        return
+    verb = "would move" if dry_run else "moved"
+    output.emit_table(done["moves"], transfers.MOVE_COLUMNS, title=f"Sweep {done['day']}: {verb} "
+                      f"{len(done['moves'])} leads, {len(done['no_shows'])} no-shows")
+
 
 def register(app: typer.Typer) -> None:
-    """Adds this module's commands to the root app (filled in as the commands land)."""
+    """Adds this module's commands to the root app."""
+    for command in (invite, arrive, handover, invitations, handovers):
+        app.command()(command)
+    app.add_typer(transfer_app, name="transfer")

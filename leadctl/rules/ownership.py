@@ -1,0 +1,138 @@
+"""Sweeps: which leads the policy's sweep rows move today, and where. Pure: dates in, a list of moves out.
+
+A rule row's conditions all have to hold. Thresholds count whole days from the event's date to the day of
+the sweep and are passed when *more* than N days have gone by (a lead created 60 days ago is still within
+60 days; on day 61 it is not). A row that names grades takes leads of those grades that are active,
+defeated or lost (that is how F and L leads are reached); a row without grades takes active leads only.
+Ordered, delivered and closed leads never move. The first row, in policy order, that moves a lead wins.
+
+Idempotency: a row moves a lead at most once per event it counts from (created, invited, last contact; for
+month-end, the day). A lead the row already moved since then stays where a manager may have put it, and
+a lead already where the row would send it is left alone. So a second sweep the same day moves nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from leadctl.models import Grade, Status
+from leadctl.rules.policy import SweepRule
+
+OPEN_STATUSES = frozenset({Status.ACTIVE, Status.DEFEATED, Status.LOST})
+POOLS = ("dcc", "manager")
+
+
+@dataclass(frozen=True)
+class LeadRecord:
+    """What the sweep needs to know about one lead."""
+
+    id: int
+    grade: Grade | None
+    status: Status
+    owner_id: int | None
+    owner_team: str | None
+    pool: str | None
+    created_at: datetime
+    last_contact_at: datetime | None = None
+    invited_at: datetime | None = None  # its latest invitation, when the customer never arrived for it
+    swept: Mapping[str, datetime] = field(default_factory=dict)  # rule code -> last move by that rule
+
+    @property
+    def team(self) -> str | None:
+        """The team holding the lead: its owner's, or the DCC's while it waits in the DCC pool."""
+        if self.owner_id is not None:
+            return self.owner_team
+        return "dcc" if self.pool == "dcc" else None
+
+
+@dataclass(frozen=True)
+class Move:
+    """One lead moved by one rule: from an owner or pool, to the dcc pool, the manager's queue, or closed."""
+
+    lead_id: int
+    rule: str
+    from_owner: int | None
+    from_pool: str | None
+    to: str
+
+
+def is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def days_since(day: date, when: datetime) -> int:
+    return (day - when.date()).days
+
+
+def older_than(day: date, when: datetime, days: int) -> bool:
+    """More than `days` whole days have gone by since `when`."""
+    return days_since(day, when) > days
+
+
+def cutoff(day: date, days: int) -> date:
+    """Anything dated before this is more than `days` days old on `day` (for indexed queries)."""
+    return day - timedelta(days=days)
+
+
+def is_no_show(expected_at: datetime, day: date) -> bool:
+    """An open invitation is a no-show once the day the customer was expected is over."""
+    return expected_at.date() < day
+
+
+def _conditions_hold(rule: SweepRule, lead: LeadRecord, day: date) -> bool:
+    statuses = OPEN_STATUSES if rule.grades else {Status.ACTIVE}
+    if lead.status not in statuses or (rule.grades and lead.grade not in rule.grades):
+        return False
+    if rule.from_team and lead.team != rule.from_team:
+        return False
+    if rule.month_end and not is_month_end(day):
+        return False
+    if rule.age_days is not None and not older_than(day, lead.created_at, rule.age_days):
+        return False
+    quiet_since = lead.last_contact_at or lead.created_at
+    if rule.quiet_days is not None and not older_than(day, quiet_since, rule.quiet_days):
+        return False
+    if rule.invited_days is not None:
+        return lead.invited_at is not None and older_than(day, lead.invited_at, rule.invited_days)
+    return True
+
+
+def _counted_from(rule: SweepRule, lead: LeadRecord, day: date) -> datetime:
+    """The latest event this rule's conditions count from; the rule moves a lead once per such event."""
+    events = []
+    if rule.age_days is not None:
+        events.append(lead.created_at)
+    if rule.quiet_days is not None:
+        events.append(lead.last_contact_at or lead.created_at)
+    if rule.invited_days is not None and lead.invited_at is not None:
+        events.append(lead.invited_at)
+    if rule.month_end or not events:
+        events.append(datetime.combine(day, time.min))
+    return max(events)
+
+
+def _already_there(rule: SweepRule, lead: LeadRecord) -> bool:
+    if rule.to == "close":
+        return lead.status is Status.CLOSED
+    return lead.owner_id is None and lead.pool == rule.to
+
+
+def moves_for(rule: SweepRule, lead: LeadRecord, day: date) -> bool:
+    """Whether this rule moves this lead on this day."""
+    if not _conditions_hold(rule, lead, day) or _already_there(rule, lead):
+        return False
+    last = lead.swept.get(rule.code)
+    return last is None or last < _counted_from(rule, lead, day)
+
+
+def sweep(rules: Iterable[SweepRule], day: date, leads: Iterable[LeadRecord]) -> list[Move]:
+    """The moves the rules make on `day`, at most one per lead (the first matching rule), by lead id."""
+    rules = tuple(rules)
+    out = []
+    for lead in sorted(leads, key=lambda r: r.id):
+        rule = next((r for r in rules if moves_for(r, lead, day)), None)
+        if rule is not None:
+            out.append(Move(lead.id, rule.code, lead.owner_id, lead.pool, rule.to))
+    return out

@@ -1,0 +1,159 @@
+"""Moving leads by hand (a manager's transfer) and by rule (the daily sweep of the policy's sweep rows)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime
+
+from leadctl.errors import Refused
+from leadctl.models import Grade, Status
+from leadctl.rules import ownership
+from leadctl.rules.permissions import OWNING_ROLES
+from leadctl.rules.policy import SweepRule
+from leadctl.services import defeats, invitations, leads, policy, staff
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+MOVE_COLUMNS = ("lead_id", "rule", "from_owner", "from_pool", "to")
+
+
+def transfer(store: Store, now: datetime, actor: str | None, lead: str, to: str, reason: str | None = None) -> dict:
+    """Give a lead to another owner (taking it out of any pool); the move is kept in the owner history."""
+    reason = (reason or "").strip() or None
+    with store.write() as conn:
+        lead_id = leads.find(conn, lead)
+        who = staff.authorize(conn, now, actor, "transfer", lead_id)
+        receiver = staff.get(conn, to, "receiving staff member")
+        if receiver.role not in OWNING_ROLES:
+            raise Refused(f"{receiver.name} is a {receiver.role} and does not own leads",
+                          "transfer to a consultant, telesales or direct-sales colleague")
+        owner_id, pool, status, merged = conn.execute(
+            "SELECT owner_id, pool, status, merged_into FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        if status == Status.CLOSED or merged is not None:
+            raise Refused(f"lead {lead_id} is {'merged' if merged else 'closed'}; it cannot be transferred",
+                          "transfer an open lead")
+        if owner_id == receiver.id:
+            raise Refused(f"{receiver.name} already owns lead {lead_id}", "name another colleague with --to")
+        leads.set_owner(conn, now, who.id, lead_id, receiver.id, f"transfer: {reason}" if reason else "transfer")
+        record(conn, now, who.id, "transfer", lead_id, from_id=owner_id, from_pool=pool, to_id=receiver.id,
+               reason=reason)
+        names = _names(conn, [owner_id])
+        return {"lead_id": lead_id, "from_owner": names.get(owner_id), "from_pool": pool, "to": receiver.name,
+                "reason": reason}
+
+
+def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False) -> dict:
+    """Record no-shows, then apply the policy's sweep rows for today, all in one transaction.
+
+    Safe to run from cron every day: a second run the same day moves nothing. With dry_run, the moves
+    and no-shows are listed and nothing is written.
+    """
+    day = now.date()
+    if dry_run:
+        with store.read() as conn:
+            staff.authorize(conn, now, actor, "transfer.sweep")
+            no_shows = [row[0] for row in invitations.pending_no_shows(conn, day)]
+            return _result(conn, day, True, no_shows, plan(conn, day))
+    with store.write() as conn:
+        who = staff.authorize(conn, now, actor, "transfer.sweep")
+        no_shows = invitations.close_no_shows(conn, now, who.id)
+        moves = plan(conn, day)
+        rules = policy.current(conn)
+        for move in moves:
+            _apply(conn, now, who.id, move)
+        for lead_id in {m.lead_id for m in moves if m.to == "close"}:
+            leads.replan(conn, rules, lead_id)
+        return _result(conn, day, False, no_shows, moves)
+
+
+def plan(conn: sqlite3.Connection, day: date) -> list[ownership.Move]:
+    """The moves the policy's sweep rows make on `day`, from candidates narrowed by indexed queries."""
+    rules = policy.current(conn).sweeps
+    ids = set()
+    for rule in rules:
+        if rule.month_end and not ownership.is_month_end(day):
+            continue
+        where, args = _prefilter(rule, day)
+        ids.update(row[0] for row in conn.execute(f"SELECT l.id FROM leads l WHERE {where}", args))
+    return ownership.sweep(rules, day, _records(conn, sorted(ids)))
+
+
+def _marks(values) -> tuple[str, list[str]]:
+    values = sorted(str(v) for v in values)
+    return ", ".join("?" * len(values)), values
+
+
+def _prefilter(rule: SweepRule, day: date) -> tuple[str, list]:
+    """SQL selecting a superset of the leads this rule may move (the pure rule decides)."""
+    marks, args = _marks(ownership.OPEN_STATUSES if rule.grades else {Status.ACTIVE})
+    where = [f"l.status IN ({marks})"]
+    if rule.grades:
+        marks, grades = _marks(g.value for g in rule.grades)
+        where.append(f"l.grade IN ({marks})")
+        args += grades
+    if rule.from_team:
+        where.append("(l.owner_id IN (SELECT id FROM staff WHERE team = ?) OR (l.owner_id IS NULL AND l.pool = ?))")
+        args += [rule.from_team, rule.from_team]
+    if rule.age_days is not None:
+        where.append("l.created_at < ?")
+        args.append(ownership.cutoff(day, rule.age_days).isoformat())
+    if rule.quiet_days is not None:
+        where.append("(l.last_contact_at < ? OR (l.last_contact_at IS NULL AND l.created_at < ?))")
+        args += [ownership.cutoff(day, rule.quiet_days).isoformat()] * 2
+    if rule.invited_days is not None:
+        where.append("l.id IN (SELECT lead_id FROM invitations WHERE status IN ('open', 'no-show')"
+                     " AND invited_at < ?)")
+        args.append(ownership.cutoff(day, rule.invited_days).isoformat())
+    return " AND ".join(where), args
+
+
+def _records(conn: sqlite3.Connection, ids: list[int]) -> list[ownership.LeadRecord]:
+    if not ids:
+        return []
+    wanted = json.dumps(ids)
+    swept: dict[int, dict[str, datetime]] = {}
+    for lead_id, rule, at in conn.execute(
+            "SELECT lead_id, rule, max(at) FROM owners WHERE rule IS NOT NULL"
+            " AND lead_id IN (SELECT value FROM json_each(?)) GROUP BY lead_id, rule", (wanted,)):
+        swept.setdefault(lead_id, {})[rule] = datetime.fromisoformat(at)
+    rows = conn.execute(
+        "SELECT l.id, l.grade, l.status, l.owner_id, s.team, l.pool, l.created_at, l.last_contact_at,"
+        " i.invited_at, i.status FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
+        " LEFT JOIN invitations i ON i.id = (SELECT max(id) FROM invitations WHERE lead_id = l.id)"
+        " WHERE l.id IN (SELECT value FROM json_each(?))", (wanted,)).fetchall()
+    return [
+        ownership.LeadRecord(
+            id=r[0], grade=Grade(r[1]) if r[1] else None, status=Status(r[2]), owner_id=r[3], owner_team=r[4],
+            pool=r[5], created_at=datetime.fromisoformat(r[6]),
+            last_contact_at=datetime.fromisoformat(r[7]) if r[7] else None,
+            invited_at=datetime.fromisoformat(r[8]) if r[8] and r[9] != "arrived" else None,
+            swept=swept.get(r[0], {}))
+        for r in rows
+    ]
+
+
+def _apply(conn: sqlite3.Connection, now: datetime, by_id: int, move: ownership.Move) -> None:
+    """One move: to a pool (no owner), or the card closed with its owner kept; owners row and event."""
+    if move.to == "close":
+        defeats.set_status(conn, now, by_id, move.lead_id, Status.CLOSED, "sweep", reason=move.rule)
+        leads.set_owner(conn, now, by_id, move.lead_id, move.from_owner, "sweep: card closed", rule=move.rule,
+                        pool=move.from_pool)
+    else:
+        leads.set_owner(conn, now, by_id, move.lead_id, None, f"sweep: to the {move.to} pool", rule=move.rule,
+                        pool=move.to)
+    record(conn, now, by_id, "sweep", move.lead_id, rule=move.rule, from_id=move.from_owner,
+           from_pool=move.from_pool, to=move.to)
+
+
+def _names(conn: sqlite3.Connection, ids) -> dict[int, str]:
+    wanted = json.dumps(sorted({i for i in ids if i is not None}))
+    return dict(conn.execute("SELECT id, name FROM staff WHERE id IN (SELECT value FROM json_each(?))", (wanted,)))
+
+
+def _result(conn: sqlite3.Connection, day: date, dry_run: bool, no_shows: list[int],
+            moves: list[ownership.Move]) -> dict:
+    names = _names(conn, [m.from_owner for m in moves])
+    rows = [{"lead_id": m.lead_id, "rule": m.rule, "from_owner": names.get(m.from_owner), "from_pool": m.from_pool,
+             "to": m.to} for m in moves]
+    return {"day": day.isoformat(), "dry_run": dry_run, "moves": rows, "no_shows": no_shows}

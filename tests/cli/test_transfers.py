@@ -1,0 +1,145 @@
+import json
+
+import pytest
+
+from leadctl.errors import ExitCode
+from tests.conftest import intake
+
+MONTH_END = "2026-11-30T23:00"
+
+
+def events(cli, action):
+    return [json.loads(d) for (d,) in cli.query("SELECT detail FROM events WHERE action = ? ORDER BY id", action)]
+
+
+def owner_and_pool(cli, lead_id):
+    return cli.query("SELECT s.name, l.pool, l.status FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
+                     " WHERE l.id = ?", lead_id)[0]
+
+
+@pytest.fixture
+def lead(cli):
+    intake(cli, "13800138000", owner="李娜")
+    return "13800138000"
+
+
+def test_a_manager_transfers_a_lead_and_the_history_keeps_it(cli, lead):
+    out = cli.json("transfer", lead, "--to", "陈刚", "--reason", "李娜休产假", actor="王经理", now="2026-11-25T10:00")
+    assert out == {"lead_id": 1, "from_owner": "李娜", "from_pool": None, "to": "陈刚", "reason": "李娜休产假"}
+    assert owner_and_pool(cli, 1) == ("陈刚", None, "active")
+    assert cli.query("SELECT at, by_id, from_id, to_id, reason, rule FROM owners ORDER BY id DESC LIMIT 1") == [
+        ("2026-11-25T10:00:00", 1, 2, 3, "transfer: 李娜休产假", None)]
+    assert events(cli, "transfer") == [{"from_id": 2, "from_pool": None, "to_id": 3, "reason": "李娜休产假"}]
+    plain = cli.json("transfer", "1", "--to", "赵电销", actor="王经理")
+    assert plain["reason"] is None
+    assert cli.scalar("SELECT reason FROM owners ORDER BY id DESC LIMIT 1") == "transfer"
+
+
+@pytest.mark.parametrize("args, actor, code, message", [
+    (["99", "--to", "陈刚"], "王经理", ExitCode.NOT_FOUND, "no lead with id 99"),
+    (["13800138000", "--to", "无此人"], "王经理", ExitCode.NOT_FOUND, "no receiving staff member named '无此人'"),
+    (["13800138000", "--to", "张前台"], "王经理", ExitCode.REFUSED, "does not own leads"),
+    (["13800138000", "--to", "李娜"], "王经理", ExitCode.REFUSED, "already owns lead 1"),
+    (["13800138000"], "王经理", ExitCode.USAGE, "Missing option '--to'"),
+])
+def test_bad_transfers_change_nothing(cli, lead, args, actor, code, message):
+    before = cli.fingerprint()
+    result = cli("transfer", *args, actor=actor, code=code)
+    assert message in result.stderr
+    assert cli.fingerprint() == before
+
+
+def test_a_consultant_cannot_transfer(cli, lead):
+    result = cli("transfer", lead, "--to", "陈刚", actor="李娜", code=ExitCode.PERMISSION)
+    assert "may not transfer" in result.stderr
+    assert owner_and_pool(cli, 1) == ("李娜", None, "active")
+    assert events(cli, "denied") == [{"act": "transfer"}]
+    cli("transfer", "sweep", actor="李娜", code=ExitCode.PERMISSION)
+    cli("transfer", "sweep", code=ExitCode.PERMISSION)
+    assert cli.scalar("SELECT count(*) FROM owners") == 1
+
+
+@pytest.fixture
+def store(cli):
+    """One lead for each sweep row, and one that stays, all looked at on the last day of November."""
+    intake(cli, "13900000001", owner="李娜", grade="B", arrived="2026-11-10T10:00")           # 1: month-end
+    intake(cli, "13900000002", owner="陈刚", grade="C", arrived="2026-09-01T10:00")           # 2: not closed in 60 days
+    intake(cli, "13900000003", owner="李娜", grade="H", arrived="2026-11-20T10:00")           # 3: stays
+    intake(cli, "13900000004", channel="web", grade="A", actor="赵电销", arrived="2026-10-20T10:00")  # 4: invited
+    cli.json("invite", "13900000004", "--on", "2026-10-22T10:00", actor="赵电销", now="2026-10-20T10:05")
+    intake(cli, "13900000005", channel="call", actor="赵电销", arrived="2026-05-01T10:00")      # 5: unreachable
+    cli.json("grade", "13900000005", "L", actor="赵电销", now="2026-05-01T10:10")
+    return cli
+
+
+EXPECTED = [
+    {"lead_id": 1, "rule": "month-end-showroom", "from_owner": "李娜", "from_pool": None, "to": "dcc"},
+    {"lead_id": 2, "rule": "not-closed-2-months", "from_owner": "陈刚", "from_pool": None, "to": "dcc"},
+    {"lead_id": 4, "rule": "invited-no-show-30-days", "from_owner": "赵电销", "from_pool": None, "to": "manager"},
+    {"lead_id": 5, "rule": "unreachable-6-months", "from_owner": "赵电销", "from_pool": None, "to": "close"},
+]
+
+
+def test_dry_run_lists_the_moves_and_changes_nothing(store):
+    before = store.fingerprint()
+    out = store.json("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
+    assert out == {"day": "2026-11-30", "dry_run": True, "moves": EXPECTED, "no_shows": [1]}
+    table = store("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
+    assert "month-end-showroom" in table.stdout and "would move 4 leads" in table.stdout
+    assert store.fingerprint() == before
+
+
+def test_the_sweep_applies_every_rule_once(store):
+    out = store.json("transfer", "sweep", actor="王经理", now=MONTH_END)
+    assert out == {"day": "2026-11-30", "dry_run": False, "moves": EXPECTED, "no_shows": [1]}
+    assert [owner_and_pool(store, i) for i in range(1, 6)] == [
+        (None, "dcc", "active"), (None, "dcc", "active"), ("李娜", None, "active"), (None, "manager", "active"),
+        ("赵电销", None, "closed")]
+    assert store.scalar("SELECT next_due FROM leads WHERE id = 5") is None
+    assert store.query("SELECT lead_id, status, previous, act, reason FROM statuses") == [
+        (5, "closed", "active", "sweep", "unreachable-6-months")]
+    assert store.query("SELECT lead_id, at, by_id, from_id, to_id, rule FROM owners WHERE rule IS NOT NULL"
+                       " ORDER BY lead_id") == [
+        (1, "2026-11-30T23:00:00", 1, 2, None, "month-end-showroom"),
+        (2, "2026-11-30T23:00:00", 1, 3, None, "not-closed-2-months"),
+        (4, "2026-11-30T23:00:00", 1, 5, None, "invited-no-show-30-days"),
+        (5, "2026-11-30T23:00:00", 1, 5, 5, "unreachable-6-months")]
+    assert events(store, "sweep") == [
+        {"rule": m["rule"], "from_id": [2, 3, 5, 5][i], "from_pool": None, "to": m["to"]}
+        for i, m in enumerate(EXPECTED)]
+    assert store.scalar("SELECT status FROM invitations") == "no-show"
+
+
+def test_a_second_sweep_the_same_day_moves_nothing(store):
+    store.json("transfer", "sweep", actor="王经理", now=MONTH_END)
+    before = store.fingerprint()
+    again = store.json("transfer", "sweep", actor="王经理", now="2026-11-30T23:30")
+    assert (again["moves"], again["no_shows"]) == ([], [])
+    assert store.fingerprint() == before
+    assert store.json("transfer", "sweep", actor="王经理", now="2026-12-01T01:00")["moves"] == []
+
+
+def test_the_manager_redistributes_and_the_sweep_respects_it(store):
+    store.json("transfer", "sweep", actor="王经理", now=MONTH_END)
+    out = store.json("transfer", "13900000004", "--to", "赵电销", "--reason", "再跟一次", actor="王经理",
+                     now="2026-12-01T09:00")
+    assert (out["from_owner"], out["from_pool"], out["to"]) == (None, "manager", "赵电销")
+    store.json("transfer", "2", "--to", "李娜", actor="王经理", now="2026-12-01T09:05")
+    assert store.json("transfer", "sweep", actor="王经理", now="2026-12-02T01:00")["moves"] == []
+    assert [owner_and_pool(store, i)[:2] for i in (2, 4)] == [("李娜", None), ("赵电销", None)]
+    store("transfer", "5", "--to", "李娜", actor="王经理", code=ExitCode.REFUSED)  # a closed card stays closed
+
+
+@pytest.mark.parametrize("created, moved", [("2026-09-25T18:00", False), ("2026-09-24T18:00", True)])
+def test_the_60_day_boundary_through_the_cli(cli, created, moved):
+    intake(cli, "13900000009", owner="李娜", grade="C", arrived=created)
+    out = cli.json("transfer", "sweep", actor="王经理", now="2026-11-24T02:00")
+    assert [m["rule"] for m in out["moves"]] == (["not-closed-2-months"] if moved else [])
+
+
+def test_the_month_end_rule_waits_for_the_last_day(cli):
+    intake(cli, "13900000001", owner="李娜", grade="B")
+    assert cli.json("transfer", "sweep", actor="王经理", now="2026-11-29T23:00")["moves"] == []
+    human = cli("transfer", "sweep", actor="王经理", now="2026-11-30T06:00")
+    assert "moved 1 leads" in human.stdout
+    assert owner_and_pool(cli, 1) == (None, "dcc", "active")
