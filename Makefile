@@ -27,6 +27,8 @@ demo: $(VENV)/.installed
 	$(LEADCTL) init
 	$(LEADCTL) replay sample_data/store_year.jsonl
 	$(LEADCTL) --as $(DEMO_MANAGER) due --team showroom
+	$(LEADCTL) --as $(DEMO_MANAGER) report kpi --month 2026-10
+	$(LEADCTL) --as $(DEMO_MANAGER) report monthly --month 2026-10 --xlsx demo/monthly-2026-10.xlsx
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

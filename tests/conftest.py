@@ -24,6 +24,25 @@ STAFF = [
 ]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from current output")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with tests/golden/NAME; rewrite it only when run with --update-golden."""
+    folder = Path(__file__).parent / "golden"
+
+    def check(name: str, text: str) -> None:
+        path = folder / name
+        if request.config.getoption("--update-golden"):
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {name}: run pytest --update-golden once and review it"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+    return check
+
+
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     """Tests never see the developer's own leadctl settings."""
@@ -96,6 +115,12 @@ def cli(db_path) -> Cli:
 def bare(db_path) -> Cli:
     """The CLI on a path where no database exists yet."""
     return Cli(db_path)
+
+
+def journal(path: Path, entries: list[dict]) -> Path:
+    """A replay journal: the fast way to build a large, exact dataset in one transaction."""
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n", encoding="utf-8")
+    return path
 
 
 def intake(cli: Cli, phone: str, name: str = "刘洋", actor: str = "张前台", **options) -> dict:

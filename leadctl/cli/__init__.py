@@ -6,16 +6,32 @@ import sqlite3
 from pathlib import Path
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import LeadctlError
-from leadctl.store.db import BUSY_TIMEOUT_MS, default_path, translate
+from leadctl.rules.phone import mask_in
+from leadctl.store.db import BUSY_TIMEOUT_MS, corruption, default_path, translate
 
 
 class _Group(TyperGroup):
     """Turns every expected error into one stderr line and its exit code; a traceback means a bug."""
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except ClickUsageError as exc:  # only reached with standalone_mode=False
+            exc.message = mask_in(exc.message)
+            raise
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickUsageError as exc:
+            exc.message = mask_in(exc.message)  # never echo a customer's phone number back in full
+            raise
 
     def invoke(self, ctx):
         try:
@@ -24,6 +40,16 @@ class _Group(TyperGroup):
             self._fail(exc)
         except sqlite3.Error as exc:
             self._fail(translate(exc, getattr(ctx.obj, "db", "database")))
+        except ClickUsageError as exc:
+            exc.message = mask_in(exc.message)
+            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception:
+            damage = corruption(getattr(ctx.obj, "db", None))
+            if damage is None:
+                raise
+            self._fail(damage)
 
     @staticmethod
     def _fail(exc: LeadctlError):
@@ -55,9 +81,9 @@ def root(
     ctx.obj = context.Context(db or default_path(), actor, clock.read(now), int(busy_timeout * 1000))
 
 
-from leadctl.cli import closing, due, leads, manage, moves, policy, setup, staff  # noqa: E402  (the commands)
+from leadctl.cli import closing, due, leads, manage, moves, policy, report, setup, staff  # noqa: E402
 
 app.add_typer(staff.app, name="staff")
 app.add_typer(policy.app, name="policy")
-for module in (setup, leads, due, moves, closing, manage):
+for module in (setup, leads, due, moves, closing, manage, report):
     module.register(app)

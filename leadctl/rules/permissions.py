@@ -53,6 +53,14 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "order": {C: OWN, D: OWN, M: ANY},
     "order.cancel": {C: OWN, D: OWN, M: ANY},
     "deliver": {C: OWN, D: OWN, M: ANY},
+    # reports and exports (full phone numbers only for managers and admins)
+    "report.export": {C: OWN, T: OWN, D: OWN, S: ANY, M: ANY, A: ANY},
+    "export": {C: OWN, T: OWN, D: OWN, S: ANY, M: ANY, A: ANY},
+    # data in, and the file itself
+    "import": {M: ANY, A: ANY},
+    "backup": {M: ANY, A: ANY},
+    "restore": {A: ANY, M: ANY},
+    "purge": {M: ANY},
 }
 
 # Roles that own leads: a lead registered by one of them is theirs unless another owner is named.

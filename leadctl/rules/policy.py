@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
+from leadctl.rules.funnel import KPI_NAMES
 
 PRESETS = ("standard", "dcc", "fleet")
+MAX_NUMBER = 9999  # days, hours and counts: anything larger is a typing mistake
 FACTORS = ("need", "confidence", "power")
 
 # Grades only a workflow may give: they are never assigned by `grade` or a follow-up.
@@ -35,6 +37,7 @@ _SHAPE: dict[str, Any] = {
     "review": {"limit_hours": int, "window_days": int},
     "ownership": {"card_entry_days": int, "evidence_hours": int},
     "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool},
+    "kpi": {"*": {"min": float, "max": float}},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "to": str}],
 }
@@ -95,6 +98,7 @@ class Policy:
     evidence_hours: int = 24
     defeat: DefeatRules = DefeatRules((), frozenset(), True)
     sweeps: tuple[SweepRule, ...] = ()
+    kpi: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def rule(self, grade: Grade) -> GradeRule | None:
         return self.grades.get(grade)
@@ -151,6 +155,11 @@ def _check_shape(data: Any, shape: Any, path: str, problems: list[str]) -> None:
             problems.append(f"{path}: must be a whole number")
         elif data < 0:
             problems.append(f"{path}: must not be negative")
+        elif data > MAX_NUMBER:
+            problems.append(f"{path}: must be at most {MAX_NUMBER}")
+    elif shape is float:
+        if not isinstance(data, int | float) or isinstance(data, bool) or not 0 <= data <= MAX_NUMBER:
+            problems.append(f"{path}: must be a number from 0 to {MAX_NUMBER}")
     elif not isinstance(data, shape):
         problems.append(f"{path}: must be a {shape.__name__}")
 
@@ -196,6 +205,8 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     for where, grade in [("horizon.beyond", beyond), *((f"assessment.{g}", g) for g in assessment.values())]:
         if grade is not None and grade not in grades:
             problems.append(f"{where}: grade {grade} is not on this policy's scale")
+    problems += [f"kpi.{k}: unknown KPI (known: {', '.join(KPI_NAMES)})" for k in data.get("kpi", {})
+                 if k not in KPI_NAMES]
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:
@@ -204,7 +215,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     review, ownership = data.get("review", {}), data.get("ownership", {})
     return Policy(data["name"], data.get("source", ""), grades, first, beyond, assessment, data,
                   review.get("limit_hours", 48), review.get("window_days", 30), ownership.get("card_entry_days", 2),
-                  ownership.get("evidence_hours", 24), defeat, sweeps)
+                  ownership.get("evidence_hours", 24), defeat, sweeps, data.get("kpi", {}))
 
 
 def _grades_list(values: list, path: str, problems: list[str]) -> frozenset[Grade]:

@@ -1,0 +1,53 @@
+"""`leadctl report NAME`: the store's reports on the terminal, as JSON or CSV, or as an Excel workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from leadctl.cli import context, output
+from leadctl.errors import UsageError
+from leadctl.reports import render
+from leadctl.reports.base import parse_period
+from leadctl.services import reports as service
+
+
+def report(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="traffic, daily, customers, defeats, defeat-reasons, sources, prospects, "
+                                         "arrivals, activity, inventory, funnel, kpi, or monthly (the workbook)."),
+    month: str = typer.Option(None, "--month", help="The month, YYYY-MM [default: this month]."),
+    start: str = typer.Option(None, "--from", help="First day, YYYY-MM-DD (instead of --month)."),
+    end: str = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (instead of --month)."),
+    owner: str = typer.Option(None, "--owner", help="Only this staff member's data."),
+    team: str = typer.Option(None, "--team", help="Only this team's data (showroom|dcc)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON (keys in English, rates as fractions)."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook (manager; audited)."),
+) -> None:
+    """A report of the store's forms, for a month or a range of days, for the store, a team or one person."""
+    c = context.get(ctx)
+    period = parse_period(c.now, month, start, end)
+    if xlsx is not None or name == "monthly":
+        from leadctl.services.workbook import export
+
+        if xlsx is None:
+            raise UsageError("the monthly report is a workbook", "give --xlsx FILE")
+        with c.store() as store:
+            done = export(store, c.now, c.actor, name, period, xlsx, owner, team)
+        output.emit_json(done) if as_json else output.say(
+            f"wrote {done['file']}: {len(done['sheets'])} sheet(s), {done['rows']} rows")
+        return
+    with c.store() as store:
+        result = service.run(store, c.now, c.actor, name, period, owner, team)
+    if as_json:
+        render.emit_json(render.document(result.report, period, result.scope, result.rows))
+    elif as_csv:
+        render.emit_csv(result.report, result.rows)
+    else:
+        render.emit_table(result.report, period, result.scope, result.rows)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)

@@ -1,0 +1,107 @@
+"""What every report shares: the period, the scope, the columns (with the stores' Chinese headers)."""
+
+from __future__ import annotations
+
+import calendar
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from leadctl.errors import BadInput, UsageError
+from leadctl.rules.policy import Policy
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        return f"{self.start}..{self.end}"
+
+    @property
+    def lo(self) -> str:
+        """Lower bound for ISO timestamps (inclusive)."""
+        return self.start.isoformat()
+
+    @property
+    def hi(self) -> str:
+        """Upper bound for ISO timestamps (exclusive): the day after the end."""
+        return (self.end + timedelta(days=1)).isoformat()
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+    def previous(self) -> Period:
+        """The month before (for a month), or the same length just before."""
+        if self.start.day == 1 and self.end == month_of(self.start).end:
+            last = self.start - timedelta(days=1)
+            return month_of(last)
+        length = self.end - self.start + timedelta(days=1)
+        return Period(self.start - length, self.start - timedelta(days=1))
+
+
+def month_of(day: date) -> Period:
+    return Period(day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]))
+
+
+def parse_period(now: datetime, month: str | None, start: str | None, end: str | None) -> Period:
+    if month and (start or end):
+        raise UsageError("give --month or --from/--to, not both", "--month 2026-11, or --from 2026-11-01 --to ...")
+    try:
+        if month:
+            return month_of(date.fromisoformat(f"{month}-01"))
+        if start or end:
+            lo = date.fromisoformat(start) if start else now.date().replace(day=1)
+            hi = date.fromisoformat(end) if end else now.date()
+        else:
+            return month_of(now.date())
+    except ValueError:
+        raise BadInput(f"cannot read the period {month or start or end!r}",
+                       "write --month YYYY-MM or --from/--to YYYY-MM-DD") from None
+    if hi < lo:
+        raise BadInput(f"the period ends ({hi}) before it starts ({lo})", "swap --from and --to")
+    return Period(lo, hi)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the JSON key (snake_case English)
+    header: str  # the store's form header (Chinese)
+    kind: str = "text"  # text | int | rate | date | datetime | money
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose data: staff ids (None = everyone) and a label for titles."""
+
+    staff_ids: tuple[int, ...] | None = None
+    label: str = "全店"
+
+    def sql(self, column: str) -> tuple[str, list]:
+        """An SQL condition on `column` (a staff id column) and its parameters."""
+        if self.staff_ids is None:
+            return "1", []
+        return f"{column} IN ({','.join('?' * len(self.staff_ids))})", list(self.staff_ids)
+
+
+@dataclass(frozen=True)
+class Context:
+    conn: sqlite3.Connection
+    period: Period
+    scope: Scope
+    now: datetime
+    policy: Policy
+    mask: bool  # hide the middle of phone numbers (everyone but managers)
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str  # the store's name for it
+    columns: tuple[Column, ...]
+    build: Callable[[Context], list[dict]] = field(repr=False)
+    chart: str | None = None  # the chart the workbook draws for it, if any
+    bars: str | None = None  # the column the terminal draws as bars, if any

@@ -1,0 +1,126 @@
+"""The funnel (traffic to delivery, showroom vs DCC) and the KPIs against the policy's thresholds.
+
+Definitions live in leadctl.rules.funnel; this module only counts.
+"""
+
+from __future__ import annotations
+
+from leadctl.reports.base import Column, Context, Report
+from leadctl.reports.work import GRADE_RANK
+from leadctl.rules.funnel import KPIS, STAGES, judge, rate, steps
+
+SHOWROOM_CHANNELS = ("walk-in", "show", "referral", "repurchase")
+_SHOWROOM = "l.channel IN ('walk-in', 'show', 'referral', 'repurchase')"
+_DCC_LEAD = f"(NOT {_SHOWROOM} OR EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id))"
+_SPLITS = (("showroom", "展厅"), ("dcc", "DCC"), ("total", "合计"))
+
+
+def funnel(ctx: Context) -> list[dict]:
+    where, args = ctx.scope.sql("l.owner_id")
+    rows = ctx.conn.execute(f"""
+        SELECT CASE WHEN {_SHOWROOM} THEN 'showroom' ELSE 'dcc' END, count(*), sum(l.phone IS NOT NULL),
+               sum(EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id)),
+               sum(l.phone IS NOT NULL AND EXISTS (SELECT 1 FROM visits v WHERE v.lead_id = l.id AND v.kind = 'visit')),
+               sum(EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status != 'cancelled')),
+               sum(EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status = 'delivered'))
+        FROM leads l WHERE l.created_at >= ? AND l.created_at < ? AND l.merged_into IS NULL AND {where}
+        GROUP BY 1""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
+    counts = {split: list(values) for split, *values in rows}
+    counts["total"] = [sum(c[i] for c in counts.values()) for i in range(len(STAGES))] if counts else []
+    out = []
+    for split, label in _SPLITS:
+        values = counts.get(split) or [0] * len(STAGES)
+        chain = [i for i, (key, _, _) in enumerate(STAGES) if not (split == "showroom" and key == "invited")]
+        rates = dict(zip(chain, steps([values[i] for i in chain]), strict=True))
+        for i, (key, name, _) in enumerate(STAGES):
+            step, overall = rates.get(i, (None, None))
+            out.append({"split": label, "stage": key, "stage_name": name, "count": values[i or 0],
+                        "step_rate": step, "overall_rate": overall})
+    return out
+
+
+FUNNEL = Report("funnel", "集客转化漏斗", (
+    Column("split", "类别"), Column("stage", "stage"), Column("stage_name", "阶段"), Column("count", "客户数", "int"),
+    Column("step_rate", "环节转化率", "rate"), Column("overall_rate", "累计转化率", "rate"),
+), funnel, chart="bar", bars="count")
+
+
+def _one(ctx: Context, sql: str, *args) -> tuple:
+    return ctx.conn.execute(sql, [ctx.period.lo, ctx.period.hi, *args]).fetchone()
+
+
+def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
+    """Each store-wide KPI as (numerator, denominator) over the period."""
+    visits, vargs = ctx.scope.sql("v.staff_id")
+    owner, oargs = ctx.scope.sql("l.owner_id")
+    invited, iargs = ctx.scope.sql("i.invited_by")
+    graded, gargs = ctx.scope.sql("g.by_id")
+    new_rank, old_rank = (("CASE " + " ".join(f"WHEN {c} = '{g}' THEN {r}" for g, r in GRADE_RANK.items()) + " END")
+                          for c in ("g.grade", "g.previous"))
+    asof = min(ctx.period.end, ctx.now.date()).isoformat()
+    kept, first = _one(ctx, f"""SELECT sum(v.left_contact), count(*) FROM visits v WHERE v.kind = 'visit'
+        AND v.first_visit AND v.arrived_at >= ? AND v.arrived_at < ? AND {visits} AND NOT EXISTS (SELECT 1 FROM orders o
+        WHERE o.lead_id = v.lead_id AND substr(o.ordered_at, 1, 10) = substr(v.arrived_at, 1, 10))""", *vargs)
+    dcc, orders = _one(ctx, f"""SELECT sum({_DCC_LEAD}), count(*) FROM orders o JOIN leads l ON l.id = o.lead_id
+        WHERE o.ordered_at >= ? AND o.ordered_at < ? AND o.status != 'cancelled' AND {owner}""", *oargs)
+    arrived, closed = _one(ctx, f"""SELECT sum(i.status = 'arrived'), count(*) FROM invitations i
+        WHERE i.status IN ('arrived', 'no-show') AND i.closed_at >= ? AND i.closed_at < ? AND {invited}""", *iargs)
+    won, = _one(ctx, f"""SELECT count(*) FROM invitations i WHERE i.status = 'arrived' AND i.closed_at >= ?
+        AND i.closed_at < ? AND {invited} AND EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = i.lead_id
+        AND o.status != 'cancelled' AND o.ordered_at >= i.closed_at)""", *iargs)
+    down, changes = _one(ctx, f"""SELECT sum({new_rank} > {old_rank}), count(*) FROM grades g WHERE g.at >= ?
+        AND g.at < ? AND g.previous IS NOT NULL AND g.grade != g.previous AND {graded}""", *gargs)
+    defeated, = _one(ctx, f"""SELECT count(*) FROM defeats d JOIN leads l ON l.id = d.lead_id
+        WHERE d.status = 'approved' AND d.decided_at >= ? AND d.decided_at < ? AND {owner}""", *oargs)
+    lost, = _one(ctx, f"""SELECT count(*) FROM statuses t JOIN leads l ON l.id = t.lead_id WHERE t.status = 'lost'
+        AND t.at >= ? AND t.at < ? AND {owner}""", *oargs)
+    late, dated = ctx.conn.execute(f"""SELECT sum(l.next_due < ?), count(*) FROM leads l
+        WHERE l.status = 'active' AND l.next_due IS NOT NULL AND {owner}""", [asof, *oargs]).fetchone()
+    return {"retention_rate": (kept or 0, first), "dcc_share": (dcc or 0, orders),
+            "arrival_rate": (arrived or 0, closed),
+            "close_rate": (won, arrived or 0), "downgrade_rate": (down or 0, changes),
+            "defeat_share": (defeated + lost, orders + defeated + lost), "overdue_rate": (late or 0, dated)}
+
+
+def workload(ctx: Context) -> list[tuple[str, str, float, float]]:
+    """(kpi, person, done, working days) for each telesales (phone calls) and direct-sales (new receptions)."""
+    where, args = ctx.scope.sql("s.id")
+    calls = ctx.conn.execute(f"""SELECT s.name, sum(f.method = 'phone'), count(DISTINCT substr(f.at, 1, 10))
+        FROM followups f JOIN staff s ON s.id = f.by_id WHERE s.role = 'telesales' AND f.at >= ? AND f.at < ?
+        AND {where} GROUP BY s.id ORDER BY s.name""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
+    receptions = ctx.conn.execute(f"""SELECT s.name, sum(v.first_visit), count(DISTINCT substr(v.arrived_at, 1, 10))
+        FROM visits v JOIN staff s ON s.id = v.staff_id WHERE s.role = 'direct-sales' AND v.kind = 'visit'
+        AND v.arrived_at >= ? AND v.arrived_at < ? AND {where} GROUP BY s.id ORDER BY s.name""",
+                                  [ctx.period.lo, ctx.period.hi, *args]).fetchall()
+    return [("calls_per_day", *r) for r in calls] + [("receptions_per_day", *r) for r in receptions]
+
+
+def kpi(ctx: Context) -> list[dict]:
+    names = {key: name for key, name, _ in KPIS}
+    counts = store_counts(ctx)
+    lines = [(key, names[key], None, *counts[key], rate(*counts[key])) for key in names if key in counts]
+    lines += [(key, names[key], person, done, days, rate(done, days)) for key, person, done, days in workload(ctx)]
+    out = []
+    for key, name, person, part, whole, value in lines:
+        verdict = judge(value, ctx.policy.kpi.get(key))
+        out.append({"kpi": key, "name": name, "staff": person, "unit": "per_day" if person else "rate",
+                    "value": value, "minimum": verdict.minimum, "maximum": verdict.maximum, "passed": verdict.passed,
+                    "numerator": part, "denominator": whole,
+                    "_style": {True: "green", False: "red"}.get(verdict.passed), "_bar": _gauge(value, verdict)})
+    return out
+
+
+def _gauge(value: float | None, verdict) -> float:
+    """How full the KPI's bar is: a rate as itself, a daily figure against its upper (or lower) threshold."""
+    if value is None:
+        return 0.0
+    scale = 1.0 if verdict.maximum is None and verdict.minimum is None else (verdict.maximum or verdict.minimum)
+    return min(1.0, value / scale) if scale and scale > 1 else min(1.0, value)
+
+
+KPI = Report("kpi", "关键指标", (
+    Column("kpi", "kpi"), Column("name", "指标"), Column("staff", "员工"), Column("unit", "单位"),
+    Column("value", "实际", "kpi"), Column("minimum", "下限", "kpi"), Column("maximum", "上限", "kpi"),
+    Column("passed", "达标", "mark"),
+    Column("numerator", "分子", "int"), Column("denominator", "分母", "int"),
+), kpi, bars="_bar")

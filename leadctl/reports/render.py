@@ -1,0 +1,78 @@
+"""Rendering a report for people (a rich table, with bars where they help) and for scripts (JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from leadctl.reports.base import Period, Report
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def document(report: Report, period: Period, scope: str, rows: list[dict]) -> dict:
+    return {"report": report.name, "title": report.title, "from": period.start.isoformat(),
+            "to": period.end.isoformat(), "scope": scope,
+            "rows": [{c.key: _plain(row.get(c.key)) for c in report.columns} for row in rows]}
+
+
+def emit_json(doc: dict) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_csv(report: Report, rows: list[dict]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([c.key for c in report.columns])
+    for row in rows:
+        writer.writerow(["" if row.get(c.key) is None else _plain(row.get(c.key)) for c in report.columns])
+
+
+def cell(kind: str, value: Any, row: dict | None = None) -> str:
+    if value is None:
+        return ""
+    if kind == "kpi":
+        kind = "rate" if (row or {}).get("unit") == "rate" else "decimal"
+    if kind == "mark":
+        return "✓" if value else "✗"
+    if kind == "decimal":
+        return f"{value:.1f}"
+    if kind == "rate":
+        return f"{value:.1%}"
+    if kind == "money":
+        return f"{value:,.0f}"
+    return str(_plain(value))
+
+
+def bar(value: float, top: float, width: int = 24) -> str:
+    if not top or not value:
+        return ""
+    filled = max(1, round(width * value / top)) if value > 0 else 0
+    return "█" * filled
+
+
+def emit_table(report: Report, period: Period, scope: str, rows: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{report.title} ({report.name}) {period.label} {scope}", title_justify="left",
+                  highlight=False)
+    for column in report.columns:
+        numeric = column.kind in ("int", "rate", "money", "kpi", "decimal")
+        table.add_column(column.header, justify="right" if numeric else "left")
+    bars = report.bars
+    top = max((abs(r.get(bars) or 0) for r in rows), default=0) if bars else 0
+    if bars:
+        table.add_column("")
+    for row in rows:
+        cells = [cell(c.kind, row.get(c.key), row) for c in report.columns]
+        if bars == "_bar":
+            cells.append(bar(row.get("_bar") or 0, 1.0))
+        elif bars:
+            cells.append(bar(row.get(bars) or 0, top))
+        table.add_row(*cells, style=row.get("_style"))
+    Console(highlight=False, width=None if sys.stdout.isatty() else 240).print(table)

@@ -1,0 +1,61 @@
+"""Running a report: the period, whose data, who may see full phone numbers, and the audited export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadctl.errors import NotFound, UsageError
+from leadctl.models import Role, Team
+from leadctl.reports.base import Context, Period, Report, Scope
+from leadctl.reports.catalog import REPORTS
+from leadctl.services import policy, staff
+from leadctl.store.db import Store
+
+
+@dataclass(frozen=True)
+class Result:
+    report: Report
+    period: Period
+    scope: str
+    rows: list[dict]
+    masked: bool
+
+
+def report_named(name: str) -> Report:
+    if name not in REPORTS:
+        raise UsageError(f"no report named {name!r}", f"reports: {', '.join(REPORTS)}, monthly")
+    return REPORTS[name]
+
+
+def sees_phones(conn, actor: str | None) -> bool:
+    """Only a manager (or admin) sees full phone numbers in reports and exports."""
+    me = staff.find(conn, actor) if actor else None
+    return me is not None and me.active and me.role in (Role.MANAGER, Role.ADMIN)
+
+
+def scope_of(conn, owner: str | None, team: str | None) -> Scope:
+    if owner and team:
+        raise UsageError("give --owner or --team, not both", "a report covers one person, one team or the store")
+    if owner:
+        who = staff.find(conn, owner)
+        if who is None:
+            raise NotFound(f"no staff member named {owner!r}", "see `leadctl staff list`")
+        return Scope((who.id,), who.name)
+    if team:
+        value = Team.parse(team).value
+        ids = tuple(r[0] for r in conn.execute("SELECT id FROM staff WHERE team = ?", (value,)))
+        return Scope(ids, Team(value).label)
+    return Scope()
+
+
+def context(conn, now: datetime, actor: str | None, period: Period, owner: str | None, team: str | None) -> Context:
+    return Context(conn, period, scope_of(conn, owner, team), now, policy.current(conn), not sees_phones(conn, actor))
+
+
+def run(store: Store, now: datetime, actor: str | None, name: str, period: Period, owner: str | None = None,
+        team: str | None = None) -> Result:
+    report = report_named(name)
+    with store.read() as conn:
+        ctx = context(conn, now, actor, period, owner, team)
+        return Result(report, period, ctx.scope.label, report.build(ctx), ctx.mask)

@@ -1,0 +1,129 @@
+"""Each report's figures on the hand-built month (see conftest.py), and golden files for its output."""
+
+import pytest
+
+from leadctl.errors import ExitCode
+
+MONTH = ("--month", "2026-10")
+
+
+def rows(shop, name, *more, actor=None):
+    return shop.json("report", name, *MONTH, *more, actor=actor)["rows"]
+
+
+def test_traffic_by_day_and_hour(shop):
+    days = {r["date"]: r for r in rows(shop, "traffic")}
+    assert len(days) == 31
+    sat = days["2026-10-03"]
+    assert sat["weekday"] == "周六"
+    assert {k: sat[k] for k in ("batches", "people", "first_visits", "return_visits", "left_details",
+                                "no_details", "calls", "list_leads", "h10_12", "h14_16")} == {
+        "batches": 3, "people": 6, "first_visits": 3, "return_visits": 0, "left_details": 2, "no_details": 1,
+        "calls": 0, "list_leads": 0, "h10_12": 1, "h14_16": 2}
+    assert (days["2026-10-05"]["batches"], days["2026-10-05"]["return_visits"]) == (1, 1)
+    assert days["2026-10-06"]["calls"] == 1 and days["2026-10-07"]["list_leads"] == 1
+    assert days["2026-10-01"]["batches"] == 0
+
+
+def test_daily_work_per_staff(shop):
+    by = {r["staff"]: r for r in rows(shop, "daily")}
+    assert (by["李娜"]["new_leads"], by["李娜"]["followups"]) == (1, 2)
+    assert (by["陈刚"]["new_leads"], by["陈刚"]["followups"]) == (1, 2)
+    assert (by["赵电销"]["new_leads"], by["赵电销"]["followups"]) == (2, 1)
+    # as of 2026-10-31: 李娜's H lead was due 10-07, 陈刚's C lead 11-09, 赵电销's A lead 10-13 and web lead 10-07
+    assert (by["李娜"]["overdue"], by["陈刚"]["overdue"], by["赵电销"]["overdue"]) == (1, 0, 2)
+
+
+def test_customers_by_grade_model_channel_owner(shop):
+    got = {(r["dimension"], r["value"]): r["leads"] for r in rows(shop, "customers")}
+    assert got[("意向级别", "H")] == 1 and got[("意向级别", "C")] == 1 and got[("意向级别", "A")] == 1
+    assert got[("意向级别", "W")] == 1 and got[("意向级别", "-")] == 1
+    assert got[("客户来源", "展厅")] == 3 and got[("客户来源", "来电")] == 1 and got[("客户来源", "网络")] == 1
+    assert got[("销售顾问", "赵电销")] == 2 and got[("销售顾问", "(未分配)")] == 1
+    assert got[("意向车型", "迈腾")] == 1
+
+
+def test_sources_with_conversion(shop):
+    got = {(r["channel"], r["info_source"]): r for r in rows(shop, "sources")}
+    assert got[("展厅", "亲友")]["leads"] == 1 and got[("展厅", "亲友")]["hot"] == 1
+    assert got[("展厅", None)]["left_details"] == 0          # the batch that left nothing
+    assert sum(r["leads"] for r in got.values()) == 5
+
+
+def test_prospects_in_progress(shop):
+    got = {r["lead_id"]: r for r in rows(shop, "prospects")}
+    assert [r["grade"] for r in got.values()] == ["H", "A", "C"]
+    assert got[1]["next_due"] == "2026-10-07" and got[1]["overdue_days"] == 24   # as of 2026-10-31
+    assert got[1]["phone"] == "138****0001"                                       # masked: no manager acting
+    assert rows(shop, "prospects", actor="王经理")[0]["phone"] == "13800000001"
+
+
+def test_arrivals_register(shop):
+    register = rows(shop, "arrivals")
+    assert [(r["date"], r["new_customer"], r["consultant"]) for r in register] == [
+        ("2026-10-03", "新", "李娜"), ("2026-10-03", "新", "陈刚"), ("2026-10-03", "新", None),
+        ("2026-10-05", "老", "李娜")]
+    first = register[0]
+    assert (first["arrived"], first["left"]) == ("10:30", "11:40")
+    assert (first["trade_in"], first["info_source"]) == ("有", "亲友")
+    assert first["grade_24h"] == "H" and first["story"] == "试驾; 致谢电话，约周一再来"
+    assert register[2]["name"] == "(未留档)"
+
+
+def test_activity_by_staff_day_method(shop):
+    got = {(r["date"], r["staff"]): r for r in rows(shop, "activity")}
+    assert got[("2026-10-05", "李娜")]["wechat"] == 1
+    assert got[("2026-10-03", "陈刚")]["sms"] == 1
+    assert got[("2026-10-10", "陈刚")]["downgrades"] == 1 and got[("2026-10-10", "陈刚")]["total"] == 1
+
+
+def test_inventory_grades_per_owner_and_moves(shop):
+    got = {r["owner"]: r for r in rows(shop, "inventory")}
+    assert (got["李娜"]["H"], got["李娜"]["total"]) == (1, 1)
+    assert (got["陈刚"]["C"], got["陈刚"]["downgrades"], got["陈刚"]["upgrades"]) == (1, 1, 0)
+    assert got["赵电销"]["A"] == 1
+
+
+def test_kpis_on_the_month(shop):
+    got = {r["kpi"]: r for r in rows(shop, "kpi")}
+    assert (got["retention_rate"]["numerator"], got["retention_rate"]["denominator"]) == (2, 3)
+    assert got["retention_rate"]["passed"] is False
+    # grade changes in October: 陈刚 B -> C only (李娜's H -> H is no change)
+    assert (got["downgrade_rate"]["numerator"], got["downgrade_rate"]["denominator"]) == (1, 1)
+    # overdue at 10-31: 李娜's H (due 10-07), 赵电销's A (10-13) and web lead (10-07); 陈刚's C due 11-09
+    assert (got["overdue_rate"]["numerator"], got["overdue_rate"]["denominator"]) == (3, 4)
+    assert got["calls_per_day"]["staff"] == "赵电销" and got["calls_per_day"]["value"] == 1.0
+
+
+def test_funnel_showroom_and_dcc(shop):
+    got = {(r["split"], r["stage"]): r for r in rows(shop, "funnel")}
+    assert [got[("展厅", s)]["count"] for s in ("traffic", "details_kept", "arrived")] == [3, 2, 2]
+    assert got[("展厅", "details_kept")]["step_rate"] == pytest.approx(2 / 3)
+    assert [got[("DCC", s)]["count"] for s in ("traffic", "details_kept", "arrived")] == [2, 2, 0]
+    assert got[("合计", "traffic")]["count"] == 5
+
+
+@pytest.mark.parametrize("name", ["traffic", "daily", "customers", "defeats", "defeat-reasons", "sources",
+                                  "prospects", "arrivals", "activity", "inventory", "funnel", "kpi"])
+def test_golden_output(shop, golden, name):
+    golden(f"report-{name}.json", shop("report", name, *MONTH, "--json").stdout)
+    golden(f"report-{name}.txt", shop("report", name, *MONTH).stdout)
+    doc = shop.json("report", name, *MONTH)
+    csv_lines = shop("report", name, *MONTH, "--csv").stdout.splitlines()
+    assert len(csv_lines) == 1 + len(doc["rows"])
+    if doc["rows"]:
+        assert csv_lines[0].split(",") == list(doc["rows"][0])
+
+
+def test_period_and_scope_errors(shop):
+    shop("report", "traffic", "--month", "2026-13", code=ExitCode.DATA)
+    shop("report", "traffic", "--month", "2026-10", "--from", "2026-10-01", code=ExitCode.USAGE)
+    shop("report", "traffic", "--from", "2026-10-09", "--to", "2026-10-01", code=ExitCode.DATA)
+    shop("report", "nonsense", code=ExitCode.USAGE)
+    shop("report", "daily", "--owner", "无名", code=ExitCode.NOT_FOUND)
+    shop("report", "daily", "--owner", "李娜", "--team", "dcc", code=ExitCode.USAGE)
+
+
+def test_scope_to_one_owner(shop):
+    assert {r["owner"] for r in rows(shop, "prospects", "--owner", "陈刚")} == {"陈刚"}
+    assert [r["staff"] for r in rows(shop, "daily", "--team", "dcc")] == ["赵电销"]

@@ -1,0 +1,115 @@
+"""The monthly workbook, opened with openpyxl and checked against the database."""
+
+import re
+import stat
+import zipfile
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from leadctl.errors import ExitCode
+
+
+@pytest.fixture
+def workbook(shop, tmp_path):
+    path = tmp_path / "2026-10.xlsx"
+    shop("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
+    return path
+
+
+def test_summary_first_then_a_sheet_per_report(workbook):
+    wb = load_workbook(workbook)
+    assert wb.sheetnames[0] == "汇总"
+    assert wb.sheetnames[1:] == ["展厅流量分析", "工作日报", "客户分析", "战败统计", "战败分析", "展厅来源分析",
+                                 "有望客户跟踪进度", "到店客户登记", "销售顾问访问活动日报", "客户意向确度表",
+                                 "集客转化漏斗", "关键指标"]
+
+
+def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
+    ws = load_workbook(workbook)["汇总"]
+    assert [c.value for c in ws[3]] == ["指标", "员工", "本期", "上期", "变化", "下限", "上限", "达标"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    retention = rows["首洽留存率"]
+    assert retention[2] == pytest.approx(2 / 3) and retention[3] is None and retention[5] == 0.9
+    assert retention[7] == "未达标"
+    cell = next(c for c in ws["H"] if c.value == "未达标")
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["C4"].number_format == "0.0%" and ws.freeze_panes == "A4"
+
+
+def test_sheets_have_chinese_headers_frozen_formats_and_real_dates(workbook, shop):
+    wb = load_workbook(workbook)
+    traffic = wb["展厅流量分析"]
+    assert [c.value for c in traffic[1]][:3] == ["日期", "星期", "来店批次"]
+    assert traffic.freeze_panes == "A2"
+    assert traffic["A4"].value == datetime(2026, 10, 3) and traffic["A4"].number_format == "yyyy-mm-dd"
+    assert traffic["C4"].value == 3
+    assert traffic.column_dimensions["A"].width >= 10
+    customers = wb["客户分析"]
+    assert customers["D2"].number_format == "0.0%"
+    # the numbers match the database
+    batches = shop.scalar("SELECT count(*) FROM visits WHERE kind = 'visit' AND arrived_at LIKE '2026-10%'")
+    assert sum(r[2] for r in traffic.iter_rows(min_row=2, values_only=True)) == batches
+
+
+def test_native_charts(workbook):
+    wb = load_workbook(workbook)
+    kinds = {name: [type(c).__name__ for c in wb[name]._charts] for name in wb.sheetnames if wb[name]._charts}
+    assert kinds == {"展厅流量分析": ["LineChart"], "客户意向确度表": ["BarChart"], "集客转化漏斗": ["BarChart"]}
+    with zipfile.ZipFile(workbook) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 3
+        assert any(b'grouping val="stacked"' in z.read(n) for n in charts)
+
+
+def test_file_is_private_and_audited(workbook, shop):
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o600
+    event = shop.query("SELECT s.name, json_extract(detail, '$.report'), json_extract(detail, '$.rows'),"
+                       " json_extract(detail, '$.masked') FROM events e JOIN staff s ON s.id = e.actor_id"
+                       " WHERE action = 'export'")
+    assert event[0][:2] == ("王经理", "monthly") and event[0][2] > 0 and event[0][3] == 0
+    assert not list(workbook.parent.glob(".*.tmp"))
+
+
+def test_phones_masked_for_everyone_but_managers(shop, tmp_path, workbook):
+    def phones(path):
+        ws = load_workbook(path)["有望客户跟踪进度"]
+        return [r[2] for r in ws.iter_rows(min_row=2, values_only=True)]
+
+    assert "13800000001" in phones(workbook)
+    own = tmp_path / "own.xlsx"
+    shop("report", "monthly", "--month", "2026-10", "--xlsx", str(own), actor="李娜")
+    assert phones(own) == ["138****0001"]                       # a consultant: only their own, masked
+    with zipfile.ZipFile(own) as z:
+        text = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+    assert not re.search(rb"1[3-9]\d{9}", text)
+    shop("report", "monthly", "--xlsx", str(tmp_path / "x.xlsx"), "--owner", "陈刚", actor="李娜",
+         code=ExitCode.PERMISSION)
+    shop("report", "monthly", "--xlsx", str(tmp_path / "y.xlsx"), actor="张前台", code=ExitCode.PERMISSION)
+    assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "y.xlsx").exists()
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"y\")", "+86138", "-1+2", "@SUM(1)", "=1+1"])
+def test_no_cell_is_ever_a_formula_made_from_data(cli, tmp_path, name):
+    cli("intake", "--name", name, "--phone", "13800000009", "--owner", "李娜", "--model", name,
+        "--arrived", "2026-10-09T10:00", actor="张前台")
+    path = tmp_path / "f.xlsx"
+    cli("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
+    with zipfile.ZipFile(path) as z:
+        for sheet in (n for n in z.namelist() if n.startswith("xl/worksheets/")):
+            assert b"<f>" not in z.read(sheet) and b"<f " not in z.read(sheet)
+    ws = load_workbook(path)["到店客户登记"]
+    assert ws["B2"].value == name and ws["B2"].data_type == "s"
+
+
+def test_the_monthly_report_needs_a_file_and_a_folder(shop, tmp_path):
+    shop("report", "monthly", actor="王经理", code=ExitCode.USAGE)
+    shop("report", "monthly", "--xlsx", str(tmp_path / "no" / "m.xlsx"), actor="王经理", code=ExitCode.IO)
+    shop("report", "monthly", "--xlsx", str(tmp_path / "m.xlsx"), code=ExitCode.PERMISSION)
+
+
+def test_a_single_report_to_excel(shop, tmp_path):
+    path = tmp_path / "funnel.xlsx"
+    out = shop.json("report", "funnel", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
+    assert out["sheets"] == ["集客转化漏斗"] and out["rows"] == 18
