@@ -19,7 +19,10 @@ def parse_instant(text: str, what: str = "time") -> datetime:
             f"{what} {text!r} is not an ISO date or time", "write it as 2026-11-24 or 2026-11-24T09:30"
         ) from None
     if value.tzinfo is not None:
-        value = value.astimezone().replace(tzinfo=None)
+        try:
+            value = value.astimezone().replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            raise UsageError(f"{what} {text!r} is out of range", "give a time between years 1 and 9999") from None
     return value.replace(microsecond=0)
 
 

@@ -15,6 +15,8 @@ from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
+MAX_PARTY = 999
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -46,8 +48,8 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
         raise BadInput(f"departure {left_at:%H:%M} is before arrival {arrived_at:%H:%M}", "check --left")
     if left_at and left_at > now:
         raise BadInput(f"departure {left_at:%Y-%m-%d %H:%M} is after now", "leave out --left until they leave")
-    if party < 1:
-        raise BadInput(f"party of {party}", "a batch (批次) has at least one person")
+    if not 1 <= party <= MAX_PARTY:
+        raise BadInput(f"party of {party}", f"a batch (批次) has 1 to {MAX_PARTY} people")
     channel_ = Channel.parse(channel)
     if no_contact:
         if name or phone_text or grade:
@@ -70,7 +72,7 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "intake")
         rules = policy.current(conn)
-        if visit.grade not in (None, Grade.W):
+        if visit.grade is not None and visit.phone is not None:
             grading.check_assignable(rules, visit.grade)
         named = staff.get(conn, owner, "owner") if owner else None
         claimant = named or (who if who.role in OWNING_ROLES else None)

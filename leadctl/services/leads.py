@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
-from leadctl.errors import BadInput, NotFound, Refused
+from leadctl.errors import BadInput, NotFound, Refused, StorageError
 from leadctl.models import Grade, LeadState, Status
 from leadctl.rules import cadence, phone
 from leadctl.rules.policy import Policy
 
-_STATE = "grade, status, created_at, last_contact_at, followup_count, planned_on"
+STATE_COLUMNS = "grade, status, created_at, last_contact_at, followup_count, planned_on"
 
 
 def find(conn: sqlite3.Connection, ref: str | int) -> int:
@@ -32,7 +32,15 @@ def find(conn: sqlite3.Connection, ref: str | int) -> int:
 
 
 def state_of(row: tuple) -> LeadState:
-    grade, status, created, last, count, planned = row
+    """A lead's stored state as the rules see it; a value no leadctl wrote means the file was damaged."""
+    try:
+        return _state(*row)
+    except (ValueError, TypeError) as exc:
+        raise StorageError(f"a lead holds a value leadctl never writes ({exc})",
+                           "the file was changed outside leadctl: run `leadctl check`, or restore a backup") from None
+
+
+def _state(grade, status, created, last, count, planned) -> LeadState:
     return LeadState(
         grade=Grade(grade) if grade else None,
         status=Status(status),
@@ -44,7 +52,7 @@ def state_of(row: tuple) -> LeadState:
 
 
 def load_state(conn: sqlite3.Connection, lead_id: int) -> LeadState:
-    return state_of(conn.execute(f"SELECT {_STATE} FROM leads WHERE id = ?", (lead_id,)).fetchone())
+    return state_of(conn.execute(f"SELECT {STATE_COLUMNS} FROM leads WHERE id = ?", (lead_id,)).fetchone())
 
 
 def replan(conn: sqlite3.Connection, policy: Policy, lead_id: int) -> str | None:
@@ -57,7 +65,7 @@ def replan(conn: sqlite3.Connection, policy: Policy, lead_id: int) -> str | None
 
 def replan_all(conn: sqlite3.Connection, policy: Policy) -> int:
     """Re-plan every active lead (after a policy change). Returns how many due dates moved."""
-    rows = conn.execute(f"SELECT id, next_due, {_STATE} FROM leads WHERE status = 'active'").fetchall()
+    rows = conn.execute(f"SELECT id, next_due, {STATE_COLUMNS} FROM leads WHERE status = 'active'").fetchall()
     changes = []
     for lead_id, old, *state in rows:
         due = cadence.next_due(policy, state_of(tuple(state)))

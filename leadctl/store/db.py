@@ -42,6 +42,23 @@ def translate(exc: sqlite3.Error, path: Path | str) -> LeadctlError:
     return StorageError(f"database error on {path}: {text}", "run `leadctl check`")
 
 
+def corruption(path: Path | None) -> StorageError | None:
+    """After an unexpected failure: a StorageError if the file is damaged (integrity_check), else None."""
+    if path is None or not Path(path).is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            first = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+        finally:
+            conn.close()
+    except (sqlite3.Error, MemoryError) as exc:
+        first = str(exc)
+    if first == "ok":
+        return None
+    return StorageError(f"{path} is corrupt: {first}", "restore it from a backup (`leadctl restore FILE`)")
+
+
 def default_path() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "leadctl" / "leadctl.db"
@@ -159,7 +176,11 @@ class Store:
                 raise ConfigError(f"{path} was written by a newer leadctl (schema {version} > {VERSION})",
                                   "upgrade leadctl before using this database")
             if version < VERSION:
-                store.migrate()
+                try:
+                    store.migrate()
+                except BaseException:
+                    conn.close()
+                    raise
             _tighten(path)
         finally:
             os.umask(old)
