@@ -40,6 +40,8 @@ def intake(
     ),
     trade_in: bool = typer.Option(False, "--trade-in", help="Wants to trade in a car (置换)."),
     no_contact: bool = typer.Option(False, "--no-contact", help="Visitor left no details (grade W)."),
+    invited: bool = typer.Option(True, "--invited/--not-invited",
+                                 help="A visitor with an open invitation came because of it (closes it as arrived)."),
     as_json: bool = JSON,
 ) -> None:
     """Register a visit or call. A known phone is a return visit of the same lead, never a new one."""
@@ -53,12 +55,14 @@ def intake(
         c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
         info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact)
     with c.store() as store:
-        result = intake_service.intake(store, c.now, c.actor, visit, owner)
+        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited)
     if as_json:
         output.emit_json(result)
         return
     kind = "new lead" if result["new_lead"] else "return visit of lead"
     output.say(f"{kind} {result['lead_id']}, visit {result['visit_id']}")
+    if result["invitation"]:
+        output.say(f"invitation {result['invitation']} arrived")
     if result["collision"]:
         output.say(f"collision {result['collision']} opened: this customer already has an owner; a manager rules")
 
@@ -113,13 +117,14 @@ def show(
     lead: str = typer.Argument(..., help="Lead id or phone."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Show a lead's whole card: fields, visits, grades, follow-ups, owners, audit events."""
+    """Show a lead's whole card: fields, visits, grades, follow-ups, owners, invitations, orders, audit events."""
     with context.get(ctx).store() as store:
         card = show_service.show(store, lead)
     if as_json:
         output.emit_json(card)
         return
-    lists = ("visits", "grades", "followups", "owners", "collisions", "events")
+    lists = ("visits", "grades", "followups", "owners", "collisions", "invitations", "handovers", "defeats", "orders",
+             "statuses", "events")
     output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=f"Lead {card['id']}")
     for key in lists:
         if card[key]:

@@ -4,9 +4,8 @@ reasons (战败分析). Counted on defeats a manager approved within the period.
 from __future__ import annotations
 
 from leadctl.reports.base import Column, Context, Report
+from leadctl.rules.lifecycle import REASON_LABELS
 
-REASON_LABELS = {"price": "价格", "product": "产品", "competitor": "竞品", "financing": "金融/贷款",
-                 "no-longer-buying": "不买了", "unreachable": "联系不上", "other": "其他"}
 PRICE_BANDS = ((0, 100_000, "10万以下"), (100_000, 150_000, "10-15万"), (150_000, 200_000, "15-20万"),
                (200_000, 300_000, "20-30万"), (300_000, 10**12, "30万以上"))
 _BAND_SQL = "CASE WHEN d.price IS NULL THEN '(未填)' " + " ".join(

@@ -39,10 +39,13 @@ def next_due(policy: Policy, state: LeadState) -> Due | None:
     if state.status is not Status.ACTIVE or state.grade in (Grade.O, Grade.F, Grade.W, Grade.L, Grade.D):
         return None
     if state.followup_count == 0:
-        deadline = first_contact_deadline(policy, state.created_at)
+        # a visit is contact too: the first call is owed the same day as the latest visit ([003])
+        seen = max(state.created_at, state.last_contact_at or state.created_at)
+        deadline = first_contact_deadline(policy, seen)
         fc = policy.first_contact
         window = "same day" if fc.same_day else f"within {fc.within_hours}h"
-        return Due(deadline, f"first contact {window} of registration {state.created_at:%Y-%m-%d %H:%M}")
+        what = "registration" if seen == state.created_at else "visit"
+        return Due(deadline, f"first contact {window} of {what} {seen:%Y-%m-%d %H:%M}")
     last = state.last_contact_at or state.created_at
     if state.grade is None:
         return Due(last.date(), f"not graded after contact {last:%Y-%m-%d}")

@@ -38,6 +38,7 @@ _SHAPE: dict[str, Any] = {
     "ownership": {"card_entry_days": int, "evidence_hours": int},
     "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool},
     "kpi": {"*": {"min": float, "max": float}},
+    "orders": {"vin_check_digit": str},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "to": str}],
 }
@@ -207,6 +208,8 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
             problems.append(f"{where}: grade {grade} is not on this policy's scale")
     problems += [f"kpi.{k}: unknown KPI (known: {', '.join(KPI_NAMES)})" for k in data.get("kpi", {})
                  if k not in KPI_NAMES]
+    if data.get("orders", {}).get("vin_check_digit", "china") not in ("china", "always"):
+        problems.append("orders.vin_check_digit: must be china (only VINs starting with L) or always")
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:

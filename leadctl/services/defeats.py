@@ -58,23 +58,6 @@ def lead_state(conn: sqlite3.Connection, lead_id: int) -> tuple[Status, Grade | 
     return Status(status), Grade(grade) if grade else None
 
 
-def set_status(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, status: Status, act: str,
-               **refs: int | str | None) -> str:
-    """Move a lead to `status` and keep the change in its status history; returns the previous status.
-
-    `refs` are the history's optional columns: attempts, reason, defeat_id, order_id.
-    """
-    previous = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
-    conn.execute("UPDATE leads SET status = ? WHERE id = ?", (status.value, lead_id))
-    conn.execute(
-        "INSERT INTO statuses (lead_id, at, by_id, status, previous, act, attempts, reason, defeat_id, order_id)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (lead_id, at.isoformat(), by_id, status.value, previous, act, refs.get("attempts"), refs.get("reason"),
-         refs.get("defeat_id"), refs.get("order_id")),
-    )
-    return previous
-
-
 def request(store: Store, now: datetime, actor: str | None, lead: str, reason: str, lost_to: str | None = None,
             price: int | None = None, note: str | None = None) -> dict:
     """File a defeat request (战败申请) for an active lead; returns the request with its id."""
@@ -134,7 +117,7 @@ def _decide(store: Store, now: datetime, actor: str | None, request_id: int, act
                      (new, now.isoformat(), who.id, text(note), request_id))
         if act == "approve":
             leads.set_grade(conn, now, who.id, lead_id, Grade.F, "workflow", f"defeat request {request_id} approved")
-            set_status(conn, now, who.id, lead_id, lead_status, "defeat.approve", defeat_id=request_id)
+            leads.set_status(conn, now, who.id, lead_id, lead_status, "defeat.approve", defeat_id=request_id)
             leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, f"defeat.{act}", lead_id, defeat_id=request_id, status=new, previous=status,
                grade=Grade.F if act == "approve" else grade, lead_status=lead_status)
@@ -164,7 +147,7 @@ def lost(store: Store, now: datetime, actor: str | None, lead: str, attempts: in
         lifecycle.check_not_pending(lead_id, open_request(conn, lead_id), "marked lost")
         previous = leads.set_grade(conn, now, who.id, lead_id, Grade.L, "workflow",
                                    f"lost control after {attempts} failed attempt(s)")
-        set_status(conn, now, who.id, lead_id, new, "lost", attempts=attempts, reason=text(note))
+        leads.set_status(conn, now, who.id, lead_id, new, "lost", attempts=attempts, reason=text(note))
         next_due = leads.replan(conn, policy.current(conn), lead_id)
         record(conn, now, who.id, "lost", lead_id, attempts=attempts, grade=Grade.L, previous=previous,
                status=new, previous_status=status)
@@ -188,7 +171,7 @@ def reactivate(store: Store, now: datetime, actor: str | None, lead: str, grade:
         rules = policy.current(conn)
         if wanted is not None:
             grading.check_assignable(rules, wanted)
-        set_status(conn, now, who.id, lead_id, new, "reactivate", reason=text(reason))
+        leads.set_status(conn, now, who.id, lead_id, new, "reactivate", reason=text(reason))
         if wanted is not None:
             leads.set_grade(conn, now, who.id, lead_id, wanted, "stated", text(reason) or "reactivated")
         else:

@@ -35,24 +35,27 @@ def scope_for(store: Store, actor: str | None, owner: str | None, team: str | No
     if owner or team or everyone:
         return {"owner": owner, "team": Team.parse(team).value if team else None, "reviews": reviews}
     if me is not None and me.role in OWNING_ROLES:
-        return {"owner": me.name, "team": None, "reviews": False}
+        pool = "dcc" if me.role is Role.TELESALES else None  # telesales work the DCC pool too
+        return {"owner": me.name, "team": None, "reviews": False, "pool": pool}
     return {"owner": None, "team": None, "reviews": reviews}
 
 
 def due(store: Store, now: datetime, on: date, owner: str | None = None, team: str | None = None,
-        overdue_only: bool = False, reviews: bool = False) -> list[dict]:
+        overdue_only: bool = False, reviews: bool = False, pool: str | None = None) -> list[dict]:
     with store.read() as conn:
         rules = policy.current(conn)
         if owner:
             who = staff.find(conn, owner)
             if who is None:
                 raise NotFound(f"no staff member named {owner!r}", "see `leadctl staff list`")
-            where, args = "l.owner_id = ? AND l.next_due <= ?", [who.id]
+            whose, args = "l.owner_id = ?", [who.id]
+            if pool:
+                whose, args = "(l.owner_id = ? OR (l.owner_id IS NULL AND l.pool = ?))", [who.id, pool]
         elif team:
-            where = "(l.owner_id IN (SELECT id FROM staff WHERE team = ?) OR l.pool = ?) AND l.next_due <= ?"
-            args = [team, team]
+            whose, args = "(l.owner_id IN (SELECT id FROM staff WHERE team = ?) OR l.pool = ?)", [team, team]
         else:
-            where, args = "l.next_due <= ?", []
+            whose, args = "1", []
+        where = f"{whose} AND l.next_due <= ?"
         last_day = on - timedelta(days=1) if overdue_only else on
         args.append(last_day.isoformat())
         rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY l.next_due, l.id", args).fetchall()

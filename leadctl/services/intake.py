@@ -8,10 +8,10 @@ from datetime import datetime
 
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput
-from leadctl.models import Channel, Grade, InfoSource
+from leadctl.models import Channel, Grade, InfoSource, Status
 from leadctl.rules import grading, phone
 from leadctl.rules.permissions import OWNING_ROLES
-from leadctl.services import leads, policy, staff
+from leadctl.services import invitations, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -67,8 +67,13 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
                  (model or "").strip() or None, test_drive, trade_in)
 
 
-def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None) -> dict:
-    """Register a visit or call; returns lead_id, visit_id, new_lead and collision (id or None)."""
+def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
+           invited: bool = True) -> dict:
+    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None).
+
+    An invited customer who comes in closes their open invitation as arrived (unless `invited` is False: the
+    visitor says they came on their own). A delivered customer who comes back through 续购 starts a new purchase.
+    """
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "intake")
         rules = policy.current(conn)
@@ -91,11 +96,16 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         visit_id = _visit(conn, lead_id, who.id, visit, claimant_id or owner_id, known is None)
         contested = claimant_id is not None and claimant_id != owner_id
         collision = _collision(conn, now, lead_id, visit_id, owner_id, claimant_id) if contested else None
+        in_person = known is not None and visit.channel.contact_kind == "visit"
+        invitation = invitations.mark_arrived(conn, now, who.id, lead_id, visit_id) if in_person and invited else None
+        if known is not None and visit.channel is Channel.REPURCHASE:
+            _repurchase(conn, visit.arrived, who.id, lead_id)
         leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
-               owner=owner_id, collision=collision)
-        return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision}
+               owner=owner_id, collision=collision, invitation=invitation)
+        return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
+                "invitation": invitation}
 
 
 def _new_lead(conn: sqlite3.Connection, by_id: int, visit: Visit, owner_id: int | None) -> int:
@@ -132,6 +142,15 @@ def _visit(conn, lead_id: int, by_id: int, visit: Visit, staff_id: int | None, f
          visit.left.isoformat() if visit.left else None, visit.party, int(first), int(visit.phone is not None),
          int(visit.test_drive), visit.model, staff_id, by_id),
     ).lastrowid
+
+
+def _repurchase(conn: sqlite3.Connection, at: datetime, by_id: int, lead_id: int) -> None:
+    """An owner buying again (续购): their delivered lead is worked again, ungraded, linked to their last order."""
+    if conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()[0] != Status.DELIVERED:
+        return
+    order = conn.execute("SELECT max(id) FROM orders WHERE lead_id = ? AND status = 'delivered'", (lead_id,)).fetchone()
+    leads.set_status(conn, at, by_id, lead_id, Status.ACTIVE, "repurchase", order_id=order[0])
+    conn.execute("UPDATE leads SET grade = NULL, grade_basis = NULL, planned_on = NULL WHERE id = ?", (lead_id,))
 
 
 def _collision(conn, now: datetime, lead_id: int, visit_id: int, owner_id: int, claimant_id: int) -> int:

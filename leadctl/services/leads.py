@@ -102,3 +102,20 @@ def set_owner(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id
     conn.execute("UPDATE leads SET owner_id = ?, pool = ? WHERE id = ?", (to_id, pool, lead_id))
     conn.execute("INSERT INTO owners (lead_id, at, by_id, from_id, to_id, reason, rule) VALUES (?,?,?,?,?,?,?)",
                  (lead_id, at.isoformat(), by_id, from_id, to_id, reason, rule))
+
+
+def set_status(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, status: Status, act: str,
+               **refs: int | str | None) -> str:
+    """Move a lead to `status` and keep the change in its status history; returns the previous status.
+
+    `refs` are the history's optional columns: attempts, reason, defeat_id, order_id.
+    """
+    previous = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    conn.execute("UPDATE leads SET status = ? WHERE id = ?", (status.value, lead_id))
+    conn.execute(
+        "INSERT INTO statuses (lead_id, at, by_id, status, previous, act, attempts, reason, defeat_id, order_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (lead_id, at.isoformat(), by_id, status.value, previous, act, refs.get("attempts"), refs.get("reason"),
+         refs.get("defeat_id"), refs.get("order_id")),
+    )
+    return previous

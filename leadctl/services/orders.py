@@ -15,7 +15,8 @@ from leadctl.models import Grade
 from leadctl.rules import lifecycle, phone, vin
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff
-from leadctl.services.defeats import lead_state, open_request, set_status, text
+from leadctl.services.defeats import lead_state, open_request, text
+from leadctl.services.leads import set_status
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -64,10 +65,8 @@ def vehicle(vin_text: str | None = None, brand: str | None = None, series: str |
 
 
 def vin_everywhere(rules: Policy) -> bool:
-    """Whether the policy wants the check digit on every VIN, not only where the law requires it (China).
-
-    Read from `[orders] vin_check_digit = "always"`; the key needs adding to the policy's validated shape.
-    """
+    """Whether the policy wants the check digit on every VIN, not only where the law requires it (China):
+    `[orders] vin_check_digit = "always"`."""
     return rules.data.get("orders", {}).get("vin_check_digit") == "always"
 
 

@@ -2,6 +2,8 @@
 
 Each line is {"at": ISO time, "as": staff name or null, "cmd": name, "args": {...}}; `at` is the clock
 for that line and must not go backwards. Used to load sample data, backfill and rebuild a store's history.
+The args are the command's options by name (`next` for --next). Lines acting on a defeat request or an order
+may name the lead (`"lead": phone`) instead of the id: the lead's open request or order is meant.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from pathlib import Path
 
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, InputMissing, LeadctlError
-from leadctl.services import followups, grading, intake, staff
+from leadctl.services import defeats, followups, grading, intake, invitations, leads, orders, staff, transfers
 from leadctl.store.db import Store
 
 
 def _intake(store, now, actor, args):
     args = dict(args)
-    owner = args.pop("owner", None)
+    owner, invited = args.pop("owner", None), args.pop("invited", True)
     visit = intake.parse_visit(now, phone_text=args.pop("phone", None), **args)
-    return intake.intake(store, now, actor, visit, owner)
+    return intake.intake(store, now, actor, visit, owner, invited)
 
 
 def _followup(store, now, actor, args):
@@ -29,11 +31,62 @@ def _followup(store, now, actor, args):
     return followups.followup(store, now, actor, next_on=args.pop("next", None), **args)
 
 
+def _open(store: Store, table: str, status_sql: str, args: dict) -> int:
+    """The id a line names, or the one open row of `table` for the lead it names (`"lead": phone`)."""
+    if "id" in args:
+        return int(args.pop("id"))
+    with store.read() as conn:
+        lead_id = leads.find(conn, args.pop("lead"))
+        row = conn.execute(f"SELECT max(id) FROM {table} WHERE lead_id = ? AND {status_sql}", (lead_id,)).fetchone()
+    if row[0] is None:
+        raise BadInput(f"lead {lead_id} has no open {table[:-1]}", "give its id")
+    return row[0]
+
+
+def _request(verb):
+    def run(store, now, actor, args):
+        args = dict(args)
+        request_id = _open(store, "defeats", "status IN ('requested', 'verified')", args)
+        return verb(store, now, actor, request_id, **args)
+    return run
+
+
+def _order(store, now, actor, args):
+    args = dict(args)
+    car = orders.vehicle(args.pop("vin", None), *(args.pop(k, None) for k in ("brand", "series", "model", "config",
+                                                                             "colour")))
+    return orders.order(store, now, actor, args.pop("lead"), car, **args)
+
+
+def _on_order(verb):
+    def run(store, now, actor, args):
+        args = dict(args)
+        return verb(store, now, actor, _open(store, "orders", "status = 'open'", args), **args)
+    return run
+
+
+def _call(verb):
+    return lambda store, now, actor, args: verb(store, now, actor, **args)
+
+
 COMMANDS: dict[str, Callable] = {
-    "staff.add": lambda store, now, actor, args: staff.add(store, now, actor, **args),
+    "staff.add": _call(staff.add),
     "intake": _intake,
-    "grade": lambda store, now, actor, args: grading.grade(store, now, actor, **args),
+    "grade": _call(grading.grade),
     "followup": _followup,
+    "invite": _call(invitations.invite),
+    "arrive": _call(invitations.arrive),
+    "handover": _call(invitations.handover),
+    "transfer": _call(transfers.transfer),
+    "defeat.request": _call(defeats.request),
+    "defeat.verify": _request(defeats.verify),
+    "defeat.approve": _request(defeats.approve),
+    "defeat.reject": _request(defeats.reject),
+    "lost": _call(defeats.lost),
+    "reactivate": _call(defeats.reactivate),
+    "order": _order,
+    "order.cancel": _on_order(orders.cancel),
+    "deliver": _on_order(orders.deliver),
 }
 
 

@@ -46,6 +46,25 @@ def show(store: Store, ref: str) -> dict:
             SELECT c.id, c.opened_at, c.status, a.name AS owner, b.name AS claimant
             FROM collisions c LEFT JOIN staff a ON a.id = c.owner_id LEFT JOIN staff b ON b.id = c.claimant_id
             WHERE c.lead_id = :id ORDER BY c.id""", lead_id)
+        card["invitations"] = _rows(conn, """
+            SELECT i.id, i.invited_at, s.name AS invited_by, i.expected_at, i.status, i.closed_at
+            FROM invitations i LEFT JOIN staff s ON s.id = i.invited_by WHERE i.lead_id = :id ORDER BY i.id""", lead_id)
+        card["handovers"] = _rows(conn, """
+            SELECT h.id, h.at, a.name AS from_staff, b.name AS to_staff, h.expected_on FROM handovers h
+            LEFT JOIN staff a ON a.id = h.from_id LEFT JOIN staff b ON b.id = h.to_id
+            WHERE h.lead_id = :id ORDER BY h.id""", lead_id)
+        card["defeats"] = _rows(conn, """
+            SELECT d.id, d.requested_at, s.name AS requested_by, d.grade, d.reason, d.lost_to, d.price, d.status,
+                   d.verification, d.decided_at FROM defeats d LEFT JOIN staff s ON s.id = d.requested_by
+            WHERE d.lead_id = :id ORDER BY d.id""", lead_id)
+        card["orders"] = _rows(conn, """
+            SELECT o.id, o.ordered_at, s.name AS ordered_by, o.vin, o.brand, o.series, o.model, o.config, o.colour,
+                   o.price, o.status, o.delivered_at, c.plate, c.plate_date, c.insurer, c.cover
+            FROM orders o LEFT JOIN staff s ON s.id = o.ordered_by LEFT JOIN retention_cards c ON c.order_id = o.id
+            WHERE o.lead_id = :id ORDER BY o.id""", lead_id)
+        card["statuses"] = _rows(conn, """
+            SELECT t.at, t.previous, t.status, t.act, t.attempts, t.reason, s.name AS by FROM statuses t
+            LEFT JOIN staff s ON s.id = t.by_id WHERE t.lead_id = :id ORDER BY t.at, t.id""", lead_id)
         card["events"] = _rows(conn, """
             SELECT e.at, s.name AS actor, e.action, e.detail FROM events e LEFT JOIN staff s ON s.id = e.actor_id
             WHERE e.lead_id = :id OR e.lead_id IN (SELECT id FROM leads WHERE merged_into = :id)

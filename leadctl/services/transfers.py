@@ -11,7 +11,7 @@ from leadctl.models import Grade, Status
 from leadctl.rules import ownership
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.rules.policy import SweepRule
-from leadctl.services import defeats, invitations, leads, policy, staff
+from leadctl.services import invitations, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -136,7 +136,7 @@ def _records(conn: sqlite3.Connection, ids: list[int]) -> list[ownership.LeadRec
 def _apply(conn: sqlite3.Connection, now: datetime, by_id: int, move: ownership.Move) -> None:
     """One move: to a pool (no owner), or the card closed with its owner kept; owners row and event."""
     if move.to == "close":
-        defeats.set_status(conn, now, by_id, move.lead_id, Status.CLOSED, "sweep", reason=move.rule)
+        leads.set_status(conn, now, by_id, move.lead_id, Status.CLOSED, "sweep", reason=move.rule)
         leads.set_owner(conn, now, by_id, move.lead_id, move.from_owner, "sweep: card closed", rule=move.rule,
                         pool=move.from_pool)
     else:

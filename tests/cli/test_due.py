@@ -85,3 +85,13 @@ def test_dcc_policy_first_contact_within_24_hours(bare, tmp_path):
     assert bare.json("due", "--all", now="2026-11-24T19:00") == []
     [row] = bare.json("due", "--all", now="2026-11-25T09:00")
     assert row["due_on"] == "2026-11-25" and "within 24h" in row["reason"]
+
+
+def test_telesales_see_the_dcc_pool_with_their_own(store):
+    store.json("transfer", "sweep", actor="王经理", now="2026-11-30T07:00")  # month end: B/L/F to the DCC pool
+    store.json("intake", "--name", "池", "--phone", "13800000009", "--channel", "web", actor="赵电销")
+    pooled = store.query("SELECT id FROM leads WHERE pool = 'dcc'")
+    assert pooled == [(3,)]                                                   # 陈刚's B lead
+    mine = {r["lead_id"] for r in store.json("due", "--on", "2026-12-31", actor="赵电销")}
+    assert {i for (i,) in pooled} <= mine
+    assert {r["lead_id"] for r in store.json("due", "--on", "2026-12-31", "--team", "dcc")} >= mine

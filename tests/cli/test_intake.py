@@ -7,7 +7,7 @@ from tests.conftest import intake
 def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
     out = intake(cli, "+86 138-0013-8000", owner="李娜", model="迈腾", channel="展厅", party=2, test_drive=True,
                  info_source="亲友", trade_in=True)
-    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None}
+    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None}
     lead = cli.query("SELECT phone, channel, info_source, trade_in, s.name, next_due FROM leads"
                      " JOIN staff s ON s.id = owner_id")[0]
     assert lead == ("13800138000", "walk-in", "friends", 1, "李娜", "2026-11-24")
@@ -19,7 +19,7 @@ def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
 def test_the_same_phone_in_another_format_is_a_return_visit(cli):
     intake(cli, "13800138000", owner="李娜")
     again = intake(cli, "１３８ ００１３ ８０００", name="刘先生")
-    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None}
+    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None}
     assert cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
     assert cli.scalar("SELECT name FROM leads") == "刘洋"
@@ -84,3 +84,34 @@ def test_a_receptionist_may_register_but_service_may_not(cli):
     result = cli("intake", "--name", "刘洋", "--phone", "13800138000", actor="孙客服", code=ExitCode.PERMISSION)
     assert "may not intake" in result.stderr
     assert cli.scalar("SELECT count(*) FROM leads") == 0
+
+
+def test_an_invited_customer_registered_at_the_desk_closes_the_invitation(cli):
+    cli.json("intake", "--name", "钱多", "--phone", "13700000001", "--channel", "web", actor="赵电销",
+             now="2026-11-20T10:00")
+    cli.json("invite", "13700000001", "--on", "2026-11-24T10:00", actor="赵电销", now="2026-11-20T11:00")
+    out = intake(cli, "137 0000 0001")
+    assert out["invitation"] == 1 and not out["new_lead"]
+    assert cli.query("SELECT status, visit_id FROM invitations") == [("arrived", out["visit_id"])]
+
+
+def test_a_visitor_who_came_on_their_own_leaves_the_invitation_open(cli):
+    cli.json("intake", "--name", "钱多", "--phone", "13700000001", "--channel", "web", actor="赵电销",
+             now="2026-11-20T10:00")
+    cli.json("invite", "13700000001", "--on", "2026-11-25T10:00", actor="赵电销", now="2026-11-20T11:00")
+    assert intake(cli, "13700000001", not_invited=True)["invitation"] is None
+    assert cli.scalar("SELECT status FROM invitations") == "open"
+
+
+def test_an_owner_buying_again_starts_a_new_purchase_on_the_same_lead(cli):
+    intake(cli, "13800138000", owner="李娜", arrived="2026-10-01T10:00")
+    order = cli.json("order", "13800138000", "--brand", "大众", "--series", "迈腾", "--model", "330TSI",
+                     actor="李娜")
+    cli.json("deliver", str(order["id"]), actor="李娜")
+    assert cli.scalar("SELECT status FROM leads") == "delivered"
+    again = intake(cli, "13800138000", channel="续购")
+    assert not again["new_lead"] and cli.scalar("SELECT count(*) FROM leads") == 1
+    assert cli.query("SELECT status, grade FROM leads") == [("active", None)]
+    assert cli.query("SELECT act, order_id FROM statuses ORDER BY id DESC LIMIT 1") == [("repurchase", order["id"])]
+    [row] = cli.json("due", "--all")
+    assert (row["lead_id"], row["due_on"]) == (1, "2026-11-24") and "first contact same day of visit" in row["reason"]

@@ -254,3 +254,15 @@ def test_who_may_cancel_and_deliver(cli, lead, args, act):
     cli(*args, actor="孙客服", code=ExitCode.PERMISSION)
     assert cli.scalar("SELECT status FROM orders") == "open"
     assert {json.loads(d)["act"] for (d,) in cli.query("SELECT detail FROM events WHERE action = 'denied'")} == {act}
+
+
+def test_a_policy_may_ask_for_the_check_digit_on_every_vin(cli, lead, tmp_path):
+    strict = tmp_path / "strict.toml"
+    strict.write_text('[orders]\nvin_check_digit = "always"\n')
+    cli("policy", "set-file", str(strict), actor="王经理")
+    before = cli.fingerprint()
+    result = cli("order", lead, "--vin", "1M8GDM9A1KP042788", actor="李娜", code=ExitCode.DATA)
+    assert "check digit" in result.stderr
+    assert cli.fingerprint() == before
+    strict.write_text('[orders]\nvin_check_digit = "sometimes"\n')
+    cli("policy", "set-file", str(strict), actor="王经理", code=ExitCode.DATA)

@@ -49,3 +49,19 @@ def test_journals_out_of_order_or_malformed(bare, tmp_path):
     assert "line 1: not a journal entry" in bare("replay", str(path), code=ExitCode.DATA).stderr
     bare("replay", str(tmp_path / "missing.jsonl"), code=ExitCode.NO_INPUT)
     assert bare.scalar("SELECT count(*) FROM staff") == 0
+
+
+def test_closings_replay_by_lead_as_well_as_by_id(bare, tmp_path):
+    bare("init")
+    lines = [*ENTRIES, {"at": "2026-11-03T11:00", "as": "王经理", "cmd": "staff.add",
+                        "args": {"name": "孙客服", "role": "service"}}]
+    lines += [
+        {"at": "2026-11-05T10:00", "as": "李娜", "cmd": "defeat.request",
+         "args": {"lead": "13800138000", "reason": "竞品", "lost_to": "丰田凯美瑞", "price": 180000}},
+        {"at": "2026-11-05T15:00", "as": "孙客服", "cmd": "defeat.verify", "args": {"lead": "13800138000",
+                                                                               "result": "确认已购凯美瑞"}},
+        {"at": "2026-11-06T09:00", "as": "王经理", "cmd": "defeat.approve", "args": {"lead": "13800138000"}},
+    ]
+    assert bare.json("replay", str(journal(tmp_path, lines)))["applied"] == 9
+    assert bare.query("SELECT status, grade FROM leads") == [("defeated", "F")]
+    assert bare.query("SELECT status, lost_to FROM defeats") == [("approved", "丰田凯美瑞")]

@@ -25,3 +25,14 @@ def test_the_whole_card_by_id_or_any_phone_format(cli):
 def test_show_unknown_lead(cli):
     result = cli("show", "42", code=ExitCode.NOT_FOUND)
     assert result.stderr.strip() == "leadctl: no lead with id 42; find it by phone, or see `leadctl due --all`"
+
+
+def test_the_card_shows_the_whole_life_of_a_lead(cli):
+    intake(cli, "13800138000", owner="李娜", grade="H")
+    cli.json("followup", "1", "--result", "报价", actor="李娜")
+    order = cli.json("order", "1", "--brand", "大众", "--series", "迈腾", "--model", "330TSI", actor="李娜")
+    cli.json("deliver", str(order["id"]), "--plate", "京A12345", actor="李娜")
+    card = cli.json("show", "1")
+    assert card["orders"][0]["plate"] == "京A12345" and card["orders"][0]["status"] == "delivered"
+    assert [s["status"] for s in card["statuses"]] == ["ordered", "delivered"]
+    assert card["invitations"] == [] and card["defeats"] == [] and card["handovers"] == []

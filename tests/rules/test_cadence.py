@@ -105,3 +105,8 @@ def test_overdue_days():
     assert cadence.overdue_days(date(2026, 11, 20), date(2026, 11, 24)) == 4
     assert cadence.overdue_days(date(2026, 11, 24), date(2026, 11, 24)) == 0
     assert cadence.overdue_days(date(2026, 11, 30), date(2026, 11, 24)) == 0
+
+
+def test_a_return_visit_before_any_call_moves_the_first_contact_to_that_day():
+    due = cadence.next_due(preset("standard"), state("B", last=datetime(2026, 11, 6, 15), count=0))
+    assert due.due_on == date(2026, 11, 6) and "first contact same day of visit 2026-11-06" in due.reason
