@@ -1,0 +1,157 @@
+"""Exporting records (leads, visits, follow-ups, defeats, orders) as CSV, Excel or JSON, as the rules allow:
+full phone numbers for managers and admins only, salespeople only their own leads, every export audited.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from pathlib import Path
+
+from leadctl.errors import PermissionDenied, UsageError
+from leadctl.models import Grade, Role, Team
+from leadctl.rules.permissions import Scope, scope
+from leadctl.rules.phone import mask
+from leadctl.services import staff
+from leadctl.services.files import private_file
+from leadctl.store.audit import record
+from leadctl.store.db import Store
+
+_LEAD = "l.name AS name, l.phone AS phone"
+# kind: (date column for --from/--to, SELECT ... FROM ... , [(key, Chinese header)])
+KINDS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
+    "leads": ("l.created_at", """SELECT l.id AS id, l.name AS name, l.phone AS phone, l.channel AS channel,
+        l.info_source AS info_source, l.model AS model, l.grade AS grade, l.status AS status, s.name AS owner,
+        l.created_at AS created_at, l.last_contact_at AS last_contact_at, l.next_due AS next_due,
+        l.trade_in AS trade_in, l.fleet AS fleet FROM leads l LEFT JOIN staff s ON s.id = l.owner_id""",
+              (("id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"), ("channel", "客户来源"),
+               ("info_source", "信息来源"), ("model", "意向车型"), ("grade", "意向级别"), ("status", "状态"),
+               ("owner", "销售顾问"), ("created_at", "建档时间"), ("last_contact_at", "上次联系"),
+               ("next_due", "下次跟进"), ("trade_in", "置换"), ("fleet", "大客户"))),
+    "visits": ("v.arrived_at", f"""SELECT v.id AS id, v.lead_id AS lead_id, {_LEAD}, v.kind AS kind,
+        v.channel AS channel, v.arrived_at AS arrived_at, v.left_at AS left_at, v.party AS party,
+        v.first_visit AS first_visit, v.test_drive AS test_drive, v.model AS model, s.name AS staff
+        FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id""",
+               (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"), ("kind", "类型"),
+                ("channel", "客户来源"), ("arrived_at", "到店时间"), ("left_at", "离店时间"), ("party", "人数"),
+                ("first_visit", "首次"), ("test_drive", "试驾"), ("model", "车型"), ("staff", "接待顾问"))),
+    "followups": ("f.at", f"""SELECT f.id AS id, f.lead_id AS lead_id, {_LEAD}, f.at AS at, f.method AS method,
+        f.result AS result, f.grade AS grade, f.next_on AS next_on, s.name AS by
+        FROM followups f JOIN leads l ON l.id = f.lead_id LEFT JOIN staff s ON s.id = f.by_id""",
+                  (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"),
+                   ("at", "回访时间"), ("method", "回访方式"), ("result", "回访结果"), ("grade", "意向级别"),
+                   ("next_on", "计划下次"), ("by", "回访人"))),
+    "defeats": ("d.requested_at", f"""SELECT d.id AS id, d.lead_id AS lead_id, {_LEAD},
+        d.requested_at AS requested_at, r.name AS requested_by, d.grade AS grade, d.reason AS reason,
+        d.lost_to AS lost_to, d.price AS price, d.status AS status, d.verification AS verification,
+        d.decided_at AS decided_at, m.name AS decided_by FROM defeats d JOIN leads l ON l.id = d.lead_id
+        LEFT JOIN staff r ON r.id = d.requested_by LEFT JOIN staff m ON m.id = d.decided_by""",
+                (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"),
+                 ("requested_at", "申请时间"), ("requested_by", "申请人"), ("grade", "原级别"), ("reason", "战败原因"),
+                 ("lost_to", "竞品"), ("price", "价格"), ("status", "状态"), ("verification", "核实结果"),
+                 ("decided_at", "审批时间"), ("decided_by", "审批人"))),
+    "orders": ("o.ordered_at", f"""SELECT o.id AS id, o.lead_id AS lead_id, {_LEAD}, o.ordered_at AS ordered_at,
+        s.name AS ordered_by, o.vin AS vin, o.brand AS brand, o.series AS series, o.model AS model,
+        o.config AS config, o.colour AS colour, o.price AS price, o.deposit AS deposit, o.status AS status,
+        o.delivered_at AS delivered_at FROM orders o JOIN leads l ON l.id = o.lead_id
+        LEFT JOIN staff s ON s.id = o.ordered_by""",
+               (("id", "订单号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"),
+                ("ordered_at", "订单时间"), ("ordered_by", "销售顾问"), ("vin", "VIN"), ("brand", "品牌"),
+                ("series", "车系"), ("model", "车型"), ("config", "配置"), ("colour", "颜色"), ("price", "价格"),
+                ("deposit", "定金"), ("status", "状态"), ("delivered_at", "交车时间"))),
+}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """A CSV cell Excel will not run as a formula: a leading = + - @ tab or CR gets a quote mark before it."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _where(kind: str, filters: dict, conn) -> tuple[str, list]:
+    date_column = KINDS[kind][0]
+    clauses, args = [], []
+    if filters.get("start"):
+        clauses.append(f"{date_column} >= ?")
+        args.append(filters["start"])
+    if filters.get("end"):
+        clauses.append(f"{date_column} < date(?, '+1 day')")
+        args.append(filters["end"])
+    if filters.get("owner"):
+        clauses.append("l.owner_id = ?")
+        args.append(staff.get(conn, filters["owner"]).id if filters["owner"] else None)
+    if filters.get("team"):
+        clauses.append("l.owner_id IN (SELECT id FROM staff WHERE team = ?)")
+        args.append(Team.parse(filters["team"]).value)
+    if filters.get("grade"):
+        clauses.append("l.grade = ?")
+        args.append(Grade.parse(filters["grade"]).value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def _who(store: Store, now: datetime, actor: str | None, filters: dict):
+    """The exporter, and the filters their permission allows (salespeople: their own leads only)."""
+    with store.write() as conn:
+        who = staff.authorize(conn, now, actor, "export")
+        if scope("export", who.role) is Scope.OWN:
+            if filters.get("team") or filters.get("owner") not in (None, who.name):
+                raise PermissionDenied(f"{who.name} may export only their own leads", "leave out --owner and --team")
+            filters["owner"] = who.name
+        return who
+
+
+def export(store: Store, now: datetime, actor: str | None, kind: str, filters: dict, csv_path: Path | None = None,
+           xlsx_path: Path | None = None, to_json: bool = False) -> dict:
+    """Rows of one kind, filtered; written to a file (atomically, 0600) or returned; audited either way."""
+    if kind not in KINDS:
+        raise UsageError(f"cannot export {kind!r}", f"export one of: {', '.join(KINDS)}")
+    if sum((csv_path is not None, xlsx_path is not None, to_json)) != 1:
+        raise UsageError("choose one of --csv FILE, --xlsx FILE and --json", "an export goes to one place")
+    who = _who(store, now, actor, filters)
+    masked = who.role not in (Role.MANAGER, Role.ADMIN)
+    with store.read() as conn:
+        where, args = _where(kind, filters, conn)
+        cur = conn.execute(f"{KINDS[kind][1]}{where} ORDER BY 1", args)
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    if masked:
+        for row in rows:
+            row["phone"] = mask(row["phone"])
+    target = csv_path or xlsx_path
+    if target is not None:
+        (_write_csv if csv_path else _write_xlsx)(target, kind, rows)
+    try:
+        with store.write() as conn:
+            record(conn, now, who.id, "export", None, kind=kind, filters={k: v for k, v in filters.items() if v},
+                   rows=len(rows), file=str(target) if target else "-", masked=masked)
+    except BaseException:
+        if target is not None:
+            target.unlink(missing_ok=True)
+        raise
+    return {"kind": kind, "rows": rows if target is None else len(rows), "file": str(target) if target else None,
+            "masked": masked}
+
+
+def _write_csv(path: Path, kind: str, rows: list[dict]) -> None:
+    columns = KINDS[kind][2]
+    with private_file(path, "w") as handle:  # UTF-8 with BOM: Excel opens it as UTF-8
+        writer = csv.writer(handle)
+        writer.writerow([header for _, header in columns])
+        for row in rows:
+            writer.writerow([safe_text(row.get(key)) for key, _ in columns])
+
+
+def _write_xlsx(path: Path, kind: str, rows: list[dict]) -> None:
+    from openpyxl import Workbook
+
+    from leadctl.reports.base import Column, Report
+    from leadctl.reports.workbook import write_sheet
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    columns = tuple(Column(key, header) for key, header in KINDS[kind][2])
+    write_sheet(wb, Report(kind, kind, columns, lambda ctx: rows), rows, title=kind)
+    with private_file(path) as handle:
+        wb.save(handle)
