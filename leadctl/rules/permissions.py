@@ -56,6 +56,10 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     # reports and exports (full phone numbers only for managers and admins)
     "report.export": {C: OWN, T: OWN, D: OWN, S: ANY, M: ANY, A: ANY},
     "export": {C: OWN, T: OWN, D: OWN, S: ANY, M: ANY, A: ANY},
+    # complaints (客户投诉): anyone who meets customers registers them; customer service and managers handle them
+    "complaint.new": {R: ANY, C: ANY, T: ANY, D: ANY, S: ANY, M: ANY},
+    "complaint.handle": {S: ANY, M: ANY},
+    "complaint.survey": {S: ANY, M: ANY},
     # data in, and the file itself
     "import": {M: ANY, A: ANY},
     "backup": {M: ANY, A: ANY},

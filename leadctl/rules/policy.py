@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -39,6 +40,9 @@ _SHAPE: dict[str, Any] = {
     "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool},
     "kpi": {"*": {"min": float, "max": float}},
     "orders": {"vin_check_digit": str},
+    "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
+                   "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
+                   "callcenter_progress_working_days": int, "weekend": list, "holidays": list, "escalation": list},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "to": str}],
 }
@@ -210,6 +214,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
                  if k not in KPI_NAMES]
     if data.get("orders", {}).get("vin_check_digit", "china") not in ("china", "always"):
         problems.append("orders.vin_check_digit: must be china (only VINs starting with L) or always")
+    _check_calendar(data.get("complaints", {}), problems)
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:
@@ -219,6 +224,19 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     return Policy(data["name"], data.get("source", ""), grades, first, beyond, assessment, data,
                   review.get("limit_hours", 48), review.get("window_days", 30), ownership.get("card_entry_days", 2),
                   ownership.get("evidence_hours", 24), defeat, sweeps, data.get("kpi", {}))
+
+
+def _check_calendar(section: dict[str, Any], problems: list[str]) -> None:
+    """Working days: weekend days as ISO weekday numbers (1 = Monday), holidays as ISO dates."""
+    if any(not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in section.get("weekend", [])):
+        problems.append("complaints.weekend: ISO weekday numbers, 1 (Monday) to 7 (Sunday)")
+    for day in section.get("holidays", []):
+        try:
+            date.fromisoformat(str(day))
+        except ValueError:
+            problems.append(f"complaints.holidays: {day!r} is not a date (YYYY-MM-DD)")
+    if any(not isinstance(level, str) or not level.strip() for level in section.get("escalation", [])):
+        problems.append("complaints.escalation: a list of level names")
 
 
 def _grades_list(values: list, path: str, problems: list[str]) -> frozenset[Grade]:
