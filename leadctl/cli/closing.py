@@ -20,22 +20,6 @@ order_app = typer_group("LEAD", "Orders: `leadctl order LEAD (--vin VIN | --bran
                                "one (grade O); `order cancel ID` and `order list` below.")
 
 
-def _done(result: dict, as_json: bool, message: str) -> None:
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(message)
-
-
-def _listing(rows: list[dict], columns: tuple[str, ...], title: str, as_json: bool, as_csv: bool) -> None:
-    if as_json:
-        output.emit_json(rows)
-    elif as_csv:
-        output.emit_csv(rows, columns)
-    else:
-        output.emit_table(rows, columns, title=f"{title}: {len(rows)}")
-
-
 @defeat.command("request")
 def defeat_request(
     ctx: typer.Context,
@@ -48,10 +32,8 @@ def defeat_request(
     as_json: bool = JSON,
 ) -> None:
     """Request a defeat (战败申请) for an active lead; refused for the policy's forbidden grades (C, D)."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = defeats.request(store, c.now, c.actor, lead, reason, lost_to, price, note)
-    _done(done, as_json, f"defeat request {done['id']} on lead {done['lead_id']} ({done['reason']}); "
+    done = context.call(ctx, defeats.request, lead, reason, lost_to, price, note)
+    output.done(done, as_json, f"defeat request {done['id']} on lead {done['lead_id']} ({done['reason']}); "
                          "customer service verifies it next")
 
 
@@ -63,10 +45,8 @@ def defeat_verify(
     as_json: bool = JSON,
 ) -> None:
     """Record customer service's verification call-back on a defeat request (who, when, result)."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = defeats.verify(store, c.now, c.actor, request, result)
-    _done(done, as_json, f"defeat request {done['id']} verified; a manager approves or rejects it")
+    done = context.call(ctx, defeats.verify, request, result)
+    output.done(done, as_json, f"defeat request {done['id']} verified; a manager approves or rejects it")
 
 
 @defeat.command("approve")
@@ -77,10 +57,8 @@ def defeat_approve(
     as_json: bool = JSON,
 ) -> None:
     """Approve a defeat (manager): the lead gets grade F, status defeated, and leaves every due list."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = defeats.approve(store, c.now, c.actor, request, note)
-    _done(done, as_json, f"defeat request {done['id']} approved: lead {done['lead_id']} is defeated (F)")
+    done = context.call(ctx, defeats.approve, request, note)
+    output.done(done, as_json, f"defeat request {done['id']} approved: lead {done['lead_id']} is defeated (F)")
 
 
 @defeat.command("reject")
@@ -91,10 +69,8 @@ def defeat_reject(
     as_json: bool = JSON,
 ) -> None:
     """Reject a defeat (manager): the lead stays active with its grade and keeps being followed up."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = defeats.reject(store, c.now, c.actor, request, note)
-    _done(done, as_json, f"defeat request {done['id']} rejected: lead {done['lead_id']} stays active")
+    done = context.call(ctx, defeats.reject, request, note)
+    output.done(done, as_json, f"defeat request {done['id']} rejected: lead {done['lead_id']} stays active")
 
 
 @defeat.command("list")
@@ -108,7 +84,7 @@ def defeat_list(
     """List defeat requests, oldest first: the call-back and approval queues."""
     with context.get(ctx).store() as store:
         rows = defeats.listing(store, status)
-    _listing(rows, defeats.COLUMNS, "Defeat requests", as_json, as_csv)
+    output.listing(rows, defeats.COLUMNS, "Defeat requests", as_json, as_csv)
 
 
 def lost(
@@ -119,10 +95,8 @@ def lost(
     as_json: bool = JSON,
 ) -> None:
     """Mark lost control (失控: unreachable): grade L, status lost, off the due lists."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = defeats.lost(store, c.now, c.actor, lead, attempts, note)
-    _done(done, as_json, f"lead {done['lead_id']} is lost (L) after {done['attempts']} failed attempt(s)")
+    done = context.call(ctx, defeats.lost, lead, attempts, note)
+    output.done(done, as_json, f"lead {done['lead_id']} is lost (L) after {done['attempts']} failed attempt(s)")
 
 
 def reactivate(
@@ -134,10 +108,8 @@ def reactivate(
     as_json: bool = JSON,
 ) -> None:
     """Bring a defeated or lost lead back to active; it is due for contact again by the cadence rules."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = defeats.reactivate(store, c.now, c.actor, lead, grade, reason)
-    _done(done, as_json, f"lead {done['lead_id']} is active again, grade {done['grade'] or '-'}, "
+    done = context.call(ctx, defeats.reactivate, lead, grade, reason)
+    output.done(done, as_json, f"lead {done['lead_id']} is active again, grade {done['grade'] or '-'}, "
                          f"next due {done['next_due'] or 'none'}")
 
 
@@ -160,7 +132,7 @@ def order(
     car = orders.vehicle(vin, brand, series, model, config, colour)
     with c.store() as store:
         done = orders.order(store, c.now, c.actor, lead, car, price, deposit)
-    _done(done, as_json, f"order {done['id']} for lead {done['lead_id']}; deliver it with `leadctl deliver "
+    output.done(done, as_json, f"order {done['id']} for lead {done['lead_id']}; deliver it with `leadctl deliver "
                          f"{done['id']}`")
 
 
@@ -172,10 +144,8 @@ def order_cancel(
     as_json: bool = JSON,
 ) -> None:
     """Cancel an open order: the lead is active again with its grade before the order, and due again."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = orders.cancel(store, c.now, c.actor, order_id, reason)
-    _done(done, as_json, f"order {done['id']} cancelled: lead {done['lead_id']} is active, grade "
+    done = context.call(ctx, orders.cancel, order_id, reason)
+    output.done(done, as_json, f"order {done['id']} cancelled: lead {done['lead_id']} is active, grade "
                          f"{done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
 
 
@@ -189,7 +159,7 @@ def order_list(
     """List orders, oldest first."""
     with context.get(ctx).store() as store:
         rows = orders.listing(store, status)
-    _listing(rows, orders.COLUMNS, "Orders", as_json, as_csv)
+    output.listing(rows, orders.COLUMNS, "Orders", as_json, as_csv)
 
 
 def deliver(
@@ -203,10 +173,8 @@ def deliver(
     as_json: bool = JSON,
 ) -> None:
     """Deliver an order: the lead is delivered and the customer an owner with a retention card (保有客户卡)."""
-    c = context.get(ctx)
-    with c.store() as store:
-        card = orders.deliver(store, c.now, c.actor, order_id, plate, plate_date, insurer, cover, accessories)
-    _done(card, as_json, f"order {card['order_id']} delivered: retention card {card['id']} for lead "
+    card = context.call(ctx, orders.deliver, order_id, plate, plate_date, insurer, cover, accessories)
+    output.done(card, as_json, f"order {card['order_id']} delivered: retention card {card['id']} for lead "
                          f"{card['lead_id']}")
 
 

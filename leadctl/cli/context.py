@@ -31,3 +31,10 @@ class Context:
 
 def get(ctx: typer.Context) -> Context:
     return ctx.find_root().obj
+
+
+def call(ctx: typer.Context, service, *args, **kwargs):
+    """Open the database, run one service as the acting staff member at the run's clock, close it."""
+    c = get(ctx)
+    with c.store() as store:
+        return service(store, c.now, c.actor, *args, **kwargs)

@@ -66,10 +66,8 @@ def backup(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Write a consistent copy of the database (safe while others write), 0600 (manager or admin)."""
-    c = context.get(ctx)
-    with c.store() as store:
-        result = maintenance.backup(store, c.now, c.actor, target)
-    output.emit_json(result) if as_json else output.say(f"backed up to {result['file']} ({result['bytes']} bytes)")
+    result = context.call(ctx, maintenance.backup, target)
+    output.done(result, as_json, f"backed up to {result['file']} ({result['bytes']} bytes)")
 
 
 def restore(
@@ -78,10 +76,8 @@ def restore(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Replace the database with a backup (admin or manager); refused while anyone else uses the database."""
-    c = context.get(ctx)
-    with c.store() as store:
-        result = maintenance.restore(store, c.now, c.actor, source)
-    output.emit_json(result) if as_json else output.say(f"restored {result['db']} from {result['restored']}")
+    result = context.call(ctx, maintenance.restore, source)
+    output.done(result, as_json, f"restored {result['db']} from {result['restored']}")
 
 
 def purge(
@@ -90,10 +86,8 @@ def purge(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Erase a customer's personal data from the file on request (manager; audited); the counts stay."""
-    c = context.get(ctx)
-    with c.store() as store:
-        result = purge_service.purge(store, c.now, c.actor, lead)
-    output.emit_json(result) if as_json else output.say(f"lead {result['lead_id']}: personal data erased")
+    result = context.call(ctx, purge_service.purge, lead)
+    output.done(result, as_json, f"lead {result['lead_id']}: personal data erased")
 
 
 def register(app: typer.Typer) -> None:

@@ -84,10 +84,7 @@ def grade(
     with c.store() as store:
         result = grading.grade(store, c.now, c.actor, lead, grade, within, reason,
                                need=need, confidence=confidence, power=power)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"lead {result['lead_id']}: {result['previous'] or '-'} -> {result['grade']} "
+    output.done(result, as_json, f"lead {result['lead_id']}: {result['previous'] or '-'} -> {result['grade']} "
                    f"({result['basis']}); next due {result['next_due'] or 'none'}")
 
 
@@ -102,14 +99,9 @@ def followup(
     as_json: bool = JSON,
 ) -> None:
     """Record a follow-up with its result; the next due date follows the grade's cadence."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = followups.followup(store, c.now, c.actor, lead, result, method, grade, next_on, at)
-    if as_json:
-        output.emit_json(done)
-    else:
-        output.say(f"follow-up {done['followup_id']} on lead {done['lead_id']}; grade {done['grade'] or '-'}, "
-                   f"next due {done['next_due'] or 'none'}")
+    done = context.call(ctx, followups.followup, lead, result, method, grade, next_on, at)
+    output.done(done, as_json, f"follow-up {done['followup_id']} on lead {done['lead_id']}; "
+                               f"grade {done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
 
 
 def show(

@@ -42,13 +42,8 @@ def collisions_rule(
     as_json: bool = typer.Option(False, "--json", help="Print the ruling as JSON."),
 ) -> None:
     """Rule on a collision (manager): final and recorded; the lead goes to --to."""
-    c = context.get(ctx)
-    with c.store() as store:
-        result = collision_service.rule(store, c.now, c.actor, collision, to)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"collision {result['id']}: lead {result['lead_id']} goes to {result['ruled_to']} "
+    result = context.call(ctx, collision_service.rule, collision, to)
+    output.done(result, as_json, f"collision {result['id']}: lead {result['lead_id']} goes to {result['ruled_to']} "
                    f"({result['ruling']})")
 
 
@@ -59,13 +54,8 @@ def merge(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Merge a duplicate customer into another (manager); every visit, follow-up and event is kept."""
-    c = context.get(ctx)
-    with c.store() as store:
-        result = merge_service.merge(store, c.now, c.actor, keep, other)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"lead {result['merged']} merged into {result['lead_id']}")
+    result = context.call(ctx, merge_service.merge, keep, other)
+    output.done(result, as_json, f"lead {result['merged']} merged into {result['lead_id']}")
 
 
 def fleet(
@@ -74,13 +64,8 @@ def fleet(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Promote a lead to fleet customer (大客户) (manager)."""
-    c = context.get(ctx)
-    with c.store() as store:
-        result = merge_service.fleet(store, c.now, c.actor, lead)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"lead {result['lead_id']} is now a fleet customer")
+    result = context.call(ctx, merge_service.fleet, lead)
+    output.done(result, as_json, f"lead {result['lead_id']} is now a fleet customer")
 
 
 def review(
@@ -107,10 +92,7 @@ def review(
         return
     with c.store() as store:
         result = review_service.review(store, c.now, c.actor, followup, comment)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"follow-up {result['followup_id']} reviewed")
+    output.done(result, as_json, f"follow-up {result['followup_id']} reviewed")
 
 
 def register(app: typer.Typer) -> None:

@@ -34,9 +34,7 @@ def invite(
     as_json: bool = JSON,
 ) -> None:
     """Invite a lead to the store (telesales); a new invitation replaces the open one, history kept."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = invitations_service.invite(store, c.now, c.actor, lead, on, note)
+    done = context.call(ctx, invitations_service.invite, lead, on, note)
     if as_json:
         output.emit_json(done)
         return
@@ -46,13 +44,9 @@ def invite(
 
 def arrive(ctx: typer.Context, lead: str = LEAD, as_json: bool = JSON) -> None:
     """Confirm that an invited customer arrived (receptionist): registers the visit, closes the invitation."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = invitations_service.arrive(store, c.now, c.actor, lead)
-    if as_json:
-        output.emit_json(done)
-    else:
-        output.say(f"lead {done['lead_id']} arrived: invitation {done['invitation_id']}, visit {done['visit_id']}")
+    done = context.call(ctx, invitations_service.arrive, lead)
+    output.done(done, as_json,
+                f"lead {done['lead_id']} arrived: invitation {done['invitation_id']}, visit {done['visit_id']}")
 
 
 def handover(
@@ -63,9 +57,7 @@ def handover(
     as_json: bool = JSON,
 ) -> None:
     """Fill the handover form for an arrived invited customer; the receiver owns the lead from now on."""
-    c = context.get(ctx)
-    with c.store() as store:
-        form = invitations_service.handover(store, c.now, c.actor, lead, to, expected)
+    form = context.call(ctx, invitations_service.handover, lead, to, expected)
     if as_json:
         output.emit_json(form)
     else:
@@ -83,9 +75,7 @@ def invitations(
 ) -> None:
     """Invitations expected in the period, with their status; arrivals, no-shows and the arrival rate."""
     _one_format(as_json, as_csv)
-    c = context.get(ctx)
-    with c.store() as store:
-        done = invitations_service.invitations(store, c.now, c.actor, start, end, close_no_shows)
+    done = context.call(ctx, invitations_service.invitations, start, end, close_no_shows)
     if "no_shows_recorded" in done and not as_json:
         output.say(f"{len(done['no_shows_recorded'])} no-shows recorded")
     if as_json:
@@ -122,9 +112,7 @@ def transfer(
     as_json: bool = JSON,
 ) -> None:
     """Move a lead to another owner (manager); the move is kept in the owner history."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = transfers.transfer(store, c.now, c.actor, lead, to, reason)
+    done = context.call(ctx, transfers.transfer, lead, to, reason)
     if as_json:
         output.emit_json(done)
     else:
@@ -139,9 +127,7 @@ def sweep(
     as_json: bool = JSON,
 ) -> None:
     """Apply the policy's sweep rules for today and record no-shows (cron, daily; a rerun moves nothing)."""
-    c = context.get(ctx)
-    with c.store() as store:
-        done = transfers.sweep(store, c.now, c.actor, dry_run)
+    done = context.call(ctx, transfers.sweep, dry_run)
     if as_json:
         output.emit_json(done)
         return

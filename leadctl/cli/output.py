@@ -53,6 +53,24 @@ def emit_pairs(pairs: dict[str, Any], title: str | None = None) -> None:
     _console().print(table)
 
 
+def done(result: dict, as_json: bool, message: str) -> None:
+    """A command's result: JSON for scripts, or one line for people."""
+    if as_json:
+        emit_json(result)
+    else:
+        say(message)
+
+
+def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool, as_csv: bool) -> None:
+    """A list in the form asked for: JSON, CSV, or a table titled with its count."""
+    if as_json:
+        emit_json(rows)
+    elif as_csv:
+        emit_csv(rows, columns)
+    else:
+        emit_table(rows, columns, title=f"{title}: {len(rows)}")
+
+
 def say(message: str) -> None:
     """A human note on stderr (never mixed into data on stdout)."""
     sys.stderr.write(message + "\n")

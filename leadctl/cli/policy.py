@@ -34,7 +34,5 @@ def set_file(
     path: str = typer.Argument(..., help="TOML file; overrides the policy in force (or `preset = ...`)."),
 ) -> None:
     """Change the policy from a TOML file (manager); every open lead is re-planned."""
-    c = context.get(ctx)
-    with c.store() as store:
-        new = service.set_file(store, c.now, c.actor, path)
+    new = context.call(ctx, service.set_file, path)
     output.say(f"policy {new.name} is now in force")

@@ -36,8 +36,7 @@ def report(
             raise UsageError("the monthly report is a workbook", "give --xlsx FILE")
         with c.store() as store:
             done = export(store, c.now, c.actor, name, period, xlsx, owner, team)
-        output.emit_json(done) if as_json else output.say(
-            f"wrote {done['file']}: {len(done['sheets'])} sheet(s), {done['rows']} rows")
+        output.done(done, as_json, f"wrote {done['file']}: {len(done['sheets'])} sheet(s), {done['rows']} rows")
         return
     with c.store() as store:
         result = service.run(store, c.now, c.actor, name, period, owner, team)

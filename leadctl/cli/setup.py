@@ -20,10 +20,7 @@ def init(
 
     c = context.get(ctx)
     result = create(c.db, c.now, preset, policy_file)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"created {result['db']} with the {result['policy']} policy; "
+    output.done(result, as_json, f"created {result['db']} with the {result['policy']} policy; "
                    "next: `leadctl staff add NAME --role manager`")
 
 
@@ -35,13 +32,8 @@ def replay(
     """Apply a journal of dated commands in one transaction (all lines or none)."""
     from leadctl.services.replay import replay as run
 
-    c = context.get(ctx)
-    with c.store() as store:
-        result = run(store, c.now, c.actor, journal)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"applied {result['applied']} entries from {result['file']}: "
+    result = context.call(ctx, run, journal)
+    output.done(result, as_json, f"applied {result['applied']} entries from {result['file']}: "
                    + ", ".join(f"{k} {v}" for k, v in result["by_command"].items()))
 
 

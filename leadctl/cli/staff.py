@@ -22,9 +22,7 @@ def add(
     as_json: bool = typer.Option(False, "--json", help="Print the new staff member as JSON."),
 ) -> None:
     """Add a staff member (the first one, a manager or admin, needs no --as)."""
-    c = context.get(ctx)
-    with c.store() as store:
-        added = service.add(store, c.now, c.actor, name, role, team)
+    added = context.call(ctx, service.add, name, role, team)
     if as_json:
         output.emit_json({"id": added.id, "name": added.name, "role": added.role, "team": added.team})
     else:
@@ -56,10 +54,6 @@ def deactivate(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Deactivate a leaver (manager); their open leads move to --to in the same step."""
-    c = context.get(ctx)
-    with c.store() as store:
-        result = service.deactivate(store, c.now, c.actor, name, to)
-    if as_json:
-        output.emit_json(result)
-    else:
-        output.say(f"{result['name']} deactivated; {result['moved']} open lead(s) moved to {result['to'] or '-'}")
+    result = context.call(ctx, service.deactivate, name, to)
+    output.done(result, as_json,
+                f"{result['name']} deactivated; {result['moved']} open lead(s) moved to {result['to'] or '-'}")
