@@ -30,7 +30,7 @@ def funnel(ctx: Context) -> list[dict]:
     out = []
     for split, label in _SPLITS:
         values = counts.get(split) or [0] * len(STAGES)
-        chain = [i for i, (key, _, _) in enumerate(STAGES) if not (split == "showroom" and key == "invited")]
+        chain = [i for i, (key, _, _) in enumerate(STAGES) if split == "dcc" or key != "invited"]
         rates = dict(zip(chain, steps([values[i] for i in chain]), strict=True))
         for i, (key, name, _) in enumerate(STAGES):
             step, overall = rates.get(i, (None, None))
@@ -63,10 +63,12 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
         WHERE o.lead_id = v.lead_id AND substr(o.ordered_at, 1, 10) = substr(v.arrived_at, 1, 10))""", *vargs)
     dcc, orders = _one(ctx, f"""SELECT sum({_DCC_LEAD}), count(*) FROM orders o JOIN leads l ON l.id = o.lead_id
         WHERE o.ordered_at >= ? AND o.ordered_at < ? AND o.status != 'cancelled' AND {owner}""", *oargs)
+    # invitations expected in the period whose day is over: arrived, or not (recorded no-show or still open)
     arrived, closed = _one(ctx, f"""SELECT sum(i.status = 'arrived'), count(*) FROM invitations i
-        WHERE i.status IN ('arrived', 'no-show') AND i.closed_at >= ? AND i.closed_at < ? AND {invited}""", *iargs)
-    won, = _one(ctx, f"""SELECT count(*) FROM invitations i WHERE i.status = 'arrived' AND i.closed_at >= ?
-        AND i.closed_at < ? AND {invited} AND EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = i.lead_id
+        WHERE i.expected_at >= ? AND i.expected_at < ? AND i.status != 'rescheduled'
+        AND (i.status != 'open' OR substr(i.expected_at, 1, 10) < ?) AND {invited}""", asof, *iargs)
+    won, = _one(ctx, f"""SELECT count(*) FROM invitations i WHERE i.status = 'arrived' AND i.expected_at >= ?
+        AND i.expected_at < ? AND {invited} AND EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = i.lead_id
         AND o.status != 'cancelled' AND o.ordered_at >= i.closed_at)""", *iargs)
     down, changes = _one(ctx, f"""SELECT sum({new_rank} > {old_rank}), count(*) FROM grades g WHERE g.at >= ?
         AND g.at < ? AND g.previous IS NOT NULL AND g.grade != g.previous AND {graded}""", *gargs)
@@ -88,9 +90,10 @@ def workload(ctx: Context) -> list[tuple[str, str, float, float]]:
     calls = ctx.conn.execute(f"""SELECT s.name, sum(f.method = 'phone'), count(DISTINCT substr(f.at, 1, 10))
         FROM followups f JOIN staff s ON s.id = f.by_id WHERE s.role = 'telesales' AND f.at >= ? AND f.at < ?
         AND {where} GROUP BY s.id ORDER BY s.name""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
-    receptions = ctx.conn.execute(f"""SELECT s.name, sum(v.first_visit), count(DISTINCT substr(v.arrived_at, 1, 10))
-        FROM visits v JOIN staff s ON s.id = v.staff_id WHERE s.role = 'direct-sales' AND v.kind = 'visit'
-        AND v.arrived_at >= ? AND v.arrived_at < ? AND {where} GROUP BY s.id ORDER BY s.name""",
+    receptions = ctx.conn.execute(f"""SELECT s.name, count(*), count(DISTINCT substr(r.at, 1, 10)) FROM (
+            SELECT v.staff_id AS staff_id, v.arrived_at AS at FROM visits v WHERE v.kind = 'visit' AND v.first_visit
+            UNION ALL SELECT h.to_id, h.at FROM handovers h) r JOIN staff s ON s.id = r.staff_id
+        WHERE s.role = 'direct-sales' AND r.at >= ? AND r.at < ? AND {where} GROUP BY s.id ORDER BY s.name""",
                                   [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     return [("calls_per_day", *r) for r in calls] + [("receptions_per_day", *r) for r in receptions]
 

@@ -23,15 +23,18 @@ KPIS = (
                                      "batches [000]"),
     ("dcc_share", "低意向及非展厅客户成交结构比", "orders from DCC leads (non-showroom channels or invited) / all "
                                                   "orders [002]"),
-    ("arrival_rate", "邀约到店率", "invitations arrived / (arrived + no-shows), closed in the period [002]"),
-    ("close_rate", "成交率", "orders from invited arrivals / invited arrivals, in the period [002]"),
+    ("arrival_rate", "邀约到店率", "invitations expected in the period that arrived / those whose day is over "
+                                   "(arrived, no-show, or still open) [002]"),
+    ("close_rate", "成交率", "orders from invited arrivals / invited arrivals, invitations expected in the period "
+                            "[002]"),
     ("downgrade_rate", "降级率", "downgrades / all grade changes in the period [004]"),
     ("defeat_share", "战败失控比例", "(approved defeats + lost control) / (orders + approved defeats + lost "
                                      "control), in the period [004]"),
     ("overdue_rate", "逾期率", "active leads past their due date / active leads with a due date, at the period's "
                               "end"),
     ("calls_per_day", "电销日均外呼", "telesales' phone follow-ups per working day, per person [002]"),
-    ("receptions_per_day", "直销日均新接待", "direct sales' new receptions per working day, per person [002]"),
+    ("receptions_per_day", "直销日均新接待", "direct sales' new receptions (first visits they received and "
+                                           "customers handed over to them) per working day, per person [002]"),
 )
 KPI_NAMES = tuple(k for k, _, _ in KPIS)
 

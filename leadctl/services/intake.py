@@ -93,11 +93,14 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
             if owner_id is None and claimant_id is not None:
                 leads.set_owner(conn, visit.arrived, who.id, lead_id, claimant_id, "received on return visit")
                 owner_id = claimant_id
-        visit_id = _visit(conn, lead_id, who.id, visit, claimant_id or owner_id, known is None)
+        first = known is None or (visit.channel.contact_kind == "visit" and not conn.execute(
+            "SELECT 1 FROM visits WHERE lead_id = ? AND kind = 'visit'", (lead_id,)).fetchone())
+        visit_id = _visit(conn, lead_id, who.id, visit, claimant_id or owner_id, first)
         contested = claimant_id is not None and claimant_id != owner_id
         collision = _collision(conn, now, lead_id, visit_id, owner_id, claimant_id) if contested else None
         in_person = known is not None and visit.channel.contact_kind == "visit"
-        invitation = invitations.mark_arrived(conn, now, who.id, lead_id, visit_id) if in_person and invited else None
+        invitation = invitations.mark_arrived(conn, now, who.id, lead_id, visit_id, visit.arrived.date()) \
+            if in_person and invited else None
         if known is not None and visit.channel is Channel.REPURCHASE:
             _repurchase(conn, visit.arrived, who.id, lead_id)
         leads.replan(conn, rules, lead_id)

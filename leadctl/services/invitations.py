@@ -95,10 +95,14 @@ def _close_open(conn: sqlite3.Connection, now: datetime, by_id: int, lead_id: in
 
 
 def mark_arrived(conn: sqlite3.Connection, now: datetime, by_id: int | None, lead_id: int,
-                 visit_id: int) -> int | None:
-    """Close the lead's open invitation as arrived with this visit; its id, or None when there was none."""
+                 visit_id: int, on: date | None = None) -> int | None:
+    """Close the lead's open invitation as arrived with this visit; its id, or None when there was none.
+
+    With `on` (a visit registered at the desk), only an invitation whose day has not passed counts: a customer
+    who missed their day and walks in weeks later is a no-show and a new visit, not a late arrival.
+    """
     row = _open_invitation(conn, lead_id)
-    if row is None:
+    if row is None or (on is not None and ownership.is_no_show(datetime.fromisoformat(row[1]), on)):
         return None
     conn.execute("UPDATE invitations SET status = 'arrived', closed_at = ?, closed_by = ?, visit_id = ? WHERE id = ?",
                  (now.isoformat(), by_id, visit_id, row[0]))

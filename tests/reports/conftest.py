@@ -39,3 +39,27 @@ def shop(cli):
     # 2026-10-10: the second customer cools down
     follow("13800000002", "陈刚", "2026-10-10T10:00", grade="C")
     return cli
+
+
+@pytest.fixture
+def closings(shop):
+    """The same month with the DCC and closing workflows: an invitation kept and one missed, a handover, an
+    order delivered, and a defeat verified and approved."""
+    cli = shop
+    cli("staff", "add", "周直销", "--role", "direct-sales", "--team", "dcc", actor="王经理")
+    cli.json("invite", "13800000003", "--on", "2026-10-08T10:00", actor="赵电销", now="2026-10-06T16:00")
+    cli.json("invite", "13800000004", "--on", "2026-10-09T10:00", actor="赵电销", now="2026-10-08T09:00")
+    cli.json("arrive", "13800000003", actor="张前台", now="2026-10-08T10:20")
+    cli.json("handover", "13800000003", "--to", "周直销", "--expected", "2026-10-20", actor="赵电销",
+             now="2026-10-08T11:00")
+    order = cli.json("order", "13800000003", "--brand", "大众", "--series", "探岳", "--model", "380TSI",
+                     "--price", "230000", actor="周直销", now="2026-10-15T15:00")
+    cli.json("deliver", str(order["id"]), actor="周直销", now="2026-10-25T10:00")
+    cli.json("intake", "--name", "客户5", "--phone", "13800000005", "--owner", "李娜", "--grade", "A",
+             "--model", "迈腾", "--arrived", "2026-10-11T10:00", actor="张前台", now="2026-10-11T10:05")
+    request = cli.json("defeat", "request", "13800000005", "--reason", "竞品", "--lost-to", "丰田凯美瑞",
+                       "--price", "180000", actor="李娜", now="2026-10-12T09:00")
+    cli.json("defeat", "verify", str(request["id"]), "--result", "已购凯美瑞", actor="孙客服",
+             now="2026-10-12T15:00")
+    cli.json("defeat", "approve", str(request["id"]), actor="王经理", now="2026-10-13T09:00")
+    return cli

@@ -23,7 +23,7 @@ def test_summary_first_then_a_sheet_per_report(workbook):
     assert wb.sheetnames[0] == "汇总"
     assert wb.sheetnames[1:] == ["展厅流量分析", "工作日报", "客户分析", "战败统计", "战败分析", "展厅来源分析",
                                  "有望客户跟踪进度", "到店客户登记", "销售顾问访问活动日报", "客户意向确度表",
-                                 "集客转化漏斗", "关键指标"]
+                                 "集客转化漏斗", "关键指标", "客户投诉登记表"]
 
 
 def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
@@ -113,3 +113,11 @@ def test_a_single_report_to_excel(shop, tmp_path):
     path = tmp_path / "funnel.xlsx"
     out = shop.json("report", "funnel", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
     assert out["sheets"] == ["集客转化漏斗"] and out["rows"] == 18
+
+
+def test_defeat_reasons_get_their_pie(closings, tmp_path):
+    path = tmp_path / "m.xlsx"
+    closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
+    wb = load_workbook(path)
+    assert [type(c).__name__ for c in wb["战败分析"]._charts] == ["PieChart"]
+    assert wb["战败分析"]["A2"].value == "竞品" and wb["战败分析"]["D2"].number_format == "#,##0"
