@@ -119,9 +119,9 @@ def _check_backup(path: Path) -> None:
 
 def restore(store: Store, now: datetime, actor: str | None, source: Path) -> dict:
     """Replace the database's content with a backup's; refused while anyone else has the database open."""
-    _check_backup(source)
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "restore")
+    _check_backup(source)
     conn = store.conn
     try:
         conn.execute("PRAGMA busy_timeout = 0")  # someone else holding the file means "in use" at once
