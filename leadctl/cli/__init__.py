@@ -81,9 +81,9 @@ def root(
     ctx.obj = context.Context(db or default_path(), actor, clock.read(now), int(busy_timeout * 1000))
 
 
-from leadctl.cli import closing, data_out, due, leads, manage, moves, policy, report, setup, staff  # noqa: E402
+from leadctl.cli import closing, complaints, data_in, data_out, due, leads, manage, moves, policy, report, setup, staff  # noqa: E402
 
 app.add_typer(staff.app, name="staff")
 app.add_typer(policy.app, name="policy")
-for module in (setup, leads, due, moves, closing, manage, report, data_out):
+for module in (setup, leads, due, moves, closing, complaints, manage, report, data_in, data_out):
     module.register(app)

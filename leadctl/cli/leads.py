@@ -116,7 +116,7 @@ def show(
         output.emit_json(card)
         return
     lists = ("visits", "grades", "followups", "owners", "collisions", "invitations", "handovers", "defeats", "orders",
-             "statuses", "events")
+             "statuses", "complaints", "events")
     output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=f"Lead {card['id']}")
     for key in lists:
         if card[key]:

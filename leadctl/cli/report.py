@@ -16,10 +16,12 @@ from leadctl.services import reports as service
 def report(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="traffic, daily, customers, defeats, defeat-reasons, sources, prospects, "
-                                         "arrivals, activity, inventory, funnel, kpi, or monthly (the workbook)."),
+                                         "arrivals, activity, inventory, funnel, kpi, complaints, or monthly (the "
+                                         "workbook)."),
     month: str = typer.Option(None, "--month", help="The month, YYYY-MM [default: this month]."),
     start: str = typer.Option(None, "--from", help="First day, YYYY-MM-DD (instead of --month)."),
     end: str = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (instead of --month)."),
+    week: str = typer.Option(None, "--week", help="An ISO week, YYYY-Www, Monday to Sunday (instead of --month)."),
     owner: str = typer.Option(None, "--owner", help="Only this staff member's data."),
     team: str = typer.Option(None, "--team", help="Only this team's data (showroom|dcc)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (keys in English, rates as fractions)."),
@@ -28,7 +30,7 @@ def report(
 ) -> None:
     """A report of the store's forms, for a month or a range of days, for the store, a team or one person."""
     c = context.get(ctx)
-    period = parse_period(c.now, month, start, end)
+    period = parse_period(c.now, month, start, end, week)
     if xlsx is not None or name == "monthly":
         from leadctl.services.workbook import export
 

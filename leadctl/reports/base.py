@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,7 +48,24 @@ def month_of(day: date) -> Period:
     return Period(day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]))
 
 
-def parse_period(now: datetime, month: str | None, start: str | None, end: str | None) -> Period:
+def week_of(text: str) -> Period:
+    """An ISO week, YYYY-Www (2026-W48): Monday to Sunday."""
+    found = re.fullmatch(r"(\d{4})-?[Ww](\d{1,2})", text.strip())
+    try:
+        monday = date.fromisocalendar(int(found[1]), int(found[2]), 1) if found else None
+    except ValueError:
+        monday = None
+    if monday is None:
+        raise BadInput(f"cannot read the week {text!r}", "write --week YYYY-Www, e.g. 2026-W48 (Monday to Sunday)")
+    return Period(monday, monday + timedelta(days=6))
+
+
+def parse_period(now: datetime, month: str | None, start: str | None, end: str | None,
+                 week: str | None = None) -> Period:
+    if week:
+        if month or start or end:
+            raise UsageError("give --week, --month or --from/--to, only one", "--week 2026-W48 is Monday to Sunday")
+        return week_of(week)
     if month and (start or end):
         raise UsageError("give --month or --from/--to, not both", "--month 2026-11, or --from 2026-11-01 --to ...")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from leadctl.reports.base import Report
+from leadctl.reports.complaints import COMPLAINTS
 from leadctl.reports.customers import CUSTOMERS, INVENTORY, PROSPECTS, SOURCES
 from leadctl.reports.defeats import DEFEAT_REASONS, DEFEATS
 from leadctl.reports.funnel import FUNNEL, KPI
@@ -11,5 +12,5 @@ from leadctl.reports.work import ACTIVITY, DAILY
 
 REPORTS: dict[str, Report] = {r.name: r for r in (
     TRAFFIC, DAILY, CUSTOMERS, DEFEATS, DEFEAT_REASONS, SOURCES, PROSPECTS, ARRIVALS, ACTIVITY, INVENTORY, FUNNEL,
-    KPI,
+    KPI, COMPLAINTS,
 )}

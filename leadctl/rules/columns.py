@@ -176,6 +176,9 @@ def read_phone(raw) -> str:
     text = str(raw).strip()
     if _CANONICAL.fullmatch(text):
         return text
+    if text[:2] == '="' and text[-1:] == '"':  # ="13800138000": an export's trick to keep Excel off the digits
+        text = text[2:-1].strip()
+    text = text.removeprefix("'")  # '13800138000: Excel's text marker
     if text.isascii():
         quick = text.replace(" ", "").replace("-", "")
         if quick.startswith("+86"):

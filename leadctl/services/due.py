@@ -9,6 +9,7 @@ from leadctl.models import Role, Team
 from leadctl.rules import cadence
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
+from leadctl.services.complaints import due_rows as complaint_rows
 from leadctl.services.reviews import overdue as review_rows
 from leadctl.store.db import Store
 
@@ -60,6 +61,8 @@ def due(store: Store, now: datetime, on: date, owner: str | None = None, team: s
         args.append(last_day.isoformat())
         rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY l.next_due, l.id", args).fetchall()
         extra = review_rows(conn, now, on) if reviews else []
+        mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint
+        extra += complaint_rows(conn, now, on, **mine)
     out = [_row(rules, on, row) for row in rows]
     out += [r for r in extra if r["overdue_days"] or not overdue_only]
     return sorted(out, key=lambda r: r["due_on"])

@@ -43,6 +43,7 @@ def store_policy(conn: sqlite3.Connection, now: datetime, by_id: int | None, pol
 
 def set_file(store: Store, now: datetime, actor: str | None, path: str) -> rules.Policy:
     """Override the policy in force with a TOML file; every open lead's due date is re-planned."""
+    from leadctl.services import complaints
     from leadctl.services.leads import replan_all
 
     with store.write() as conn:
@@ -50,6 +51,7 @@ def set_file(store: Store, now: datetime, actor: str | None, path: str) -> rules
         new = resolve(None, path, base=current(conn).data)
         store_policy(conn, now, who.id, new)
         replan_all(conn, new)
+        complaints.replan(conn, complaints.rules(conn))
         return new
 
 

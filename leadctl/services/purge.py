@@ -29,6 +29,9 @@ PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
     "handovers": ("lead_id = :id", {"name": None}),
     "reviews": ("followup_id IN (SELECT id FROM followups WHERE lead_id = :id)", {"comment": ERASED}),
     "statuses": ("lead_id = :id", {"reason": None}),
+    "complaints": ("lead_id = :id", {"name": None, "phone": None, "summary": ERASED, "reply": None, "action": None,
+                                     "survey_note": None}),
+    "complaint_acts": ("complaint_id IN (SELECT id FROM complaints WHERE lead_id = :id)", {"text": None}),
 }
 
 

@@ -62,6 +62,10 @@ def show(store: Store, ref: str) -> dict:
                    o.price, o.status, o.delivered_at, c.plate, c.plate_date, c.insurer, c.cover
             FROM orders o LEFT JOIN staff s ON s.id = o.ordered_by LEFT JOIN retention_cards c ON c.order_id = o.id
             WHERE o.lead_id = :id ORDER BY o.id""", lead_id)
+        card["complaints"] = _rows(conn, """
+            SELECT c.id, c.received_at, c.channel, c.kind, c.summary, c.status, s.name AS responsible, c.valid
+            FROM complaints c LEFT JOIN staff s ON s.id = c.responsible_id WHERE c.lead_id = :id ORDER BY c.id""",
+                                   lead_id)
         card["statuses"] = _rows(conn, """
             SELECT t.at, t.previous, t.status, t.act, t.attempts, t.reason, s.name AS by FROM statuses t
             LEFT JOIN staff s ON s.id = t.by_id WHERE t.lead_id = :id ORDER BY t.at, t.id""", lead_id)

@@ -119,6 +119,9 @@ def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: st
             raise Refused(f"{heir.name} ({heir.role}) cannot take over leads", "choose a salesperson or manager")
         for lead_id in open_leads:
             set_owner(conn, now, who.id, lead_id, heir.id, f"{leaver.name} left")
+        if heir is not None:  # and the complaints they answer for
+            conn.execute("UPDATE complaints SET responsible_id = ? WHERE responsible_id = ? AND status != 'resolved'",
+                         (heir.id, leaver.id))
         conn.execute("UPDATE staff SET active = 0 WHERE id = ?", (leaver.id,))
         record(conn, now, who.id, "staff.deactivate", staff_id=leaver.id, to=heir.id if heir else None,
                leads=len(open_leads))

@@ -134,7 +134,7 @@ def test_restore_refuses_while_the_database_is_in_use(store, tmp_path, db_path):
 def test_purge_erases_the_customer_from_the_file(store, db_path):
     store.json("purge", "13800138000", actor="王经理")
     data = b"".join(p.read_bytes() for p in (db_path, db_path.with_name(db_path.name + "-wal")) if p.exists())
-    assert data.count("13800138000".encode()) == 0
+    assert data.count(b"13800138000") == 0
     assert data.count("刘洋".encode()) == 0
     assert data.count("+86 已报价".encode()) == 0
     assert store.query("SELECT name, phone FROM leads WHERE id = 1") == [(None, "purged:1")]

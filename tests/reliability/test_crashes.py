@@ -285,13 +285,13 @@ def cell_starts(path: Path, number: int, size: int) -> list[int]:
 
 def test_d9a_a_damaged_cell_header_is_exit_74_not_a_memory_error(big_db, tmp_path):
     """0xFF over the first 19 bytes of one cell (payload size, rowid, record header size) of the middle leads page;
-    `show 1` scans leads (merged leads' events) and hits it. Found by sweeping a 64-byte window across the page."""
+    `export leads` reads every lead and hits it. Found by sweeping a 64-byte window across the page."""
     path = tmp_path / "store.db"
     shutil.copy(big_db, path)
     number, size, _ = middle_leads_page(path)
     cells = cell_starts(path, number, size)
     damage(path, (number - 1) * size + cells[len(cells) // 2], length=19)
-    result = run_cli(path, "show", "1", "--json", actor=MANAGER)
+    result = run_cli(path, "export", "leads", "--json", actor=MANAGER)
     assert "Traceback" not in result.stderr, result.stderr[-300:]
     assert result.returncode == ExitCode.IO
 

@@ -1,0 +1,97 @@
+"""Data in: `leadctl import` of CSV / XLSX exports from an LMS, a DMS or head office."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from leadctl.cli import context, output
+
+
+@contextmanager
+def _progress_bar(file: Path) -> Iterator:
+    """A rich progress bar on stderr, only when stderr is a terminal; yields the service's callback or None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def step(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(f"{phase} {file.name}", total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield step
+
+
+def _describe(s: dict) -> str:
+    counts = (f"{s['new']} new lead(s), {s['merged']} row(s) attached to known customers, "
+              f"{s['skipped_duplicates']} duplicate(s) skipped, {s['rejected']} rejected, of {s['read']} rows read")
+    if s["dry_run"]:
+        text = f"dry run of {s['file']} ({s['kind']}), nothing changed; it would give: {counts}"
+    elif s["committed"]:
+        text = f"imported {s['file']} ({s['kind']}, import {s['import_id']}): {counts}"
+    else:
+        text = f"nothing new in {s['file']}: {counts}"
+        if s["previously_imported"]:
+            earlier = s["previously_imported"]
+            text += f"; this file was imported on {earlier['at']} (import {earlier['import_id']})"
+    if s["collisions"]:
+        text += f"; {s['collisions']} collision(s) {'would be ' if s['dry_run'] else ''}opened for the manager"
+    return text
+
+
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", show_default=False,
+                                help="CSV (UTF-8, GB18030/GBK, UTF-16) or XLSX file."),
+    kind: str = typer.Option("leads", "--kind", metavar="KIND", help="What each row is: leads|visits|followups."),
+    source: str = typer.Option(None, "--source", metavar="NAME",
+                               help="Where the file came from (LMS, DMS, 总部下发...); a channel name is also the "
+                                    "channel of rows without one."),
+    maps: list[str] = typer.Option(None, "--map", metavar="COLUMN=field",
+                                   help="A header leadctl does not know, and its field (repeatable), e.g. "
+                                        "--map '客户手机=phone'."),
+    encoding: str = typer.Option(None, "--encoding", metavar="ENC",
+                                 help="Force the text encoding (utf-8, gb18030, gbk, utf-16)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would happen; change "
+                                 "nothing."),
+    rejects: Path = typer.Option(None, "--rejects", metavar="FILE",
+                                 help="Write the rejected rows (row, column, value, problem) to this CSV."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the good rows even when some are rejected."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (also when rows are rejected)."),
+) -> None:
+    """Import leads, visits or follow-ups from a CSV/XLSX export in one transaction (manager or admin)."""
+    from leadctl.services.importer import ImportRejected, import_file
+
+    c = context.get(ctx)
+    try:
+        with c.store() as store, _progress_bar(file) as progress:
+            summary = import_file(store, c.now, c.actor, file, kind, source, maps or (), encoding, dry_run,
+                                  skip_bad, rejects, progress)
+    except ImportRejected as exc:
+        if as_json:
+            output.emit_json(exc.summary)
+        raise
+    if as_json:
+        output.emit_json(summary)
+        return
+    output.say(_describe(summary))
+    if summary["rejected"]:
+        first = summary["problems"][0]
+        where = f"written to {rejects}" if rejects else "see --rejects or --json"
+        output.say(f"{summary['rejected']} row(s) skipped (first: row {first['row']}, {first['column']}: "
+                   f"{first['problem']}); {where}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)

@@ -1,0 +1,371 @@
+"""Reading an import file into checked rows: bytes -> text -> cells -> fields. No database.
+
+Encodings as Chinese offices produce them: a BOM decides (UTF-8, UTF-16, UTF-32); without one, UTF-16 is
+recognised by its NUL bytes, then UTF-8 is tried strictly, then GB18030 (a superset of GBK and GB2312).
+Every decode is strict, so a wrong guess fails (exit 65, naming --encoding) instead of importing mojibake;
+a forced --encoding that turns valid UTF-8 into something else is refused for the same reason.
+
+Structural faults (a NUL byte, an unbalanced quote, a field over csv's 128 KiB limit) stop the whole file
+with its line number. Row faults are collected, all of them, as `Problem`s numbered as a spreadsheet shows
+them: the header is row 1 (or, under a DMS's title rows, its real sheet row).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from leadctl.errors import BadInput, InputMissing, LeadctlError, StorageError, UsageError
+from leadctl.models import Channel, Grade, InfoSource, Method
+from leadctl.rules import columns, phone
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in one cell (or row), as the rejects file and --json show it."""
+
+    row: int
+    column: str
+    value: str
+    problem: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "problem": self.problem}
+
+
+@dataclass(slots=True)
+class Row:
+    """One checked data row; fields the file does not have are None (or the default)."""
+
+    row: int
+    phone: str
+    name: str | None = None
+    model: str | None = None
+    channel: Channel | None = None
+    info_source: InfoSource | None = None
+    grade: Grade | None = None
+    owner: str | None = None
+    at: datetime | None = None  # arrival / registration (leads, visits) or the follow-up's time
+    left: datetime | None = None
+    party: int = 1
+    trade_in: bool = False
+    test_drive: bool = False
+    result: str | None = None
+    method: Method | None = None
+    next_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's cells below its header row, with the header mapped to fields."""
+
+    where: str
+    encoding: str
+    cols: columns.ColumnMap
+    rows: list[tuple[int, list]]  # (spreadsheet row number, cells)
+    header_row: int
+
+
+# -- bytes ----------------------------------------------------------------------------------------------------------
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputMissing(f"no file {path}", "check the path") from None
+    except IsADirectoryError:
+        raise InputMissing(f"{path} is a directory", "give the file to import") from None
+    except OSError as exc:
+        raise InputMissing(f"cannot read {path}: {exc.strerror}", "check the path and its permissions") from None
+
+
+def _line_of(data: bytes, offset: int, encoding: str) -> int:
+    return data[:offset].decode(encoding, "replace").count("\n") + 1
+
+
+def _undecodable(where: str, data: bytes, exc: UnicodeDecodeError, encoding: str, forced: bool) -> BadInput:
+    line = _line_of(data, exc.start, exc.encoding)
+    byte = data[exc.start:exc.start + 1].hex() or "end"
+    if forced:
+        return BadInput(f"{where} is not valid {encoding} (byte 0x{byte} on line {line})",
+                        "name the file's real encoding with --encoding (utf-8, gb18030, gbk, utf-16)")
+    return BadInput(f"{where}: cannot tell its encoding; it is not {encoding} (byte 0x{byte} on line {line})",
+                    "name it with --encoding ENC, e.g. --encoding gbk, --encoding utf-16 or --encoding big5")
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return "utf-16-le" if odd > even else "utf-16-be"
+
+
+def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str]:
+    """(text, encoding name) of a file's bytes, strictly; BadInput naming --encoding when it cannot."""
+    if forced:
+        try:
+            encoding = codecs.lookup(forced).name
+        except LookupError:
+            raise UsageError(f"unknown encoding {forced!r} for --encoding",
+                             "use e.g. utf-8, gb18030, gbk, utf-16") from None
+        if encoding not in ("utf-8", "utf-8-sig", "ascii") and not data.isascii():
+            try:
+                data.decode("utf-8")
+                raise BadInput(f"{where} is UTF-8 text; reading it as --encoding {forced} would garble it",
+                               "drop --encoding, or use --encoding utf-8")
+            except UnicodeDecodeError:
+                pass
+        encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
+    elif data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = _utf16_without_bom(data[:4096]) or "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if forced or encoding != "utf-8":
+            raise _undecodable(where, data, exc, encoding, bool(forced)) from None
+        encoding = "gb18030"
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc2:
+            raise _undecodable(where, data, exc2, "UTF-8 or GB18030", False) from None
+    return text.removeprefix("\ufeff"), encoding.removesuffix("-sig")
+
+
+# -- cells ----------------------------------------------------------------------------------------------------------
+def _delimiter(text: str) -> str:
+    head = "\n".join(text.splitlines()[: columns.HEADER_SCAN_ROWS])
+    counts = {d: head.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def csv_rows(text: str, where: str) -> list[tuple[int, list]]:
+    """Records as (spreadsheet row, cells); a structural fault stops the file with its line number."""
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise BadInput(f"{where}, line {line}: a NUL byte; this is not a text CSV",
+                       "export it again as CSV, or name a UTF-16 file's encoding with --encoding utf-16-le")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    rows, number, last_line = [], 0, 0
+    try:
+        for cells in reader:
+            number += 1
+            last_line = reader.line_num
+            rows.append((number, cells))
+    except csv.Error as exc:
+        start = last_line + 1
+        raise BadInput(f"{where}, line {start} (row {number + 1}): malformed CSV ({exc})",
+                       "check the quotes on that line; a field may be unclosed or too large") from None
+    return rows
+
+
+def xlsx_rows(data: bytes, where: str) -> list[tuple[int, list]]:
+    """The first sheet's rows as (sheet row, cell values); merged title rows keep their top-left value."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a damaged zip or XML raises any of a dozen types (BadZipFile, KeyError, ParseError...)
+        raise BadInput(f"{where} is not a readable XLSX workbook ({type(exc).__name__})",
+                       "save it again from Excel as .xlsx, or export CSV") from None
+    try:
+        sheet = book.worksheets[0]
+        return [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)]
+    except Exception as exc:  # openpyxl raises many types on a damaged sheet; none is ours
+        raise BadInput(f"{where}: cannot read its first sheet ({type(exc).__name__})",
+                       "save it again from Excel as .xlsx, or export CSV") from None
+    finally:
+        book.close()
+
+
+def read_table(data: bytes, where: str, kind: str, extra: dict[str, str], encoding: str | None = None,
+               xlsx: bool | None = None) -> Table:
+    """Decode, split into cells, find and map the header row."""
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise BadInput(f"{where} is an old binary .xls workbook", "save it from Excel as .xlsx or CSV")
+    if xlsx is None:
+        xlsx = data[:4] == b"PK\x03\x04"
+    if xlsx:
+        rows, encoding_name = xlsx_rows(data, where), "xlsx"
+    else:
+        text, encoding_name = decode(data, where, encoding)
+        rows = csv_rows(text, where)
+    index = columns.find_header([cells for _, cells in rows], kind, extra)
+    if index < 0:
+        first = next((cells for _, cells in rows if any(c not in (None, "") for c in cells)), [])
+        columns.map_columns(first, kind, extra, where)  # raises, listing what was found
+        raise BadInput(f"{where}: no header row found", "check --kind and --encoding")
+    header_row, header = rows[index]
+    cols = columns.map_columns(header, kind, extra, where)
+    return Table(where, encoding_name, cols, rows[index + 1:], header_row)
+
+
+# -- rows -----------------------------------------------------------------------------------------------------------
+_ROW_FIELDS = tuple(f for f in Row.__slots__ if f != "row")  # Row's attributes, in order
+_ATTR = {"arrived": "at", "next": "next_on"}
+_DEFAULTS = {"party": 1, "trade_in": False, "test_drive": False}
+
+
+def _blank(cells: list) -> bool:
+    for cell in cells:
+        if cell is not None and cell != "" and not (isinstance(cell, str) and cell.isspace()):
+            return False
+    return True
+
+
+def _cells(data: list, idx: tuple[int, ...], text: bool) -> list:
+    """One field's cells down the sheet (the first non-empty of its columns), None when empty."""
+    if text and len(idx) == 1:  # CSV: every cell a string, every row as wide as the header
+        i = idx[0]
+        return [cell if (cell := cells[i]) and not cell.isspace() else None for _, cells in data]
+    out = []
+    for _, cells in data:
+        raw, n = None, len(cells)
+        for i in idx:
+            cell = cells[i] if i < n else None
+            if cell is not None and cell != "" and not (isinstance(cell, str) and cell.isspace()):
+                raw = cell
+                break
+        out.append(raw)
+    return out
+
+
+def _column(table: Table, data: list, field: str, idx: tuple[int, ...], required: bool, bad: dict,
+            check: Callable | None = None) -> list:
+    """One field read (and checked) down the whole sheet; problems go to bad[row number]. Few-valued fields are
+    read once per distinct cell."""
+    read, header = columns.READERS[field], table.cols.header(field)
+    if check is not None:
+        read = lambda raw, read=read: check(read(raw))  # noqa: E731
+    memo: dict = {}
+    few = field in columns.FEW_VALUES
+    out = _cells(data, idx, table.encoding != "xlsx")
+    for k, raw in enumerate(out):
+        if raw is None:
+            if required:
+                number = data[k][0]
+                bad.setdefault(number, []).append(Problem(number, header, "", f"{field} is required"))
+            continue
+        hit = memo.get(raw) if few else None
+        if hit is None:
+            try:
+                hit = (read(raw), None)
+            except LeadctlError as exc:
+                hit = (None, exc.message)
+            if few:
+                memo[raw] = hit
+        out[k] = hit[0]
+        if hit[1] is not None:
+            number = data[k][0]
+            bad.setdefault(number, []).append(
+                Problem(number, header, columns.shown(field, raw), phone.mask_in(hit[1])))
+    return out
+
+
+def check_rows(table: Table, kind: str, now: datetime, default_channel: Channel | None, progress=None,
+               checks: dict[str, Callable] | None = None) -> tuple[list[Row], list[Problem]]:
+    """Every data row checked, column by column; all problems collected (a row with any is not returned).
+    `checks` adds a check per field (value -> value, or a LeadctlError), e.g. that a staff member exists."""
+    cols, spec = table.cols, columns.KINDS[kind]
+    width, bad = len(cols.headers), {}
+    data = []
+    for number, cells in table.rows:
+        if _blank(cells):
+            continue
+        if table.encoding != "xlsx" and len(cells) != width:
+            bad[number] = [Problem(number, "(row)", f"{len(cells)} cells",
+                                   f"the header has {width} cells; check quotes and delimiters")]
+            continue
+        data.append((number, cells))
+    values = {}
+    for done, (field, idx) in enumerate(cols.fields.items(), 1):
+        check = (checks or {}).get(field)
+        values[_ATTR.get(field, field)] = _column(table, data, field, idx, field in spec.required, bad, check)
+        if progress:
+            progress("checking", done, len(cols.fields))
+    absent = {a: [_DEFAULTS.get(a)] * len(data) for a in _ROW_FIELDS if a not in values}
+    ordered = [[number for number, _ in data], *(values[a] if a in values else absent[a] for a in _ROW_FIELDS)]
+    rows = []
+    for fields in zip(*ordered, strict=True):
+        row, earlier = Row(*fields), bad.get(fields[0])
+        problems = _cross_check(row, cols, now, kind, default_channel, earlier)
+        if problems:
+            bad.setdefault(row.row, []).extend(problems)
+        elif not earlier:
+            rows.append(row)
+    return rows, [p for number in sorted(bad) for p in bad[number]]
+
+
+def _cross_check(row: Row, cols: columns.ColumnMap, now: datetime, kind: str, default_channel: Channel | None,
+                 earlier: list[Problem] | None) -> list[Problem]:
+    """Checks across the fields of one row (those that read well); fills the defaults."""
+    out = []
+    at, left = row.at, row.left
+    if at is not None and at > now:
+        field = "at" if kind == "followups" else "arrived"
+        out.append(Problem(row.row, cols.header(field), at.isoformat(" "),
+                           f"in the future (now is {now:%Y-%m-%d %H:%M})"))
+    if left is not None:
+        if isinstance(left, time):
+            if at is None:
+                out.append(Problem(row.row, cols.header("left"), left.isoformat(), "a time of day needs the arrival"))
+                return out
+            row.left = left = datetime.combine(at.date(), left)
+        if at is not None and left < at:
+            out.append(Problem(row.row, cols.header("left"), left.isoformat(" "), "departure before arrival"))
+        elif left > now:
+            out.append(Problem(row.row, cols.header("left"), left.isoformat(" "), "in the future"))
+    if kind == "followups":
+        row.method = row.method or Method.PHONE
+    elif row.channel is None:
+        if default_channel is None and not any(p.column == cols.header("channel") for p in earlier or ()):
+            out.append(Problem(row.row, cols.header("channel"), "", "no channel (客户来源); give --source CHANNEL"))
+        row.channel = default_channel
+    return out
+
+
+def parse_and_check(data: bytes, where: str, kind: str, now: datetime, extra: dict[str, str] | None = None,
+                    encoding: str | None = None, default_channel: Channel | None = None,
+                    xlsx: bool | None = None) -> tuple[Table, list[Row], list[Problem]]:
+    """The whole pure path, bytes to checked rows: returns, or raises a LeadctlError; nothing else."""
+    table = read_table(data, where, kind, extra or {}, encoding, xlsx)
+    rows, problems = check_rows(table, kind, now, default_channel)
+    return table, rows, problems
+
+
+# -- rejects --------------------------------------------------------------------------------------------------------
+def write_rejects(path: Path, problems: list[Problem]) -> None:
+    """row, column, value, problem as CSV (UTF-8 with BOM, so Excel shows the Chinese), 0600, written atomically."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+    except OSError as exc:
+        raise StorageError(f"cannot write --rejects {path}: {exc.strerror}", "check the folder exists") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["row", "column", "value", "problem"])
+            writer.writerows([p.row, p.column, _safe(p.value), p.problem] for p in problems)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _safe(value: str) -> str:
+    """No formula injection in a file people open in Excel."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

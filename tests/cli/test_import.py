@@ -1,0 +1,492 @@
+"""`leadctl import`: real files through the real CLI, asserted through the database (RELIABILITY B1-B9, D1, D2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from leadctl.errors import ExitCode
+from tests.conftest import NOW, intake
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "sample_data" / "imports"
+MANAGER = "王经理"
+HEADER = ["客户姓名", "手机号码", "意向车型", "客户来源", "意向级别", "销售顾问", "到店时间"]
+SUMMARY_KEYS = {"file", "kind", "read", "new", "merged", "skipped_duplicates", "rejected", "dry_run"}
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def do_import(cli, path: Path, *options: str, code: int = 0, actor: str = MANAGER):
+    return cli("import", str(path), *options, code=code, actor=actor)
+
+
+def summary(cli, path: Path, *options: str, code: int = 0) -> dict:
+    out = do_import(cli, path, *options, "--json", code=code)
+    data = json.loads(out.stdout)
+    assert set(data) >= SUMMARY_KEYS
+    return data
+
+
+def integrity(cli) -> str:
+    return cli.scalar("PRAGMA integrity_check")
+
+
+def assert_due_dates_true(cli) -> int:
+    """Every lead's stored next_due is what the cadence rules give for its state now (as `replan` would store)."""
+    from leadctl.rules import cadence
+    from leadctl.services import leads, policy
+    from leadctl.store.db import Store
+
+    store = Store.open(cli.db)
+    try:
+        with store.read() as conn:
+            rules = policy.current(conn)
+            rows = conn.execute("SELECT id, next_due FROM leads").fetchall()
+            for lead_id, stored in rows:
+                due = cadence.next_due(rules, leads.load_state(conn, lead_id))
+                assert stored == (due.due_on.isoformat() if due else None), lead_id
+    finally:
+        store.close()
+    return len(rows)
+
+
+@pytest.fixture
+def store(cli):
+    """The shared staff plus the sample store's consultants and telesales that the example files name."""
+    for name in ("李明", "赵磊", "孙浩", "周婷"):
+        cli("staff", "add", name, "--role", "consultant", "--team", "showroom", actor=MANAGER)
+    for name in ("杨洋", "何静"):
+        cli("staff", "add", name, "--role", "telesales", "--team", "dcc", actor=MANAGER)
+    return cli
+
+
+# -- the example files ------------------------------------------------------------------------------------------------
+def test_the_lms_export_in_gb18030(store):
+    out = summary(store, EXAMPLES / "lms_leads_gb18030.csv", "--source", "LMS")
+    assert (out["encoding"], out["read"], out["new"], out["merged"], out["rejected"]) == ("gb18030", 31, 30, 1, 0)
+    assert out["committed"] and out["import_id"] == 1
+    assert store.scalar("SELECT count(*) FROM leads") == 30
+    assert store.scalar("SELECT count(*) FROM visits") == 31
+    assert store.scalar("SELECT count(DISTINCT typeof(phone)) || typeof(phone) FROM leads") == "1text"
+    assert store.scalar("SELECT count(*) FROM leads WHERE phone GLOB '*[^0-9]*' OR length(phone) != 11") == 0
+    names = [n for (n,) in store.query("SELECT name FROM leads")]
+    assert all(n and "\ufffd" not in n for n in names)  # no mojibake
+    # grade and owner history, and a due date for every lead whose grade needs contact
+    assert store.scalar("SELECT count(*) FROM grades WHERE reason = 'imported'") >= 30
+    assert store.scalar("SELECT count(*) FROM owners WHERE reason = 'imported'") == 30
+    assert store.scalar("SELECT count(*) FROM leads WHERE grade != 'D' AND next_due IS NULL") == 0
+    assert assert_due_dates_true(store) == 30
+    event = json.loads(store.scalar("SELECT detail FROM events WHERE action = 'import'"))
+    assert event["file"] == "lms_leads_gb18030.csv" and len(event["sha256"]) == 64 and event["source"] == "LMS"
+    assert (event["new"], event["merged"]) == (30, 1)
+    assert store.query("SELECT kind, new, merged, rejected FROM imports") == [("leads", 30, 1, 0)]
+
+
+def test_the_dms_workbook_with_title_rows(store):
+    summary(store, EXAMPLES / "lms_leads_gb18030.csv")
+    last = store.scalar("SELECT max(id) FROM visits")
+    out = summary(store, EXAMPLES / "dms_visits.xlsx", "--kind", "visits", "--source", "DMS")
+    assert (out["encoding"], out["read"], out["new"], out["merged"], out["rejected"]) == ("xlsx", 30, 28, 2, 0)
+    assert out["ignored_columns"] == ["序号"]
+    assert out["collisions"] == 2  # a consultant received the DCC's customers: the manager rules (撞单)
+    visits = store.query("SELECT kind, arrived_at, left_at, party, first_visit FROM visits WHERE id > ?", last)
+    assert len(visits) == 30 and all(k == "visit" and a < lft and p >= 1 for k, a, lft, p, _ in visits)
+    assert sum(first for *_, first in visits) == 28
+    assert store.scalar("SELECT count(*) FROM visits WHERE id > ? AND test_drive = 1", last) > 0
+    assert store.scalar("SELECT count(*) FROM collisions WHERE status = 'open'") == 2
+    assert assert_due_dates_true(store) == 58
+    assert store.scalar("SELECT count(*) FROM leads") == 58
+
+
+def test_title_rows_keep_the_sheet_row_numbers(store, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["展厅客流登记表"])
+    sheet.merge_cells("A1:D1")
+    sheet.append([])
+    sheet.append(["客户姓名", "联系电话", "到店时间", "销售顾问"])
+    sheet.append(["张三", "13800138000", datetime(2026, 11, 20, 10, 0), "李明"])
+    sheet.append(["李四", 1012345678, datetime(2026, 11, 20, 11, 0), "李明"])  # a landline whose 0 Excel ate
+    sheet.append(["王五", "13900139000", "2026-11-31 10:00", "不存在"])
+    book.save(tmp_path / "dms.xlsx")
+    out = summary(store, tmp_path / "dms.xlsx", "--kind", "visits", code=ExitCode.DATA)
+    assert [(p["row"], p["column"]) for p in out["problems"]] == [(5, "联系电话"), (6, "到店时间"), (6, "销售顾问")]
+    assert store.scalar("SELECT count(*) FROM leads") == 0
+
+
+def test_the_hq_list_with_a_bom_and_no_times(store):
+    summary(store, EXAMPLES / "lms_leads_gb18030.csv")
+    out = summary(store, EXAMPLES / "hq_leads_utf8bom.csv", "--source", "总部下发")
+    assert (out["encoding"], out["read"], out["new"], out["merged"], out["skipped_duplicates"]) == \
+        ("utf-8", 21, 19, 1, 1)
+    assert store.scalar("SELECT count(*) FROM leads WHERE channel = 'hq' AND name IS NOT NULL") == 19  # 姓名 read
+    assert store.scalar("SELECT count(*) FROM visits WHERE channel = 'hq' AND kind = 'list'") == 20
+    assert store.scalar("SELECT count(*) FROM import_rows") == 20
+
+
+def test_a_list_without_times_is_keyed_by_its_source(store, tmp_path):
+    path = write_csv(tmp_path / "hq.csv", [["姓名", "电话"], ["张三", "13800138000"], ["李四", "13900139000"]])
+    assert summary(store, path, "--source", "Web")["new"] == 2
+    before = store.fingerprint()
+    assert summary(store, path, "--source", " web ")["skipped_duplicates"] == 2  # one source, however written
+    assert store.fingerprint() == before
+    again = summary(store, path, "--source", "hq")  # another source sent the same customers: a contact each
+    assert (again["new"], again["merged"]) == (0, 2)
+    assert store.query("SELECT channel, count(*) FROM visits GROUP BY channel ORDER BY channel") == [
+        ("hq", 2), ("web", 2)]
+
+
+def test_the_dcc_followups_in_utf16(store):
+    summary(store, EXAMPLES / "lms_leads_gb18030.csv")
+    before = dict(store.query("SELECT id, next_due FROM leads"))
+    out = summary(store, EXAMPLES / "dcc_followups_utf16.txt", "--kind", "followups")
+    assert (out["encoding"], out["read"], out["merged"], out["followups"]) == ("utf-16", 12, 12, 12)
+    assert store.scalar("SELECT count(*) FROM leads WHERE followup_count = 1") == 12
+    assert store.scalar("SELECT count(DISTINCT by_id) FROM followups") == 2
+    after = dict(store.query("SELECT id, next_due FROM leads"))
+    assert sum(before[k] != after[k] for k in before) >= 10  # re-planned from the follow-ups
+    assert assert_due_dates_true(store) == 30
+
+
+@pytest.mark.parametrize("name, options", [
+    ("lms_leads_gb18030.csv", ["--source", "LMS"]),
+    ("dms_visits.xlsx", ["--kind", "visits", "--source", "DMS"]),
+    ("hq_leads_utf8bom.csv", ["--source", "总部下发"]),
+])
+def test_importing_a_file_again_changes_nothing(store, name, options):
+    first = summary(store, EXAMPLES / name, *options)
+    before = store.fingerprint()
+    again = summary(store, EXAMPLES / name, *options)
+    assert store.fingerprint() == before
+    assert again["skipped_duplicates"] == first["read"] and again["new"] == again["merged"] == 0
+    assert not again["committed"] and again["previously_imported"] == {"import_id": 1, "at": "2026-11-24T09:00:00"}
+    assert "nothing new" in do_import(store, EXAMPLES / name, *options).stderr
+
+
+def test_the_example_files_are_what_the_generator_writes(tmp_path):
+    done = subprocess.run([sys.executable, str(EXAMPLES / "make_examples.py"), "--check"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+# -- encodings (B3) ------------------------------------------------------------------------------------------------
+ROWS = [HEADER, ["张三", "13800138000", "迈腾", "展厅", "H", "李明", "2026-11-20 10:00"],
+        ["李四", "13900139000", "速腾", "来电", "A", "赵磊", "2026-11-21 11:00"]]
+
+
+@pytest.mark.parametrize("encoding, forced", [("gbk", None), ("gbk", "gbk"), ("gb18030", "gb18030"),
+                                              ("utf-16", None), ("utf-8-sig", None), ("utf-8", "utf-8")])
+def test_office_encodings_detected_or_forced(store, tmp_path, encoding, forced):
+    path = write_csv(tmp_path / "leads.csv", ROWS, encoding)
+    out = summary(store, path, *(["--encoding", forced] if forced else []))
+    assert out["new"] == 2
+    assert store.query("SELECT name, model FROM leads ORDER BY id") == [("张三", "迈腾"), ("李四", "速腾")]
+
+
+@pytest.mark.parametrize("encoding, forced", [("gbk", "utf-8"), ("utf-8", "gbk"), ("utf-8", "utf-16"),
+                                              ("gbk", "utf-16")])
+def test_a_wrong_encoding_fails_naming_the_option_and_commits_nothing(store, tmp_path, encoding, forced):
+    path = write_csv(tmp_path / "leads.csv", ROWS, encoding)
+    before = store.fingerprint()
+    result = do_import(store, path, "--encoding", forced, code=ExitCode.DATA)
+    assert "--encoding" in result.stderr and result.stderr.count("\n") == 1
+    assert store.fingerprint() == before
+
+
+def test_an_undetectable_encoding_asks_for_the_option(store, tmp_path):
+    path = tmp_path / "junk.csv"
+    path.write_bytes(b"\xff\xfd\xfe,\x80\x80\n")  # neither UTF-8 nor GB18030
+    assert "--encoding" in do_import(store, path, code=ExitCode.DATA).stderr
+    big5 = tmp_path / "big5.csv"  # Traditional Chinese from Taiwan or Hong Kong reads as nonsense in GB18030
+    big5.write_bytes("客戶姓名,手機號碼,客戶來源\n張三,13800138000,展廳\n".encode("big5"))
+    result = do_import(store, big5, code=ExitCode.DATA)
+    assert "no column for phone" in result.stderr and "--encoding" in result.stderr
+    assert summary(store, big5, "--encoding", "big5", "--map", "客戶姓名=name", "--map", "手機號碼=phone",
+                   "--map", "客戶來源=channel", code=ExitCode.DATA)["problems"][0]["value"] == "展廳"
+    assert do_import(store, path, "--encoding", "klingon", code=ExitCode.USAGE).stderr.startswith("leadctl: unknown")
+
+
+# -- bad input (B1, B4, B6, B8, B9) -----------------------------------------------------------------------------------
+def test_b1_phones_keep_their_leading_zero_and_plus(store, tmp_path):
+    rows = [["姓名", "电话", "来源"], ["甲", "01012345678", "来电"], ["乙", "+8613900139000", "展厅"],
+            ["丙", "13800138000", "展厅"], ["丁", "+852 9123 4567", "网络"]]
+    summary(store, write_csv(tmp_path / "p.csv", rows))
+    assert store.query("SELECT phone, typeof(phone) FROM leads ORDER BY id") == [
+        ("01012345678", "text"), ("13900139000", "text"), ("13800138000", "text"), ("+85291234567", "text")]
+
+
+@pytest.mark.parametrize("content, where", [
+    ("客户姓名,手机号码,客户来源\n张三,13800138000,展厅\n李\x00四,13900139000,展厅\n", "line 3"),
+    ("客户姓名,手机号码,客户来源\n张三,13800138000,展厅\n" + "李" * 200_000 + ",13900139000,展厅\n", "line 3"),
+    ('客户姓名,手机号码,客户来源\n张三,13800138000,展厅\n"李四,13900139000,展厅\n王五,13700137000,展厅\n', "line 3"),
+    ("客户姓名,手机号码,客户来源\n张三,13800138000,展厅\n李四,13900139000\n王五,13700137000,展厅,多,余\n", "row 3"),
+])
+def test_b4_a_hostile_csv_is_refused_with_its_line(store, tmp_path, content, where):
+    path = tmp_path / "hostile.csv"
+    path.write_text(content, encoding="utf-8")
+    result = do_import(store, path, code=ExitCode.DATA)
+    assert where in result.stderr and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert store.scalar("SELECT count(*) FROM leads") == 0
+    assert integrity(store) == "ok"
+
+
+def test_b6_one_customer_in_three_formats_is_one_lead(store, tmp_path):
+    rows = [HEADER, ["刘洋", "138 0013 8000", "迈腾", "展厅", "B", "李明", "2026-11-20 10:00"],
+            ["刘洋", "+86 13800138000", "迈腾", "来电", "A", "李明", "2026-11-21 10:00"],
+            ["刘先生", "13800138000", "探岳", "展厅", "H", "李明", "2026-11-22 10:00"]]
+    out = summary(store, write_csv(tmp_path / "b6.csv", rows))
+    assert (out["new"], out["merged"]) == (1, 2)
+    assert store.query("SELECT name, model, grade, last_contact_at FROM leads") == [
+        ("刘洋", "探岳", "H", "2026-11-22T10:00:00")]
+    assert store.query("SELECT grade, previous FROM grades ORDER BY at") == [("B", None), ("A", "B"), ("H", "A")]
+    assert store.query("SELECT first_visit, kind FROM visits ORDER BY id") == [(1, "visit"), (0, "call"), (0, "visit")]
+    assert assert_due_dates_true(store) == 1
+
+
+def test_b6_a_known_customer_gets_the_visit_never_a_second_lead(store, tmp_path):
+    intake(store, "+86 138-0013-8000", owner="李娜", arrived="2026-11-01T10:00")
+    store.json("followup", "13800138000", "--result", "首次回访", "--grade", "A", "--at", "2026-11-01T16:00",
+               actor="李娜")
+    rows = [["电话", "到店时间", "销售顾问", "客户来源", "意向级别"],
+            ["8613800138000", "2026-11-21 15:00", "李娜", "展厅", "H"]]
+    out = summary(store, write_csv(tmp_path / "v.csv", rows), "--kind", "visits")
+    assert (out["new"], out["merged"], out["collisions"]) == (0, 1, 0)
+    assert store.query("SELECT count(*), grade, last_contact_at FROM leads") == [(1, "H", "2026-11-21T15:00:00")]
+    assert assert_due_dates_true(store) == 1
+    assert store.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
+
+
+def test_b8_names_with_quotes_and_sql_are_stored_verbatim(store, tmp_path):
+    names = ["O'Brien", "张三'); DROP TABLE leads;--", 'say "hi" %s ?', "=HYPERLINK(\"http://x\")"]
+    rows = [["姓名", "电话", "来源"], *([n, f"1380013800{i}", "展厅"] for i, n in enumerate(names))]
+    summary(store, write_csv(tmp_path / "b8.csv", rows))
+    assert [n for (n,) in store.query("SELECT name FROM leads ORDER BY id")] == names
+    assert integrity(store) == "ok"
+
+
+def test_b9_impossible_dates_and_unknown_grades_are_all_reported(store, tmp_path):
+    rows = [HEADER, ["张三", "13800138000", "迈腾", "展厅", "H", "李明", "2024-02-30 10:00"],
+            ["李四", "13900139000", "速腾", "展厅", "Z", "李明", "2026-11-20 10:00"],
+            ["王五", "12345", "速腾", "火星", "A", "李明", "2026-11-20 10:00"],
+            ["赵六", "13700137000", "速腾", "展厅", "F", "王五", "2027-01-01 10:00"]]
+    before = store.fingerprint()
+    out = summary(store, write_csv(tmp_path / "b9.csv", rows), code=ExitCode.DATA)
+    assert [(p["row"], p["column"]) for p in out["problems"]] == [
+        (2, "到店时间"), (3, "意向级别"), (4, "手机号码"), (4, "客户来源"), (5, "意向级别"), (5, "销售顾问"),
+        (5, "到店时间")]
+    assert out["rejected"] == 4 and not out["committed"]
+    assert store.fingerprint() == before
+
+
+def test_a_departure_as_a_time_of_day_and_a_party(store, tmp_path):
+    rows = [["客户姓名", "联系电话", "到店时间", "离店时间", "人数", "是否试驾", "置换"],
+            ["张三", '="13800138000"', "2026/11/20 10:05", "11:40", "3人", "是", "否"],
+            ["李四", "13900139000", "2026/11/20 10:05", "09:40", "2", "否", "是"]]
+    out = summary(store, write_csv(tmp_path / "t.csv", rows), "--kind", "visits", code=ExitCode.DATA)
+    assert [(p["row"], p["column"], p["problem"]) for p in out["problems"]] == [
+        (3, "离店时间", "departure before arrival")]
+    summary(store, write_csv(tmp_path / "t.csv", rows[:2]), "--kind", "visits")
+    assert store.query("SELECT arrived_at, left_at, party, test_drive, kind, channel FROM visits") == [
+        ("2026-11-20T10:05:00", "2026-11-20T11:40:00", 3, 1, "visit", "walk-in")]
+
+
+def test_rejects_need_an_existing_folder(store, tmp_path):
+    do_import(store, EXAMPLES / "hq_leads_utf8bom.csv", "--source", "hq", "--rejects", str(tmp_path / "no" / "r.csv"),
+              code=ExitCode.USAGE)
+    assert store.scalar("SELECT count(*) FROM leads") == 0
+
+
+def test_owners_must_be_active_staff(store, tmp_path):
+    store("staff", "deactivate", "孙浩", actor=MANAGER)
+    rows = [HEADER, ["张三", "13800138000", "迈腾", "展厅", "H", "孙浩", "2026-11-20 10:00"]]
+    out = summary(store, write_csv(tmp_path / "o.csv", rows), code=ExitCode.DATA)
+    assert out["problems"][0]["problem"].startswith("no longer active: 孙浩")
+
+
+def test_followups_need_a_known_customer_and_a_plan_within_the_cadence(store, tmp_path):
+    intake(store, "13800138000", owner="李娜", arrived="2026-11-10T10:00")
+    rows = [["手机", "跟进时间", "跟进结果", "意向级别", "下次跟进"],
+            ["13800138000", "2026-11-20 10:00", "约周六试驾", "H", "2026-11-22"],
+            ["13900139000", "2026-11-20 10:00", "x", "", ""],
+            ["13800138000", "2026-11-09 10:00", "太早", "", ""],
+            ["13800138000", "2026-11-21 10:00", "", "", ""],
+            ["13800138000", "2026-11-22 10:00", "在比较", "H", "2026-12-30"]]
+    out = summary(store, write_csv(tmp_path / "f.csv", rows), "--kind", "followups", code=ExitCode.DATA)
+    assert [(p["row"], p["column"]) for p in out["problems"]] == [(3, "手机"), (4, "跟进时间"), (5, "跟进结果"),
+                                                                 (6, "下次跟进")]
+    out = summary(store, write_csv(tmp_path / "f.csv", rows), "--kind", "followups", "--skip-bad")
+    assert (out["merged"], out["rejected"]) == (1, 4)
+    assert store.query("SELECT grade, followup_count, planned_on, next_due FROM leads") == [
+        ("H", 1, "2026-11-22", "2026-11-22")]
+
+
+# -- all or nothing (D2), --skip-bad, --rejects, --dry-run ------------------------------------------------------------
+def big_file(path: Path, rows: int, bad_row: int | None = None) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(HEADER)
+        for i in range(rows):
+            number = f"139{i:08d}" if i + 2 != bad_row else f"139{i:05d}"
+            out.writerow([f"客户{i}", number, "迈腾", "展厅", "HABCD"[i % 5], ("李明", "赵磊", "")[i % 3],
+                          f"2026-{1 + i % 10:02d}-{1 + i % 28:02d} {9 + i % 9:02d}:{i % 60:02d}"])
+    return path
+
+
+def test_d2_a_bad_row_in_the_middle_stops_everything(store, tmp_path):
+    path = big_file(tmp_path / "10k.csv", 10_000, bad_row=5_001)
+    before = store.fingerprint()
+    result = do_import(store, path, code=ExitCode.DATA)
+    assert result.stderr.startswith("leadctl: 1 row rejected (first: row 5001, 手机号码: not a phone number")
+    assert "see --rejects or --json" in result.stderr and result.stderr.count("\n") == 1
+    assert store.fingerprint() == before
+
+    rejects = tmp_path / "rejects.csv"
+    out = summary(store, path, "--skip-bad", "--rejects", str(rejects))
+    assert (out["read"], out["new"], out["rejected"]) == (10_000, 9_999, 1)
+    assert store.scalar("SELECT count(*) FROM leads") == 9_999
+    assert rejects.read_text(encoding="utf-8-sig").splitlines() == [
+        "row,column,value,problem", "5001,手机号码,139*4999,not a phone number (8 digits)"]
+    assert rejects.stat().st_mode & 0o777 == 0o600
+
+
+def test_rejects_are_written_also_when_nothing_is_imported(store, tmp_path):
+    rows = [HEADER, ["张三", "138", "迈腾", "展厅", "H", "李明", "2026-11-20 10:00"]]
+    rejects = tmp_path / "r.csv"
+    result = do_import(store, write_csv(tmp_path / "x.csv", rows), "--rejects", str(rejects), code=ExitCode.DATA)
+    assert f"written to {rejects}" in result.stderr
+    assert rejects.read_text(encoding="utf-8-sig").splitlines()[1] == "2,手机号码,***,not a phone number (3 digits)"
+
+
+def test_dry_run_changes_nothing_and_tells_what_would_happen(store, tmp_path):
+    intake(store, "13800138000", owner="李娜")
+    path = big_file(tmp_path / "1k.csv", 1_000)
+    write_csv(path, [*csv.reader(path.open(encoding="utf-8")), ["老客户", "+86 138 0013 8000", "迈腾", "展厅", "A",
+                                                              "李明", "2026-11-23 10:00"]])
+    before = store.fingerprint()
+    dry = summary(store, path, "--dry-run")
+    assert store.fingerprint() == before
+    assert (dry["dry_run"], dry["committed"], dry["new"], dry["merged"], dry["collisions"]) == (True, False, 1000, 1, 1)
+    assert "dry run" in do_import(store, path, "--dry-run").stderr
+    real = summary(store, path)
+    assert {k: real[k] for k in ("new", "merged", "visits", "grades", "owners")} == \
+        {k: dry[k] for k in ("new", "merged", "visits", "grades", "owners")}
+
+
+def test_the_due_list_is_right_after_an_import(store, tmp_path):
+    rows = [HEADER, ["张三", "13800138000", "迈腾", "展厅", "H", "李明", "2026-11-24 08:00"],
+            ["李四", "13900139000", "速腾", "展厅", "D", "李明", "2026-11-20 10:00"]]
+    summary(store, write_csv(tmp_path / "d.csv", rows))
+    due = store.json("due", "--all", actor=MANAGER)
+    assert [(r["phone"], r["due_on"]) for r in due] == [("138****8000", "2026-11-24")] or \
+        [(r["phone"], r["due_on"]) for r in due] == [("13800138000", "2026-11-24")]
+
+
+# -- who and what: permissions, missing files, columns ----------------------------------------------------------------
+def test_only_managers_and_admins_import(store):
+    result = do_import(store, EXAMPLES / "lms_leads_gb18030.csv", actor="李娜", code=ExitCode.PERMISSION)
+    assert "may not import" in result.stderr
+    assert store.scalar("SELECT count(*) FROM leads") == 0
+    assert store.scalar("SELECT count(*) FROM events WHERE action = 'denied'") == 1
+    do_import(store, EXAMPLES / "lms_leads_gb18030.csv", actor="张前台", code=ExitCode.PERMISSION)
+
+
+def test_a_missing_file(store, tmp_path):
+    result = do_import(store, tmp_path / "nope.csv", code=ExitCode.NO_INPUT)
+    assert result.stderr.startswith("leadctl: no file")
+    do_import(store, tmp_path, code=ExitCode.NO_INPUT)
+
+
+def test_an_unknown_header_needs_a_map(store, tmp_path):
+    rows = [["客户", "移动电话号", "渠道"], ["张三", "13800138000", "展厅"]]
+    path = write_csv(tmp_path / "m.csv", rows)
+    result = do_import(store, path, code=ExitCode.DATA)
+    assert "no column for phone" in result.stderr and "headers found: 客户, 移动电话号, 渠道" in result.stderr
+    out = summary(store, path, "--map", "移动电话号=phone", "--map", "客户=name")
+    assert out["new"] == 1 and store.scalar("SELECT name FROM leads") == "张三"
+    do_import(store, path, "--map", "移动电话号=fone", code=ExitCode.USAGE)
+    do_import(store, path, "--kind", "cars", code=ExitCode.USAGE)
+
+
+def test_a_leads_file_needs_a_channel_or_a_source_naming_one(store, tmp_path):
+    path = write_csv(tmp_path / "c.csv", [["姓名", "电话"], ["张三", "13800138000"]])
+    assert "--source CHANNEL" in do_import(store, path, code=ExitCode.DATA).stderr
+    assert summary(store, path, "--source", "web")["new"] == 1
+    assert store.scalar("SELECT channel FROM leads") == "web"
+
+
+# -- D1: killed at random moments -------------------------------------------------------------------------------------
+def test_d1_an_import_killed_at_any_moment_leaves_all_or_nothing(store, tmp_path):
+    """SIGKILL a child `leadctl import` of 50,000 rows: at random moments of its measured run, and while its one
+    write transaction is spilling into the WAL (surely mid-write). Each time the database is intact and holds
+    every row or none, and the import log row is there iff the rows are."""
+    rows = 50_000
+    path = big_file(tmp_path / "50k.csv", rows)
+    base, db = tmp_path / "base.db", tmp_path / "run.db"
+    copy_db(store.db, base)
+    leadctl = Path(sys.executable).parent / "leadctl"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADCTL_")} | {"LEADCTL_NOW": NOW}
+
+    def start() -> subprocess.Popen:
+        copy_db(base, db)
+        return subprocess.Popen([str(leadctl), "--db", str(db), "--as", MANAGER, "import", str(path)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+    began = time.monotonic()
+    child = start()
+    assert child.wait(timeout=120) == 0, child.stderr.read()
+    duration = time.monotonic() - began
+    assert counts(db) == (rows, 1)
+    rnd = random.Random(7)
+    outcomes = []
+    for moment in ("random", "random", "writing", "writing", "random"):
+        child = start()
+        if moment == "random":
+            time.sleep(rnd.uniform(0.2, 0.95) * duration)
+        else:
+            wal = Path(f"{db}-wal")
+            deadline = time.monotonic() + 60
+            while child.poll() is None and time.monotonic() < deadline and \
+                    (not wal.exists() or wal.stat().st_size < 2_000_000):
+                time.sleep(0.005)
+            time.sleep(rnd.uniform(0, 0.1))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        outcomes.append((moment, *counts(db)))
+    assert all((n, log) in ((0, 0), (rows, 1)) for _, n, log in outcomes), outcomes
+    assert any(m == "writing" and n == 0 for m, n, _ in outcomes), outcomes  # a kill did land inside the write
+
+
+def copy_db(src: Path, dst: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
+    dst.write_bytes(src.read_bytes())
+
+
+def counts(db: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT count(*) FROM leads").fetchone()[0], \
+            conn.execute("SELECT count(*) FROM imports").fetchone()[0]
+    finally:
+        conn.close()
