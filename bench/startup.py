@@ -381,8 +381,9 @@ def main(argv: list[str] | None = None) -> None:
     print("\nQuery plans (EXPLAIN QUERY PLAN of the SQL leadctl executed; service time in-process: reads median of"
           " 10, writes one call):\n")
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    sizes = {name: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM \"{name}\"").fetchone()[0] for (name,) in
-             conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    tables = [name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE '%WITHOUT ROWID%'")]
+    sizes = {name: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM \"{name}\"").fetchone()[0] for name in tables}
     conn.close()
     for item in found_plans:
         scans = full_scans(item["plan"], item["sql"], sizes)
