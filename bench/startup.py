@@ -382,7 +382,8 @@ def main(argv: list[str] | None = None) -> None:
           " 10, writes one call):\n")
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     tables = [name for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE '%WITHOUT ROWID%'")]
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND sql NOT LIKE '%WITHOUT ROWID%'")]
     sizes = {name: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM \"{name}\"").fetchone()[0] for name in tables}
     conn.close()
     for item in found_plans:
