@@ -20,6 +20,11 @@ class Term(StrEnum):
     def aliases(cls) -> dict[str, str]:
         return {}
 
+    @classmethod
+    def noun(cls) -> str:
+        """What an error calls this kind of term."""
+        return cls.__name__.lower()
+
     @property
     def label(self) -> str:
         return self.labels().get(self.value, self.value)
@@ -33,7 +38,7 @@ class Term(StrEnum):
         if key in table:
             return table[key]
         choices = ", ".join(f"{m.value} ({m.label})" if m.label != m.value else m.value for m in cls)
-        raise BadInput(f"unknown {cls.__name__.lower()} {text!r}", f"use one of: {choices}")
+        raise BadInput(f"unknown {cls.noun()} {text!r}", f"use one of: {choices}")
 
 
 class Grade(Term):

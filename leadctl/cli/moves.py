@@ -95,12 +95,7 @@ def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: boo
     _one_format(as_json, as_csv)
     with context.get(ctx).store() as store:
         rows = invitations_service.handovers(store, start, end)
-    if as_json:
-        output.emit_json(rows)
-    elif as_csv:
-        output.emit_csv(rows, invitations_service.HANDOVER_COLUMNS)
-    else:
-        output.emit_table(rows, invitations_service.HANDOVER_COLUMNS, title=f"Handovers: {len(rows)}")
+    output.listing(rows, invitations_service.HANDOVER_COLUMNS, "Handovers", as_json, as_csv)
 
 
 @transfer_app.command("LEAD", hidden=True)

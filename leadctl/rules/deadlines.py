@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from leadctl.errors import BadInput, Refused
+from leadctl.errors import Refused
 from leadctl.models import Term
 
 MIDNIGHT = time(0)
@@ -31,22 +31,7 @@ LABELS = {"plan": "first plan", "reply": "first reply", "contact": "customer con
           "result": "result"}
 
 
-class _Term(Term):
-    """A Term whose error names it in words (complaint channel, not complaintchannel)."""
-
-    @classmethod
-    def noun(cls) -> str:
-        return cls.__name__.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Term:
-        try:
-            return super().parse(text)
-        except BadInput as exc:
-            raise BadInput(f"unknown {cls.noun()} {text!r}", exc.hint) from None
-
-
-class ComplaintChannel(_Term):
+class ComplaintChannel(Term):
     @classmethod
     def noun(cls) -> str:
         return "complaint channel"
@@ -70,7 +55,7 @@ class ComplaintChannel(_Term):
                 "call center": "callcenter", "e-mail": "email", "电子邮件": "email", "信件": "letter"}
 
 
-class ComplaintKind(_Term):
+class ComplaintKind(Term):
     @classmethod
     def noun(cls) -> str:
         return "complaint kind"

@@ -6,16 +6,27 @@ crash leaves the database at the old version or the new one, never between.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 
 APPLICATION_ID = 0x4C454144  # "LEAD"
 
 
-def _load() -> list[str]:
-    folder = resources.files("leadctl.store.migrations")
-    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
-    return [folder.joinpath(name).read_text("utf-8") for name in names]
+class _Migrations(Sequence):
+    """The migration scripts in order, read only when one is applied (not on every command's start)."""
+
+    def __init__(self) -> None:
+        self._folder = resources.files("leadctl.store.migrations")
+        self._names = sorted(p.name for p in self._folder.iterdir() if p.name.endswith(".sql"))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._folder.joinpath(self._names[index]).read_text("utf-8")
 
 
-MIGRATIONS: list[str] = _load()
+MIGRATIONS: Sequence[str] = _Migrations()
 VERSION = len(MIGRATIONS)
