@@ -82,7 +82,7 @@ def test_d3_a_migration_killed_before_commit_leaves_the_old_schema(old_db, attem
     result = run_cli(old_db, "due", "--all", "--json", actor=MANAGER)  # opening migrates
     assert result.returncode == 0, result.stderr
     assert scalar(old_db, "PRAGMA user_version") == VERSION
-    assert len(schema_of(old_db)) > len(before_schema)
+    assert schema_of(old_db) != before_schema  # the last migration took effect
     assert integrity(old_db) == ["ok"]
 
 
