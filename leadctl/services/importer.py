@@ -25,8 +25,11 @@ no event per row (rows carry `registered_by` / `by_id`, grade history names the 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -378,6 +381,19 @@ def _checks(conn: sqlite3.Connection) -> dict:
     return {"owner": owner, "grade": lambda grade: grading.check_assignable(rules, grade)}
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector off while an import builds its hundreds of thousands of objects (rows,
+    leads, tuples; no cycles among them): left on, it walks them all again and again (0.85 s of 100,000 rows)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _default_channel(kind: str, source: str | None) -> Channel | None:
     """A --source that names a channel (hq, 总部下发, web...) is the channel of rows without one."""
     if source:
@@ -406,6 +422,7 @@ def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_chan
     return hashlib.sha256(data).hexdigest(), table
 
 
+@_no_cycle_collection()
 def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind: str = "leads",
                 source: str | None = None, maps: list[str] | tuple[str, ...] = (), encoding: str | None = None,
                 dry_run: bool = False, skip_bad: bool = False, rejects: Path | None = None, progress=None) -> dict:
