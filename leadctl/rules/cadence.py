@@ -45,24 +45,24 @@ def next_due(policy: Policy, state: LeadState) -> Due | None:
         fc = policy.first_contact
         window = "same day" if fc.same_day else f"within {fc.within_hours}h"
         what = "registration" if seen == state.created_at else "visit"
-        return Due(deadline, f"first contact {window} of {what} {seen:%Y-%m-%d %H:%M}")
-    last = state.last_contact_at or state.created_at
+        return Due(deadline, f"first contact {window} of {what} {seen.isoformat(' ', 'minutes')}")
+    last = state.last_contact_at or state.created_at  # reasons print dates as isoformat: strftime costs 4x
     if state.grade is None:
-        return Due(last.date(), f"not graded after contact {last:%Y-%m-%d}")
+        return Due(last.date(), f"not graded after contact {last.date()}")
     rule = policy.rule(state.grade)
     if rule is None or rule.cadence_days is None:
         return None
     due = Due(last.date() + timedelta(days=rule.cadence_days),
-              f"{state.grade} every {rule.cadence_days}d, last contact {last:%Y-%m-%d}")
+              f"{state.grade} every {rule.cadence_days}d, last contact {last.date()}")
     fc = policy.first_contact
     if _settling(policy, state):
         step = max(1, fc.settle_days // fc.settle_calls)
         settle = last.date() + timedelta(days=step)
         if settle < due.due_on:
             due = Due(settle, f"first-week call {state.followup_count + 1} of {fc.settle_calls}, "
-                              f"last contact {last:%Y-%m-%d}")
+                              f"last contact {last.date()}")
     if state.planned_on is not None and state.planned_on < due.due_on:
-        due = Due(state.planned_on, f"planned by owner, last contact {last:%Y-%m-%d}")
+        due = Due(state.planned_on, f"planned by owner, last contact {last.date()}")
     return due
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import resource
@@ -149,6 +150,31 @@ def test_d4_a_write_error_through_the_cli_is_one_line_exit_74(store_db):
     assert integrity(store_db) == ["ok"]
     again = run_cli(store_db, "intake", "--name", "大" * 30_000, "--phone", "13833334444", "--json")
     assert again.returncode == 0, again.stderr
+    assert integrity(store_db) == ["ok"]
+
+
+def test_d4_a_write_error_in_the_middle_of_a_large_import_rolls_all_of_it_back(store_db, tmp_path):
+    """An import hands batches of 20,000 rows to a writer thread while it plans the next ones. With the WAL
+    unable to grow past 2 MB, a batch fails part-way, in the writer or in the planner. Fails unless the error is
+    one line with exit 74 and the store is exactly as before (the batches written earlier rolled back too), or
+    unless the same import then succeeds in full."""
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["客户姓名", "手机号码", "客户来源", "意向级别", "到店时间"])
+        out.writerows((f"客户{i}", f"139{i:08d}", "展厅", "B", "2026-11-02 10:00") for i in range(50_000))
+    tables = ("leads", "visits", "grades", "imports", "events")
+    before = {t: scalar(store_db, f"SELECT count(*) FROM {t}") for t in tables}
+    result = run_cli(store_db, "import", str(path), actor=MANAGER, timeout=120,
+                     preexec_fn=_file_size_limit(2 * 1024 * 1024))
+    assert result.returncode == ExitCode.IO, result.stderr
+    one_line_error(result)
+    assert {t: scalar(store_db, f"SELECT count(*) FROM {t}") for t in tables} == before
+    assert integrity(store_db) == ["ok"]
+    again = run_cli(store_db, "import", str(path), "--json", actor=MANAGER, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["new"] == 50_000
+    assert scalar(store_db, "SELECT count(*) FROM leads") == before["leads"] + 50_000
     assert integrity(store_db) == ["ok"]
 
 

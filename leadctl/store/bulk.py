@@ -1,0 +1,92 @@
+"""Bulk inserts whose SQLite half runs beside the caller's Python: an import plans its next rows on one core
+while SQLite writes the last ones on the other.
+
+`Writer.write(batch)` stages each table's rows in a TEMP table with executemany, on the calling thread (binding
+values needs the GIL), then hands one `INSERT INTO main.T SELECT ... FROM temp.stage` per table to a worker
+thread. SQLite runs a statement with the GIL released, so the caller's Python goes on meanwhile. One
+INSERT ... SELECT checks a table's constraints and fills its indexes in one statement (about 30% less CPU than
+executemany into the table).
+
+The connection is never used by two threads at once: `write` and `wait` first wait for the worker, and leaving
+the `with` block waits too, after interrupting the worker's statement when the block failed. A transaction is
+therefore committed or rolled back only while the worker is idle, and a worker's error (disk full, a broken
+constraint) is raised in the caller, where the transaction rolls back as for any other error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+
+SWITCH_INTERVAL = 0.0005  # s: how soon the caller's Python hands the GIL back to a worker between statements
+
+
+class Writer:
+    """Inserts of staged rows, one batch at a time on a worker thread (see the module doc)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._worker: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._stages = 0
+        self._interval = sys.getswitchinterval()
+
+    def __enter__(self) -> Writer:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if error is not None and self._worker is not None:
+                self.conn.interrupt()  # the batch is being thrown away with the transaction: stop it now
+                self._join()
+                self._error = None
+            else:
+                self.wait()
+        finally:
+            sys.setswitchinterval(self._interval)
+
+    def write(self, batch: list[tuple[str, str, list[tuple]]]) -> None:
+        """Start writing these (table, "column, column...", rows), in order, once the previous batch is done."""
+        self.wait()
+        statements = []
+        for table, names, rows in batch:
+            if not rows:
+                continue
+            self._stages += 1
+            stage = f"temp.bulk_{self._stages}"
+            self.conn.execute(f"CREATE TEMP TABLE bulk_{self._stages} ({names})")
+            self.conn.executemany(f"INSERT INTO {stage} VALUES ({','.join('?' * len(rows[0]))})", rows)
+            statements += [f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {stage}", f"DROP TABLE {stage}"]
+        if statements:
+            self._worker = threading.Thread(target=self._run, args=(statements,), name="leadctl-writer", daemon=True)
+            self._worker.start()
+
+    def wait(self) -> None:
+        """Until the worker is idle; raises its error, if it had one."""
+        self._join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _join(self) -> None:
+        if self._worker is None:
+            return
+        interrupted = False
+        while self._worker.is_alive():  # a Ctrl-C must not let the caller touch the connection mid-statement
+            try:
+                self._worker.join()
+            except KeyboardInterrupt:
+                self.conn.interrupt()
+                interrupted = True
+        self._worker = None
+        if interrupted:
+            raise KeyboardInterrupt
+
+    def _run(self, statements: list[str]) -> None:
+        try:
+            for sql in statements:
+                self.conn.execute(sql)
+        except BaseException as exc:  # handed to the caller by wait()
+            self._error = exc

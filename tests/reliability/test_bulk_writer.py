@@ -1,0 +1,58 @@
+"""The import's bulk writer (leadctl.store.bulk) on a real SQLite file: rows land in order, a failure in its
+worker thread reaches the caller, and a failing caller never leaves the worker running on the connection."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+
+import pytest
+
+from leadctl.store import bulk
+
+
+@pytest.fixture
+def conn(tmp_path):
+    conn = sqlite3.connect(tmp_path / "bulk.db", isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL CHECK (name != 'bad'))")
+    conn.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id))")
+    conn.execute("BEGIN IMMEDIATE")
+    yield conn
+    conn.close()
+
+
+def _batch(first: int, count: int, bad: int | None = None) -> list:
+    parents = [(i, "bad" if i == bad else f"p{i}") for i in range(first, first + count)]
+    return [("parent", "id, name", parents), ("child", "id, parent_id", [(i, i) for i in range(first, first + count)])]
+
+
+def test_batches_land_in_order_with_their_references(conn):
+    with bulk.Writer(conn) as writer:
+        for first in range(1, 30_001, 10_000):
+            writer.write(_batch(first, 10_000))  # children refer to parents written just before them
+    assert conn.execute("SELECT count(*), min(id), max(id) FROM child").fetchone() == (30_000, 1, 30_000)
+    assert conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone() == (0,)  # stages dropped
+    conn.execute("COMMIT")
+
+
+def test_an_error_in_the_worker_reaches_the_caller_and_everything_rolls_back(conn):
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"), bulk.Writer(conn) as writer:
+        writer.write(_batch(1, 10_000))
+        writer.write(_batch(10_001, 10_000, bad=15_000))  # the worker's INSERT ... SELECT fails
+        writer.wait()
+    conn.execute("ROLLBACK")  # the connection is idle: no statement of the worker's is running
+    assert conn.execute("SELECT count(*) FROM parent").fetchone() == (0,)
+
+
+def test_a_failing_caller_stops_the_worker_before_it_rolls_back(conn):
+    interval = sys.getswitchinterval()
+    with pytest.raises(RuntimeError, match="planner failed"), bulk.Writer(conn) as writer:
+        writer.write(_batch(1, 50_000))
+        raise RuntimeError("planner failed")  # while the worker may still be inserting
+    assert sys.getswitchinterval() == interval
+    assert not [t for t in threading.enumerate() if t.name == "leadctl-writer"]
+    if conn.in_transaction:  # an interrupted INSERT rolls its transaction back by itself
+        conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM parent").fetchone() == (0,)
