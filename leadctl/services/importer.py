@@ -49,7 +49,7 @@ from leadctl.store.db import Store
 KINDS = tuple(columns.KINDS)
 DEFAULT_SOURCE = "import"
 CHUNK = 900  # bound parameters per lookup query
-FLUSH_ROWS = 20_000  # file rows planned per batch handed to the writer
+FLUSH_ROWS = 10_000  # file rows planned per batch handed to the writer
 _LEAD = ("l.id, l.name, l.model, l.info_source, l.trade_in, l.grade, l.grade_basis, l.owner_id, l.pool, l.status,"
          " l.created_at, l.last_contact_at, l.followup_count, l.planned_on")
 _CHANNEL = {c: (c.contact_kind, c.value) for c in Channel}
@@ -222,6 +222,8 @@ class _Plan:
                 flushed = planned
                 if self.progress:
                     self.progress("importing", planned, len(rows))
+        if writer is not None:
+            writer.wait()  # all written before the connection is used again
 
     def _visit(self, phone: str, row: Row) -> None:
         holder, lead = self.holders.get(phone, (None, None))

@@ -154,7 +154,7 @@ def test_d4_a_write_error_through_the_cli_is_one_line_exit_74(store_db):
 
 
 def test_d4_a_write_error_in_the_middle_of_a_large_import_rolls_all_of_it_back(store_db, tmp_path):
-    """An import hands batches of 20,000 rows to a writer thread while it plans the next ones. With the WAL
+    """An import hands batches of rows (FLUSH_ROWS) to a writer thread while it plans the next ones. With the WAL
     unable to grow past 2 MB, a batch fails part-way, in the writer or in the planner. Fails unless the error is
     one line with exit 74 and the store is exactly as before (the batches written earlier rolled back too), or
     unless the same import then succeeds in full."""
