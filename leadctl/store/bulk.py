@@ -28,6 +28,7 @@ class Writer:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._worker: threading.Thread | None = None
+        self._done = threading.Event()  # set by the worker when its batch is finished
         self._error: BaseException | None = None
         self._stages = 0
         self._interval = sys.getswitchinterval()
@@ -38,10 +39,10 @@ class Writer:
 
     def __exit__(self, kind, error, trace) -> None:
         try:
-            if error is not None and self._worker is not None:
-                self.conn.interrupt()  # the batch is being thrown away with the transaction: stop it now
+            if error is not None:
+                self.conn.interrupt()  # the batch is thrown away with the transaction: stop it now
                 self._join()
-                self._error = None
+                self._error = None  # the caller's error is the one to report
             else:
                 self.wait()
         finally:
@@ -60,6 +61,7 @@ class Writer:
             self.conn.executemany(f"INSERT INTO {stage} VALUES ({','.join('?' * len(rows[0]))})", rows)
             statements += [f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {stage}", f"DROP TABLE {stage}"]
         if statements:
+            self._done = threading.Event()
             self._worker = threading.Thread(target=self._run, args=(statements,), name="leadctl-writer", daemon=True)
             self._worker.start()
 
@@ -71,17 +73,21 @@ class Writer:
             raise error
 
     def _join(self) -> None:
+        """Until the worker has finished. Not Thread.join: on Python 3.11 a Ctrl-C during join() can mark a
+        thread finished while it still runs (cpython#90882); the worker's own event says when it is done."""
         if self._worker is None:
             return
         interrupted = False
-        while self._worker.is_alive():  # a Ctrl-C must not let the caller touch the connection mid-statement
+        while True:  # a Ctrl-C must not let the caller touch the connection mid-statement
             try:
-                self._worker.join()
+                if self._done.wait(0.05):
+                    break
             except KeyboardInterrupt:
                 self.conn.interrupt()
                 interrupted = True
         self._worker = None
         if interrupted:
+            self._error = None
             raise KeyboardInterrupt
 
     def _run(self, statements: list[str]) -> None:
@@ -90,3 +96,5 @@ class Writer:
                 self.conn.execute(sql)
         except BaseException as exc:  # handed to the caller by wait()
             self._error = exc
+        finally:
+            self._done.set()

@@ -200,6 +200,10 @@ class Store:
                     return
                 for statement in _statements(MIGRATIONS[version]):
                     self.conn.execute(statement)
+                # a migration that edits sqlite_master itself (0008) leaves the schema cookie as it was: bump it,
+                # as SQLite's procedure asks, so that every connection reads the new schema
+                cookie = self.conn.execute("PRAGMA schema_version").fetchone()[0]
+                self.conn.execute(f"PRAGMA schema_version = {cookie + 1}")
                 self.conn.execute(f"PRAGMA user_version = {version + 1}")
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from leadctl.errors import ExitCode
 from leadctl.store.db import Store, filesystem_of, refuse_network_filesystem
-from leadctl.store.schema import VERSION
+from leadctl.store.schema import MIGRATIONS, VERSION
 
 
 def test_init_creates_a_private_database(bare, db_path, tmp_path):
@@ -130,3 +130,24 @@ def test_check_constraints_spell_their_values_as_comparisons(cli, db_path):
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         conn.close()
+
+
+def test_migration_0008_changes_only_the_spelling_of_the_value_lists():
+    """Every table as migrations 0001-0007 left it, with each `x IN ('a', 'b')` spelled `(x = 'a' OR x = 'b')` by
+    this test's own rewriting, must be exactly the table after 0008: no value dropped, added or misspelt."""
+    def schema(count: int) -> dict[str, str]:
+        conn = sqlite3.connect(":memory:")
+        for script in MIGRATIONS[:count]:
+            conn.executescript(script)
+        tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        conn.close()
+        return tables
+
+    def spelled(match: re.Match) -> str:
+        values = re.findall(r"'[^']*'|-?\d+", match.group(2))
+        return "(" + " OR ".join(f"{match.group(1)} = {v}" for v in values) + ")"
+
+    value_list = re.compile(r"(\b\w+)\s+IN\s*\(((?:\s*(?:'[^']*'|-?\d+)\s*,?)+)\)")
+    before, after = schema(7), schema(8)
+    assert {name: value_list.sub(spelled, sql) for name, sql in before.items()} == after
+    assert before != after

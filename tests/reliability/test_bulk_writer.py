@@ -3,6 +3,7 @@ worker thread reaches the caller, and a failing caller never leaves the worker r
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import sys
 import threading
@@ -54,5 +55,19 @@ def test_a_failing_caller_stops_the_worker_before_it_rolls_back(conn):
     assert sys.getswitchinterval() == interval
     assert not [t for t in threading.enumerate() if t.name == "leadctl-writer"]
     if conn.in_transaction:  # an interrupted INSERT rolls its transaction back by itself
+        conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM parent").fetchone() == (0,)
+
+
+def test_ctrl_c_while_waiting_for_the_worker_stays_a_ctrl_c(conn):
+    """The interrupted worker's own error ('interrupted') must not replace the Ctrl-C: a user who stops an
+    import is not told the database is damaged. Fails if anything but KeyboardInterrupt leaves the block."""
+    with pytest.raises(KeyboardInterrupt), bulk.Writer(conn) as writer:
+        writer.write(_batch(1, 300_000))
+        main = threading.main_thread().ident
+        threading.Timer(0.05, signal.pthread_kill, (main, signal.SIGINT)).start()  # a real Ctrl-C
+        writer.wait()
+    conn.execute("SELECT count(*) FROM parent").fetchone()  # the connection is idle and usable
+    if conn.in_transaction:
         conn.execute("ROLLBACK")
     assert conn.execute("SELECT count(*) FROM parent").fetchone() == (0,)
