@@ -1,11 +1,11 @@
 """Bulk inserts whose SQLite half runs beside the caller's Python: an import plans its next rows on one core
 while SQLite writes the last ones on the other.
 
-`Writer.write(batch)` stages each table's rows in a TEMP table with executemany, on the calling thread (binding
-values needs the GIL), then hands one `INSERT INTO main.T SELECT ... FROM temp.stage` per table to a worker
-thread. SQLite runs a statement with the GIL released, so the caller's Python goes on meanwhile. One
-INSERT ... SELECT checks a table's constraints and fills its indexes in one statement (about 30% less CPU than
-executemany into the table).
+`Writer.write(stages)` puts each `Stage`'s rows in a TEMP table with executemany, on the calling thread (binding
+values needs the GIL), then hands the stage's `INSERT INTO main.T SELECT ... FROM temp.stage` statements to a
+worker thread. One staged row may feed several tables (a new lead, its first visit, its first grade). SQLite runs
+a statement with the GIL released, so the caller's Python goes on meanwhile. One INSERT ... SELECT checks a
+table's constraints and fills its indexes in one statement (about 30% less CPU than executemany into the table).
 
 The connection is never used by two threads at once: `write` and `wait` first wait for the worker, and leaving
 the `with` block waits too, after interrupting the worker's statement when the block failed. A transaction is
@@ -18,8 +18,33 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
+from dataclasses import dataclass
 
 SWITCH_INTERVAL = 0.0005  # s: how soon the caller's Python hands the GIL back to a worker between statements
+
+
+@dataclass(frozen=True)
+class Insert:
+    """`INSERT INTO main.<table> (<columns>) SELECT <select> FROM the stage [WHERE <where>]`."""
+
+    table: str
+    columns: str
+    select: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Rows of these columns, and the inserts made from them, in order."""
+
+    names: str
+    rows: list[tuple]
+    inserts: tuple[Insert, ...]
+
+    @classmethod
+    def of(cls, table: str, names: str, rows: list[tuple]) -> Stage:
+        """Rows that go into one table as they are."""
+        return cls(names, rows, (Insert(table, names, names),))
 
 
 class Writer:
@@ -48,18 +73,20 @@ class Writer:
         finally:
             sys.setswitchinterval(self._interval)
 
-    def write(self, batch: list[tuple[str, str, list[tuple]]]) -> None:
-        """Start writing these (table, "column, column...", rows), in order, once the previous batch is done."""
+    def write(self, stages: list[Stage]) -> None:
+        """Start writing these stages, in order, once the previous batch is done."""
         self.wait()
         statements = []
-        for table, names, rows in batch:
-            if not rows:
+        for each in stages:
+            if not each.rows:
                 continue
             self._stages += 1
             stage = f"temp.bulk_{self._stages}"
-            self.conn.execute(f"CREATE TEMP TABLE bulk_{self._stages} ({names})")
-            self.conn.executemany(f"INSERT INTO {stage} VALUES ({','.join('?' * len(rows[0]))})", rows)
-            statements += [f"INSERT INTO main.{table} ({names}) SELECT {names} FROM {stage}", f"DROP TABLE {stage}"]
+            self.conn.execute(f"CREATE TEMP TABLE bulk_{self._stages} ({each.names})")
+            self.conn.executemany(f"INSERT INTO {stage} VALUES ({','.join('?' * len(each.rows[0]))})", each.rows)
+            statements += [f"INSERT INTO main.{i.table} ({i.columns}) SELECT {i.select} FROM {stage}"
+                           + (f" WHERE {i.where}" if i.where else "") for i in each.inserts]
+            statements.append(f"DROP TABLE {stage}")
         if statements:
             self._done = threading.Event()
             self._worker = threading.Thread(target=self._run, args=(statements,), name="leadctl-writer", daemon=True)

@@ -26,7 +26,8 @@ def conn(tmp_path):
 
 def _batch(first: int, count: int, bad: int | None = None) -> list:
     parents = [(i, "bad" if i == bad else f"p{i}") for i in range(first, first + count)]
-    return [("parent", "id, name", parents), ("child", "id, parent_id", [(i, i) for i in range(first, first + count)])]
+    children = [(i, i) for i in range(first, first + count)]
+    return [bulk.Stage.of("parent", "id, name", parents), bulk.Stage.of("child", "id, parent_id", children)]
 
 
 def test_batches_land_in_order_with_their_references(conn):
@@ -35,6 +36,18 @@ def test_batches_land_in_order_with_their_references(conn):
             writer.write(_batch(first, 10_000))  # children refer to parents written just before them
     assert conn.execute("SELECT count(*), min(id), max(id) FROM child").fetchone() == (30_000, 1, 30_000)
     assert conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone() == (0,)  # stages dropped
+    conn.execute("COMMIT")
+
+
+def test_one_staged_row_feeds_several_tables(conn):
+    """A new lead and its first visit are staged as one row: each Insert selects its columns, some with WHERE."""
+    rows = [(i, f"p{i}", i if i % 2 else None) for i in range(1, 1001)]
+    stage = bulk.Stage("pid, name, kid", rows, (bulk.Insert("parent", "id, name", "pid, name"),
+                                                bulk.Insert("child", "id, parent_id", "kid, pid", "kid IS NOT NULL")))
+    with bulk.Writer(conn) as writer:
+        writer.write([stage])
+    assert conn.execute("SELECT count(*), sum(id) FROM parent").fetchone() == (1000, 500_500)
+    assert conn.execute("SELECT count(*), min(parent_id), max(parent_id) FROM child").fetchone() == (500, 1, 999)
     conn.execute("COMMIT")
 
 
