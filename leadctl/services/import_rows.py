@@ -275,38 +275,80 @@ def _column(table: Table, data: list, field: str, idx: tuple[int, ...], required
     return out
 
 
-def check_rows(table: Table, kind: str, now: datetime, default_channel: Channel | None, progress=None,
+class Checker:
+    """A table's rows checked in chunks, as they are asked for, so that an import can check the next rows while
+    the last ones are written: every phone first (rows are grouped by customer), the other cells CHUNK_ROWS
+    rows at a time, column by column. All problems are collected (a row with any is not returned)."""
+
+    CHUNK_ROWS = 5_000
+
+    def __init__(self, table: Table, kind: str, now: datetime, default_channel: Channel | None,
+                 checks: dict[str, Callable] | None = None):
+        self.table, self.kind, self.now, self.default_channel = table, kind, now, default_channel
+        self.checks, self.spec = checks or {}, columns.KINDS[kind]
+        width, self.bad = len(table.cols.headers), {}
+        self.data = []
+        for number, cells in table.rows:
+            if _blank(cells):
+                continue
+            if table.encoding != "xlsx" and len(cells) != width:
+                self.bad[number] = [Problem(number, "(row)", f"{len(cells)} cells",
+                                            f"the header has {width} cells; check quotes and delimiters")]
+                continue
+            self.data.append((number, cells))
+        self.read = len(self.data) + len(self.bad)  # the rows that are not blank
+        self._phone_bad: dict[int, list[Problem]] = {}  # moved into bad as their chunks are checked, in order
+        self.phones = _column(table, self.data, "phone", table.cols.fields["phone"], True, self._phone_bad,
+                              self.checks.get("phone"))  # None where the phone is missing or wrong
+        self.rows: list[Row | None] = []  # by data index; None for a row with a problem
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def upto(self, index: int) -> None:
+        """Check the chunks up to and including data row `index`."""
+        while len(self.rows) <= index:
+            start = len(self.rows)
+            self._check(start, min(start + self.CHUNK_ROWS, len(self.data)))
+
+    def finish(self) -> list[Problem]:
+        """Check what is left; every problem, by row."""
+        if self.data:
+            self.upto(len(self.data) - 1)
+        return [p for number in sorted(self.bad) for p in self.bad[number]]
+
+    @property
+    def rejected(self) -> bool:
+        """Whether a row checked so far has a problem."""
+        return bool(self.bad or self._phone_bad)
+
+    def _check(self, start: int, stop: int) -> None:
+        data, values = self.data[start:stop], {}
+        for field, idx in self.table.cols.fields.items():  # the file's order: a row's problems come in it
+            if field == "phone":
+                values["phone"] = self.phones[start:stop]
+                for number, _ in data:
+                    if number in self._phone_bad:
+                        self.bad.setdefault(number, []).extend(self._phone_bad.pop(number))
+            else:
+                values[_ATTR.get(field, field)] = _column(self.table, data, field, idx, field in self.spec.required,
+                                                          self.bad, self.checks.get(field))
+        values = [[number for number, _ in data],
+                  *(values[a] if a in values else [_DEFAULTS.get(a)] * len(data) for a in _ROW_FIELDS)]
+        for fields in zip(*values, strict=True):
+            row, earlier = Row(*fields), self.bad.get(fields[0])
+            problems = _cross_check(row, self.table.cols, self.now, self.kind, self.default_channel, earlier)
+            if problems:
+                self.bad.setdefault(row.row, []).extend(problems)
+            self.rows.append(None if problems or earlier else row)
+
+
+def check_rows(table: Table, kind: str, now: datetime, default_channel: Channel | None,
                checks: dict[str, Callable] | None = None) -> tuple[list[Row], list[Problem]]:
-    """Every data row checked, column by column; all problems collected (a row with any is not returned).
-    `checks` adds a check per field (value -> value, or a LeadctlError), e.g. that a staff member exists."""
-    cols, spec = table.cols, columns.KINDS[kind]
-    width, bad = len(cols.headers), {}
-    data = []
-    for number, cells in table.rows:
-        if _blank(cells):
-            continue
-        if table.encoding != "xlsx" and len(cells) != width:
-            bad[number] = [Problem(number, "(row)", f"{len(cells)} cells",
-                                   f"the header has {width} cells; check quotes and delimiters")]
-            continue
-        data.append((number, cells))
-    values = {}
-    for done, (field, idx) in enumerate(cols.fields.items(), 1):
-        check = (checks or {}).get(field)
-        values[_ATTR.get(field, field)] = _column(table, data, field, idx, field in spec.required, bad, check)
-        if progress:
-            progress("checking", done, len(cols.fields))
-    absent = {a: [_DEFAULTS.get(a)] * len(data) for a in _ROW_FIELDS if a not in values}
-    ordered = [[number for number, _ in data], *(values[a] if a in values else absent[a] for a in _ROW_FIELDS)]
-    rows = []
-    for fields in zip(*ordered, strict=True):
-        row, earlier = Row(*fields), bad.get(fields[0])
-        problems = _cross_check(row, cols, now, kind, default_channel, earlier)
-        if problems:
-            bad.setdefault(row.row, []).extend(problems)
-        elif not earlier:
-            rows.append(row)
-    return rows, [p for number in sorted(bad) for p in bad[number]]
+    """Every data row checked; (the rows without a problem, every problem)."""
+    checker = Checker(table, kind, now, default_channel, checks)
+    problems = checker.finish()
+    return [row for row in checker.rows if row is not None], problems
 
 
 def _cross_check(row: Row, cols: columns.ColumnMap, now: datetime, kind: str, default_channel: Channel | None,

@@ -1,10 +1,11 @@
 """Importing leads, visits or follow-ups from another system's CSV or XLSX export, in one transaction.
 
-The path: permission first (managers and admins), then the file is read, decoded and every row checked
-without the database (import_rows.py); then, inside ONE `BEGIN IMMEDIATE` transaction, the rows are checked
-against the store (staff names, the policy's grades, known customers) and planned in Python, phone by phone;
-every FLUSH_ROWS rows the plan so far goes to the bulk writer (leadctl.store.bulk), which writes it on the
-other core while the next rows are planned. Any rejected row stops the whole import (exit 65, database
+The path: permission first (managers and admins), then the file is read, decoded and its header mapped
+(import_rows.py, no database). Then, inside ONE `BEGIN IMMEDIATE` transaction: every phone is read, so that
+rows group by customer; the phones are planned in the order they first appear, each once all its rows are
+checked (import_rows.Checker checks the other cells a chunk at a time, with the store's staff and grades);
+every FLUSH_ROWS planned rows go to the bulk writer (leadctl.store.bulk), which writes them on the other core
+while the next rows are checked and planned. Any rejected row stops the whole import (exit 65, database
 unchanged) unless --skip-bad; a kill at any moment leaves all or nothing. --dry-run runs the same checks and
 plan in a read transaction.
 
@@ -128,6 +129,7 @@ class _Plan:
                  source: str, cols: columns.ColumnMap, skip_bad: bool, progress=None):
         self.conn, self.now, self.by_id, self.rules, self.kind, self.cols = conn, now, by_id, rules, kind, cols
         self.skip_bad, self.progress = skip_bad, progress
+        self.checker: import_rows.Checker | None = None
         self.source = source.casefold()  # the key of rows without a time: LMS and lms are one source
         self.staff = {n: (i, bool(a)) for n, i, a in conn.execute("SELECT name, id, active FROM staff")}
         self.import_id, self.ids = self._next("imports"), {t: self._next(t) for t in ("leads", "visits", "followups")}
@@ -218,26 +220,32 @@ class _Plan:
                                            reason))
             lead.grade, lead.grade_basis = str(grade), "stated"
 
-    def add(self, rows: list[Row], writer: Writer | None) -> None:
-        """Plan every row, phone by phone; each FLUSH_ROWS rows go to the writer (None: a dry run) while the
-        next are planned."""
-        groups: dict[str, list[Row]] = {}
-        for row in rows:
-            groups.setdefault(row.phone, []).append(row)
+    def add(self, checker: import_rows.Checker, writer: Writer | None) -> None:
+        """Plan every row, phone by phone, in the order the phones first appear; the checker checks rows as
+        they are reached. Every FLUSH_ROWS rows go to the writer (None: a dry run), which writes them while the
+        next are checked and planned."""
+        self.checker = checker
+        groups: dict[str, list[int]] = {}
+        for i, phone in enumerate(checker.phones):
+            if phone is not None:
+                groups.setdefault(phone, []).append(i)
         self.load(list(groups))
         step = self._followup if self.kind == "followups" else self._visit
         planned = flushed = 0
-        for phone, group in groups.items():
+        for phone, indices in groups.items():
+            checker.upto(indices[-1])
+            group = [row for i in indices if (row := checker.rows[i]) is not None]
             if len(group) > 1:
                 group.sort(key=lambda r: r.at or self.now)
             for row in group:
                 step(phone, row)
-            planned += len(group)
-            if planned - flushed >= FLUSH_ROWS or planned == len(rows):
+            planned += len(indices)
+            if planned - flushed >= FLUSH_ROWS:
                 self._flush(writer)
                 flushed = planned
                 if self.progress:
-                    self.progress("importing", planned, len(rows))
+                    self.progress("importing", planned, len(checker))
+        self._flush(writer)
         if writer is not None:
             writer.wait()  # all written before the connection is used again
 
@@ -356,7 +364,7 @@ class _Plan:
         refers to them. Nothing is written in a dry run, nor once a row is rejected without --skip-bad (the
         import will fail)."""
         firsts = [lead.first for lead in self.created]
-        if writer is not None and (self.skip_bad or not self.problems):
+        if writer is not None and (self.skip_bad or not (self.problems or self.checker.rejected)):
             leads = [(lead.id, lead.name, lead.phone, lead.channel, lead.info_source, lead.model, lead.trade_in,
                       lead.grade, lead.grade_basis, lead.owner_id, self.by_id, lead.created_at, lead.last_contact_at,
                       lead.planned_on, self._due(lead), *lead.first) for lead in self.created]
@@ -473,16 +481,14 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
     default_channel = _default_channel(kind, source)
     with store.write() as conn:  # who may import is settled before the file is even read
         staff.authorize(conn, now, actor, "import")
-        checks = _checks(conn)
     digest, table = _read(path, kind, extra, encoding, default_channel, src)
-    rows, problems = import_rows.check_rows(table, kind, now, default_channel, progress, checks)
-    read = len(rows) + len({p.row for p in problems})
-    writing = not dry_run and (skip_bad or not problems)  # else only checked and planned, for the report
-    with (store.read() if dry_run else store.write()) as conn, (Writer(conn) if writing else nullcontext()) as writer:
+    with (store.read() if dry_run else store.write()) as conn, (nullcontext() if dry_run else Writer(conn)) as writer:
         who = staff.authorize(conn, now, actor, "import")
+        checker = import_rows.Checker(table, kind, now, default_channel, _checks(conn))
         plan = _Plan(conn, now, who.id, policy.current(conn), kind, src, table.cols, skip_bad, progress)
-        plan.add(rows, writer)
-        problems = sorted(problems + plan.problems, key=lambda p: p.row)
+        plan.add(checker, writer)
+        read = checker.read
+        problems = sorted(checker.finish() + plan.problems, key=lambda p: p.row)
         rejected = len({p.row for p in problems})
         earlier = conn.execute("SELECT id, at FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1", (digest,)).fetchone()
         summary = {"file": str(path), "kind": kind, "read": read, **plan.counts, "rejected": rejected,

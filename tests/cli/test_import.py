@@ -490,3 +490,42 @@ def counts(db: Path) -> tuple[int, int]:
             conn.execute("SELECT count(*) FROM imports").fetchone()[0]
     finally:
         conn.close()
+
+
+# -- large files: checked in chunks and written in batches while the next rows are checked ----------------------------
+def _many(count: int) -> list[list]:
+    return [HEADER, *([f"客户{i}", f"139{i:08d}", "迈腾", "展厅", "B", "李明", "2026-11-02 10:00"]
+                      for i in range(count))]
+
+
+def test_a_customer_whose_rows_are_far_apart_is_one_lead_from_the_earliest_visit(store, tmp_path):
+    """Newest-first exports put a customer's later visit thousands of rows before the first one: the lead is
+    still made from the earliest visit, though the rows are checked and written in chunks."""
+    rows = _many(12_000)
+    rows[2] = ["刘洋", "13800138000", "探岳", "展厅", "H", "李明", "2026-11-20 10:00"]  # the later visit, near the top
+    rows[11_500] = ["刘洋", "138 0013 8000", "迈腾", "来电", "B", "李明", "2026-11-01 09:00"]  # the first, near the end
+    out = summary(store, write_csv(tmp_path / "far.csv", rows))
+    assert (out["new"], out["merged"], out["rejected"]) == (11_999, 1, 0)
+    assert store.query("SELECT created_at, last_contact_at, grade, model FROM leads WHERE phone = '13800138000'") == [
+        ("2026-11-01T09:00:00", "2026-11-20T10:00:00", "H", "探岳")]
+    assert store.query("SELECT v.arrived_at, v.first_visit FROM visits v JOIN leads l ON l.id = v.lead_id"
+                       " WHERE l.phone = '13800138000' ORDER BY v.arrived_at") == [
+        ("2026-11-01T09:00:00", 1), ("2026-11-20T10:00:00", 0)]
+    assert store.query("SELECT g.grade, g.previous FROM grades g JOIN leads l ON l.id = g.lead_id"
+                       " WHERE l.phone = '13800138000' ORDER BY g.at") == [("B", None), ("H", "B")]
+    assert store.scalar("SELECT count(*) FROM visits") == 12_000
+    assert assert_due_dates_true(store) == 11_999
+
+
+def test_a_bad_row_after_the_first_batches_rolls_back_what_was_written(store, tmp_path):
+    rows = _many(25_000)
+    rows[24_000][6] = "2026-11-31 10:00"  # found after two batches of 10,000 were handed to the writer
+    path = write_csv(tmp_path / "late.csv", rows)
+    before = store.fingerprint()
+    out = summary(store, path, code=ExitCode.DATA)
+    assert [(p["row"], p["column"]) for p in out["problems"]] == [(24_001, "到店时间")]
+    assert store.fingerprint() == before
+    skipped = summary(store, path, "--skip-bad")
+    assert (skipped["new"], skipped["rejected"], skipped["committed"]) == (24_999, 1, True)
+    assert store.scalar("SELECT count(*) FROM leads") == 24_999
+    assert integrity(store) == "ok"

@@ -166,7 +166,7 @@ def _big_import(path: Path, rows: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("after", [0.7, 1.1, 1.5, 1.9])
+@pytest.mark.parametrize("after", [0.5, 0.9, 1.3, 1.7])
 def test_ctrl_c_during_a_large_import_leaves_all_or_nothing(store_db, tmp_path, after):
     """SIGINT at several moments of a 100,000-row import: while checking, planning, or while the writer thread
     inserts a batch. Fails on a traceback, on an exit that claims success with rows missing, or on a store
@@ -181,10 +181,10 @@ def test_ctrl_c_during_a_large_import_leaves_all_or_nothing(store_db, tmp_path, 
     _, err = child.communicate(timeout=60)
     assert "Traceback" not in err, err
     leads = scalar(store_db, "SELECT count(*) FROM leads")
-    if child.returncode == 0:  # it finished before the signal
+    assert leads in (before, before + 100_000), err  # all or nothing (the signal may come after the commit)
+    if child.returncode == 0:
         assert leads == before + 100_000
     else:
-        assert leads == before, err
         assert "database error" not in err, err  # an interrupt is not reported as damage
     assert integrity(store_db) == ["ok"]
     assert scalar(store_db, "SELECT count(*) FROM visits") - visits == leads - before  # no lead without its visit
