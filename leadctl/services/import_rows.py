@@ -144,8 +144,18 @@ def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str
 
 
 # -- cells ----------------------------------------------------------------------------------------------------------
+def _head(text: str, lines: int) -> str:
+    """The first lines of a text, without splitting all of it."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
+
+
 def _delimiter(text: str) -> str:
-    head = "\n".join(text.splitlines()[: columns.HEADER_SCAN_ROWS])
+    head = _head(text, columns.HEADER_SCAN_ROWS)
     counts = {d: head.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
@@ -158,18 +168,21 @@ def csv_rows(text: str, where: str) -> list[tuple[int, list]]:
         line = text.count("\n", 0, nul) + 1
         raise BadInput(f"{where}, line {line}: a NUL byte; this is not a text CSV",
                        "export it again as CSV, or name a UTF-16 file's encoding with --encoding utf-16-le")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    rows, number, last_line = [], 0, 0
+    delimiter = _delimiter(text)
     try:
-        for cells in reader:
+        return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), 1))
+    except csv.Error:
+        pass
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)  # again, to say where
+    number, last_line = 0, 0
+    try:
+        for _ in reader:
             number += 1
             last_line = reader.line_num
-            rows.append((number, cells))
     except csv.Error as exc:
-        start = last_line + 1
-        raise BadInput(f"{where}, line {start} (row {number + 1}): malformed CSV ({exc})",
+        raise BadInput(f"{where}, line {last_line + 1} (row {number + 1}): malformed CSV ({exc})",
                        "check the quotes on that line; a field may be unclosed or too large") from None
-    return rows
+    raise AssertionError("csv.reader failed once and not twice")  # unreachable: the same text, the same reader
 
 
 def xlsx_rows(data: bytes, where: str) -> list[tuple[int, list]]:

@@ -20,6 +20,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
+CACHE_KIB = 65_536  # page cache while writing: the indexes being filled stay in memory (0.2 s of 100k rows)
 SWITCH_INTERVAL = 0.0005  # s: how soon the caller's Python hands the GIL back to a worker between statements
 
 
@@ -59,6 +60,8 @@ class Writer:
         self._interval = sys.getswitchinterval()
 
     def __enter__(self) -> Writer:
+        self._cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         sys.setswitchinterval(SWITCH_INTERVAL)
         return self
 
@@ -72,6 +75,7 @@ class Writer:
                 self.wait()
         finally:
             sys.setswitchinterval(self._interval)
+            self.conn.execute(f"PRAGMA cache_size = {self._cache}")
 
     def write(self, stages: list[Stage]) -> None:
         """Start writing these stages, in order, once the previous batch is done."""
