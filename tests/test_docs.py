@@ -4,21 +4,30 @@ import re
 from pathlib import Path
 
 import pytest
+from typer._click import Context
 from typer.main import get_command
 
-from leadctl.cli import app
+from leadctl.cli import COMMANDS, app
 from leadctl.errors import ExitCode
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def commands(group=None, prefix=""):
+    """Every command, asked of each group as the command line does (leadctl's root loads its modules lazily)."""
     group = group or get_command(app)
-    for name, command in group.commands.items():
+    ctx = Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         if hasattr(command, "commands"):
             yield from commands(command, f"{prefix}{name} ")
         else:
             yield f"{prefix}{name}", command
+
+
+def test_the_command_list_is_complete():
+    """A listing that lost commands would make the test below vacuous."""
+    assert {name.split()[0] for name, _ in commands()} == set(COMMANDS)
 
 
 @pytest.mark.parametrize("name, command", list(commands()))

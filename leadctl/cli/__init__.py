@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from pathlib import Path
 
@@ -15,9 +16,37 @@ from leadctl.errors import LeadctlError
 from leadctl.rules.phone import mask_in
 from leadctl.store.db import BUSY_TIMEOUT_MS, corruption, default_path, translate
 
+# each command's module (leadctl/cli/<module>.py, whose register() adds it), in the order --help lists them. A
+# command imports its own module only: start-up does not pay for the other commands and their services.
+COMMANDS: dict[str, str] = {
+    "init": "setup", "replay": "setup",
+    "intake": "leads", "grade": "leads", "followup": "leads", "show": "leads",
+    "due": "due",
+    "invite": "moves", "arrive": "moves", "handover": "moves", "invitations": "moves", "handovers": "moves",
+    "lost": "closing", "reactivate": "closing", "deliver": "closing",
+    "merge": "manage", "fleet": "manage", "review": "manage",
+    "report": "report",
+    "import": "data_in",
+    "export": "data_out", "check": "data_out", "backup": "data_out", "restore": "data_out", "purge": "data_out",
+    "staff": "staff", "policy": "policy", "transfer": "moves", "defeat": "closing", "order": "closing",
+    "complaint": "complaints", "collisions": "manage",
+}
+
 
 class _Group(TyperGroup):
-    """Turns every expected error into one stderr line and its exit code; a traceback means a bug."""
+    """Loads each command's module when the command is asked for, and turns every expected error into one
+    stderr line and its exit code; a traceback means a bug."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        if name not in self.commands and name in COMMANDS:
+            holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)  # as the root app
+            importlib.import_module(f"leadctl.cli.{COMMANDS[name]}").register(holder)
+            for each, command in typer.main.get_group(holder).commands.items():
+                self.add_command(command, each)
+        return super().get_command(ctx, name)
 
     def main(self, *args, **kwargs):
         try:
@@ -81,9 +110,3 @@ def root(
     ctx.obj = context.Context(db or default_path(), actor, clock.read(now), int(busy_timeout * 1000))
 
 
-from leadctl.cli import closing, complaints, data_in, data_out, due, leads, manage, moves, policy, report, setup, staff  # noqa: E402
-
-app.add_typer(staff.app, name="staff")
-app.add_typer(policy.app, name="policy")
-for module in (setup, leads, due, moves, closing, complaints, manage, report, data_in, data_out):
-    module.register(app)

@@ -36,3 +36,7 @@ def set_file(
     """Change the policy from a TOML file (manager); every open lead is re-planned."""
     new = context.call(ctx, service.set_file, path)
     output.say(f"policy {new.name} is now in force")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="policy")

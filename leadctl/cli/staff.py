@@ -57,3 +57,7 @@ def deactivate(
     result = context.call(ctx, service.deactivate, name, to)
     output.done(result, as_json,
                 f"{result['name']} deactivated; {result['moved']} open lead(s) moved to {result['to'] or '-'}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="staff")
