@@ -69,3 +69,9 @@ def test_a_command_loads_its_own_module_and_no_other_commands():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(["leadctl.cli.context", "leadctl.cli.due",
                                                         "leadctl.cli.output"])
+
+
+def test_an_unknown_command_still_suggests_the_near_ones(cli):
+    """Typer's suggestions come from the commands already loaded, which lazily is none of them."""
+    result = cli("inport", code=2)
+    assert "No such command 'inport'. Did you mean 'import'" in result.stderr

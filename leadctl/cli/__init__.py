@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+from difflib import get_close_matches
 from pathlib import Path
 
 import typer
@@ -47,6 +48,15 @@ class _Group(TyperGroup):
             for each, command in typer.main.get_group(holder).commands.items():
                 self.add_command(command, each)
         return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except ClickUsageError as exc:  # Typer suggests from the loaded commands only: offer them all
+            near = get_close_matches(args[0], list(COMMANDS)) if args and "Did you mean" not in exc.message else []
+            if near:
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, near))}?"
+            raise
 
     def main(self, *args, **kwargs):
         try:
