@@ -68,7 +68,7 @@ class ImportRejected(BadInput):
 
 @dataclass(slots=True)
 class _Lead:
-    """A lead as the import changes it (in memory; written once at the end)."""
+    """A lead as the import changes it, in memory; written once: a new one with its batch, a known one at the end."""
 
     id: int
     name: str | None
@@ -335,7 +335,7 @@ class _Plan:
         by_id = by_id or self.by_id
         next_on = row.next_on.isoformat() if row.next_on else None
         self.pending["followups"].append((followup_id, lead.id, at, by_id, str(row.method), row.result,
-                               str(row.grade) if row.grade else None, next_on))
+                                          str(row.grade) if row.grade else None, next_on))
         if row.grade is not None:
             self._regrade(lead, at, by_id, row.grade, row, f"follow-up {followup_id}")
         if lead.last is None or row.at >= lead.last:
