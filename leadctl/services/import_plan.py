@@ -118,7 +118,6 @@ class Plan:
         self.invited: dict[int, tuple[int, str]] = {}  # lead id -> its open invitation (id, invited_at)
         self.arrivals: list[tuple] = []  # (lead id, invitation id, visit id): invited customers who came
         self.known: dict[int, Lead] = {}  # leads already in the store that rows changed (updated at the end)
-        self.memo: dict[tuple, tuple] = {}
 
     def _next(self, table: str) -> int:
         return self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
@@ -153,31 +152,18 @@ class Plan:
     def _problem(self, row: Row, field: str, value, message: str) -> None:
         self.problems.append(Problem(row.row, self.cols.header(field), columns.shown(field, value), message))
 
-    def _checked(self, field: str, value, check) -> tuple:
-        """(result, problem message or None) of a check of one distinct value, worked out once per import."""
-        key = (field, value)
-        if key not in self.memo:
-            try:
-                self.memo[key] = (check(value), None)
-            except LeadctlError as exc:
-                self.memo[key] = (None, exc.message)
-        return self.memo[key]
+    def checks(self) -> dict:
+        """The cell checks that need the store, for the Checker: staff names and the policy's grades as this
+        transaction sees them. A row that reaches the plan has passed them."""
+        def owner(name: str) -> str:
+            _active_staff(self.staff, name)
+            return name
 
-    def _staff_id(self, row: Row) -> int | None | bool:
-        """The owner column's staff id; None when empty; False (and a problem) when unknown or inactive."""
-        if not row.owner:
-            return None
-        staff_id, problem = self._checked("owner", row.owner, lambda name: active_staff(self.staff, name))
-        if problem:
-            self._problem(row, "owner", row.owner, problem)
-            return False
-        return staff_id
+        return {"owner": owner, "grade": lambda grade: grading.check_assignable(self.rules, grade)}
 
-    def _grade_ok(self, row: Row) -> bool:
-        _, problem = self._checked("grade", row.grade, lambda grade: grading.check_assignable(self.rules, grade))
-        if problem:
-            self._problem(row, "grade", row.grade.value, problem)
-        return problem is None
+    def _staff_id(self, row: Row) -> int | None:
+        """The owner column's staff id (known and active: checked); None when the cell is empty."""
+        return self.staff[row.owner][0] if row.owner else None
 
     def _key(self, lead: Lead | None, holder: int | None, record_: str, at: str | None) -> tuple | None:
         """What recognises a row imported before: its lead and time; or, without a time, its phone and source."""
@@ -232,8 +218,6 @@ class Plan:
             self.counts["skipped_duplicates"] += 1
             return
         owner_id = self._staff_id(row)
-        if owner_id is False or (row.grade is not None and not self._grade_ok(row)):
-            return
         first = lead is None
         if first:
             lead = self._new_lead(phone, row, at, when)
@@ -298,8 +282,6 @@ class Plan:
             self._problem(row, "at", row.at, f"before the lead was registered ({lead.created_at})")
             return
         by_id = self._staff_id(row)
-        if by_id is False or (row.grade is not None and not self._grade_ok(row)):
-            return
         if row.next_on is not None and not self._plan_ok(lead, row):
             return
         self.counts["merged"] += 1
@@ -380,7 +362,7 @@ class Plan:
                 "arrivals": len(self.arrivals)}
 
 
-def active_staff(known: dict[str, tuple[int, bool]], name: str) -> int:
+def _active_staff(known: dict[str, tuple[int, bool]], name: str) -> int:
     found = known.get(name)
     if found is None or not found[1]:
         state = "no staff member named" if found is None else "no longer active:"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
@@ -24,9 +23,9 @@ from pathlib import Path
 
 from leadctl.errors import BadInput, UsageError
 from leadctl.models import Channel
-from leadctl.rules import columns, grading
+from leadctl.rules import columns
 from leadctl.services import import_rows, policy, staff
-from leadctl.services.import_plan import Plan, active_staff
+from leadctl.services.import_plan import Plan
 from leadctl.services.import_rows import Problem
 from leadctl.store.audit import record
 from leadctl.store.bulk import Writer
@@ -42,18 +41,6 @@ class ImportRejected(BadInput):
     def __init__(self, message: str, hint: str | None, summary: dict):
         super().__init__(message, hint)
         self.summary = summary
-
-
-def _checks(conn: sqlite3.Connection) -> dict:
-    """The checks of cells that need the store (staff names, the policy's grades), for the first pass."""
-    known = {n: (i, bool(a)) for n, i, a in conn.execute("SELECT name, id, active FROM staff")}
-    rules = policy.current(conn)
-
-    def owner(name: str) -> str:
-        active_staff(known, name)
-        return name
-
-    return {"owner": owner, "grade": lambda grade: grading.check_assignable(rules, grade)}
 
 
 @contextmanager
@@ -114,8 +101,8 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
     digest, table = _read(path, kind, extra, encoding, default_channel, src)
     with (store.read() if dry_run else store.write()) as conn, (nullcontext() if dry_run else Writer(conn)) as writer:
         who = staff.authorize(conn, now, actor, "import")
-        checker = import_rows.Checker(table, kind, now, default_channel, _checks(conn))
         plan = Plan(conn, now, who.id, policy.current(conn), kind, src, table.cols, skip_bad, progress)
+        checker = import_rows.Checker(table, kind, now, default_channel, plan.checks())
         plan.add(checker, writer)
         read = checker.read
         problems = sorted(checker.finish() + plan.problems, key=lambda p: p.row)
