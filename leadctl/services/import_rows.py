@@ -171,18 +171,16 @@ def csv_rows(text: str, where: str) -> list[tuple[int, list]]:
     delimiter = _delimiter(text)
     try:
         return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), 1))
-    except csv.Error:
-        pass
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)  # again, to say where
-    number, last_line = 0, 0
+    except csv.Error:  # read it again, record by record, to say where
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number, last_line, fault = 0, 0, "unreadable"
     try:
         for _ in reader:
-            number += 1
-            last_line = reader.line_num
+            number, last_line = number + 1, reader.line_num
     except csv.Error as exc:
-        raise BadInput(f"{where}, line {last_line + 1} (row {number + 1}): malformed CSV ({exc})",
-                       "check the quotes on that line; a field may be unclosed or too large") from None
-    raise AssertionError("csv.reader failed once and not twice")  # unreachable: the same text, the same reader
+        fault = str(exc)
+    raise BadInput(f"{where}, line {last_line + 1} (row {number + 1}): malformed CSV ({fault})",
+                   "check the quotes on that line; a field may be unclosed or too large")
 
 
 def xlsx_rows(data: bytes, where: str) -> list[tuple[int, list]]:
