@@ -43,7 +43,7 @@ class _Group(TyperGroup):
 
     def get_command(self, ctx, name: str):
         if name not in self.commands and name in COMMANDS:
-            holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)  # as the root app
+            holder = typer.Typer(rich_markup_mode=app.rich_markup_mode, pretty_exceptions_enable=False)
             importlib.import_module(f"leadctl.cli.{COMMANDS[name]}").register(holder)
             for each, command in typer.main.get_group(holder).commands.items():
                 self.add_command(command, each)

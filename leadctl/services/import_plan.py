@@ -63,7 +63,7 @@ class Lead:
     channel: str | None = None
     created: datetime | None = None  # created_at, parsed
     last: datetime | None = None  # last_contact_at, parsed
-    first: tuple = ()  # a new lead's first row: what _NEW_LEAD writes with it (its visit, grade and owner)
+    first: tuple = ()  # a new lead's first row, as _FIRST names it: written with the lead (_FROM_NEW_LEAD)
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -83,8 +83,10 @@ _APPENDS = {
     "collisions": "lead_id, visit_id, owner_id, claimant_id, opened_at",
 }
 # a new lead and what its first row records, staged as one row: the lead, its first visit, grade and owner
-_NEW_LEAD = (_APPENDS["leads"] + ", visit_id, kind, left_at, party, test_drive, visit_model, first_owner,"
-             " first_grade, grade_detail")
+_FIRST = ("visit_id", "kind", "left_at", "party", "test_drive", "visit_model", "first_owner", "first_grade",
+          "grade_detail")  # Lead.first, in this order
+_NEW_LEAD = _APPENDS["leads"] + ", " + ", ".join(_FIRST)
+_FIRST_OWNER, _FIRST_GRADE = _FIRST.index("first_owner"), _FIRST.index("first_grade")
 _FROM_NEW_LEAD = (
     Insert("leads", _APPENDS["leads"], _APPENDS["leads"]),
     Insert("visits", _APPENDS["visits"], "visit_id, id, kind, channel, created_at, left_at, party, 1, 1, test_drive,"
@@ -328,8 +330,8 @@ class Plan:
                           *(Stage.of(table, _APPENDS[table], rows) for table, rows in self.pending.items())])
         self.written["leads"] += len(firsts)
         self.written["visits"] += len(firsts)
-        self.written["owners"] += sum(1 for first in firsts if first[6] is not None)
-        self.written["grades"] += sum(1 for first in firsts if first[7] is not None)
+        self.written["owners"] += sum(1 for first in firsts if first[_FIRST_OWNER] is not None)
+        self.written["grades"] += sum(1 for first in firsts if first[_FIRST_GRADE] is not None)
         self.created = []
         for table, rows in self.pending.items():
             self.written[table] += len(rows)

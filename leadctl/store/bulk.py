@@ -57,10 +57,10 @@ class Writer:
         self._done = threading.Event()  # set by the worker when its batch is finished
         self._error: BaseException | None = None
         self._stages = 0
-        self._interval = sys.getswitchinterval()
 
     def __enter__(self) -> Writer:
         self._cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self._interval = sys.getswitchinterval()
         self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         sys.setswitchinterval(SWITCH_INTERVAL)
         return self
