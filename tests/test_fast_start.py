@@ -6,7 +6,7 @@ import sys
 
 from tests.conftest import intake
 
-HEAVY = ("pandas", "openpyxl", "sqlite_utils")
+HEAVY = ("pandas", "openpyxl", "sqlite_utils", "chinese_calendar")
 
 SCRIPT = """
 import json, sys

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+import sys
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -30,7 +31,7 @@ COMMANDS: dict[str, str] = {
     "import": "data_in",
     "export": "data_out", "check": "data_out", "backup": "data_out", "restore": "data_out", "purge": "data_out",
     "staff": "staff", "policy": "policy", "transfer": "moves", "defeat": "closing", "order": "closing",
-    "complaint": "complaints", "collisions": "manage",
+    "complaint": "complaints", "collisions": "manage", "vehicle": "vehicles",
 }
 
 
@@ -89,11 +90,20 @@ class _Group(TyperGroup):
             if damage is None:
                 raise
             self._fail(damage)
+        finally:
+            _notices()
 
     @staticmethod
     def _fail(exc: LeadctlError):
         output.say(output.error_line(exc))
         raise typer.Exit(int(exc.code))
+
+
+def _notices() -> None:
+    """What the run found that a person should hear once, after its output (a year without statutory holidays)."""
+    deadlines = sys.modules.get("leadctl.rules.deadlines")  # asked only if the command used working days
+    for line in deadlines.notices() if deadlines else ():
+        output.say(f"leadctl: note: {line}")
 
 
 app = typer.Typer(

@@ -56,6 +56,10 @@ def intake(
         info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact)
     with c.store() as store:
         result = intake_service.intake(store, c.now, c.actor, visit, owner, invited)
+    if result["name_differs"]:
+        names = result["name_differs"]
+        output.say(f"warning: lead {result['lead_id']} is named {names['recorded']}, not {names['given']}: it keeps"
+                   f" its name; the one given is recorded with this visit (`leadctl show {result['lead_id']}`)")
     if as_json:
         output.emit_json(result)
         return

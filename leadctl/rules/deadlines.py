@@ -8,12 +8,18 @@ policy's `[complaints]` section.
 A span of N working days is N x 24 hours of elapsed time counted on working days only: Friday 16:00 plus one
 working day is Monday 16:00 (or Tuesday 16:00 when Monday is a holiday), and a complaint received on a day off
 starts counting at the next working day's 00:00, so it is due at the end (24:00) of a working day.
+
+Working days: China's statutory holidays are days off and its make-up working days (调休, a Saturday or Sunday
+worked in exchange) are working days, as the maintained `chinesecalendar` library lists them (imported on the
+first working-day question, not at start-up); the policy's weekend and `holidays` (the store's own closures) do
+the rest. For a year the library does not know yet, only the weekend and the policy's list count: such years
+are collected in UNKNOWN_YEARS for the command line to say once (`notices()`), and `check` lists them ahead.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -73,6 +79,59 @@ class ComplaintKind(Term):
 
 
 @dataclass(frozen=True)
+class Statutory:
+    """The statutory calendar: days off by law, make-up working days (调休), and the years it knows."""
+
+    off: frozenset[date]
+    work: frozenset[date]
+    years: frozenset[int]
+    source: str  # the library and version the days come from, for messages
+
+
+NO_STATUTORY = Statutory(frozenset(), frozenset(), frozenset(), "no statutory calendar (chinesecalendar missing)")
+UNKNOWN_YEARS: set[int] = set()  # years a working-day question fell in that the statutory calendar does not know
+_LOADED: list[Statutory] = []
+
+
+def statutory() -> Statutory:
+    """China's statutory holidays and make-up working days from `chinesecalendar`, loaded once, when first asked."""
+    if not _LOADED:
+        try:
+            import chinese_calendar
+            from chinese_calendar import constants
+        except ImportError:
+            _LOADED.append(NO_STATUTORY)
+        else:
+            version = getattr(chinese_calendar, "__version__", "")
+            _LOADED.append(Statutory(frozenset(constants.holidays), frozenset(constants.workdays),
+                                     frozenset(d.year for d in constants.holidays),
+                                     f"chinesecalendar {version}".strip()))
+    return _LOADED[0]
+
+
+def unknown_years(first: date, last: date, law: Statutory | None = None) -> list[int]:
+    """The years from `first` to `last` whose statutory holidays the calendar does not know yet."""
+    known = (law or statutory()).years
+    return [year for year in range(first.year, last.year + 1) if year not in known]
+
+
+def unknown_note(years: list[int] | set[int], law: Statutory | None = None) -> str:
+    """What to tell a person of years the statutory calendar does not know."""
+    listed = ", ".join(str(y) for y in sorted(years))
+    return (f"the statutory holiday calendar ({(law or statutory()).source}) does not know {listed} yet: working days"
+            f" there count the weekend and the policy's holidays only; upgrade chinesecalendar when it is published")
+
+
+def notices() -> list[str]:
+    """The lines to say once for this run (then forgotten): years working days were counted in without the law."""
+    if not UNKNOWN_YEARS:
+        return []
+    line = unknown_note(UNKNOWN_YEARS)
+    UNKNOWN_YEARS.clear()
+    return [line]
+
+
+@dataclass(frozen=True)
 class Rules:
     """The policy's `[complaints]` section, read once."""
 
@@ -85,9 +144,20 @@ class Rules:
     weekend: frozenset[int]
     holidays: frozenset[date]
     levels: tuple[str, ...]
+    statutory: Statutory | None = field(default=None, compare=False)  # None: the library's, loaded when asked
 
     def working(self, day: date) -> bool:
-        return day.isoweekday() not in self.weekend and day not in self.holidays
+        if day in self.holidays:  # the store's own closures
+            return False
+        law = self.statutory or statutory()
+        if day.year in law.years:
+            if day in law.work:
+                return True
+            if day in law.off:
+                return False
+        else:
+            UNKNOWN_YEARS.add(day.year)
+        return day.isoweekday() not in self.weekend
 
     def next_working(self, day: date) -> date:
         day += DAY

@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "staff.deactivate": {M: ANY, A: ANY},
     "policy.set": {M: ANY, A: ANY},
     "replay": {M: ANY, A: ANY},
+    "vehicle.set": {M: ANY, A: ANY},
     # the daily loop
     "intake": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY},
     "grade": {C: OWN, D: OWN, T: POOL, M: ANY},

@@ -88,3 +88,62 @@ def plate(text: str) -> str:
     if not _PLATE.fullmatch(number):
         raise BadInput(f"{number[:16]!r} is not a Chinese plate number", _PLATE_HINT)
     return number
+
+
+# -- what a VIN says of its vehicle -------------------------------------------------------------
+# World manufacturer identifiers (positions 1-3, ISO 3780) of makers a Chinese store meets: the maker and the
+# brands it builds under that code. A code of one brand names the order's brand; for a code of several (the
+# joint ventures), the store's vehicle list says which. Extend the table, not the code.
+WMI: dict[str, tuple[str, tuple[str, ...]]] = {
+    "LFV": ("一汽-大众", ("大众", "奥迪", "捷达")),
+    "LSV": ("上汽大众", ("大众", "斯柯达", "奥迪")),
+    "LSG": ("上汽通用", ("别克", "雪佛兰", "凯迪拉克")),
+    "LFM": ("一汽丰田", ("丰田",)),
+    "LVG": ("广汽丰田", ("丰田",)),
+    "LHG": ("广汽本田", ("本田",)),
+    "LVH": ("东风本田", ("本田",)),
+    "LVS": ("长安福特", ("福特",)),
+    "LBV": ("华晨宝马", ("宝马",)),
+    "LE4": ("北京奔驰", ("奔驰",)),
+    "LRW": ("特斯拉(上海)", ("特斯拉",)),
+    "WVW": ("Volkswagen", ("大众",)),
+    "WAU": ("Audi", ("奥迪",)),
+    "WBA": ("BMW", ("宝马",)),
+    "WDD": ("Mercedes-Benz", ("奔驰",)),
+    "WP0": ("Porsche", ("保时捷",)),
+    "JTD": ("Toyota", ("丰田",)),
+    "5YJ": ("Tesla", ("特斯拉",)),
+}
+PREFIX_MIN = 3  # the manufacturer code: the shortest start of a VIN the store's list may describe
+_PREFIX_HINT = "a VIN or its first characters (at least the 3 of the manufacturer code), e.g. LFV3A28H"
+
+
+def maker(number: str) -> tuple[str, tuple[str, ...]] | None:
+    """The maker and its brands by the VIN's manufacturer code, or None when the table does not know it."""
+    return WMI.get(number[:3])
+
+
+def prefix(text: str) -> str:
+    """A vehicle-list key in canonical form: a whole VIN (validated), or its first 3 to 16 characters."""
+    key = _clean(text)
+    if len(key) == VIN_LENGTH:
+        return validate(key)
+    if not PREFIX_MIN <= len(key) < VIN_LENGTH or any(c not in ALPHABET for c in key):
+        raise BadInput(f"{key[:24]!r} is not the start of a VIN", _PREFIX_HINT)
+    return key
+
+
+def describe(number: str, listed: list[dict]) -> dict:
+    """What is known of the vehicle with this VIN: brand, series, model and config from the longest entry of the
+    store's list it starts with, else the brand its manufacturer code names (when it names one); `maker` and
+    `source` ("list", "wmi" or None) say where it came from."""
+    entries = [e for e in listed if number.startswith(e["prefix"])]
+    made = maker(number)
+    known = {"brand": None, "series": None, "model": None, "config": None, "maker": made[0] if made else None,
+             "source": None}
+    if entries:
+        best = max(entries, key=lambda e: len(e["prefix"]))
+        return {**known, **{k: best.get(k) for k in ("brand", "series", "model", "config")}, "source": "list"}
+    if made and len(made[1]) == 1:
+        return {**known, "brand": made[1][0], "source": "wmi"}
+    return known

@@ -1,4 +1,9 @@
-"""Collisions (撞单): the open list with evidence and a recommended ruling; the manager's final ruling."""
+"""Collisions (撞单): the open list with evidence and a recommended ruling; the manager's final ruling.
+
+The owner's card was entered when the front desk registered the lead (its `intake` with a new lead). A lead
+imported from another system's export (an LMS) has no such entry: the exporting system's creation time is its
+record [001] "电销以LMS系统为准", and the [003] entry window, which is about cards entered by hand, does not apply.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from leadctl.store.db import Store
 
 _OPEN = """
 SELECT c.id, c.lead_id, c.opened_at, c.owner_id, c.claimant_id, c.status, l.name, l.phone, l.created_at,
-       v.arrived_at, (SELECT min(e.at) FROM events e WHERE e.lead_id = l.id AND e.action = 'intake'),
+       v.arrived_at, (SELECT min(e.at) FROM events e WHERE e.lead_id = l.id AND e.action = 'intake'
+                      AND json_extract(e.detail, '$.new_lead')),
        c.ruled_to, c.ruled_at, c.ruling
 FROM collisions c JOIN leads l ON l.id = c.lead_id JOIN visits v ON v.id = c.visit_id
 """

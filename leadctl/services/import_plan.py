@@ -5,7 +5,8 @@ another lead) gets the visit, channel or follow-up attached to its lead, never a
 phone within the file fold into one lead. A row with a time is recognised by what it records: the lead
 already has a visit arriving at that time (or a follow-up at that time), from an earlier import or from the
 front desk; it is skipped as a duplicate. A row without a time (an HQ list) is keyed in `import_rows` by the
-lead row holding its phone, the record and `--source`, so the same list sent twice is received once.
+lead row holding its phone, the record and `--source`, so the same list sent twice is received once; and a row
+without a time from a file imported before (the same sha256) is recognised whatever `--source` says this time.
 Importing the same file again therefore changes nothing at all (no row, no log entry, no audit event) and
 the summary says so, naming the earlier import of the same sha256.
 
@@ -102,11 +103,13 @@ class Plan:
     """Rows -> the inserts and updates they make, checked against the store; problems collected."""
 
     def __init__(self, conn: sqlite3.Connection, now: datetime, by_id: int, rules: Policy, kind: str,
-                 source: str, cols: columns.ColumnMap, skip_bad: bool, progress=None):
+                 source: str, cols: columns.ColumnMap, skip_bad: bool, progress=None, digest: str | None = None):
         self.conn, self.now, self.by_id, self.rules, self.kind, self.cols = conn, now, by_id, rules, kind, cols
         self.skip_bad, self.progress = skip_bad, progress
         self.checker: Checker | None = None
         self.source = source.casefold()  # the key of rows without a time: LMS and lms are one source
+        self.digest = digest  # the file's sha256: its rows without a time, imported before, whatever the source
+        self.same_file: set[tuple[int, str]] = set()  # (holder, record) of those rows
         self.staff = {n: (i, bool(a)) for n, i, a in conn.execute("SELECT name, id, active FROM staff")}
         self.import_id, self.ids = self._next("imports"), {t: self._next(t) for t in ("leads", "visits", "followups")}
         self.problems: list[Problem] = []
@@ -144,8 +147,12 @@ class Plan:
                 part))
         for part in _chunks([h for h, _ in self.holders.values()]):
             marks = ",".join("?" * len(part))
-            self.keys.update(("source", *key) for key in self.conn.execute(
-                f"SELECT holder_id, record, source FROM import_rows WHERE holder_id IN ({marks})", part))
+            for holder, record_, source, digest in self.conn.execute(
+                    "SELECT r.holder_id, r.record, r.source, i.sha256 FROM import_rows r JOIN imports i"
+                    f" ON i.id = r.import_id WHERE r.holder_id IN ({marks})", part):
+                self.keys.add(("source", holder, record_, source))
+                if digest == self.digest:
+                    self.same_file.add((holder, record_))
         for lead in found.values():
             lead.created = datetime.fromisoformat(lead.created_at)
             lead.last = datetime.fromisoformat(lead.last_contact_at) if lead.last_contact_at else None
@@ -216,7 +223,8 @@ class Plan:
         when = row.at or self.now
         at = when.isoformat()
         timed = at if row.at is not None else None
-        if (key := self._key(lead, holder, "visit", timed)) in self.keys:
+        if (key := self._key(lead, holder, "visit", timed)) in self.keys or (
+                timed is None and (holder, "visit") in self.same_file):
             self.counts["skipped_duplicates"] += 1
             return
         owner_id = self._staff_id(row)

@@ -101,7 +101,7 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
     digest, table = _read(path, kind, extra, encoding, default_channel, src)
     with (store.read() if dry_run else store.write()) as conn, (nullcontext() if dry_run else Writer(conn)) as writer:
         who = staff.authorize(conn, now, actor, "import")
-        plan = Plan(conn, now, who.id, policy.current(conn), kind, src, table.cols, skip_bad, progress)
+        plan = Plan(conn, now, who.id, policy.current(conn), kind, src, table.cols, skip_bad, progress, digest)
         checker = import_rows.Checker(table, kind, now, default_channel, plan.checks())
         plan.add(checker, writer)
         read = checker.read

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,7 +70,8 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
            invited: bool = True) -> dict:
-    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None).
+    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None),
+    and name_differs: the lead's name and another given for its phone (recorded, never silently dropped), or None.
 
     An invited customer who comes in closes their open invitation as arrived (unless `invited` is False: the
     visitor says they came on their own). A delivered customer who comes back through 续购 starts a new purchase.
@@ -85,10 +87,12 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         known = conn.execute(
             "SELECT k.id, k.owner_id FROM leads l JOIN leads k ON k.id = coalesce(l.merged_into, l.id)"
             " WHERE l.phone = ?", (visit.phone,)).fetchone() if visit.phone else None
+        differs = None
         if known is None:
             lead_id, owner_id = _new_lead(conn, who.id, visit, claimant_id), claimant_id
         else:
             lead_id, owner_id = known
+            differs = _name_differs(conn, lead_id, visit.name)
             _return_visit(conn, who.id, lead_id, visit)
             if owner_id is None and claimant_id is not None:
                 leads.set_owner(conn, visit.arrived, who.id, lead_id, claimant_id, "received on return visit")
@@ -106,9 +110,23 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
-               owner=owner_id, collision=collision, invitation=invitation)
+               owner=owner_id, collision=collision, invitation=invitation, name_differs=differs)
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
-                "invitation": invitation}
+                "invitation": invitation, "name_differs": differs}
+
+
+def _name_key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def _name_differs(conn: sqlite3.Connection, lead_id: int, given: str | None) -> dict | None:
+    """The lead's name and the other one given for its phone, or None when they agree (or one is missing).
+    The lead keeps its name (which is right is for a person to say); the one given is recorded with the visit's
+    audit event and the caller warns."""
+    recorded = conn.execute("SELECT name FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    if not recorded or not given or _name_key(recorded) == _name_key(given):
+        return None
+    return {"recorded": recorded, "given": given}
 
 
 def _new_lead(conn: sqlite3.Connection, by_id: int, visit: Visit, owner_id: int | None) -> int:

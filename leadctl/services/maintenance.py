@@ -9,7 +9,7 @@ from pathlib import Path
 from leadctl.errors import ConfigError, Refused, StorageError
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask
-from leadctl.services import leads, policy, staff
+from leadctl.services import leads, policy, staff, workdays
 from leadctl.services.files import private_path
 from leadctl.store.audit import record
 from leadctl.store.db import Store, translate
@@ -75,6 +75,7 @@ def check(store: Store, now: datetime) -> dict:
                 {"collision_id": c, "lead_id": lead, "opened_at": at} for c, lead, at in conn.execute(
                     "SELECT id, lead_id, opened_at FROM collisions WHERE status = 'open' AND opened_at < ?",
                     ((now - timedelta(hours=rules.evidence_hours)).isoformat(),))],
+            "holiday_calendar_unknown_years": workdays.unknown_years(now),
         }
     findings["ok"] = not any(findings[k] for k in findings if k != "ok")
     return findings

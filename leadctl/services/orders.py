@@ -14,7 +14,7 @@ from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.models import Grade
 from leadctl.rules import lifecycle, phone, vin
 from leadctl.rules.policy import Policy
-from leadctl.services import leads, policy, staff
+from leadctl.services import leads, policy, staff, vehicles
 from leadctl.services.defeats import lead_state, open_request, text
 from leadctl.services.leads import set_status
 from leadctl.store.audit import record
@@ -105,6 +105,7 @@ def order(store: Store, now: datetime, actor: str | None, lead: str, car: Vehicl
         lifecycle.check_orderable(lead_id, grade, bool(has_phone))
         lifecycle.check_not_pending(lead_id, open_request(conn, lead_id), "ordered")
         _check_vin_free(conn, number)
+        car = vehicles.fill(conn, car, number) if number else car
         order_id = conn.execute(
             "INSERT INTO orders (lead_id, ordered_at, ordered_by, vin, brand, series, model, config, colour, price,"
             " deposit, previous_grade) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

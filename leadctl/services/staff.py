@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadctl.errors import NotFound, PermissionDenied, Refused
+from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
 from leadctl.models import Role, Team
 from leadctl.rules import permissions
 from leadctl.store.audit import record
@@ -70,8 +71,24 @@ def _denied(now: datetime, actor_id: int | None, act: str, message: str, hint: s
     return error
 
 
+MAX_NAME = 40  # characters: a person's name as the staff list, due list and reports show it
+
+
+def check_name(text: str | None) -> str:
+    """A staff name as stored (surrounding spaces dropped), or BadInput: empty, too long, or holding a control
+    character (a name is shown on one line of every listing)."""
+    name = (text or "").strip()
+    if not name:
+        raise BadInput("a staff member needs a name", "give the name as the staff list should show it")
+    if len(name) > MAX_NAME:
+        raise BadInput(f"a staff name of {len(name)} characters; at most {MAX_NAME}", "shorten the name")
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise BadInput("a staff name cannot hold control or invisible characters", "type the name again")
+    return name
+
+
 def add(store: Store, now: datetime, actor: str | None, name: str, role: str, team: str | None = None) -> Staff:
-    name = name.strip()
+    name = check_name(name)
     role_ = Role.parse(role)
     team_ = Team.parse(team) if team else None
     with store.write() as conn:

@@ -150,7 +150,10 @@ def test_a_list_without_times_is_keyed_by_its_source(store, tmp_path):
     before = store.fingerprint()
     assert summary(store, path, "--source", " web ")["skipped_duplicates"] == 2  # one source, however written
     assert store.fingerprint() == before
-    again = summary(store, path, "--source", "hq")  # another source sent the same customers: a contact each
+    assert summary(store, path, "--source", "hq")["skipped_duplicates"] == 2  # the same file: whatever its source
+    assert store.fingerprint() == before
+    other = write_csv(tmp_path / "hq-list.csv", [["姓名", "电话"], ["李四", "13900139000"], ["张三", "13800138000"]])
+    again = summary(store, other, "--source", "hq")  # another source sent the same customers: a contact each
     assert (again["new"], again["merged"]) == (0, 2)
     assert store.query("SELECT channel, count(*) FROM visits GROUP BY channel ORDER BY channel") == [
         ("hq", 2), ("web", 2)]
@@ -529,3 +532,51 @@ def test_a_bad_row_after_the_first_batches_rolls_back_what_was_written(store, tm
     assert (skipped["new"], skipped["rejected"], skipped["committed"]) == (24_999, 1, True)
     assert store.scalar("SELECT count(*) FROM leads") == 24_999
     assert integrity(store) == "ok"
+
+
+@pytest.mark.parametrize("first, then", [
+    (["--source", "总部下发"], ["--source", "hq"]),  # one channel, named in Chinese and then in English
+    (["--source", "总部下发"], ["--source", "web"]),  # the same file, its source named otherwise the second time
+])
+def test_the_same_file_again_changes_nothing_whatever_its_source_is_called(store, first, then):
+    summary(store, EXAMPLES / "hq_leads_utf8bom.csv", *first)
+    traffic = store.scalar("SELECT count(*) FROM visits")
+    before = store.fingerprint()
+    again = summary(store, EXAMPLES / "hq_leads_utf8bom.csv", *then)
+    assert (again["new"], again["merged"], again["skipped_duplicates"]) == (0, 0, again["read"])
+    assert store.scalar("SELECT count(*) FROM visits") == traffic and store.fingerprint() == before
+
+
+def test_a_list_with_a_channel_column_and_no_times_imported_again_with_a_source(store, tmp_path):
+    path = write_csv(tmp_path / "list.csv", [["姓名", "电话", "客户来源"], ["张三", "13800138000", "网络"],
+                                              ["李四", "13900139000", "来电"]])
+    assert summary(store, path)["new"] == 2
+    before = store.fingerprint()
+    assert summary(store, path, "--source", "LMS")["skipped_duplicates"] == 2
+    assert store.fingerprint() == before
+    other = write_csv(tmp_path / "other.csv", [["电话", "客户来源", "备注"], ["13800138000", "网络", "再次报名"]])
+    assert summary(store, other, "--source", "LMS")["merged"] == 1  # another file from another source: a contact
+
+
+def test_an_lms_lead_keeps_its_lms_creation_time_as_its_record_and_no_entry_window(store, tmp_path):
+    """[001] 电销以LMS系统为准: the telesales' LMS card of 2026-11-02 is the first valid record when a consultant
+    meets the customer weeks later; the [003] two-day entry window is for cards entered by hand."""
+    path = write_csv(tmp_path / "lms.csv", [["客户姓名", "手机号码", "客户来源", "销售顾问", "创建时间"],
+                                            ["张三", "13800138000", "网络", "杨洋", "2026-11-02 10:00"]])
+    summary(store, path, "--source", "LMS")
+    assert store.query("SELECT created_at FROM leads") == [("2026-11-02T10:00:00",)]
+    intake(store, "13800138000", name="张三", owner="李明")  # the customer walks in; another consultant claims
+    (collision,) = store.json("collisions", actor=MANAGER)
+    assert collision["owner"]["recorded_at"] == "2026-11-02T10:00:00" and collision["owner"]["card_counts"]
+    assert collision["recommended"] == "杨洋"
+    store("collisions", "rule", str(collision["id"]), "--to", "杨洋", actor=MANAGER)
+    assert store.query("SELECT s.name, c.ruling FROM collisions c JOIN staff s ON s.id = c.ruled_to") == [
+        ("杨洋", "as recommended")]
+    assert store.query("SELECT s.name FROM leads l JOIN staff s ON s.id = l.owner_id") == [("杨洋",)]
+
+
+def test_a_card_entered_by_hand_days_after_the_reception_still_does_not_count(store):
+    intake(store, "13800138000", name="张三", owner="李明", arrived="2026-11-18 10:00")  # entered 6 days late
+    intake(store, "13800138000", name="张三", owner="赵磊")
+    (collision,) = store.json("collisions", actor=MANAGER)
+    assert not collision["owner"]["card_counts"] and collision["recommended"] == "赵磊"

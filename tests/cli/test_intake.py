@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from leadctl.errors import ExitCode
@@ -7,7 +9,8 @@ from tests.conftest import intake
 def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
     out = intake(cli, "+86 138-0013-8000", owner="李娜", model="迈腾", channel="展厅", party=2, test_drive=True,
                  info_source="亲友", trade_in=True)
-    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None}
+    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None,
+                   "name_differs": None}
     lead = cli.query("SELECT phone, channel, info_source, trade_in, s.name, next_due FROM leads"
                      " JOIN staff s ON s.id = owner_id")[0]
     assert lead == ("13800138000", "walk-in", "friends", 1, "李娜", "2026-11-24")
@@ -18,11 +21,30 @@ def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
 
 def test_the_same_phone_in_another_format_is_a_return_visit(cli):
     intake(cli, "13800138000", owner="李娜")
-    again = intake(cli, "１３８ ００１３ ８０００", name="刘先生")
-    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None}
+    again = intake(cli, "１３８ ００１３ ８０００", name="刘洋 ")
+    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None,
+                     "name_differs": None}
     assert cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
     assert cli.scalar("SELECT name FROM leads") == "刘洋"
+
+
+def test_another_name_on_a_known_phone_is_recorded_and_warned_about_never_dropped(cli):
+    intake(cli, "13800138000", name="刘洋", owner="李娜")
+    result = cli("intake", "--phone", "138 0013 8000", "--name", "刘先生", "--json", actor="张前台")
+    out = json.loads(result.stdout)
+    assert out["name_differs"] == {"recorded": "刘洋", "given": "刘先生"} and not out["new_lead"]
+    (line,) = result.stderr.splitlines()
+    assert "刘洋" in line and "刘先生" in line
+    assert cli.scalar("SELECT name FROM leads") == "刘洋"  # which name is right is for a person to say
+    given = cli.scalar("SELECT json_extract(detail, '$.name_differs.given') FROM events WHERE action = 'intake'"
+                       " AND json_extract(detail, '$.visit_id') = 2")
+    assert given == "刘先生"
+    plain = cli("intake", "--phone", "13800138000", "--name", "刘生", actor="张前台")
+    assert sum("刘生" in line for line in plain.stderr.splitlines()) == 1
+    assert intake(cli, "13800138000", name="刘洋")["name_differs"] is None  # the same name: nothing to say
+    unnamed = cli.json("intake", "--phone", "13800138000", actor="张前台")
+    assert unnamed["name_differs"] is None  # no name given: nothing differs
 
 
 def test_another_owner_on_a_known_customer_opens_a_collision(cli):

@@ -12,8 +12,9 @@ MODEL = ["--brand", "大众", "--series", "迈腾", "--model", "330TSI", "--conf
 
 @pytest.fixture
 def lead(cli):
-    """An H lead of 李娜's, registered today and followed up once."""
+    """An H lead of 李娜's, registered today and followed up once; the store lists VIN's model."""
     intake(cli, PHONE, owner="李娜", grade="H")
+    cli("vehicle", "add", VIN[:8], "--brand", "大众", "--series", "宝来", "--model", "1.5L 自动舒适型", actor="王经理")
     cli.json("followup", "1", "--result", "报价已发，周六试驾", actor="李娜")
     return "1"
 
@@ -43,7 +44,7 @@ def test_order_by_brand_series_model_end_to_end(cli, lead):
 
 def test_order_by_vin_as_typed(cli, lead):
     out = order(cli, lead, "--vin", "lfv 2a21k0 g3043210", "--color", "黑")
-    assert (out["vin"], out["colour"], out["brand"]) == (VIN, "黑", None)
+    assert (out["vin"], out["colour"], out["brand"], out["model"]) == (VIN, "黑", "大众", "1.5L 自动舒适型")
     assert cli.scalar("SELECT vin FROM orders") == VIN
 
 
@@ -53,7 +54,7 @@ def test_order_is_a_command_and_a_group(cli, lead):
 
 
 def test_a_european_vin_without_check_digit_is_accepted(cli, lead):
-    assert order(cli, lead, "--vin", "WVWZZZ1JZXW000001")["vin"] == "WVWZZZ1JZXW000001"
+    assert order(cli, lead, "--vin", "WVWZZZ1JZXW000001", "--model", "Golf")["vin"] == "WVWZZZ1JZXW000001"
 
 
 @pytest.mark.parametrize("number, message", [

@@ -63,6 +63,7 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "staff.deactivate": ["staff", "deactivate", "待离职"],
         "policy.set": ["policy", "set-file", str(policy)],
         "replay": ["replay", str(journal)],
+        "vehicle.set": ["vehicle", "add", "LFV3A28H", "--brand", "大众", "--series", "迈腾", "--model", "330TSI"],
         "intake": ["intake", "--name", "新", "--phone", "13911113333"],
         "grade": ["grade", lead, "A"],
         "followup": ["followup", lead, "--result", "又聊了"],

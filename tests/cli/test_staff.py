@@ -1,3 +1,5 @@
+import pytest
+
 from leadctl.errors import ExitCode
 
 
@@ -48,3 +50,16 @@ def test_staff_list_in_every_form(cli):
     csv_out = cli("staff", "list", "--csv").stdout.splitlines()
     assert csv_out[0] == "id,name,role,team,active,created_at"
     assert "李娜" in cli("staff", "list").stdout
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\t", "王" * 41, "王\x07经理", "李\u200b娜"])
+def test_a_staff_name_that_cannot_be_one_is_bad_input_not_a_database_error(cli, name):
+    before = cli.fingerprint()
+    result = cli("staff", "add", name, "--role", "consultant", actor="王经理", code=ExitCode.DATA)
+    assert "database" not in result.stderr and "constraint" not in result.stderr.casefold()
+    assert cli.fingerprint() == before
+
+
+def test_a_staff_name_of_the_longest_allowed_length_and_with_spaces_around_it(cli):
+    cli("staff", "add", " " + "周" * 40 + " ", "--role", "consultant", actor="王经理")
+    assert cli.scalar("SELECT name FROM staff WHERE name LIKE '周%'") == "周" * 40
