@@ -63,7 +63,7 @@ def test_a_consultant_cannot_transfer(cli, lead):
 def store(cli):
     """One lead for each sweep row, and one that stays, all looked at on the last day of November."""
     intake(cli, "13900000001", owner="李娜", grade="B", arrived="2026-11-10T10:00")           # 1: month-end
-    intake(cli, "13900000002", owner="陈刚", grade="C", arrived="2026-09-01T10:00")           # 2: not closed in 60 days
+    intake(cli, "13900000002", owner="陈刚", grade="A", arrived="2026-09-01T10:00")           # 2: not closed in 60 days
     intake(cli, "13900000003", owner="李娜", grade="H", arrived="2026-11-20T10:00")           # 3: stays
     intake(cli, "13900000004", channel="web", grade="A", actor="赵电销", arrived="2026-10-20T10:00")  # 4: invited
     cli.json("invite", "13900000004", "--on", "2026-10-22T10:00", actor="赵电销", now="2026-10-20T10:05")
@@ -143,3 +143,14 @@ def test_the_month_end_rule_waits_for_the_last_day(cli):
     human = cli("transfer", "sweep", actor="王经理", now="2026-11-30T06:00")
     assert "moved 1 leads" in human.stdout
     assert owner_and_pool(cli, 1) == (None, "dcc", "active")
+
+
+def test_the_month_end_sweep_leaves_the_showroom_only_h_and_a(cli):
+    """[001] "只能留存H、A级客户,其余由销售主管直接划转": C and D leads go to the DCC with B, L and F."""
+    for i, grade in enumerate("HABCD", start=1):
+        intake(cli, f"1390000000{i}", owner="李娜", grade=grade, arrived="2026-11-20T10:00")
+    out = cli.json("transfer", "sweep", actor="王经理", now=MONTH_END)
+    assert [(m["lead_id"], m["rule"]) for m in out["moves"]] == [(i, "month-end-showroom") for i in (3, 4, 5)]
+    assert cli.query("SELECT l.grade, s.name, l.pool FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
+                     " ORDER BY l.id") == [("H", "李娜", None), ("A", "李娜", None), ("B", None, "dcc"),
+                                           ("C", None, "dcc"), ("D", None, "dcc")]

@@ -48,13 +48,23 @@ def test_month_end_only_on_the_last_day(day, expected):
     ("F", Status.DEFEATED, "showroom", True),
     ("H", Status.ACTIVE, "showroom", False),   # showroom consultants keep H and A
     ("A", Status.ACTIVE, "showroom", False),
-    ("C", Status.ACTIVE, "showroom", False),
+    ("C", Status.ACTIVE, "showroom", True),    # "只能留存H、A级客户": C and D move too [001]
+    ("D", Status.ACTIVE, "showroom", True),
     ("B", Status.ACTIVE, "dcc", False),        # only showroom leads
     ("B", Status.ORDERED, "showroom", False),  # ordered, delivered and closed leads never move
     ("B", Status.CLOSED, "showroom", False),
 ])
-def test_month_end_moves_showroom_b_l_f(grade, status, team, expected):
+def test_month_end_moves_every_showroom_grade_but_h_and_a(grade, status, team, expected):
     assert moved(MONTH_END, lead(grade, status, team), date(2026, 11, 30)) is expected
+
+
+@pytest.mark.parametrize("name", ["standard", "dcc", "fleet"])
+def test_each_presets_month_end_row_keeps_only_h_and_a(name):
+    """The row says the showroom keeps only H and A; its grades are every other grade a lead can be worked in."""
+    policy = preset(name)
+    row = next(r for r in policy.sweeps if r.month_end)
+    assert "keeps only H and A" in row.source
+    assert row.grades == set(policy.grades) - {Grade.H, Grade.A, Grade.O, Grade.W}
 
 
 @pytest.mark.parametrize("created, expected", [
@@ -107,7 +117,7 @@ def test_sweep_returns_one_move_per_lead_by_the_first_rule():
     day = date(2026, 11, 30)
     leads = [
         lead("B", created=datetime(2026, 1, 1), id=3),                              # month-end and age: month-end
-        lead("C", created=datetime(2026, 1, 1), id=2),                              # age
+        lead("A", created=datetime(2026, 1, 1), id=2),                              # age
         lead("L", Status.LOST, None, pool="dcc", created=datetime(2025, 1, 1), id=4),  # quiet, in the pool
         lead("H", id=1),                                                            # stays
         lead("A", team="dcc", owner=TELESALES, invited=datetime(2026, 10, 1), id=5),  # invited, no show
