@@ -10,7 +10,6 @@ from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
-
 # Never moved: the audit trail (immutable; read across merges instead), and the orders, which stay on the card of
 # the customer who signed them (a cancelled order of the duplicate stays on the duplicate's closed card).
 KEPT_IN_PLACE = ("leads", "events", "orders")
@@ -35,7 +34,7 @@ def check_mergeable(conn: sqlite3.Connection, kept: int, merged: int) -> None:
                          " ORDER BY id LIMIT 1", (merged,)).fetchone()
     if order is not None:
         raise Refused(f"lead {merged} has {order[1]} order {order[0]}; an order customer is not merged into another"
-                      " card [000]", f"keep it instead (`leadctl merge {merged} {kept}`), or cancel an open order first")
+                      " card [000]", f"keep it instead (`leadctl merge {merged} {kept}`), or cancel an open order")
 
 
 def merge(store: Store, now: datetime, actor: str | None, keep: str, other: str) -> dict:
