@@ -13,7 +13,7 @@ from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, Refused, UsageError
 from leadctl.models import Role
 from leadctl.rules import ownership, phone
-from leadctl.services import leads, policy, staff
+from leadctl.services import collisions, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -211,8 +211,9 @@ def handover(store: Store, now: datetime, actor: str | None, lead: str, to: str,
              expected_on.isoformat() if expected_on else None, grade, status),
         ).lastrowid
         leads.set_owner(conn, now, who.id, lead_id, receiver.id, "handover")
+        settled = collisions.settle_by_handover(conn, now, who.id, lead_id, receiver.id, handover_id)
         record(conn, now, who.id, "handover", lead_id, handover_id=handover_id, invitation_id=invitation_id,
-               from_id=owner_id, to_id=receiver.id, phone=phone.mask(number))
+               from_id=owner_id, to_id=receiver.id, phone=phone.mask(number), collisions=settled)
         return _form(conn, handover_id)
 
 
