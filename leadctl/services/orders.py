@@ -90,13 +90,29 @@ def _check_vin_free(conn: sqlite3.Connection, number: str | None) -> None:
                       "check the VIN, or cancel that order first")
 
 
+def _in_collision(conn: sqlite3.Connection, lead_id: int, actor: str | None) -> bool:
+    """Whether the actor is party to an open collision on this lead (撞单)."""
+    return actor is not None and conn.execute(
+        "SELECT 1 FROM collisions c JOIN staff s ON s.id IN (c.owner_id, c.claimant_id)"
+        " WHERE c.lead_id = ? AND c.status = 'open' AND s.name = ?", (lead_id, actor.strip())).fetchone() is not None
+
+
+def _signer(conn: sqlite3.Connection, now: datetime, actor: str | None, lead_id: int) -> staff.Staff:
+    """Who signs: the owner (or a manager) as always; in a collision, also the other party, if their role signs
+    orders. [001] 4.4.3: the consultant who brought the customer to the order signs first, and ownership is
+    settled afterwards by the ruling, which the order follows (it is on the lead, whoever owns it)."""
+    if _in_collision(conn, lead_id, actor):
+        return staff.authorize(conn, now, actor, "order")
+    return staff.authorize(conn, now, actor, "order", lead_id)
+
+
 def order(store: Store, now: datetime, actor: str | None, lead: str, car: Vehicle, price: int | None = None,
           deposit: int | None = None) -> dict:
     """Sign an order for an active lead: grade O, status ordered, off the due lists. Returns the order."""
     lifecycle.check_amounts(price, deposit)
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
-        who = staff.authorize(conn, now, actor, "order", lead_id)
+        who = _signer(conn, now, actor, lead_id)
         rules = policy.current(conn)
         number = vin.validate(car.vin, vin_everywhere(rules)) if car.vin else None
         status, grade = lead_state(conn, lead_id)

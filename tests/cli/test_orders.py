@@ -266,3 +266,34 @@ def test_a_policy_may_ask_for_the_check_digit_on_every_vin(cli, lead, tmp_path):
     assert cli.fingerprint() == before
     strict.write_text('[orders]\nvin_check_digit = "sometimes"\n')
     cli("policy", "set-file", str(strict), actor="王经理", code=ExitCode.DATA)
+
+
+@pytest.fixture
+def collided(cli, lead):
+    """李娜's lead walks in and 陈刚 receives the customer: an open collision (撞单)."""
+    assert intake(cli, PHONE, owner="陈刚")["collision"] == 1
+    return cli
+
+
+@pytest.mark.parametrize("winner", ["陈刚", "李娜"])
+def test_the_consultant_with_the_customer_signs_in_a_collision_and_the_order_follows_the_ruling(collided, winner):
+    """[001] 4.4.3 "必须由促使客户订单的直销/销售顾问先接待/签单;送走客户后再私下协商解决"."""
+    out = order(collided, "1", actor="陈刚")
+    assert (out["ordered_by"], out["owner"], out["lead_status"]) == ("陈刚", "李娜", "ordered")
+    assert collided.query("SELECT o.status, s.name FROM orders o JOIN staff s ON s.id = o.ordered_by") == [
+        ("open", "陈刚")]
+    collided.json("collisions", "rule", "1", "--to", winner, actor="王经理")
+    assert [r["owner"] for r in collided.json("order", "list")] == [winner]
+    loser = "李娜" if winner == "陈刚" else "陈刚"
+    collided("deliver", "1", actor=loser, code=ExitCode.PERMISSION)
+    assert collided.json("deliver", "1", actor=winner)["order_id"] == 1
+    assert collided.query("SELECT s.name, l.status FROM leads l JOIN staff s ON s.id = l.owner_id") == [
+        (winner, "delivered")]
+
+
+def test_only_a_party_to_an_open_collision_signs_anothers_lead(collided):
+    collided("staff", "add", "吴敏", "--role", "consultant", "--team", "showroom", actor="王经理")
+    collided("order", "1", "--vin", VIN, actor="吴敏", code=ExitCode.PERMISSION)  # not a party
+    collided.json("collisions", "rule", "1", "--to", "李娜", actor="王经理")
+    collided("order", "1", "--vin", VIN, actor="陈刚", code=ExitCode.PERMISSION)  # the collision is settled
+    assert collided.scalar("SELECT count(*) FROM orders") == 0
