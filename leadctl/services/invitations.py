@@ -70,6 +70,7 @@ def invite(store: Store, now: datetime, actor: str | None, lead: str, on: str, n
             " VALUES (?,?,?,?,?,?)",
             (lead_id, who.id, now.isoformat(), expected.isoformat(), note, replaces),
         ).lastrowid
+        leads.replan(conn, policy.current(conn), lead_id)  # a new invitation answers an earlier no-show
         record(conn, now, who.id, "invite", lead_id, invitation_id=invitation_id, expected_at=expected,
                replaces=replaces, replaced_as=replaced_as)
         return {"invitation_id": invitation_id, "lead_id": lead_id, "invited_by": who.name,
@@ -142,11 +143,14 @@ def pending_no_shows(conn: sqlite3.Connection, day: date) -> list[tuple[int, int
 
 
 def close_no_shows(conn: sqlite3.Connection, now: datetime, by_id: int | None) -> list[int]:
-    """Record every overdue open invitation as a no-show (each audited); a second run finds none."""
+    """Record every overdue open invitation as a no-show (each audited; the lead is due for telesales' call-back the
+    next working day); a second run finds none."""
     closed = []
+    rules = policy.current(conn)
     for invitation_id, lead_id, expected_at in pending_no_shows(conn, now.date()):
         conn.execute("UPDATE invitations SET status = 'no-show', closed_at = ?, closed_by = ? WHERE id = ?",
                      (now.isoformat(), by_id, invitation_id))
+        leads.replan(conn, rules, lead_id)
         record(conn, now, by_id, "no-show", lead_id, invitation_id=invitation_id, expected_at=expected_at)
         closed.append(invitation_id)
     return closed

@@ -226,3 +226,25 @@ def test_the_recommendation_never_points_back_to_the_handing_over_telesales(dcc)
     out = dcc.json("collisions", "rule", "1", "--to", "周直销", actor="王经理")
     assert out["ruling"] == "as recommended"
     assert dcc.query("SELECT s.name FROM leads l JOIN staff s ON s.id = l.owner_id") == [("周直销",)]
+
+
+def test_a_no_show_is_due_for_the_telesales_call_back_the_next_working_day(dcc):
+    dcc.json("followup", PHONE, "--result", "想再比较", "--grade", "B", actor="赵电销")   # B: due in 15 days
+    dcc.json("invite", PHONE, "--on", "2026-11-27T10:00", actor="赵电销")             # a Friday
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-12-09"
+    assert dcc.json("transfer", "sweep", actor="王经理", now="2026-11-28T01:00")["no_shows"] == [1]
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-11-30"                  # Monday, the next working day
+    [row] = dcc.json("due", "--on", "2026-11-30", actor="赵电销")
+    assert (row["lead_id"], row["due_on"], row["reason"]) == (1, "2026-11-30", "no-show on 2026-11-27")
+    done = dcc.json("followup", PHONE, "--result", "客户临时有事,改天再约", actor="赵电销", now="2026-11-30T10:00")
+    assert done["next_due"] == "2026-12-15"                                          # the call-back is made
+    assert dcc.json("due", "--on", "2026-11-30", actor="赵电销") == []
+
+
+def test_a_new_invitation_answers_the_no_show(dcc):
+    dcc.json("followup", PHONE, "--result", "想再比较", "--grade", "B", actor="赵电销")
+    dcc.json("invite", PHONE, "--on", "2026-11-25T10:00", actor="赵电销")
+    dcc.json("invitations", "--close-no-shows", actor="赵电销", now="2026-11-26T08:00")
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-11-26"
+    dcc.json("invite", PHONE, "--on", "2026-11-28T10:00", actor="赵电销", now="2026-11-26T09:00")
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-12-09"
