@@ -48,7 +48,8 @@ def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False)
     """Record no-shows, then apply the policy's sweep rows for today, all in one transaction.
 
     Safe to run from cron every day: a second run the same day moves nothing. With dry_run, the moves
-    and no-shows are listed and nothing is written.
+    and no-shows are listed and nothing is written. Rows whose target is `offer` (the half-year rule [003])
+    never move a lead: either way they are listed under `offers`, for the manager to mark lost or transfer.
     """
     day = now.date()
     if dry_run:
