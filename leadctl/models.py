@@ -201,6 +201,9 @@ class LeadState(NamedTuple):
     last_contact_at: datetime | None
     followup_count: int
     planned_on: date | None = None
+    delivery_on: date | None = None  # an ordered lead's planned delivery day
+    restarted_at: datetime | None = None  # its last reactivation: nothing is due before it
+    no_show_at: datetime | None = None  # when it was expected, if its latest invitation was a no-show
 
 
 class Due(NamedTuple):

@@ -125,13 +125,15 @@ def order(
     colour: str = typer.Option(None, "--colour", "--color", help="Colour."),
     price: int = typer.Option(None, "--price", help="Price agreed, in yuan."),
     deposit: int = typer.Option(None, "--deposit", help="Deposit paid (定金), in yuan."),
+    delivery_on: str = typer.Option(None, "--delivery-on", help="Planned delivery day, YYYY-MM-DD (the lead is due "
+                                    "the day before)."),
     as_json: bool = JSON,
 ) -> None:
-    """Sign an order for a lead by VIN or brand/series/model: grade O, status ordered, off the due lists."""
+    """Sign an order for a lead by VIN or brand/series/model: grade O, status ordered, followed up until delivery."""
     c = context.get(ctx)
     car = orders.vehicle(vin, brand, series, model, config, colour)
     with c.store() as store:
-        done = orders.order(store, c.now, c.actor, lead, car, price, deposit)
+        done = orders.order(store, c.now, c.actor, lead, car, price, deposit, delivery_on)
     output.done(done, as_json, f"order {done['id']} for lead {done['lead_id']}; deliver it with `leadctl deliver "
                          f"{done['id']}`")
 
@@ -147,6 +149,21 @@ def order_cancel(
     done = context.call(ctx, orders.cancel, order_id, reason)
     output.done(done, as_json, f"order {done['id']} cancelled: lead {done['lead_id']} is active, grade "
                          f"{done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+
+
+@order_app.command("delivery-on")
+def order_delivery_on(
+    ctx: typer.Context,
+    order_id: int = typer.Argument(..., metavar="ID", help="Order id."),
+    day: str = typer.Argument(..., metavar="DATE", help="The planned delivery day, YYYY-MM-DD."),
+    reason: str = typer.Option(None, "--reason", help="Why it changes (kept in the history)."),
+    as_json: bool = JSON,
+) -> None:
+    """Set or change an open order's planned delivery day (history kept); the lead is due the day before."""
+    done = context.call(ctx, orders.delivery_on, order_id, day, reason)
+    was = f" (was {done['previous_delivery_on']})" if done["previous_delivery_on"] else ""
+    output.done(done, as_json, f"order {done['id']} to be delivered on {done['delivery_on']}{was}; lead "
+                         f"{done['lead_id']} next due {done['next_due'] or 'none'}")
 
 
 @order_app.command("list")

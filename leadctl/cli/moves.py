@@ -121,7 +121,8 @@ def sweep(
     dry_run: bool = typer.Option(False, "--dry-run", help="List the moves with their rule; change nothing."),
     as_json: bool = JSON,
 ) -> None:
-    """Apply the policy's sweep rules for today and record no-shows (cron, daily; a rerun moves nothing)."""
+    """Apply the policy's sweep rules for today and record no-shows (cron, daily; a rerun moves nothing); list the
+    leads whose outcome the manager decides."""
     done = context.call(ctx, transfers.sweep, dry_run)
     if as_json:
         output.emit_json(done)
@@ -129,6 +130,11 @@ def sweep(
     verb = "would move" if dry_run else "moved"
     output.emit_table(done["moves"], transfers.MOVE_COLUMNS, title=f"Sweep {done['day']}: {verb} "
                       f"{len(done['moves'])} leads, {len(done['no_shows'])} no-shows")
+    if done["offers"]:
+        flat = [{**o, "outcomes": " or ".join(o["outcomes"]), "commands": " | ".join(o["commands"])}
+                for o in done["offers"]]
+        output.emit_table(flat, transfers.OFFER_COLUMNS, title=f"For the manager to decide: {len(flat)} leads with "
+                          "no effect (mark lost, or transfer to another owner)")
 
 
 def register(app: typer.Typer) -> None:

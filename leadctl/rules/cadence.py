@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from leadctl.errors import BadInput, Refused
 from leadctl.models import Due, Grade, LeadState, Status
+from leadctl.rules.deadlines import rules_of
 from leadctl.rules.policy import Policy
 
 
@@ -26,8 +27,11 @@ def _settling(policy: Policy, state: LeadState) -> bool:
     )
 
 
-def latest_allowed(policy: Policy, grade: Grade | None, contact_at: datetime) -> date | None:
-    """The latest next-contact date the cadence allows after a contact; None when the grade sets none."""
+def latest_allowed(policy: Policy, grade: Grade | None, contact_at: datetime, ordered: bool = False) -> date | None:
+    """The latest next-contact date the cadence allows after a contact; None when the grade sets none. An ordered
+    lead follows the policy's cadence for orders."""
+    if ordered:
+        return contact_at.date() + timedelta(days=policy.orders.followup_days)
     rule = policy.rule(grade) if grade else None
     if rule is None or rule.cadence_days is None:
         return None
@@ -35,45 +39,99 @@ def latest_allowed(policy: Policy, grade: Grade | None, contact_at: datetime) ->
 
 
 def next_due(policy: Policy, state: LeadState) -> Due | None:
-    """The next contact a lead needs, or None when it needs none (closed, or graded D, O, F, L, W)."""
-    if state.status is not Status.ACTIVE or state.grade in (Grade.O, Grade.F, Grade.W, Grade.L, Grade.D):
+    """The next contact a lead needs, or None when it needs none.
+
+    An active lead follows its grade (none for D, L, W), and a no-show is called back the next working day. An
+    ordered lead is followed up until delivery [003]. A delivered one is due only when its owner plans a contact
+    (owner care); defeated, lost and closed leads are never due.
+    """
+    if state.status is Status.ORDERED:
+        return _until_delivery(policy, state)
+    if state.status is Status.DELIVERED:
+        return _planned(None, state, "owner care")
+    if state.status is not Status.ACTIVE:
         return None
+    due, callback = _by_grade(policy, state), _callback(policy, state)
+    return callback if callback is not None and (due is None or callback.due_on < due.due_on) else due
+
+
+def _anchor(state: LeadState) -> tuple[datetime, str]:
+    """What the cadence counts from: the last contact (or the registration), or a later reactivation."""
+    last = state.last_contact_at or state.created_at
+    if state.restarted_at is not None and state.restarted_at > last:
+        return state.restarted_at, "reactivated"
+    return last, "last contact"
+
+
+def _by_grade(policy: Policy, state: LeadState) -> Due | None:
+    if state.grade in (Grade.O, Grade.F, Grade.W, Grade.L, Grade.D):
+        return None
+    last, since = _anchor(state)  # reasons print dates as isoformat: strftime costs 4x
     if state.followup_count == 0:
         # a visit is contact too: the first call is owed the same day as the latest visit ([003])
-        seen = max(state.created_at, state.last_contact_at or state.created_at)
+        seen = max(state.created_at, last)
         deadline = first_contact_deadline(policy, seen)
         fc = policy.first_contact
         window = "same day" if fc.same_day else f"within {fc.within_hours}h"
-        what = "registration" if seen == state.created_at else "visit"
+        what = "registration" if seen == state.created_at else "visit" if since == "last contact" else "reactivation"
         return Due(deadline, f"first contact {window} of {what} {seen.isoformat(' ', 'minutes')}")
-    last = state.last_contact_at or state.created_at  # reasons print dates as isoformat: strftime costs 4x
     if state.grade is None:
-        return Due(last.date(), f"not graded after contact {last.date()}")
+        return Due(last.date(), f"not graded after contact {last.date()}" if since == "last contact"
+                   else f"not graded since reactivated {last.date()}")
     rule = policy.rule(state.grade)
     if rule is None or rule.cadence_days is None:
         return None
     due = Due(last.date() + timedelta(days=rule.cadence_days),
-              f"{state.grade} every {rule.cadence_days}d, last contact {last.date()}")
+              f"{state.grade} every {rule.cadence_days}d, {since} {last.date()}")
     fc = policy.first_contact
     if _settling(policy, state):
         step = max(1, fc.settle_days // fc.settle_calls)
         settle = last.date() + timedelta(days=step)
         if settle < due.due_on:
             due = Due(settle, f"first-week call {state.followup_count + 1} of {fc.settle_calls}, "
-                              f"last contact {last.date()}")
-    if state.planned_on is not None and state.planned_on < due.due_on:
-        due = Due(state.planned_on, f"planned by owner, last contact {last.date()}")
+                              f"{since} {last.date()}")
+    return _planned(due, state, f"{since} {last.date()}")
+
+
+def _planned(due: Due | None, state: LeadState, context: str) -> Due | None:
+    """A staff member may plan the next contact earlier than the cadence, never later [003]."""
+    if state.planned_on is not None and (due is None or state.planned_on < due.due_on):
+        return Due(state.planned_on, f"planned by owner, {context}")
     return due
 
 
-def check_planned(policy: Policy, grade: Grade | None, contact_at: datetime, planned: date) -> date:
+def _until_delivery(policy: Policy, state: LeadState) -> Due | None:
+    """Every few days until delivery, and a contact the day(s) before the planned delivery day [003]."""
+    rules = policy.orders
+    last = state.last_contact_at or state.created_at
+    due = Due(last.date() + timedelta(days=rules.followup_days),
+              f"ordered: every {rules.followup_days}d until delivery, last contact {last.date()}")
+    if state.delivery_on is not None:
+        eve = state.delivery_on - timedelta(days=rules.notice_days)
+        if last.date() < eve < due.due_on:
+            before = "the day" if rules.notice_days == 1 else f"{rules.notice_days} days"
+            due = Due(eve, f"delivery on {state.delivery_on}: contact {before} before")
+    return _planned(due, state, f"last contact {last.date()}")
+
+
+def _callback(policy: Policy, state: LeadState) -> Due | None:
+    """A no-show is called back by telesales the next working day, unless they were in contact since."""
+    if state.no_show_at is None or _anchor(state)[0] > state.no_show_at:
+        return None
+    day = state.no_show_at.date()
+    return Due(rules_of(policy.data.get("complaints")).next_working(day), f"no-show on {day}")
+
+
+def check_planned(policy: Policy, grade: Grade | None, contact_at: datetime, planned: date,
+                  ordered: bool = False) -> date:
     """A staff member may plan the next contact earlier than the cadence, never later [003]."""
     if planned < contact_at.date():
         raise BadInput(f"next contact {planned} is before this follow-up ({contact_at:%Y-%m-%d})",
                       "plan a date on or after the follow-up")
-    latest = latest_allowed(policy, grade, contact_at)
+    latest = latest_allowed(policy, grade, contact_at, ordered)
     if latest is not None and planned > latest:
-        raise Refused(f"next contact {planned} is later than grade {grade} allows ({latest})",
+        what = "the cadence for ordered leads" if ordered else f"grade {grade}"
+        raise Refused(f"next contact {planned} is later than {what} allows ({latest})",
                       f"plan it on or before {latest}")
     return planned
 

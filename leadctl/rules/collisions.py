@@ -26,6 +26,7 @@ class Evidence:
     owner: Side
     claimant: Side
     dcc_inviter: int | None  # a DCC staff member who invited the customer, if any
+    handed_over: frozenset[int] = frozenset()  # staff who handed this customer over (DCC -> direct sales)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,20 @@ def card_counts(side: Side, entry_days: int) -> bool:
 
 
 def recommend(evidence: Evidence, entry_days: int) -> Ruling:
-    """First valid record, then quality follow-up; a customer the DCC invited stays the DCC's [001][003]."""
+    """First valid record, then quality follow-up; a customer the DCC invited stays the DCC's [001][003]. A
+    customer is never recommended back to whoever handed them over: the handover gave them away."""
+    ruling = _recommend(evidence, entry_days)
+    if ruling.staff_id not in evidence.handed_over:
+        return ruling
+    gave = evidence.owner if ruling.staff_id == evidence.owner.staff_id else evidence.claimant
+    other = evidence.claimant if gave is evidence.owner else evidence.owner
+    if other.staff_id in evidence.handed_over:
+        return ruling
+    return Ruling(other.staff_id, (f"{gave.name} handed this customer over: they are not theirs to take back [001]",
+                                   *ruling.reasons))
+
+
+def _recommend(evidence: Evidence, entry_days: int) -> Ruling:
     owner, claimant = evidence.owner, evidence.claimant
     if evidence.dcc_inviter in (owner.staff_id, claimant.staff_id):
         side = owner if evidence.dcc_inviter == owner.staff_id else claimant

@@ -12,6 +12,8 @@ ordered nor marked lost: the manager rejects the request first, so no decision i
 
 from __future__ import annotations
 
+from datetime import date
+
 from leadctl.errors import BadInput, Refused
 from leadctl.models import Grade, Status
 from leadctl.rules.policy import DefeatRules
@@ -86,6 +88,18 @@ _NEXT = {
 }
 
 
+FOLLOWED_UP = frozenset({Status.ACTIVE, Status.ORDERED, Status.DELIVERED})
+
+
+def check_followup(lead_id: int, status: Status, regrade: bool) -> None:
+    """Follow-up does not stop at the order [003]: an ordered customer is followed up until delivery, a delivered
+    one after it (SSI, owner care [001]); their grade stays O. Defeated, lost and closed leads are not worked."""
+    if status not in FOLLOWED_UP:
+        raise Refused(f"lead {lead_id} is {status}; it cannot be followed up", _NEXT.get(status, ""))
+    if regrade and status is not Status.ACTIVE:
+        raise Refused(f"lead {lead_id} is {status}; its grade stays O", "record the follow-up without --grade")
+
+
 def check_defeat_request(rules: DefeatRules, lead_id: int, status: Status, grade: Grade | None,
                          open_request: int | None) -> None:
     """A lead may be put up for defeat when active, not of a forbidden grade, with no request open."""
@@ -99,6 +113,17 @@ def check_defeat_request(rules: DefeatRules, lead_id: int, status: Status, grade
         forbidden = ", ".join(sorted(rules.forbidden_grades))
         raise Refused(f"lead {lead_id} is graded {grade}; a lead graded {forbidden} cannot go straight to defeat",
                       "leads are lost from H: follow it up and re-grade it first [003]")
+
+
+def check_no_effect_wait(rules: DefeatRules, lead_id: int, reason: str, since: date, until: date | None,
+                         today: date) -> None:
+    """[003] a customer unreachable or refusing calls may have the card closed after half a year without effect:
+    a defeat for one of the policy's `no_effect_reasons` is refused before then, with the day it may be filed."""
+    if until is None or reason not in rules.no_effect_reasons or today >= until:
+        return
+    raise Refused(f"lead {lead_id} has had no effect only since {since}; a defeat for {reason!r} may be filed from "
+                  f"{until} ({rules.no_effect_months} months without effect [003])",
+                  "keep following it up, or mark it lost with `leadctl lost LEAD --attempts N`")
 
 
 def check_not_pending(lead_id: int, open_request: int | None, doing: str) -> None:

@@ -5,6 +5,7 @@ the sweep and are passed when *more* than N days have gone by (a lead created 60
 60 days; on day 61 it is not). A row that names grades takes leads of those grades that are active,
 defeated or lost (that is how F and L leads are reached); a row without grades takes active leads only.
 Ordered, delivered and closed leads never move. The first row, in policy order, that moves a lead wins.
+A row whose target is `offer` moves nothing: it lists the lead for the manager, who marks it lost or transfers it.
 
 Idempotency: a row moves a lead at most once per event it counts from (created, invited, last contact; for
 month-end, the day). A lead the row already moved since then stays where a manager may have put it, and
@@ -17,11 +18,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from leadctl.models import Grade, Status
 from leadctl.rules.policy import SweepRule
 
 OPEN_STATUSES = frozenset({Status.ACTIVE, Status.DEFEATED, Status.LOST})
 POOLS = ("dcc", "manager")
+OUTCOMES = ("lost", "transfer")  # what an `offer` row offers the manager: close the card as lost, or hand it on
+_RANK = {g: i for i, g in enumerate((Grade.D, Grade.C, Grade.B, Grade.A, Grade.H, Grade.O), start=1)}
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class LeadRecord:
     last_contact_at: datetime | None = None
     invited_at: datetime | None = None  # its latest invitation, when the customer never arrived for it
     swept: Mapping[str, datetime] = field(default_factory=dict)  # rule code -> last move by that rule
+    effect_at: datetime | None = None  # its latest effect: a grade rise, a new owner or a reactivation
 
     @property
     def team(self) -> str | None:
@@ -76,6 +82,28 @@ def cutoff(day: date, days: int) -> date:
     return day - timedelta(days=days)
 
 
+def is_rise(previous: Grade | None, grade: Grade) -> bool:
+    """A grade change towards buying (D < C < B < A < H < O); from F, L or W any working grade is a rise."""
+    return previous is not None and _RANK.get(grade, 0) > _RANK.get(previous, 0)
+
+
+def no_effect_since(created_at: datetime, effect_at: datetime | None) -> datetime:
+    """Since when a lead has had no effect: its registration, or its latest grade rise, new owner or reactivation.
+    (A contact that succeeds and does not raise the grade is no effect either: [003] 长时间无跟踪效果.)"""
+    return max(created_at, effect_at) if effect_at is not None else created_at
+
+
+def no_effect_until(since: datetime, months: int) -> date:
+    """The first day a lead with no effect since `since` has gone `months` without it [003]."""
+    return since.date() + relativedelta(months=months)
+
+
+def no_effect_cutoff(day: date, months: int) -> date:
+    """Leads registered on or after this day cannot have gone `months` without effect by `day` (for queries; a
+    few days' margin for the months' unequal lengths)."""
+    return day - relativedelta(months=months) + timedelta(days=4)
+
+
 def is_no_show(expected_at: datetime, day: date) -> bool:
     """An open invitation is a no-show once the day the customer was expected is over."""
     return expected_at.date() < day
@@ -94,6 +122,9 @@ def _conditions_hold(rule: SweepRule, lead: LeadRecord, day: date) -> bool:
     quiet_since = lead.last_contact_at or lead.created_at
     if rule.quiet_days is not None and not older_than(day, quiet_since, rule.quiet_days):
         return False
+    if rule.no_effect_months is not None and \
+            day < no_effect_until(no_effect_since(lead.created_at, lead.effect_at), rule.no_effect_months):
+        return False
     if rule.invited_days is not None:
         return lead.invited_at is not None and older_than(day, lead.invited_at, rule.invited_days)
     return True
@@ -108,6 +139,8 @@ def _counted_from(rule: SweepRule, lead: LeadRecord, day: date) -> datetime:
         events.append(lead.last_contact_at or lead.created_at)
     if rule.invited_days is not None and lead.invited_at is not None:
         events.append(lead.invited_at)
+    if rule.no_effect_months is not None:
+        events.append(no_effect_since(lead.created_at, lead.effect_at))
     if rule.month_end or not events:
         events.append(datetime.combine(day, time.min))
     return max(events)
@@ -116,6 +149,8 @@ def _counted_from(rule: SweepRule, lead: LeadRecord, day: date) -> datetime:
 def _already_there(rule: SweepRule, lead: LeadRecord) -> bool:
     if rule.to == "close":
         return lead.status is Status.CLOSED
+    if rule.to == "offer":
+        return False
     return lead.owner_id is None and lead.pool == rule.to
 
 

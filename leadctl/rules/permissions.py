@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "reactivate": {T: POOL, M: ANY},
     "order": {C: OWN, D: OWN, M: ANY},
     "order.cancel": {C: OWN, D: OWN, M: ANY},
+    "order.delivery_on": {C: OWN, D: OWN, M: ANY},
     "deliver": {C: OWN, D: OWN, M: ANY},
     # reports and exports (full phone numbers only for managers and admins)
     "report.export": {C: OWN, T: OWN, D: OWN, S: ANY, M: ANY, A: ANY},

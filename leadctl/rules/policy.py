@@ -37,14 +37,15 @@ _SHAPE: dict[str, Any] = {
     "assessment": {"*": list},
     "review": {"limit_hours": int, "window_days": int},
     "ownership": {"card_entry_days": int, "evidence_hours": int},
-    "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool},
+    "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool, "no_effect_months": int,
+               "no_effect_reasons": list},
     "kpi": {"*": {"min": float, "max": float}},
-    "orders": {"vin_check_digit": str},
+    "orders": {"vin_check_digit": str, "followup_days": int, "delivery_notice_days": int},
     "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
                    "callcenter_progress_working_days": int, "weekend": list, "holidays": list, "escalation": list},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
-                "age_days": int, "invited_days": int, "quiet_days": int, "to": str}],
+                "age_days": int, "invited_days": int, "quiet_days": int, "no_effect": bool, "to": str}],
 }
 
 
@@ -68,6 +69,11 @@ class DefeatRules:
     reasons: tuple[str, ...]
     forbidden_grades: frozenset[Grade]
     verification_required: bool
+    # [003] unreachable, refusing calls, no effect for half a year: the card may be closed or handed on. A lead
+    # with no effect (no grade rise, no new owner, no reactivation) for these months is offered to the manager
+    # by a `no_effect` sweep row, and a defeat for one of `no_effect_reasons` waits until then.
+    no_effect_months: int | None = None
+    no_effect_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,24 @@ class SweepRule:
     age_days: int | None = None
     invited_days: int | None = None
     quiet_days: int | None = None
+    no_effect_months: int | None = None  # set for a `no_effect = true` row, from [defeat] no_effect_months
 
 
-SWEEP_TARGETS = ("dcc", "manager", "close")
+# `offer`: the sweep moves nothing and offers the manager the outcomes (mark it lost, or transfer it)
+SWEEP_TARGETS = ("dcc", "manager", "close", "offer")
+
+
+@dataclass(frozen=True)
+class OrderRules:
+    """Follow-up does not stop at the order [003]: an ordered lead is due every `followup_days` until delivery, and
+    `notice_days` before its planned delivery day. A policy stored before these keys existed gets the presets'."""
+
+    followup_days: int = 3
+    notice_days: int = 1
+
+
+def order_rules(section: dict[str, Any]) -> OrderRules:
+    return OrderRules(section.get("followup_days", 3), section.get("delivery_notice_days", 1))
 
 
 @dataclass(frozen=True)
@@ -107,6 +128,10 @@ class Policy:
 
     def rule(self, grade: Grade) -> GradeRule | None:
         return self.grades.get(grade)
+
+    @property
+    def orders(self) -> OrderRules:
+        return order_rules(self.data.get("orders", {}))
 
 
 def preset_data(name: str) -> dict[str, Any]:
@@ -214,9 +239,11 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
                  if k not in KPI_NAMES]
     if data.get("orders", {}).get("vin_check_digit", "china") not in ("china", "always"):
         problems.append("orders.vin_check_digit: must be china (only VINs starting with L) or always")
+    if data.get("orders", {}).get("followup_days", 1) == 0:
+        problems.append("orders.followup_days: must be at least 1")
     _check_calendar(data.get("complaints", {}), problems)
     defeat = _defeat_rules(data.get("defeat", {}), problems)
-    sweeps = tuple(_sweep(i, row, problems) for i, row in enumerate(data.get("sweeps", [])))
+    sweeps = tuple(_sweep(i, row, defeat, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:
         raise BadInput(f"{origin}: " + "; ".join(problems), "fix these keys and retry")
     first = FirstContact(**{k: fc[k] for k in _SHAPE["first_contact"]})
@@ -246,10 +273,16 @@ def _grades_list(values: list, path: str, problems: list[str]) -> frozenset[Grad
 def _defeat_rules(data: dict[str, Any], problems: list[str]) -> DefeatRules:
     reasons = tuple(str(r) for r in data.get("reasons", ()))
     forbidden = _grades_list(data.get("forbidden_grades", []), "defeat.forbidden_grades", problems)
-    return DefeatRules(reasons, forbidden, data.get("verification_required", True))
+    months = data.get("no_effect_months")
+    if months == 0:
+        problems.append("defeat.no_effect_months: must be at least 1 (omit it for no such rule)")
+    waiting = tuple(str(r) for r in data.get("no_effect_reasons", ()))
+    if waiting and months is None:
+        problems.append("defeat.no_effect_reasons: needs defeat.no_effect_months")
+    return DefeatRules(reasons, forbidden, data.get("verification_required", True), months or None, waiting)
 
 
-def _sweep(i: int, row: dict[str, Any], problems: list[str]) -> SweepRule:
+def _sweep(i: int, row: dict[str, Any], defeat: DefeatRules, problems: list[str]) -> SweepRule:
     where = f"sweeps[{i}]"
     for key in ("code", "to"):
         if key not in row:
@@ -260,6 +293,10 @@ def _sweep(i: int, row: dict[str, Any], problems: list[str]) -> SweepRule:
         problems.append(f"{where}.from_team: must be showroom or dcc")
     grades = _grades_list(row.get("grades", []), f"{where}.grades", problems)
     fields = {k: row[k] for k in ("from_team", "month_end", "age_days", "invited_days", "quiet_days") if k in row}
+    if row.get("no_effect"):
+        if defeat.no_effect_months is None:
+            problems.append(f"{where}.no_effect: needs defeat.no_effect_months")
+        fields["no_effect_months"] = defeat.no_effect_months
     return SweepRule(row.get("code", ""), row.get("source", ""), row.get("to", "dcc"), grades=grades, **fields)
 
 

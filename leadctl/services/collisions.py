@@ -43,12 +43,19 @@ def _dcc_inviter(conn: sqlite3.Connection, lead_id: int) -> int | None:
     return row[0] if row else None
 
 
+def _handed_over(conn: sqlite3.Connection, lead_id: int) -> frozenset[int]:
+    """Staff who handed this lead over (the owner giving it, and who filled the form)."""
+    rows = conn.execute("SELECT from_id, by_id FROM handovers WHERE lead_id = ?", (lead_id,)).fetchall()
+    return frozenset(i for row in rows for i in row if i is not None)
+
+
 def _describe(conn: sqlite3.Connection, row: tuple, entry_days: int) -> dict:
     (cid, lead_id, opened, owner_id, claimant_id, status, name, number, created, arrived, entered,
      ruled_to, ruled_at, ruling) = row
     owner = _side(conn, owner_id, lead_id, created, entered or created)
     claimant = _side(conn, claimant_id, lead_id, arrived, opened)
-    advice = recommend(Evidence(owner, claimant, _dcc_inviter(conn, lead_id)), entry_days)
+    inviter = _dcc_inviter(conn, lead_id)
+    advice = recommend(Evidence(owner, claimant, inviter, _handed_over(conn, lead_id)), entry_days)
     names = {owner.staff_id: owner.name, claimant.staff_id: claimant.name}
     sides = {
         role: {"staff": s.name, "team": s.team, "recorded_at": s.recorded_at.isoformat(),
@@ -57,7 +64,7 @@ def _describe(conn: sqlite3.Connection, row: tuple, entry_days: int) -> dict:
         for role, s in (("owner", owner), ("claimant", claimant))
     }
     return {"id": cid, "lead_id": lead_id, "name": name, "phone": phone.mask(number), "opened_at": opened,
-            "status": status, **sides, "dcc_invited": advice.reasons[0].startswith("the DCC"),
+            "status": status, **sides, "dcc_invited": inviter in (owner_id, claimant_id),
             "recommended": names[advice.staff_id], "reasons": list(advice.reasons),
             "ruled_to": names.get(ruled_to), "ruled_at": ruled_at, "ruling": ruling}
 
@@ -94,3 +101,18 @@ def rule(store: Store, now: datetime, actor: str | None, collision_id: int, to: 
                recommended=described["recommended"], agrees=agrees)
         return {"id": collision_id, "lead_id": row[1], "ruled_to": winner.name, "recommended":
                 described["recommended"], "ruling": ruling}
+
+
+def settle_by_handover(conn: sqlite3.Connection, now: datetime, by_id: int, lead_id: int, receiver_id: int,
+                       handover_id: int) -> list[int]:
+    """A handover settles every open collision on the lead in the receiver's favour, each one recorded: the DCC
+    gave the customer to the receiver, so no ruling may take them back."""
+    settled = [r[0] for r in conn.execute("SELECT id FROM collisions WHERE lead_id = ? AND status = 'open' ORDER BY id",
+                                          (lead_id,))]
+    for collision_id in settled:
+        conn.execute("UPDATE collisions SET status = 'ruled', ruled_to = ?, ruled_at = ?, ruled_by = ?, ruling = ?"
+                     " WHERE id = ?", (receiver_id, now.isoformat(), by_id, f"settled by handover {handover_id}",
+                                       collision_id))
+        record(conn, now, by_id, "collisions.settle", lead_id, collision=collision_id, to=receiver_id,
+               handover_id=handover_id)
+    return settled

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound
 from leadctl.models import Grade, Status
-from leadctl.rules import grading, lifecycle
+from leadctl.rules import grading, lifecycle, ownership
 from leadctl.services import leads, policy, staff
+from leadctl.services.transfers import effect_times
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -58,6 +59,11 @@ def lead_state(conn: sqlite3.Connection, lead_id: int) -> tuple[Status, Grade | 
     return Status(status), Grade(grade) if grade else None
 
 
+def _no_effect_since(conn: sqlite3.Connection, lead_id: int) -> datetime:
+    created = conn.execute("SELECT created_at FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    return ownership.no_effect_since(datetime.fromisoformat(created), effect_times(conn, [lead_id]).get(lead_id))
+
+
 def request(store: Store, now: datetime, actor: str | None, lead: str, reason: str, lost_to: str | None = None,
             price: int | None = None, note: str | None = None) -> dict:
     """File a defeat request (战败申请) for an active lead; returns the request with its id."""
@@ -69,6 +75,10 @@ def request(store: Store, now: datetime, actor: str | None, lead: str, reason: s
         code = lifecycle.defeat_reason(rules, reason)
         status, grade = lead_state(conn, lead_id)
         lifecycle.check_defeat_request(rules, lead_id, status, grade, open_request(conn, lead_id))
+        if code in rules.no_effect_reasons and rules.no_effect_months:
+            since = _no_effect_since(conn, lead_id)
+            until = ownership.no_effect_until(since, rules.no_effect_months)
+            lifecycle.check_no_effect_wait(rules, lead_id, code, since.date(), until, now.date())
         request_id = conn.execute(
             "INSERT INTO defeats (lead_id, requested_at, requested_by, grade, reason, lost_to, price, note)"
             " VALUES (?,?,?,?,?,?,?,?)",

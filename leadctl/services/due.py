@@ -16,8 +16,8 @@ from leadctl.store.db import Store
 COLUMNS = ("lead_id", "name", "phone", "grade", "owner", "due_on", "overdue_days", "reason")
 
 _SELECT = (
-    "SELECT l.id, l.name, l.phone, l.grade, s.name, l.next_due, l.status, l.created_at, l.last_contact_at,"
-    " l.followup_count, l.planned_on FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
+    f"SELECT l.id, l.name, l.phone, s.name, l.next_due, {leads.state_columns('l')}"
+    " FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
 )
 
 
@@ -69,8 +69,9 @@ def due(store: Store, now: datetime, on: date, owner: str | None = None, team: s
 
 
 def _row(rules, on: date, row: tuple) -> dict:
-    lead_id, name, phone, grade, owner_name, due_on, *state = row
-    why = cadence.next_due(rules, leads.state_of((grade, *state)))
+    lead_id, name, phone, owner_name, due_on, *state = row
+    grade = state[0]
+    why = cadence.next_due(rules, leads.state_of(tuple(state)))
     return {
         "lead_id": lead_id, "name": name, "phone": phone, "grade": grade, "owner": owner_name,
         "due_on": due_on, "overdue_days": cadence.overdue_days(date.fromisoformat(due_on), on),

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput
-from leadctl.models import Grade, Method
-from leadctl.rules import cadence, grading
+from leadctl.models import Grade, Method, Status
+from leadctl.rules import cadence, grading, lifecycle
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -35,9 +35,10 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "followup", lead_id)
-        leads.require_active(conn, lead_id, "followed up")
         rules = policy.current(conn)
-        created, current = conn.execute("SELECT created_at, grade FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        created, current, status = conn.execute("SELECT created_at, grade, status FROM leads WHERE id = ?",
+                                                (lead_id,)).fetchone()
+        lifecycle.check_followup(lead_id, Status(status), new_grade is not None)
         if when < datetime.fromisoformat(created):
             raise BadInput(f"follow-up time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})",
                            "check --at")
@@ -45,7 +46,7 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
             grading.check_assignable(rules, new_grade)
         effective = new_grade or (Grade(current) if current else None)
         if planned is not None:
-            cadence.check_planned(rules, effective, when, planned)
+            cadence.check_planned(rules, effective, when, planned, ordered=status == Status.ORDERED)
         followup_id = conn.execute(
             "INSERT INTO followups (lead_id, at, by_id, method, result, grade, next_on) VALUES (?,?,?,?,?,?,?)",
             (lead_id, when.isoformat(), who.id, method_.value, result, new_grade,

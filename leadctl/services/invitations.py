@@ -13,7 +13,7 @@ from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, Refused, UsageError
 from leadctl.models import Role
 from leadctl.rules import ownership, phone
-from leadctl.services import leads, policy, staff
+from leadctl.services import collisions, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -70,6 +70,7 @@ def invite(store: Store, now: datetime, actor: str | None, lead: str, on: str, n
             " VALUES (?,?,?,?,?,?)",
             (lead_id, who.id, now.isoformat(), expected.isoformat(), note, replaces),
         ).lastrowid
+        leads.replan(conn, policy.current(conn), lead_id)  # a new invitation answers an earlier no-show
         record(conn, now, who.id, "invite", lead_id, invitation_id=invitation_id, expected_at=expected,
                replaces=replaces, replaced_as=replaced_as)
         return {"invitation_id": invitation_id, "lead_id": lead_id, "invited_by": who.name,
@@ -142,11 +143,14 @@ def pending_no_shows(conn: sqlite3.Connection, day: date) -> list[tuple[int, int
 
 
 def close_no_shows(conn: sqlite3.Connection, now: datetime, by_id: int | None) -> list[int]:
-    """Record every overdue open invitation as a no-show (each audited); a second run finds none."""
+    """Record every overdue open invitation as a no-show (each audited; the lead is due for telesales' call-back the
+    next working day); a second run finds none."""
     closed = []
+    rules = policy.current(conn)
     for invitation_id, lead_id, expected_at in pending_no_shows(conn, now.date()):
         conn.execute("UPDATE invitations SET status = 'no-show', closed_at = ?, closed_by = ? WHERE id = ?",
                      (now.isoformat(), by_id, invitation_id))
+        leads.replan(conn, rules, lead_id)
         record(conn, now, by_id, "no-show", lead_id, invitation_id=invitation_id, expected_at=expected_at)
         closed.append(invitation_id)
     return closed
@@ -211,8 +215,9 @@ def handover(store: Store, now: datetime, actor: str | None, lead: str, to: str,
              expected_on.isoformat() if expected_on else None, grade, status),
         ).lastrowid
         leads.set_owner(conn, now, who.id, lead_id, receiver.id, "handover")
+        settled = collisions.settle_by_handover(conn, now, who.id, lead_id, receiver.id, handover_id)
         record(conn, now, who.id, "handover", lead_id, handover_id=handover_id, invitation_id=invitation_id,
-               from_id=owner_id, to_id=receiver.id, phone=phone.mask(number))
+               from_id=owner_id, to_id=receiver.id, phone=phone.mask(number), collisions=settled)
         return _form(conn, handover_id)
 
 

@@ -10,7 +10,19 @@ from leadctl.models import Grade, LeadState, Status
 from leadctl.rules import cadence, phone
 from leadctl.rules.policy import Policy
 
-STATE_COLUMNS = "grade, status, created_at, last_contact_at, followup_count, planned_on"
+
+def state_columns(alias: str = "leads") -> str:
+    """The columns `state_of` reads, in a query on the leads table named `alias`: the lead's own, its open order's
+    delivery day, its last reactivation, and the expected time of its latest invitation if that was a no-show."""
+    a = alias
+    return (f"{a}.grade, {a}.status, {a}.created_at, {a}.last_contact_at, {a}.followup_count, {a}.planned_on,"
+            f" (SELECT delivery_on FROM orders WHERE lead_id = {a}.id AND status = 'open'),"
+            f" (SELECT max(at) FROM statuses WHERE lead_id = {a}.id AND act = 'reactivate'),"
+            f" (SELECT CASE status WHEN 'no-show' THEN expected_at END FROM invitations WHERE lead_id = {a}.id"
+            " ORDER BY id DESC LIMIT 1)")
+
+
+STATE_COLUMNS = state_columns()
 
 
 def find(conn: sqlite3.Connection, ref: str | int) -> int:
@@ -40,7 +52,7 @@ def state_of(row: tuple) -> LeadState:
                            "the file was changed outside leadctl: run `leadctl check`, or restore a backup") from None
 
 
-def _state(grade, status, created, last, count, planned) -> LeadState:
+def _state(grade, status, created, last, count, planned, delivery=None, restarted=None, no_show=None) -> LeadState:
     return LeadState(
         grade=Grade(grade) if grade else None,
         status=Status(status),
@@ -48,6 +60,9 @@ def _state(grade, status, created, last, count, planned) -> LeadState:
         last_contact_at=datetime.fromisoformat(last) if last else None,
         followup_count=count,
         planned_on=date.fromisoformat(planned) if planned else None,
+        delivery_on=date.fromisoformat(delivery) if delivery else None,
+        restarted_at=datetime.fromisoformat(restarted) if restarted else None,
+        no_show_at=datetime.fromisoformat(no_show) if no_show else None,
     )
 
 
@@ -64,8 +79,9 @@ def replan(conn: sqlite3.Connection, policy: Policy, lead_id: int) -> str | None
 
 
 def replan_all(conn: sqlite3.Connection, policy: Policy) -> int:
-    """Re-plan every active lead (after a policy change). Returns how many due dates moved."""
-    rows = conn.execute(f"SELECT id, next_due, {STATE_COLUMNS} FROM leads WHERE status = 'active'").fetchall()
+    """Re-plan every active or ordered lead (after a policy change). Returns how many due dates moved."""
+    rows = conn.execute(f"SELECT id, next_due, {STATE_COLUMNS} FROM leads WHERE status IN ('active', 'ordered')"
+                        ).fetchall()
     changes = []
     for lead_id, old, *state in rows:
         due = cadence.next_due(policy, state_of(tuple(state)))

@@ -10,27 +10,47 @@ from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
+# Never moved: the audit trail (immutable; read across merges instead), and the orders, which stay on the card of
+# the customer who signed them (a cancelled order of the duplicate stays on the duplicate's closed card).
+KEPT_IN_PLACE = ("leads", "events", "orders")
+
 
 def _child_tables(conn: sqlite3.Connection) -> list[str]:
-    """Every table that hangs off a lead, except the audit trail (immutable; read across merges instead)."""
+    """Every table that hangs off a lead and moves with it in a merge."""
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return [t for t in tables if t not in ("leads", "events")
+    return [t for t in tables if t not in KEPT_IN_PLACE
             and any(c[1] == "lead_id" for c in conn.execute(f"PRAGMA table_info({t})"))]
 
 
+def check_mergeable(conn: sqlite3.Connection, kept: int, merged: int) -> None:
+    """[000] merges only customers that are neither fleet (批售) nor order customers: the one folded in must be
+    neither. The kept lead may be either; it keeps its fleet flag and its orders."""
+    if kept == merged:
+        raise Refused(f"lead {kept} cannot be merged into itself", "give two different leads")
+    if conn.execute("SELECT fleet FROM leads WHERE id = ?", (merged,)).fetchone()[0]:
+        raise Refused(f"lead {merged} is a fleet customer (批售); only non-fleet, non-order customers are merged "
+                      "into another [000]", f"keep the fleet customer instead: `leadctl merge {merged} {kept}`")
+    order = conn.execute("SELECT id, status FROM orders WHERE lead_id = ? AND status IN ('open', 'delivered')"
+                         " ORDER BY id LIMIT 1", (merged,)).fetchone()
+    if order is not None:
+        raise Refused(f"lead {merged} has {order[1]} order {order[0]}; an order customer is not merged into another"
+                      " card [000]", f"keep it instead (`leadctl merge {merged} {kept}`), or cancel an open order")
+
+
 def merge(store: Store, now: datetime, actor: str | None, keep: str, other: str) -> dict:
-    """Fold the second lead into the first: every visit, follow-up, grade, move and event is kept."""
+    """Fold the second lead into the first: every visit, follow-up, grade, move and event is kept; its orders stay
+    on its own card."""
     with store.write() as conn:
         kept, merged = leads.find(conn, keep), leads.find(conn, other)
         who = staff.authorize(conn, now, actor, "merge", kept)
-        if kept == merged:
-            raise Refused(f"lead {kept} cannot be merged into itself", "give two different leads")
+        check_mergeable(conn, kept, merged)
         moved = {}
         for table in _child_tables(conn):
             moved[table] = conn.execute(f"UPDATE {table} SET lead_id = ? WHERE lead_id = ?", (kept, merged)).rowcount
         conn.execute(
             "UPDATE leads SET followup_count = followup_count + (SELECT followup_count FROM leads WHERE id = :m),"
             " created_at = min(created_at, (SELECT created_at FROM leads WHERE id = :m)),"
+            " fleet = max(fleet, (SELECT fleet FROM leads WHERE id = :m)),"
             " last_contact_at = max(coalesce(last_contact_at, ''),"
             "   coalesce((SELECT last_contact_at FROM leads WHERE id = :m), '')) WHERE id = :k",
             {"k": kept, "m": merged})

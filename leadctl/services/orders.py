@@ -22,7 +22,7 @@ from leadctl.store.db import Store
 
 COLUMNS = ("id", "lead_id", "name", "phone", "owner", "vin", "brand", "series", "model", "config", "colour",
            "price", "deposit", "status", "ordered_at", "ordered_by", "cancelled_at", "cancel_reason",
-           "delivered_at", "lead_status")
+           "delivered_at", "lead_status", "delivery_on")
 CARD_COLUMNS = ("id", "order_id", "lead_id", "name", "phone", "brand", "series", "model", "config", "colour",
                 "vin", "price", "accessories", "plate", "plate_date", "insurer", "cover", "delivered_at",
                 "delivered_by")
@@ -30,7 +30,7 @@ CARD_COLUMNS = ("id", "order_id", "lead_id", "name", "phone", "brand", "series",
 _SELECT = """
     SELECT o.id, o.lead_id, l.name, l.phone, w.name, o.vin, o.brand, o.series, o.model, o.config, o.colour,
            o.price, o.deposit, o.status, o.ordered_at, s.name, o.cancelled_at, o.cancel_reason,
-           o.delivered_at, l.status
+           o.delivered_at, l.status, o.delivery_on
     FROM orders o JOIN leads l ON l.id = o.lead_id LEFT JOIN staff w ON w.id = l.owner_id
     LEFT JOIN staff s ON s.id = o.ordered_by"""
 _CARD = """
@@ -90,13 +90,50 @@ def _check_vin_free(conn: sqlite3.Connection, number: str | None) -> None:
                       "check the VIN, or cancel that order first")
 
 
+def _in_collision(conn: sqlite3.Connection, lead_id: int, actor: str | None) -> bool:
+    """Whether the actor is party to an open collision on this lead (撞单)."""
+    return actor is not None and conn.execute(
+        "SELECT 1 FROM collisions c JOIN staff s ON s.id IN (c.owner_id, c.claimant_id)"
+        " WHERE c.lead_id = ? AND c.status = 'open' AND s.name = ?", (lead_id, actor.strip())).fetchone() is not None
+
+
+def _signer(conn: sqlite3.Connection, now: datetime, actor: str | None, lead_id: int) -> staff.Staff:
+    """Who signs: the owner (or a manager) as always; in a collision, also the other party, if their role signs
+    orders. [001] 4.4.3: the consultant who brought the customer to the order signs first, and ownership is
+    settled afterwards by the ruling, which the order follows (it is on the lead, whoever owns it)."""
+    if _in_collision(conn, lead_id, actor):
+        return staff.authorize(conn, now, actor, "order")
+    return staff.authorize(conn, now, actor, "order", lead_id)
+
+
+def _delivery_day(text_: str | None, now: datetime, flag: str) -> date | None:
+    if not text_:
+        return None
+    try:
+        day = date.fromisoformat(text_.strip())
+    except ValueError:
+        raise BadInput(f"{flag} {text_!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-12-15") from None
+    if day < now.date():
+        raise BadInput(f"{flag} {day} is in the past", "give the day the car is to be delivered")
+    return day
+
+
+def _set_delivery(conn: sqlite3.Connection, now: datetime, by_id: int, order_id: int, day: date,
+                  previous: str | None, reason: str | None) -> None:
+    conn.execute("UPDATE orders SET delivery_on = ? WHERE id = ?", (day.isoformat(), order_id))
+    conn.execute("INSERT INTO delivery_dates (order_id, at, by_id, delivery_on, previous, reason) VALUES (?,?,?,?,?,?)",
+                 (order_id, now.isoformat(), by_id, day.isoformat(), previous, reason))
+
+
 def order(store: Store, now: datetime, actor: str | None, lead: str, car: Vehicle, price: int | None = None,
-          deposit: int | None = None) -> dict:
-    """Sign an order for an active lead: grade O, status ordered, off the due lists. Returns the order."""
+          deposit: int | None = None, delivery_on: str | None = None) -> dict:
+    """Sign an order for an active lead: grade O, status ordered. Signing is a contact; from it the lead is due on
+    the policy's cadence for orders and the day before its planned delivery day [003]. Returns the order."""
     lifecycle.check_amounts(price, deposit)
+    delivery = _delivery_day(delivery_on, now, "--delivery-on")
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
-        who = staff.authorize(conn, now, actor, "order", lead_id)
+        who = _signer(conn, now, actor, lead_id)
         rules = policy.current(conn)
         number = vin.validate(car.vin, vin_everywhere(rules)) if car.vin else None
         status, grade = lead_state(conn, lead_id)
@@ -112,12 +149,37 @@ def order(store: Store, now: datetime, actor: str | None, lead: str, car: Vehicl
             (lead_id, now.isoformat(), who.id, number, car.brand, car.series, car.model, car.config, car.colour,
              price, deposit, grade),
         ).lastrowid
+        if delivery is not None:
+            _set_delivery(conn, now, who.id, order_id, delivery, None, None)
         leads.set_grade(conn, now, who.id, lead_id, Grade.O, "workflow", f"order {order_id}")
         set_status(conn, now, who.id, lead_id, new, "order", order_id=order_id)
+        conn.execute("UPDATE leads SET last_contact_at = max(coalesce(last_contact_at, ''), ?), planned_on = NULL"
+                     " WHERE id = ?", (now.isoformat(), lead_id))
         leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "order", lead_id, order_id=order_id, by_vin=number is not None, grade=Grade.O,
-               previous=grade, status=new, previous_status=status)
+               previous=grade, status=new, previous_status=status, delivery_on=delivery)
         return _get(conn, order_id)
+
+
+def delivery_on(store: Store, now: datetime, actor: str | None, order_id: int, day: str,
+                reason: str | None = None) -> dict:
+    """Set or change an open order's planned delivery day; every change is kept with who, when and why, and the
+    lead's next due date follows it."""
+    wanted = _delivery_day(day, now, "delivery day")
+    with store.write() as conn:
+        lead_id, status, _ = _order(conn, order_id)
+        who = staff.authorize(conn, now, actor, "order.delivery_on", lead_id)
+        if status != "open":
+            raise Refused(f"order {order_id} is {status}; only an open order has a delivery day to plan",
+                          "see `leadctl order list`")
+        previous = conn.execute("SELECT delivery_on FROM orders WHERE id = ?", (order_id,)).fetchone()[0]
+        if previous == wanted.isoformat():
+            raise Refused(f"order {order_id} is already to be delivered on {previous}", "nothing to change")
+        _set_delivery(conn, now, who.id, order_id, wanted, previous, text(reason))
+        next_due = leads.replan(conn, policy.current(conn), lead_id)
+        record(conn, now, who.id, "order.delivery_on", lead_id, order_id=order_id, delivery_on=wanted,
+               previous=previous, reason=text(reason))
+        return {**_get(conn, order_id), "previous_delivery_on": previous, "next_due": next_due}
 
 
 def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason: str) -> dict:
@@ -183,6 +245,7 @@ def deliver(store: Store, now: datetime, actor: str | None, order_id: int, plate
             (order_id, now.isoformat(), who.id, number, day, text(insurer), text(cover), text(accessories)),
         ).lastrowid
         previous_status = set_status(conn, now, who.id, lead_id, lead_status, "deliver", order_id=order_id)
+        conn.execute("UPDATE leads SET planned_on = NULL WHERE id = ?", (lead_id,))
         leads.replan(conn, policy.current(conn), lead_id)
         card = dict(zip(CARD_COLUMNS, conn.execute(_CARD, (card_id,)).fetchone(), strict=True))
         record(conn, now, who.id, "deliver", lead_id, order_id=order_id, card_id=card_id,

@@ -59,7 +59,7 @@ def show(store: Store, ref: str) -> dict:
             WHERE d.lead_id = :id ORDER BY d.id""", lead_id)
         card["orders"] = _rows(conn, """
             SELECT o.id, o.ordered_at, s.name AS ordered_by, o.vin, o.brand, o.series, o.model, o.config, o.colour,
-                   o.price, o.status, o.delivered_at, c.plate, c.plate_date, c.insurer, c.cover
+                   o.price, o.status, o.delivery_on, o.delivered_at, c.plate, c.plate_date, c.insurer, c.cover
             FROM orders o LEFT JOIN staff s ON s.id = o.ordered_by LEFT JOIN retention_cards c ON c.order_id = o.id
             WHERE o.lead_id = :id ORDER BY o.id""", lead_id)
         card["complaints"] = _rows(conn, """

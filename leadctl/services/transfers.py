@@ -16,6 +16,7 @@ from leadctl.store.audit import record
 from leadctl.store.db import Store
 
 MOVE_COLUMNS = ("lead_id", "rule", "from_owner", "from_pool", "to")
+OFFER_COLUMNS = ("lead_id", "rule", "owner", "pool", "no_effect_since", "outcomes", "commands")
 
 
 def transfer(store: Store, now: datetime, actor: str | None, lead: str, to: str, reason: str | None = None) -> dict:
@@ -47,7 +48,8 @@ def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False)
     """Record no-shows, then apply the policy's sweep rows for today, all in one transaction.
 
     Safe to run from cron every day: a second run the same day moves nothing. With dry_run, the moves
-    and no-shows are listed and nothing is written.
+    and no-shows are listed and nothing is written. Rows whose target is `offer` (the half-year rule [003])
+    never move a lead: either way they are listed under `offers`, for the manager to mark lost or transfer.
     """
     day = now.date()
     if dry_run:
@@ -61,7 +63,8 @@ def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False)
         moves = plan(conn, day)
         rules = policy.current(conn)
         for move in moves:
-            _apply(conn, now, who.id, move)
+            if move.to != "offer":
+                _apply(conn, now, who.id, move)
         for lead_id in {m.lead_id for m in moves if m.to == "close"}:
             leads.replan(conn, rules, lead_id)
         return _result(conn, day, False, no_shows, moves)
@@ -101,6 +104,9 @@ def _prefilter(rule: SweepRule, day: date) -> tuple[str, list]:
     if rule.quiet_days is not None:
         where.append("(l.last_contact_at < ? OR (l.last_contact_at IS NULL AND l.created_at < ?))")
         args += [ownership.cutoff(day, rule.quiet_days).isoformat()] * 2
+    if rule.no_effect_months is not None:
+        where.append("l.created_at < ?")
+        args.append(ownership.no_effect_cutoff(day, rule.no_effect_months).isoformat())
     if rule.invited_days is not None:
         where.append("l.id IN (SELECT lead_id FROM invitations WHERE status IN ('open', 'no-show')"
                      " AND invited_at < ?)")
@@ -117,6 +123,7 @@ def _records(conn: sqlite3.Connection, ids: list[int]) -> list[ownership.LeadRec
             "SELECT lead_id, rule, max(at) FROM owners WHERE rule IS NOT NULL"
             " AND lead_id IN (SELECT value FROM json_each(?)) GROUP BY lead_id, rule", (wanted,)):
         swept.setdefault(lead_id, {})[rule] = datetime.fromisoformat(at)
+    effects = effect_times(conn, ids)
     rows = conn.execute(
         "SELECT l.id, l.grade, l.status, l.owner_id, s.team, l.pool, l.created_at, l.last_contact_at,"
         " i.invited_at, i.status FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
@@ -128,9 +135,35 @@ def _records(conn: sqlite3.Connection, ids: list[int]) -> list[ownership.LeadRec
             pool=r[5], created_at=datetime.fromisoformat(r[6]),
             last_contact_at=datetime.fromisoformat(r[7]) if r[7] else None,
             invited_at=datetime.fromisoformat(r[8]) if r[8] and r[9] != "arrived" else None,
-            swept=swept.get(r[0], {}))
+            swept=swept.get(r[0], {}), effect_at=effects.get(r[0]))
         for r in rows
     ]
+
+
+def effect_times(conn: sqlite3.Connection, ids: list[int]) -> dict[int, datetime]:
+    """Each lead's latest effect [003]: a grade rise, a hand-on to a new owner, or a reactivation."""
+    wanted = json.dumps(ids)
+    latest: dict[int, datetime] = {}
+
+    def seen(lead_id: int, at: str) -> None:
+        when = datetime.fromisoformat(at)
+        if lead_id not in latest or when > latest[lead_id]:
+            latest[lead_id] = when
+
+    for lead_id, at, grade, previous in conn.execute(
+            "SELECT lead_id, at, grade, previous FROM grades WHERE previous IS NOT NULL"
+            " AND lead_id IN (SELECT value FROM json_each(?))", (wanted,)):
+        if ownership.is_rise(Grade(previous), Grade(grade)):
+            seen(lead_id, at)
+    for lead_id, at in conn.execute(
+            "SELECT lead_id, max(at) FROM owners WHERE to_id IS NOT NULL AND (from_id IS NULL OR from_id != to_id)"
+            " AND lead_id IN (SELECT value FROM json_each(?)) GROUP BY lead_id", (wanted,)):
+        seen(lead_id, at)
+    for lead_id, at in conn.execute(
+            "SELECT lead_id, max(at) FROM statuses WHERE act = 'reactivate'"
+            " AND lead_id IN (SELECT value FROM json_each(?)) GROUP BY lead_id", (wanted,)):
+        seen(lead_id, at)
+    return latest
 
 
 def _apply(conn: sqlite3.Connection, now: datetime, by_id: int, move: ownership.Move) -> None:
@@ -155,5 +188,15 @@ def _result(conn: sqlite3.Connection, day: date, dry_run: bool, no_shows: list[i
             moves: list[ownership.Move]) -> dict:
     names = _names(conn, [m.from_owner for m in moves])
     rows = [{"lead_id": m.lead_id, "rule": m.rule, "from_owner": names.get(m.from_owner), "from_pool": m.from_pool,
-             "to": m.to} for m in moves]
-    return {"day": day.isoformat(), "dry_run": dry_run, "moves": rows, "no_shows": no_shows}
+             "to": m.to} for m in moves if m.to != "offer"]
+    offered = [m for m in moves if m.to == "offer"]
+    created = dict(conn.execute("SELECT id, created_at FROM leads WHERE id IN (SELECT value FROM json_each(?))",
+                                (json.dumps([m.lead_id for m in offered]),)))
+    effects = effect_times(conn, [m.lead_id for m in offered])
+    offers = [{"lead_id": m.lead_id, "rule": m.rule, "owner": names.get(m.from_owner), "pool": m.from_pool,
+               "no_effect_since": ownership.no_effect_since(datetime.fromisoformat(created[m.lead_id]),
+                                                            effects.get(m.lead_id)).date().isoformat(),
+               "outcomes": list(ownership.OUTCOMES),
+               "commands": [f"leadctl lost {m.lead_id} --attempts N", f"leadctl transfer {m.lead_id} --to STAFF"]}
+              for m in offered]
+    return {"day": day.isoformat(), "dry_run": dry_run, "moves": rows, "no_shows": no_shows, "offers": offers}

@@ -63,8 +63,30 @@ def test_audit_events_hold_ids_not_the_customers_words(cli, lead):
     ("不买了", "no-longer-buying"), ("联系不上", "unreachable"), ("其他", "other"), ("other", "other"),
 ])
 def test_reasons_in_chinese(cli, lead, typed, code):
-    assert request(cli, lead, typed)["reason"] == code
+    late = "2027-06-01T09:00"  # half a year on: a defeat for being unreachable may be filed too
+    assert cli.json("defeat", "request", lead, "--reason", typed, actor="李娜", now=late)["reason"] == code
     assert cli.scalar("SELECT reason FROM defeats") == code
+
+
+def test_an_unreachable_lead_younger_than_half_a_year_is_not_defeated(cli, lead):
+    """[003] "客户无法联系,拒接电话,长时间无跟踪效果半年以上可同意撤卡或转交他人跟进"."""
+    before = cli.fingerprint()
+    result = cli("defeat", "request", lead, "--reason", "联系不上", actor="李娜", now="2027-05-23T18:00",
+                 code=ExitCode.REFUSED)
+    assert "lead 1 has had no effect only since 2026-11-24" in result.stderr
+    assert "may be filed from 2027-05-24" in result.stderr
+    assert cli.fingerprint() == before
+    assert request(cli, lead, "price")["reason"] == "price"  # other reasons do not wait
+
+
+def test_the_half_year_counts_from_the_last_grade_rise(cli, lead):
+    cli.json("grade", lead, "B", actor="李娜", now="2026-12-01T09:00")  # a fall is no effect
+    cli.json("grade", lead, "A", actor="李娜", now="2027-01-10T09:00")  # a rise is
+    result = cli("defeat", "request", lead, "--reason", "unreachable", actor="李娜", now="2027-06-01T09:00",
+                 code=ExitCode.REFUSED)
+    assert "no effect only since 2027-01-10" in result.stderr and "may be filed from 2027-07-10" in result.stderr
+    assert cli.json("defeat", "request", lead, "--reason", "unreachable", actor="李娜",
+                    now="2027-07-10T09:00")["reason"] == "unreachable"
 
 
 @pytest.mark.parametrize("grade", ["C", "D"])
@@ -240,8 +262,11 @@ def test_reactivate_without_a_grade_makes_the_lead_due_at_once(cli, lead):
     out = cli.json("reactivate", lead, "--reason", "客户又来电询价", actor="王经理", now="2026-12-10T09:00")
     assert (out["status"], out["previous_status"], out["grade"], out["previous_grade"]) == \
         ("active", "defeated", None, "F")
-    assert cli.query("SELECT grade, status FROM leads") == [(None, "active")]
+    assert cli.query("SELECT grade, status, next_due FROM leads") == [(None, "active", "2026-12-10")]  # not 11-24
+    assert out["next_due"] == "2026-12-10"
     assert 1 in due_ids(cli, "2026-12-10")
+    [row] = cli.json("due", "--all", "--on", "2026-12-10")
+    assert row["overdue_days"] == 0 and "reactivation 2026-12-10" in row["reason"]
     assert cli.query("SELECT status, previous, act, reason FROM statuses ORDER BY id DESC LIMIT 1") == [
         ("active", "defeated", "reactivate", "客户又来电询价")]
 
@@ -250,8 +275,19 @@ def test_reactivate_with_a_grade_follows_its_cadence(cli, lead):
     cli.json("followup", lead, "--result", "约了试驾", actor="李娜")
     cli.json("lost", lead, "--attempts", "3", actor="李娜", now="2026-11-30T09:00")
     out = cli.json("reactivate", lead, "--grade", "B", actor="王经理", now="2026-12-01T09:00")
-    assert (out["grade"], out["next_due"]) == ("B", "2026-12-09")  # B every 15 days from the last contact (11-24)
+    assert (out["grade"], out["next_due"]) == ("B", "2026-12-16")  # B every 15 days from the reactivation
+    assert cli.scalar("SELECT next_due FROM leads") == "2026-12-16"
     assert cli.query("SELECT grade, previous, basis FROM grades ORDER BY id DESC LIMIT 1") == [("B", "L", "stated")]
+
+
+def test_a_reactivated_lead_is_never_due_in_the_past(cli, lead):
+    """Reactivated months after its last contact, an H lead is due its cadence from the reactivation, not before."""
+    cli.json("followup", lead, "--result", "约了试驾", actor="李娜")
+    cli.json("lost", lead, "--attempts", "3", actor="李娜", now="2026-11-30T09:00")
+    out = cli.json("reactivate", lead, "--grade", "H", actor="王经理", now="2027-03-01T09:00")
+    assert out["next_due"] == "2027-03-03"  # not 2026-11-26
+    assert cli.query("SELECT next_due FROM leads") == [("2027-03-03",)]
+    assert cli.json("due", "--all", "--on", "2027-03-02") == []
 
 
 @pytest.mark.parametrize("args, code, message", [

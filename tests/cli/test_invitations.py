@@ -196,3 +196,55 @@ def test_telesales_may_invite_a_lead_waiting_in_the_dcc_pool(cli):
     assert [(m["rule"], m["to"]) for m in moved] == [("month-end-showroom", "dcc")]
     out = cli.json("invite", "13700137000", "--on", "2026-12-02T10:00", actor="赵电销", now="2026-12-01T09:00")
     assert out["invited_by"] == "赵电销"
+
+
+def test_a_handover_settles_the_collision_in_the_receivers_favour(dcc):
+    """The desk registered the invited customer for a consultant (a collision with the DCC's owner); the handover to
+    that consultant settles it, and following the recommendation can no longer give the customer back."""
+    dcc.json("invite", PHONE, "--on", "2026-11-24T15:00", actor="赵电销")
+    came = dcc.json("intake", "--phone", PHONE, "--owner", "李娜", actor="张前台", now="2026-11-24T15:10")
+    assert (came["collision"], came["invitation"]) == (1, 1)
+    dcc.json("handover", PHONE, "--to", "李娜", actor="赵电销", now="2026-11-24T15:40")
+    assert dcc.query("SELECT c.status, s.name, c.ruled_at, c.ruling FROM collisions c JOIN staff s ON s.id = c.ruled_to"
+                     ) == [("ruled", "李娜", "2026-11-24T15:40:00", "settled by handover 1")]
+    assert events(dcc, "collisions.settle") == [{"collision": 1, "to": 2, "handover_id": 1}]
+    assert dcc.json("collisions") == []
+    [ruled] = dcc.json("collisions", "--all")
+    assert ruled["recommended"] == "李娜" and ruled["dcc_invited"]
+    dcc("collisions", "rule", "1", "--to", "赵电销", actor="王经理", code=ExitCode.REFUSED)
+    assert dcc.query("SELECT s.name FROM leads l JOIN staff s ON s.id = l.owner_id") == [("李娜",)]
+
+
+def test_the_recommendation_never_points_back_to_the_handing_over_telesales(dcc):
+    dcc.json("invite", PHONE, "--on", "2026-11-24T15:00", actor="赵电销")
+    dcc.json("arrive", PHONE, actor="张前台", now="2026-11-24T15:10")
+    dcc.json("handover", PHONE, "--to", "周直销", actor="赵电销", now="2026-11-24T15:40")
+    again = dcc.json("intake", "--phone", PHONE, "--channel", "call", actor="赵电销", now="2026-11-26T10:00")
+    assert again["collision"] == 1
+    [row] = dcc.json("collisions")
+    assert row["recommended"] == "周直销" and "赵电销 handed this customer over" in row["reasons"][0]
+    out = dcc.json("collisions", "rule", "1", "--to", "周直销", actor="王经理")
+    assert out["ruling"] == "as recommended"
+    assert dcc.query("SELECT s.name FROM leads l JOIN staff s ON s.id = l.owner_id") == [("周直销",)]
+
+
+def test_a_no_show_is_due_for_the_telesales_call_back_the_next_working_day(dcc):
+    dcc.json("followup", PHONE, "--result", "想再比较", "--grade", "B", actor="赵电销")   # B: due in 15 days
+    dcc.json("invite", PHONE, "--on", "2026-11-27T10:00", actor="赵电销")             # a Friday
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-12-09"
+    assert dcc.json("transfer", "sweep", actor="王经理", now="2026-11-28T01:00")["no_shows"] == [1]
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-11-30"                  # Monday, the next working day
+    [row] = dcc.json("due", "--on", "2026-11-30", actor="赵电销")
+    assert (row["lead_id"], row["due_on"], row["reason"]) == (1, "2026-11-30", "no-show on 2026-11-27")
+    done = dcc.json("followup", PHONE, "--result", "客户临时有事,改天再约", actor="赵电销", now="2026-11-30T10:00")
+    assert done["next_due"] == "2026-12-15"                                          # the call-back is made
+    assert dcc.json("due", "--on", "2026-11-30", actor="赵电销") == []
+
+
+def test_a_new_invitation_answers_the_no_show(dcc):
+    dcc.json("followup", PHONE, "--result", "想再比较", "--grade", "B", actor="赵电销")
+    dcc.json("invite", PHONE, "--on", "2026-11-25T10:00", actor="赵电销")
+    dcc.json("invitations", "--close-no-shows", actor="赵电销", now="2026-11-26T08:00")
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-11-26"
+    dcc.json("invite", PHONE, "--on", "2026-11-28T10:00", actor="赵电销", now="2026-11-26T09:00")
+    assert dcc.scalar("SELECT next_due FROM leads") == "2026-12-09"

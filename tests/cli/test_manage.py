@@ -109,3 +109,41 @@ def test_deactivating_a_leaver_moves_their_open_leads(cli):
     assert cli.query("SELECT DISTINCT s.name FROM leads JOIN staff s ON s.id = owner_id") == [("陈刚",)]
     result = cli("followup", "1", "--result", "x", actor="李娜", code=ExitCode.PERMISSION)
     assert "inactive staff member '李娜'" in result.stderr
+
+
+MODEL = ["--brand", "大众", "--series", "迈腾", "--model", "330TSI"]
+
+
+@pytest.fixture
+def two(cli):
+    """Lead 1 (李娜's) and its duplicate, lead 2, under another phone."""
+    intake(cli, "13800138000", owner="李娜", grade="H")
+    intake(cli, "13900139000", name="刘洋(新号)", owner="李娜", grade="A")
+    return cli
+
+
+@pytest.mark.parametrize("setup, message", [
+    ([("fleet", "2")], "lead 2 is a fleet customer (批售)"),
+    ([("order", "2", *MODEL)], "lead 2 has open order 1"),
+    ([("order", "2", *MODEL), ("deliver", "1")], "lead 2 has delivered order 1"),
+])
+def test_merge_refuses_fleet_and_order_customers(two, setup, message):
+    """[000] "将多个非批售、非订单客户进行合并": a fleet or order customer is not folded into another card."""
+    for args in setup:
+        two.json(*args, actor="王经理")
+    before = two.fingerprint()
+    result = two("merge", "1", "2", actor="王经理", code=ExitCode.REFUSED)
+    assert message in result.stderr and "leadctl merge 2 1" in result.stderr
+    assert two.fingerprint() == before
+    assert two.query("SELECT id, status, merged_into FROM leads WHERE id = 2")[0][2] is None
+
+
+def test_merge_keeps_the_fleet_flag_and_leaves_orders_on_their_card(two):
+    two.json("fleet", "1", actor="王经理")
+    two.json("order", "2", *MODEL, actor="王经理")
+    two.json("order", "cancel", "1", "--reason", "退订", actor="王经理")
+    out = two.json("merge", "1", "2", actor="王经理")
+    assert "orders" not in out["moved"]
+    assert two.query("SELECT id, fleet, status FROM leads ORDER BY id") == [(1, 1, "active"), (2, 0, "closed")]
+    assert two.query("SELECT id, lead_id, status FROM orders") == [(1, 2, "cancelled")]  # never moved
+    assert two.json("show", "1")["orders"] == []

@@ -33,11 +33,11 @@ def test_order_by_brand_series_model_end_to_end(cli, lead):
     assert (out["brand"], out["series"], out["model"], out["config"], out["colour"]) == \
         ("大众", "迈腾", "330TSI", "豪华型", "极地白")
     assert (out["price"], out["deposit"], out["ordered_by"]) == (189800, 5000, "李娜")
-    assert cli.query("SELECT grade, grade_basis, status, next_due FROM leads") == [("O", None, "ordered", None)]
+    # followed up until delivery: every 3 days from the signing [003]
+    assert cli.query("SELECT grade, grade_basis, status, next_due FROM leads") == [("O", None, "ordered", "2026-11-27")]
     assert cli.query("SELECT grade, previous, basis, reason FROM grades ORDER BY id DESC LIMIT 1") == [
         ("O", "H", "workflow", "order 1")]
     assert cli.query("SELECT status, previous, act, order_id FROM statuses") == [("ordered", "active", "order", 1)]
-    assert 1 not in due_ids(cli, "2026-12-31")
     event = json.loads(cli.scalar("SELECT detail FROM events WHERE action = 'order'"))
     assert event["order_id"] == 1 and event["previous"] == "H"
 
@@ -129,7 +129,6 @@ def test_a_visitor_who_left_no_details_cannot_order(cli):
 
 def test_cancel_puts_the_lead_back_on_its_grade_and_the_due_list(cli, lead):
     order(cli, lead)
-    assert 1 not in due_ids(cli, "2026-12-31")
     out = cli.json("order", "cancel", "1", "--reason", "客户资金周转问题", actor="李娜", now="2026-12-01T10:00")
     assert (out["status"], out["cancel_reason"], out["lead_status"], out["grade"]) == \
         ("cancelled", "客户资金周转问题", "active", "H")
@@ -248,6 +247,7 @@ def test_who_may_order(cli, lead, args, actor):
 @pytest.mark.parametrize("args, act", [
     (["order", "cancel", "1", "--reason", "x"], "order.cancel"),
     (["deliver", "1"], "deliver"),
+    (["order", "delivery-on", "1", "2026-12-01"], "order.delivery_on"),
 ])
 def test_who_may_cancel_and_deliver(cli, lead, args, act):
     order(cli, lead)
@@ -267,3 +267,95 @@ def test_a_policy_may_ask_for_the_check_digit_on_every_vin(cli, lead, tmp_path):
     assert cli.fingerprint() == before
     strict.write_text('[orders]\nvin_check_digit = "sometimes"\n')
     cli("policy", "set-file", str(strict), actor="王经理", code=ExitCode.DATA)
+
+
+@pytest.fixture
+def collided(cli, lead):
+    """李娜's lead walks in and 陈刚 receives the customer: an open collision (撞单)."""
+    assert intake(cli, PHONE, owner="陈刚")["collision"] == 1
+    return cli
+
+
+@pytest.mark.parametrize("winner", ["陈刚", "李娜"])
+def test_the_consultant_with_the_customer_signs_in_a_collision_and_the_order_follows_the_ruling(collided, winner):
+    """[001] 4.4.3 "必须由促使客户订单的直销/销售顾问先接待/签单;送走客户后再私下协商解决"."""
+    out = order(collided, "1", actor="陈刚")
+    assert (out["ordered_by"], out["owner"], out["lead_status"]) == ("陈刚", "李娜", "ordered")
+    assert collided.query("SELECT o.status, s.name FROM orders o JOIN staff s ON s.id = o.ordered_by") == [
+        ("open", "陈刚")]
+    collided.json("collisions", "rule", "1", "--to", winner, actor="王经理")
+    assert [r["owner"] for r in collided.json("order", "list")] == [winner]
+    loser = "李娜" if winner == "陈刚" else "陈刚"
+    collided("deliver", "1", actor=loser, code=ExitCode.PERMISSION)
+    assert collided.json("deliver", "1", actor=winner)["order_id"] == 1
+    assert collided.query("SELECT s.name, l.status FROM leads l JOIN staff s ON s.id = l.owner_id") == [
+        (winner, "delivered")]
+
+
+def test_only_a_party_to_an_open_collision_signs_anothers_lead(collided):
+    collided("staff", "add", "吴敏", "--role", "consultant", "--team", "showroom", actor="王经理")
+    collided("order", "1", "--vin", VIN, actor="吴敏", code=ExitCode.PERMISSION)  # not a party
+    collided.json("collisions", "rule", "1", "--to", "李娜", actor="王经理")
+    collided("order", "1", "--vin", VIN, actor="陈刚", code=ExitCode.PERMISSION)  # the collision is settled
+    assert collided.scalar("SELECT count(*) FROM orders") == 0
+
+
+def test_an_ordered_lead_stays_on_its_owners_due_list_until_delivery(cli, lead):
+    """[003] names "客户订车后不再进行回访跟进不能跟进至最终交车" as a mistake: the consultant keeps contact until
+    delivery, with a call the day before the planned delivery day."""
+    out = order(cli, lead, "--vin", VIN, "--delivery-on", "2026-12-10")
+    assert out["delivery_on"] == "2026-12-10"
+    rows = cli.json("due", "--on", "2026-11-27", actor="李娜")
+    assert [(r["lead_id"], r["due_on"], r["reason"]) for r in rows] == [
+        (1, "2026-11-27", "ordered: every 3d until delivery, last contact 2026-11-24")]
+    done = cli.json("followup", lead, "--result", "车已到港,提醒准备尾款", actor="李娜", now="2026-11-27T10:00")
+    assert done["next_due"] == "2026-11-30" and done["grade"] == "O"
+    assert cli.query("SELECT status, followup_count, last_contact_at FROM leads") == [
+        ("ordered", 2, "2026-11-27T10:00:00")]
+    cli.json("followup", lead, "--result", "约定提车流程", actor="李娜", now="2026-12-08T10:00")
+    assert cli.scalar("SELECT next_due FROM leads") == "2026-12-09"  # the day before delivery, not 12-11
+    [row] = cli.json("due", "--on", "2026-12-09", actor="李娜")
+    assert row["reason"] == "delivery on 2026-12-10: contact the day before"
+    cli.json("deliver", "1", actor="李娜", now="2026-12-10T15:00")
+    assert cli.scalar("SELECT next_due FROM leads") is None
+
+
+def test_the_planned_delivery_day_changes_with_its_history(cli, lead):
+    order(cli, lead, "--vin", VIN, "--delivery-on", "2026-12-10")
+    out = cli.json("order", "delivery-on", "1", "2026-11-26", "--reason", "提前到车", actor="李娜")
+    assert (out["delivery_on"], out["previous_delivery_on"], out["next_due"]) == ("2026-11-26", "2026-12-10",
+                                                                                "2026-11-25")
+    assert cli.query("SELECT d.delivery_on, d.previous, d.reason, s.name, d.at FROM delivery_dates d"
+                     " JOIN staff s ON s.id = d.by_id ORDER BY d.id") == [
+        ("2026-12-10", None, None, "李娜", "2026-11-24T09:00:00"),
+        ("2026-11-26", "2026-12-10", "提前到车", "李娜", "2026-11-24T09:00:00")]
+    assert cli.scalar("SELECT delivery_on FROM orders") == "2026-11-26"
+    assert json.loads(cli.scalar("SELECT detail FROM events WHERE action = 'order.delivery_on'"))["previous"] == \
+        "2026-12-10"
+    assert cli.json("show", lead)["orders"][0]["delivery_on"] == "2026-11-26"
+
+
+@pytest.mark.parametrize("args, actor, code, message", [
+    (["order", "delivery-on", "1", "2026-11-01"], "李娜", ExitCode.DATA, "is in the past"),
+    (["order", "delivery-on", "1", "soon"], "李娜", ExitCode.DATA, "is not a date"),
+    (["order", "delivery-on", "9", "2026-12-01"], "李娜", ExitCode.NOT_FOUND, "no order with id 9"),
+    (["order", "1", "--vin", VIN, "--delivery-on", "2026-11-01"], "李娜", ExitCode.DATA, "is in the past"),
+])
+def test_bad_delivery_days_change_nothing(cli, lead, args, actor, code, message):
+    if args[1] == "delivery-on":
+        order(cli, lead)
+    before = cli.fingerprint()
+    assert message in cli(*args, actor=actor, code=code).stderr
+    assert cli.fingerprint() == before
+
+
+def test_a_delivered_customer_is_followed_up_and_shown(cli, lead):
+    """Owner care after delivery [001]: the follow-up is accepted, recorded and shown; there is no cadence yet."""
+    order(cli, lead)
+    cli.json("deliver", "1", actor="李娜", now="2026-11-26T10:00")
+    cli("followup", lead, "--result", "已提车 满意", "--grade", "H", actor="李娜", now="2026-11-28T10:00",
+        code=ExitCode.REFUSED)  # the grade of an owner stays O
+    done = cli.json("followup", lead, "--result", "已提车 SSI回访 满意", actor="李娜", now="2026-11-28T10:00")
+    assert (done["grade"], done["next_due"]) == ("O", None)
+    assert cli.query("SELECT status, followup_count FROM leads") == [("delivered", 2)]
+    assert [f["result"] for f in cli.json("show", lead)["followups"]][-1] == "已提车 SSI回访 满意"

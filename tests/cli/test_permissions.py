@@ -84,6 +84,7 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "reactivate": ["reactivate", lead],
         "order": ["order", lead, "--brand", "大众", "--series", "探岳", "--model", "380TSI"],
         "order.cancel": ["order", "cancel", order, "--reason", "换车"],
+        "order.delivery_on": ["order", "delivery-on", order, "2026-12-20"],
         "deliver": ["deliver", order],
         "report.export": ["report", "monthly", "--xlsx", str(folder / "m.xlsx")],
         "export": ["export", "leads", "--json"],
@@ -131,4 +132,5 @@ def test_own_scope_stops_at_other_peoples_leads(template, tmp_path, act):
     db = tmp_path / "store.db"
     shutil.copy(template.db, db)
     cli = Cli(db)
+    cli("collisions", "rule", "1", "--to", "陈刚", actor="王经理")  # while it was open, 李娜 could sign (撞单 [001])
     cli(*args, actor="李娜", code=ExitCode.PERMISSION)

@@ -63,11 +63,11 @@ def test_a_consultant_cannot_transfer(cli, lead):
 def store(cli):
     """One lead for each sweep row, and one that stays, all looked at on the last day of November."""
     intake(cli, "13900000001", owner="李娜", grade="B", arrived="2026-11-10T10:00")           # 1: month-end
-    intake(cli, "13900000002", owner="陈刚", grade="C", arrived="2026-09-01T10:00")           # 2: not closed in 60 days
+    intake(cli, "13900000002", owner="陈刚", grade="A", arrived="2026-09-01T10:00")           # 2: not closed in 60 days
     intake(cli, "13900000003", owner="李娜", grade="H", arrived="2026-11-20T10:00")           # 3: stays
     intake(cli, "13900000004", channel="web", grade="A", actor="赵电销", arrived="2026-10-20T10:00")  # 4: invited
     cli.json("invite", "13900000004", "--on", "2026-10-22T10:00", actor="赵电销", now="2026-10-20T10:05")
-    intake(cli, "13900000005", channel="call", actor="赵电销", arrived="2026-05-01T10:00")      # 5: unreachable
+    intake(cli, "13900000005", channel="call", actor="赵电销", arrived="2026-05-01T10:00")      # 5: no effect
     cli.json("grade", "13900000005", "L", actor="赵电销", now="2026-05-01T10:10")
     return cli
 
@@ -76,36 +76,37 @@ EXPECTED = [
     {"lead_id": 1, "rule": "month-end-showroom", "from_owner": "李娜", "from_pool": None, "to": "dcc"},
     {"lead_id": 2, "rule": "not-closed-2-months", "from_owner": "陈刚", "from_pool": None, "to": "dcc"},
     {"lead_id": 4, "rule": "invited-no-show-30-days", "from_owner": "赵电销", "from_pool": None, "to": "manager"},
-    {"lead_id": 5, "rule": "unreachable-6-months", "from_owner": "赵电销", "from_pool": None, "to": "close"},
+
 ]
+OFFERS = [{"lead_id": 5, "rule": "no-effect-6-months", "owner": "赵电销", "pool": None, "no_effect_since": "2026-05-01",
+           "outcomes": ["lost", "transfer"],
+           "commands": ["leadctl lost 5 --attempts N", "leadctl transfer 5 --to STAFF"]}]
 
 
 def test_dry_run_lists_the_moves_and_changes_nothing(store):
     before = store.fingerprint()
     out = store.json("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
-    assert out == {"day": "2026-11-30", "dry_run": True, "moves": EXPECTED, "no_shows": [1]}
+    assert out == {"day": "2026-11-30", "dry_run": True, "moves": EXPECTED, "no_shows": [1], "offers": OFFERS}
     table = store("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
-    assert "month-end-showroom" in table.stdout and "would move 4 leads" in table.stdout
+    assert "month-end-showroom" in table.stdout and "would move 3 leads" in table.stdout
+    assert "no-effect-6-months" in table.stdout and "lost or transfer" in table.stdout
     assert store.fingerprint() == before
 
 
 def test_the_sweep_applies_every_rule_once(store):
     out = store.json("transfer", "sweep", actor="王经理", now=MONTH_END)
-    assert out == {"day": "2026-11-30", "dry_run": False, "moves": EXPECTED, "no_shows": [1]}
+    assert out == {"day": "2026-11-30", "dry_run": False, "moves": EXPECTED, "no_shows": [1], "offers": OFFERS}
     assert [owner_and_pool(store, i) for i in range(1, 6)] == [
         (None, "dcc", "active"), (None, "dcc", "active"), ("李娜", None, "active"), (None, "manager", "active"),
-        ("赵电销", None, "closed")]
-    assert store.scalar("SELECT next_due FROM leads WHERE id = 5") is None
-    assert store.query("SELECT lead_id, status, previous, act, reason FROM statuses") == [
-        (5, "closed", "active", "sweep", "unreachable-6-months")]
+        ("赵电销", None, "active")]  # an offer is the manager's to decide: nothing moves
+    assert store.query("SELECT lead_id, status, previous, act, reason FROM statuses") == []
     assert store.query("SELECT lead_id, at, by_id, from_id, to_id, rule FROM owners WHERE rule IS NOT NULL"
                        " ORDER BY lead_id") == [
         (1, "2026-11-30T23:00:00", 1, 2, None, "month-end-showroom"),
         (2, "2026-11-30T23:00:00", 1, 3, None, "not-closed-2-months"),
-        (4, "2026-11-30T23:00:00", 1, 5, None, "invited-no-show-30-days"),
-        (5, "2026-11-30T23:00:00", 1, 5, 5, "unreachable-6-months")]
+        (4, "2026-11-30T23:00:00", 1, 5, None, "invited-no-show-30-days")]
     assert events(store, "sweep") == [
-        {"rule": m["rule"], "from_id": [2, 3, 5, 5][i], "from_pool": None, "to": m["to"]}
+        {"rule": m["rule"], "from_id": [2, 3, 5][i], "from_pool": None, "to": m["to"]}
         for i, m in enumerate(EXPECTED)]
     assert store.scalar("SELECT status FROM invitations") == "no-show"
 
@@ -127,7 +128,8 @@ def test_the_manager_redistributes_and_the_sweep_respects_it(store):
     store.json("transfer", "2", "--to", "李娜", actor="王经理", now="2026-12-01T09:05")
     assert store.json("transfer", "sweep", actor="王经理", now="2026-12-02T01:00")["moves"] == []
     assert [owner_and_pool(store, i)[:2] for i in (2, 4)] == [("李娜", None), ("赵电销", None)]
-    store("transfer", "5", "--to", "李娜", actor="王经理", code=ExitCode.REFUSED)  # a closed card stays closed
+    store.json("transfer", "5", "--to", "李娜", actor="王经理", now="2026-12-01T09:10")  # the manager hands it on
+    assert store.json("transfer", "sweep", actor="王经理", now="2026-12-02T01:00")["offers"] == []
 
 
 @pytest.mark.parametrize("created, moved", [("2026-09-25T18:00", False), ("2026-09-24T18:00", True)])
@@ -143,3 +145,33 @@ def test_the_month_end_rule_waits_for_the_last_day(cli):
     human = cli("transfer", "sweep", actor="王经理", now="2026-11-30T06:00")
     assert "moved 1 leads" in human.stdout
     assert owner_and_pool(cli, 1) == (None, "dcc", "active")
+
+
+def test_the_month_end_sweep_leaves_the_showroom_only_h_and_a(cli):
+    """[001] "只能留存H、A级客户,其余由销售主管直接划转": C and D leads go to the DCC with B, L and F."""
+    for i, grade in enumerate("HABCD", start=1):
+        intake(cli, f"1390000000{i}", owner="李娜", grade=grade, arrived="2026-11-20T10:00")
+    out = cli.json("transfer", "sweep", actor="王经理", now=MONTH_END)
+    assert [(m["lead_id"], m["rule"]) for m in out["moves"]] == [(i, "month-end-showroom") for i in (3, 4, 5)]
+    assert cli.query("SELECT l.grade, s.name, l.pool FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
+                     " ORDER BY l.id") == [("H", "李娜", None), ("A", "李娜", None), ("B", None, "dcc"),
+                                           ("C", None, "dcc"), ("D", None, "dcc")]
+
+
+@pytest.mark.parametrize("grade", ["B", "C", "D", "A"])
+def test_half_a_year_without_effect_offers_the_manager_both_outcomes(cli, grade):
+    """[003] "客户无法联系,拒接电话,长时间无跟踪效果半年以上可同意撤卡或转交他人跟进": any active lead, not L only."""
+    intake(cli, "13900000001", owner="赵电销", grade=grade, channel="call", arrived="2026-05-20T10:00")
+    for month in ("06", "08", "10"):  # followed up, but never with a rise
+        cli.json("followup", "1", "--result", "还在考虑", actor="赵电销", now=f"2026-{month}-20T10:00")
+    intake(cli, "13900000002", owner="赵电销", grade="C", channel="call", arrived="2026-05-20T10:00")
+    cli.json("grade", "2", "B", actor="赵电销", now="2026-09-01T10:00")  # a rise: six months from here
+    before = cli.fingerprint()
+    dry = cli.json("transfer", "sweep", "--dry-run", actor="王经理", now="2026-11-24T02:00")
+    assert [(o["lead_id"], o["no_effect_since"], o["outcomes"]) for o in dry["offers"]] == [
+        (1, "2026-05-20", ["lost", "transfer"])]
+    assert cli.fingerprint() == before
+    assert cli.json("transfer", "sweep", "--dry-run", actor="王经理", now="2026-11-19T02:00")["offers"] == []
+    cli.json("lost", "1", "--attempts", "3", actor="王经理", now="2026-11-24T10:00")  # the manager closes it as lost
+    assert cli.query("SELECT status, grade FROM leads WHERE id = 1") == [("lost", "L")]
+    assert cli.json("transfer", "sweep", "--dry-run", actor="王经理", now="2026-11-25T02:00")["offers"] == []

@@ -48,9 +48,57 @@ def test_grades_that_are_never_due(grade):
     assert cadence.next_due(preset("standard"), state(grade, count=0)) is None
 
 
-@pytest.mark.parametrize("status", [Status.ORDERED, Status.DELIVERED, Status.DEFEATED, Status.LOST, Status.CLOSED])
+@pytest.mark.parametrize("status", [Status.DELIVERED, Status.DEFEATED, Status.LOST, Status.CLOSED])
 def test_closed_leads_are_never_due(status):
     assert cadence.next_due(preset("standard"), state("H", status=status)) is None
+
+
+ORDERED_AT = datetime(2026, 11, 10, 15)
+
+
+@pytest.mark.parametrize("delivery, last, expected, reason", [
+    (None, ORDERED_AT, date(2026, 11, 13), "ordered: every 3d until delivery, last contact 2026-11-10"),
+    (date(2026, 11, 12), ORDERED_AT, date(2026, 11, 11), "delivery on 2026-11-12: contact the day before"),
+    (date(2026, 11, 30), ORDERED_AT, date(2026, 11, 13), "ordered: every 3d"),
+    (date(2026, 11, 30), datetime(2026, 11, 28, 9), date(2026, 11, 29), "delivery on 2026-11-30"),
+    (date(2026, 11, 30), datetime(2026, 11, 29, 9), date(2026, 12, 2), "ordered: every 3d"),  # the eve call is made
+])
+def test_an_ordered_lead_is_followed_up_until_delivery(delivery, last, expected, reason):
+    """[003] names "客户订车后不再进行回访跟进不能跟进至最终交车" as a mistake."""
+    ordered = state("O", last=last, status=Status.ORDERED)._replace(delivery_on=delivery)
+    due = cadence.next_due(preset("standard"), ordered)
+    assert due.due_on == expected and reason in due.reason
+
+
+def test_an_owner_is_due_only_for_a_contact_planned():
+    delivered = state("O", last=ORDERED_AT, status=Status.DELIVERED)
+    assert cadence.next_due(preset("standard"), delivered) is None
+    planned = cadence.next_due(preset("standard"), delivered._replace(planned_on=date(2026, 12, 10)))
+    assert planned.due_on == date(2026, 12, 10) and "owner care" in planned.reason
+
+
+@pytest.mark.parametrize("grade, expected, reason", [
+    (None, date(2026, 12, 1), "not graded since reactivated 2026-12-01"),
+    ("H", date(2026, 12, 3), "H every 2d, reactivated 2026-12-01"),
+    ("B", date(2026, 12, 16), "B every 15d, reactivated 2026-12-01"),
+])
+def test_a_reactivated_lead_is_due_no_earlier_than_its_reactivation(grade, expected, reason):
+    back = state(grade, last=datetime(2026, 9, 1, 10))._replace(restarted_at=datetime(2026, 12, 1, 9))
+    due = cadence.next_due(preset("standard"), back)
+    assert due.due_on == expected and due.reason == reason
+
+
+@pytest.mark.parametrize("expected_at, last, due_on", [
+    (datetime(2026, 11, 27, 10), datetime(2026, 11, 24, 9), date(2026, 11, 30)),  # Friday: called back on Monday
+    (datetime(2026, 11, 25, 10), datetime(2026, 11, 24, 9), date(2026, 11, 26)),
+    (datetime(2026, 9, 30, 10), datetime(2026, 9, 29, 9), date(2026, 10, 8)),     # National Day holidays (preset)
+])
+def test_a_no_show_is_called_back_the_next_working_day(expected_at, last, due_on):
+    missed = state("B", last=last)._replace(no_show_at=expected_at)
+    due = cadence.next_due(preset("standard"), missed)
+    assert due.due_on == due_on and due.reason == f"no-show on {expected_at.date()}"
+    called = missed._replace(last_contact_at=expected_at.replace(hour=16))
+    assert cadence.next_due(preset("standard"), called).reason.startswith("B every 15d")
 
 
 def test_first_contact_same_day_under_standard():

@@ -40,3 +40,11 @@ def test_when_no_card_counts_the_follow_up_effort_decides():
     owner = side(1, "2026-11-01T10:00", "2026-11-09T10:00", followups=1)
     claimant = side(2, "2026-11-05T10:00", "2026-11-09T10:00", followups=4)
     assert recommend(Evidence(owner, claimant, None), 2).staff_id == 2
+
+
+def test_never_back_to_whoever_handed_the_customer_over():
+    dcc = side(2, "2026-11-01T10:00", team="dcc")
+    receiver = side(1, "2026-11-05T10:00")
+    ruling = recommend(Evidence(receiver, dcc, 2, frozenset({2})), 2)
+    assert ruling.staff_id == 1 and "s2 handed this customer over" in ruling.reasons[0]
+    assert recommend(Evidence(receiver, dcc, 2), 2).staff_id == 2  # without the handover the DCC keeps them

@@ -48,13 +48,23 @@ def test_month_end_only_on_the_last_day(day, expected):
     ("F", Status.DEFEATED, "showroom", True),
     ("H", Status.ACTIVE, "showroom", False),   # showroom consultants keep H and A
     ("A", Status.ACTIVE, "showroom", False),
-    ("C", Status.ACTIVE, "showroom", False),
+    ("C", Status.ACTIVE, "showroom", True),    # "只能留存H、A级客户": C and D move too [001]
+    ("D", Status.ACTIVE, "showroom", True),
     ("B", Status.ACTIVE, "dcc", False),        # only showroom leads
     ("B", Status.ORDERED, "showroom", False),  # ordered, delivered and closed leads never move
     ("B", Status.CLOSED, "showroom", False),
 ])
-def test_month_end_moves_showroom_b_l_f(grade, status, team, expected):
+def test_month_end_moves_every_showroom_grade_but_h_and_a(grade, status, team, expected):
     assert moved(MONTH_END, lead(grade, status, team), date(2026, 11, 30)) is expected
+
+
+@pytest.mark.parametrize("name", ["standard", "dcc", "fleet"])
+def test_each_presets_month_end_row_keeps_only_h_and_a(name):
+    """The row says the showroom keeps only H and A; its grades are every other grade a lead can be worked in."""
+    policy = preset(name)
+    row = next(r for r in policy.sweeps if r.month_end)
+    assert "keeps only H and A" in row.source
+    assert row.grades == set(policy.grades) - {Grade.H, Grade.A, Grade.O, Grade.W}
 
 
 @pytest.mark.parametrize("created, expected", [
@@ -89,33 +99,48 @@ def test_invited_over_30_days_ago_and_never_arrived(invited, expected):
     assert moved(INVITED, record, date(2026, 11, 24)) is expected
 
 
-@pytest.mark.parametrize("last, expected", [
-    (datetime(2026, 5, 28, 12, 0), False),  # 180 days before 2026-11-24
-    (datetime(2026, 5, 27, 12, 0), True),   # 181 days
+@pytest.mark.parametrize("created, effect, expected", [
+    (datetime(2026, 5, 25, 12, 0), None, False),                    # six months on 2026-11-25
+    (datetime(2026, 5, 24, 12, 0), None, True),                     # six months to the day
+    (datetime(2026, 1, 1), datetime(2026, 6, 1, 9), False),         # a rise, a new owner or a reactivation since
+    (datetime(2026, 1, 1), datetime(2026, 5, 20, 9), True),
+    (datetime(2026, 8, 31), None, False),
 ])
-def test_unreachable_for_180_days_closes_the_card(last, expected):
-    record = lead("L", Status.LOST, "dcc", owner=TELESALES, created=datetime(2026, 1, 1), last=last)
-    assert moved(QUIET, record, date(2026, 11, 24)) is expected
+def test_half_a_year_without_effect_is_offered_to_the_manager(created, effect, expected):
+    """[003] 长时间无跟踪效果半年以上: any active lead, whatever its grade and however often it was called."""
+    for grade in ("B", "C", "D", "L", None):
+        record = lead(grade, Status.ACTIVE, "dcc", owner=TELESALES, created=created, last=datetime(2026, 11, 20))
+        record = LeadRecord(**{**record.__dict__, "effect_at": effect})
+        assert moved(QUIET, record, date(2026, 11, 24)) is expected
 
 
-def test_only_lost_control_leads_are_closed_for_quiet():
-    record = lead("B", Status.ACTIVE, "dcc", owner=TELESALES, created=datetime(2025, 1, 1))
-    assert moved(QUIET, record, date(2026, 11, 24)) is False
+def test_half_year_outcomes_are_the_managers():
+    assert RULES[QUIET].to == "offer" and ownership.OUTCOMES == ("lost", "transfer")
+    record = lead("B", Status.LOST, "dcc", owner=TELESALES, created=datetime(2025, 1, 1))
+    assert moved(QUIET, record, date(2026, 11, 24)) is False  # lost already: the card is closed as lost
+
+
+@pytest.mark.parametrize("previous, grade, rise", [
+    ("C", "B", True), ("B", "C", False), ("D", "H", True), ("A", "A", False), ("L", "D", True), (None, "H", False),
+    ("H", "O", True),
+])
+def test_a_grade_rise(previous, grade, rise):
+    assert ownership.is_rise(Grade(previous) if previous else None, Grade(grade)) is rise
 
 
 def test_sweep_returns_one_move_per_lead_by_the_first_rule():
     day = date(2026, 11, 30)
     leads = [
         lead("B", created=datetime(2026, 1, 1), id=3),                              # month-end and age: month-end
-        lead("C", created=datetime(2026, 1, 1), id=2),                              # age
-        lead("L", Status.LOST, None, pool="dcc", created=datetime(2025, 1, 1), id=4),  # quiet, in the pool
+        lead("A", created=datetime(2026, 1, 1), id=2),                              # age
+        lead("L", Status.ACTIVE, None, pool="dcc", created=datetime(2025, 1, 1), id=4),  # no effect, in the pool
         lead("H", id=1),                                                            # stays
         lead("A", team="dcc", owner=TELESALES, invited=datetime(2026, 10, 1), id=5),  # invited, no show
     ]
     assert ownership.sweep(RULES.values(), day, leads) == [
         Move(2, AGE, CONSULTANT, None, "dcc"),
         Move(3, MONTH_END, CONSULTANT, None, "dcc"),
-        Move(4, QUIET, None, "dcc", "close"),
+        Move(4, QUIET, None, "dcc", "offer"),
         Move(5, INVITED, TELESALES, None, "manager"),
     ]
 
