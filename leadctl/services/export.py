@@ -142,4 +142,4 @@ def _write_xlsx(path: Path, kind: str, rows: list[dict]) -> None:
     wb.remove(wb.active)
     columns = tuple(Column(key, header) for key, header in KINDS[kind][2])
     write_sheet(wb, Report(kind, kind, columns, lambda ctx: rows), rows, title=kind)
-    wb.save(path)
+    files.save_workbook(wb, path)

@@ -6,16 +6,19 @@ renamed into place and the folder synced; a failure leaves what was at the targe
 `.leadctl-<name>.<random>.tmp`, so the temp files of a killed command can be recognised and swept.
 
 CSV, on stdout and in files alike, is written by `write_csv` only: text Excel would run as a formula gets a
-leading quote. XLSX text goes through `xlsx_text`: the characters XML (and openpyxl) refuse are dropped.
+leading quote. XLSX text goes through `xlsx_text` (the characters XML and openpyxl refuse are dropped) and
+workbooks are saved by `save_workbook`.
 """
 
 from __future__ import annotations
 
 import csv
 import errno
+import gc
 import os
 import re
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -90,7 +93,8 @@ def write_output(path: Path, write: Callable[[Path], None], database: Path | Non
             then()
         _place(temp, check_target(path, database, force), path)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        for leftover in (temp, Path(f"{temp}-journal")):  # a backup's copy may leave its journal too
+            leftover.unlink(missing_ok=True)
         raise
     return real
 
@@ -201,6 +205,22 @@ def write_csv_file(path: Path, header: Sequence[Any], rows: Iterable[Sequence[An
     """A CSV file for Excel: UTF-8 with BOM (so Excel shows the Chinese), CRLF."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         write_csv(handle, header, rows)
+
+
+def save_workbook(wb, path: Path) -> None:
+    """openpyxl's save; when it fails (a full disk), the worksheet streams it leaves half-written are closed
+    quietly rather than printing 'Exception ignored' tracebacks when they are collected."""
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        try:
+            wb.save(path)
+            return
+        except OSError as exc:
+            failure = OSError(exc.errno, exc.strerror)  # without the traceback that keeps openpyxl's streams alive
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise failure
 
 
 def xlsx_text(value: Any) -> Any:

@@ -11,7 +11,7 @@ from leadctl.reports.catalog import REPORTS
 from leadctl.rules.permissions import Scope as Reach
 from leadctl.rules.permissions import scope as reach_of
 from leadctl.services import reports, staff
-from leadctl.services.files import check_target, write_output
+from leadctl.services.files import check_target, save_workbook, write_output
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -57,5 +57,5 @@ def export(store: Store, now: datetime, actor: str | None, name: str, period: Pe
             record(conn, now, who.id, "export", None, file=str(path), report=name, period=period.label,
                    scope=ctx.scope.label, rows=total, masked=ctx.mask)
 
-    write_output(path, wb.save, store.path, force, then=audit)
+    write_output(path, lambda temp: save_workbook(wb, temp), store.path, force, then=audit)
     return {"file": str(path), "report": name, "sheets": wb.sheetnames, "rows": total, "masked": ctx.mask}
