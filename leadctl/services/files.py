@@ -41,11 +41,11 @@ def check_target(path: Path, database: Path | None, force: bool = False) -> Path
     (same device and inode, or the same resolved name when it does not exist yet), a folder or device, an
     existing file unless `force`, a path whose folder does not exist."""
     real = Path(os.path.realpath(path))
-    if database is not None:
-        db = os.path.realpath(database)
-        for suffix in SIDECARS:
-            side = Path(db + suffix)
-            if real == side or _same_file(real, side):
+    if database is not None:  # its sidecars are named after the path SQLite was given, or the file it names
+        sides = {(Path(base + suffix), suffix) for base in {os.path.realpath(database), os.path.abspath(database)}
+                 for suffix in SIDECARS}
+        for side, suffix in sides:
+            if real == Path(os.path.realpath(side)) or _same_file(real, side):
                 raise CannotCreate(f"{path} is the database{f' ({suffix[1:]} file)' if suffix else ''}",
                                    "choose another file name; leadctl never writes over its database")
     try:

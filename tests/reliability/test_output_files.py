@@ -118,6 +118,16 @@ def test_no_command_writes_onto_the_database_not_even_with_force(shop, name, tar
     assert temps(shop.parent) == []
 
 
+@pytest.mark.parametrize("target", ["dblink.db-wal", "store.db-shm", "dblink.db"])
+def test_a_database_opened_through_a_symlink_keeps_its_sidecars_under_either_name(shop, target):
+    link = shop.parent / "dblink.db"
+    link.symlink_to(shop)
+    before = fingerprint(shop)
+    line = refused(run_cli(link, "export", "leads", "--csv", target, "--force", actor=MANAGER), CANT_CREATE)
+    assert "is the database" in line
+    assert fingerprint(shop) == before and link.is_symlink() and temps(shop.parent) == []
+
+
 @pytest.mark.parametrize("name", list(WRITERS))
 def test_an_existing_file_is_kept_unless_force(shop, name):
     target = shop.parent / "keep.out"
