@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     ATTENTION = 5  # a check found something a person must look at (e.g. overdue leads)
     DATA = 65  # bad input data
     NO_INPUT = 66  # input file missing or unreadable
+    CANT_CREATE = 73  # an output file cannot be created: it exists, it is the database, no such folder
     IO = 74  # disk full, I/O error, corrupt database
     BUSY = 75  # database busy: retry
     PERMISSION = 77  # the acting staff member may not do this
@@ -52,6 +53,10 @@ class BadInput(LeadctlError):
 
 class InputMissing(LeadctlError):
     code = ExitCode.NO_INPUT
+
+
+class CannotCreate(LeadctlError):
+    code = ExitCode.CANT_CREATE
 
 
 class StorageError(LeadctlError):

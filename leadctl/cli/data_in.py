@@ -67,6 +67,8 @@ def import_(
                                  "nothing."),
     rejects: Path = typer.Option(None, "--rejects", metavar="FILE",
                                  help="Write the rejected rows (row, column, value, problem) to this CSV."),
+    force: bool = typer.Option(False, "--force", help="Replace the --rejects file if it exists (never the "
+                                                      "database)."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the good rows even when some are rejected."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (also when rows are rejected)."),
 ) -> None:
@@ -77,7 +79,7 @@ def import_(
     try:
         with c.store() as store, _progress_bar(file) as progress:
             summary = import_file(store, c.now, c.actor, file, kind, source, maps or (), encoding, dry_run,
-                                  skip_bad, rejects, progress)
+                                  skip_bad, rejects, progress, force)
     except ImportRejected as exc:
         if as_json:
             output.emit_json(exc.summary)

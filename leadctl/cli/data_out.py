@@ -24,12 +24,14 @@ def export(
     csv_file: Path = typer.Option(None, "--csv", help="Write CSV (UTF-8 with BOM, opens in Excel)."),
     xlsx_file: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists (never the database)."),
 ) -> None:
     """Export records (audited; full phone numbers for managers only, salespeople their own leads only)."""
     c = context.get(ctx)
     filters = {"start": start, "end": end, "owner": owner, "team": team, "grade": grade}
     with c.store() as store:
-        result = export_service.export(store, c.now, c.actor, kind, filters, csv_file, xlsx_file, as_json)
+        result = export_service.export(store, c.now, c.actor, kind, filters, csv_file, xlsx_file, as_json,
+                                      force)
     if as_json:
         output.emit_json(result["rows"])
     else:
@@ -62,11 +64,12 @@ def check(
 
 def backup(
     ctx: typer.Context,
-    target: Path = typer.Argument(..., help="The backup file to write (must not exist)."),
+    target: Path = typer.Argument(..., help="The backup file to write (must not exist unless --force)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    force: bool = typer.Option(False, "--force", help="Replace an older backup at FILE (never the database)."),
 ) -> None:
     """Write a consistent copy of the database (safe while others write), 0600 (manager or admin)."""
-    result = context.call(ctx, maintenance.backup, target)
+    result = context.call(ctx, maintenance.backup, target, force)
     output.done(result, as_json, f"backed up to {result['file']} ({result['bytes']} bytes)")
 
 

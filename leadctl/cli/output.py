@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -17,10 +16,10 @@ def emit_json(data: Any) -> None:
 
 
 def emit_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text)."""
+    from leadctl.services.files import write_csv
+
+    write_csv(sys.stdout, columns, ([row.get(c) for c in columns] for row in rows), lineterminator="\n")
 
 
 def _console():

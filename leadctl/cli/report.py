@@ -27,6 +27,8 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (keys in English, rates as fractions)."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook (manager; audited)."),
+    force: bool = typer.Option(False, "--force", help="With --xlsx: replace the file if it exists (never the "
+                                                      "database)."),
 ) -> None:
     """A report of the store's forms, for a month or a range of days, for the store, a team or one person."""
     c = context.get(ctx)
@@ -37,7 +39,7 @@ def report(
         if xlsx is None:
             raise UsageError("the monthly report is a workbook", "give --xlsx FILE")
         with c.store() as store:
-            done = export(store, c.now, c.actor, name, period, xlsx, owner, team)
+            done = export(store, c.now, c.actor, name, period, xlsx, owner, team, force)
         output.done(done, as_json, f"wrote {done['file']}: {len(done['sheets'])} sheet(s), {done['rows']} rows")
         return
     with c.store() as store:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import date
@@ -26,10 +25,11 @@ def emit_json(doc: dict) -> None:
 
 
 def emit_csv(report: Report, rows: list[dict]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([c.key for c in report.columns])
-    for row in rows:
-        writer.writerow(["" if row.get(c.key) is None else _plain(row.get(c.key)) for c in report.columns])
+    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text)."""
+    from leadctl.services.files import write_csv
+
+    write_csv(sys.stdout, [c.key for c in report.columns],
+              ([_plain(row.get(c.key)) for c in report.columns] for row in rows), lineterminator="\n")
 
 
 def cell(kind: str, value: Any, row: dict | None = None) -> str:

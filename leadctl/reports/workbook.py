@@ -1,8 +1,8 @@
 """The Excel workbook: a summary sheet of KPIs (this period against the previous one), then one sheet per
 report, with the stores' Chinese headers, real dates and number formats, and native charts.
 
-openpyxl is imported here only, when a workbook is written. No cell is ever a formula: text that begins
-with = stays text.
+openpyxl is imported here only, when a workbook is written. Every cell is written by `_put`: no cell is ever
+a formula (text that begins with = stays text), and characters a workbook cannot hold are dropped.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from leadctl.reports.base import Column, Report
+from leadctl.services.files import xlsx_text
 
 FORMATS = {"int": "0", "rate": "0.0%", "money": "#,##0", "date": "yyyy-mm-dd", "decimal": "0.0"}
 PASS_FILL, FAIL_FILL, HEAD_FILL = "C6EFCE", "FFC7CE", "DDEBF7"
@@ -22,7 +23,8 @@ def _width(value: Any) -> int:
 
 
 def _put(ws, row: int, col: int, value: Any, number_format: str | None = None):
-    """Write one cell as data, never as a formula."""
+    """Write one cell as data, never as a formula, and only with characters XML allows."""
+    value = xlsx_text(value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; data is text

@@ -4,7 +4,6 @@ full phone numbers for managers and admins only, salespeople only their own lead
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from leadctl.errors import PermissionDenied, UsageError
 from leadctl.models import Grade, Role, Team
 from leadctl.rules.permissions import Scope, scope
 from leadctl.rules.phone import mask
-from leadctl.services import staff
-from leadctl.services.files import private_file
+from leadctl.services import files, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -60,16 +58,6 @@ KINDS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
                 ("series", "车系"), ("model", "车型"), ("config", "配置"), ("colour", "颜色"), ("price", "价格"),
                 ("deposit", "定金"), ("status", "状态"), ("delivered_at", "交车时间"))),
 }
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """A CSV cell Excel will not run as a formula: a leading = + - @ tab or CR gets a quote mark before it."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def _where(kind: str, filters: dict, conn) -> tuple[str, list]:
     date_column = KINDS[kind][0]
     clauses, args = [], []
@@ -103,13 +91,17 @@ def _who(store: Store, now: datetime, actor: str | None, filters: dict):
 
 
 def export(store: Store, now: datetime, actor: str | None, kind: str, filters: dict, csv_path: Path | None = None,
-           xlsx_path: Path | None = None, to_json: bool = False) -> dict:
-    """Rows of one kind, filtered; written to a file (atomically, 0600) or returned; audited either way."""
+           xlsx_path: Path | None = None, to_json: bool = False, force: bool = False) -> dict:
+    """Rows of one kind, filtered; written to a file (atomically, 0600, never onto the database, over an existing
+    file only with `force`) or returned; audited either way, and a file appears only once its event is recorded."""
     if kind not in KINDS:
         raise UsageError(f"cannot export {kind!r}", f"export one of: {', '.join(KINDS)}")
     if sum((csv_path is not None, xlsx_path is not None, to_json)) != 1:
         raise UsageError("choose one of --csv FILE, --xlsx FILE and --json", "an export goes to one place")
     who = _who(store, now, actor, filters)
+    target = csv_path or xlsx_path
+    if target is not None:
+        files.check_target(target, store.path, force)
     masked = who.role not in (Role.MANAGER, Role.ADMIN)
     with store.read() as conn:
         where, args = _where(kind, filters, conn)
@@ -119,28 +111,25 @@ def export(store: Store, now: datetime, actor: str | None, kind: str, filters: d
     if masked:
         for row in rows:
             row["phone"] = mask(row["phone"])
-    target = csv_path or xlsx_path
-    if target is not None:
-        (_write_csv if csv_path else _write_xlsx)(target, kind, rows)
-    try:
+
+    def audit() -> None:
         with store.write() as conn:
             record(conn, now, who.id, "export", None, kind=kind, filters={k: v for k, v in filters.items() if v},
                    rows=len(rows), file=str(target) if target else "-", masked=masked)
-    except BaseException:
-        if target is not None:
-            target.unlink(missing_ok=True)
-        raise
+
+    if target is None:
+        audit()
+    else:
+        write = _write_csv if csv_path else _write_xlsx
+        files.write_output(target, lambda temp: write(temp, kind, rows), store.path, force, then=audit)
     return {"kind": kind, "rows": rows if target is None else len(rows), "file": str(target) if target else None,
             "masked": masked}
 
 
 def _write_csv(path: Path, kind: str, rows: list[dict]) -> None:
     columns = KINDS[kind][2]
-    with private_file(path, "w") as handle:  # UTF-8 with BOM: Excel opens it as UTF-8
-        writer = csv.writer(handle)
-        writer.writerow([header for _, header in columns])
-        for row in rows:
-            writer.writerow([safe_text(row.get(key)) for key, _ in columns])
+    files.write_csv_file(path, [header for _, header in columns], ([row.get(key) for key, _ in columns]
+                                                                   for row in rows))
 
 
 def _write_xlsx(path: Path, kind: str, rows: list[dict]) -> None:
@@ -153,5 +142,4 @@ def _write_xlsx(path: Path, kind: str, rows: list[dict]) -> None:
     wb.remove(wb.active)
     columns = tuple(Column(key, header) for key, header in KINDS[kind][2])
     write_sheet(wb, Report(kind, kind, columns, lambda ctx: rows), rows, title=kind)
-    with private_file(path) as handle:
-        wb.save(handle)
+    files.save_workbook(wb, path)

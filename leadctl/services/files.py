@@ -1,42 +1,230 @@
-"""Files leadctl writes for people: atomically (a temp file renamed into place) and readable by the owner only."""
+"""Files leadctl writes for people (exports, workbooks, rejects, backups), and what goes into them.
+
+Every such file goes through `write_output`: never onto the database or its -wal/-shm, never over an existing
+file unless the command was given --force, written to a private (0600) temp file beside the target, synced,
+renamed into place and the folder synced; a failure leaves what was at the target before. Temp files are named
+`.leadctl-<name>.<random>.tmp`, so the temp files of a killed command can be recognised and swept.
+
+CSV, on stdout and in files alike, is written by `write_csv` only: text Excel would run as a formula gets a
+leading quote. XLSX text goes through `xlsx_text` (the characters XML and openpyxl refuse are dropped) and
+workbooks are saved by `save_workbook`.
+"""
 
 from __future__ import annotations
 
+import csv
+import errno
+import gc
 import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from leadctl.errors import Refused, StorageError
+from leadctl.errors import CannotCreate, StorageError
+
+TEMP_PREFIX, TEMP_SUFFIX = ".leadctl-", ".tmp"
+# No command lives this long: a temp file of ours older than this was left by a command that was killed.
+STALE_TEMP_SECONDS = 6 * 3600
+SIDECARS = ("", "-wal", "-shm", "-journal")  # the database and the files SQLite keeps beside it
+FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-@contextmanager
-def private_path(path: Path, overwrite: bool = True) -> Iterator[Path]:
-    """Yield a private (0600) temp path beside `path`; on success it becomes `path`, on failure it vanishes."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise StorageError(f"cannot write {path}: no folder {folder}", "create the folder or choose another path")
-    if not overwrite and path.exists():
-        raise Refused(f"{path} already exists", "choose a new file name")
+# -- where a file may go ---------------------------------------------------------------------------------------------
+def check_target(path: Path, database: Path | None, force: bool = False) -> Path:
+    """The resolved path a file for people may be written to. Refused (exit 73): the database or a sidecar of it
+    (same device and inode, or the same resolved name when it does not exist yet), a folder or device, an
+    existing file unless `force`, a path whose folder does not exist."""
+    real = Path(os.path.realpath(path))
+    if database is not None:  # its sidecars are named after the path SQLite was given, or the file it names
+        sides = {(Path(base + suffix), suffix) for base in {os.path.realpath(database), os.path.abspath(database)}
+                 for suffix in SIDECARS}
+        for side, suffix in sides:
+            if real == Path(os.path.realpath(side)) or _same_file(real, side):
+                raise CannotCreate(f"{path} is the database{f' ({suffix[1:]} file)' if suffix else ''}",
+                                   "choose another file name; leadctl never writes over its database")
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        mode = real.stat().st_mode
+    except FileNotFoundError:
+        mode = None
     except OSError as exc:
-        raise StorageError(f"cannot write in {folder}: {exc.strerror}", "check the folder's permissions") from None
-    os.close(fd)  # mkstemp creates it 0600
-    temp = Path(name)
+        raise CannotCreate(f"cannot write {path}: {exc.strerror}", "choose another path") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise CannotCreate(f"{path} is a folder", "give a file name (in that folder, if you like)")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise CannotCreate(f"{path} is not a regular file", "give the name of a file to create")
+    if mode is not None and not force:
+        raise CannotCreate(f"{path} already exists", "choose a new file name, or pass --force to replace it")
+    if not real.parent.is_dir():
+        raise CannotCreate(f"cannot write {path}: its folder does not exist", "create it, or choose another path")
+    return real
+
+
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        yield temp
-        os.replace(temp, path)
+        sa, sb = a.stat(), b.stat()
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+# -- writing it ------------------------------------------------------------------------------------------------------
+def write_output(path: Path, write: Callable[[Path], None], database: Path | None, force: bool = False,
+                 then: Callable[[], None] | None = None) -> Path:
+    """Write a file for people: `write(temp)` fills a private temp file beside the target, which is synced; then
+    `then()` runs (the command's audit event), and only after it the file is renamed into place and the folder
+    synced. Any failure (a refused target, a full disk, a busy database in `then`) leaves the target as it was
+    and removes the temp file. Stale temp files of killed commands in the folder are removed first."""
+    real = check_target(path, database, force)
+    sweep(real.parent)
+    temp = _temp_beside(real, path)
+    try:
+        try:
+            write(temp)
+            _sync(temp)
+        except OSError as exc:
+            raise _io_error(exc, path) from None
+        if then is not None:
+            then()
+        _place(temp, check_target(path, database, force), path)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        for leftover in (temp, Path(f"{temp}-journal")):  # a backup's copy may leave its journal too
+            leftover.unlink(missing_ok=True)
         raise
+    return real
 
 
-@contextmanager
-def private_file(path: Path, mode: str = "wb", overwrite: bool = True) -> Iterator[IO]:
-    """An open handle on a private temp file that becomes `path` when the block succeeds. Text is UTF-8 with BOM."""
-    text = {"encoding": "utf-8-sig", "newline": ""} if "b" not in mode else {}
-    with private_path(path, overwrite) as temp, open(temp, mode, **text) as handle:
-        yield handle
+def _temp_beside(real: Path, path: Path) -> Path:
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{real.name}.", suffix=TEMP_SUFFIX, dir=real.parent)
+    except OSError as exc:
+        raise _io_error(exc, path) from None
+    os.close(fd)  # mkstemp creates it 0600, whatever the umask
+    return Path(name)
+
+
+def _place(temp: Path, real: Path, path: Path) -> None:
+    """Rename into place (without --force: link, which never replaces a file that appeared meanwhile), then
+    sync the folder so the rename survives a power cut."""
+    try:
+        if real.exists():
+            os.replace(temp, real)  # check_target allowed it: --force over an ordinary file
+        else:
+            try:
+                os.link(temp, real)
+            except FileExistsError:
+                raise CannotCreate(f"{path} already exists", "choose a new file name, or pass --force") from None
+            except OSError:  # a filesystem without hard links
+                os.replace(temp, real)
+            else:
+                temp.unlink()
+        _sync_folder(real.parent)
+    except OSError as exc:
+        raise _io_error(exc, path) from None
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a platform whose folders cannot be opened has nothing to sync
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EBADF):  # some filesystems cannot sync a folder
+            raise
+    finally:
+        os.close(fd)
+
+
+def _io_error(exc: OSError, path: Path) -> StorageError | CannotCreate:
+    if exc.errno in FULL:
+        what = "disk full or file too large" if exc.errno != errno.EIO else "I/O error"
+        return StorageError(f"cannot write {path}: {what} ({exc.strerror})",
+                            "free some space, or write it to another disk")
+    return CannotCreate(f"cannot write {path}: {exc.strerror}", "check the folder's permissions, or choose another")
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the temp files killed commands left in `folder` (a backup's also its -journal): named as ours, owned
+    by this user, regular files, older than STALE_TEMP_SECONDS. A file's age is measured by the filesystem's clock
+    (its mtime against the system time), not by the run's --now. Returns what was removed."""
+    limit = time.time() - STALE_TEMP_SECONDS
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith((TEMP_SUFFIX, TEMP_SUFFIX + "-journal"))):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and st.st_mtime < limit:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+# -- what goes into it -----------------------------------------------------------------------------------------------
+def csv_cell(value: Any) -> Any:
+    """A CSV cell Excel will not run as a formula: text beginning = + - @ tab or CR gets a ' before it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def write_csv(handle: IO[str], header: Sequence[Any], rows: Iterable[Sequence[Any]],
+              lineterminator: str = "\r\n") -> None:
+    """The one CSV writer: listings on stdout and files alike."""
+    writer = csv.writer(handle, lineterminator=lineterminator)
+    writer.writerow([csv_cell(v) for v in header])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+
+
+def write_csv_file(path: Path, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    """A CSV file for Excel: UTF-8 with BOM (so Excel shows the Chinese), CRLF."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        write_csv(handle, header, rows)
+
+
+def save_workbook(wb, path: Path) -> None:
+    """openpyxl's save; when it fails (a full disk), the worksheet streams it leaves half-written are closed
+    quietly rather than printing 'Exception ignored' tracebacks when they are collected."""
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        try:
+            wb.save(path)
+            return
+        except OSError as exc:
+            failure = OSError(exc.errno, exc.strerror)  # without the traceback that keeps openpyxl's streams alive
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise failure
+
+
+def xlsx_text(value: Any) -> Any:
+    """Text as a workbook may hold it: without the control characters XML (and openpyxl) refuse."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    return value

@@ -15,16 +15,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from leadctl.errors import BadInput, InputMissing, LeadctlError, StorageError, UsageError
+from leadctl.errors import BadInput, InputMissing, LeadctlError, UsageError
 from leadctl.models import Channel, Grade, InfoSource, Method
 from leadctl.rules import columns, phone
+from leadctl.services import files
 
 
 @dataclass(frozen=True)
@@ -400,25 +399,9 @@ def parse_and_check(data: bytes, where: str, kind: str, now: datetime, extra: di
 
 
 # -- rejects --------------------------------------------------------------------------------------------------------
-def write_rejects(path: Path, problems: list[Problem]) -> None:
-    """row, column, value, problem as CSV (UTF-8 with BOM, so Excel shows the Chinese), 0600, written atomically."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    except OSError as exc:
-        raise StorageError(f"cannot write --rejects {path}: {exc.strerror}", "check the folder exists") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["row", "column", "value", "problem"])
-            writer.writerows([p.row, p.column, _safe(p.value), p.problem] for p in problems)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _safe(value: str) -> str:
-    """No formula injection in a file people open in Excel."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def write_rejects(path: Path, problems: list[Problem], database: Path | None = None, force: bool = False) -> None:
+    """row, column, value, problem as CSV (UTF-8 with BOM, so Excel shows the Chinese), 0600, written atomically,
+    never onto the database, over an existing file only with `force`."""
+    rows = [(p.row, p.column, p.value, p.problem) for p in problems]
+    files.write_output(Path(path), lambda temp: files.write_csv_file(temp, ["row", "column", "value", "problem"],
+                                                                     rows), database, force)

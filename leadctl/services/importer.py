@@ -24,7 +24,7 @@ from pathlib import Path
 from leadctl.errors import BadInput, UsageError
 from leadctl.models import Channel
 from leadctl.rules import columns
-from leadctl.services import import_rows, policy, staff
+from leadctl.services import files, import_rows, policy, staff
 from leadctl.services.import_plan import Plan
 from leadctl.services.import_rows import Problem
 from leadctl.store.audit import record
@@ -87,13 +87,14 @@ def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_chan
 @_no_cycle_collection()
 def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind: str = "leads",
                 source: str | None = None, maps: list[str] | tuple[str, ...] = (), encoding: str | None = None,
-                dry_run: bool = False, skip_bad: bool = False, rejects: Path | None = None, progress=None) -> dict:
+                dry_run: bool = False, skip_bad: bool = False, rejects: Path | None = None, progress=None,
+                force: bool = False) -> dict:
     """Import a CSV or XLSX file of leads, visits or follow-ups; returns the summary (see the module doc)."""
     if kind not in columns.KINDS:
         raise UsageError(f"unknown --kind {kind!r}", f"use one of: {', '.join(KINDS)}")
     extra = columns.parse_map(maps)
-    if rejects is not None and not Path(rejects).absolute().parent.is_dir():
-        raise UsageError(f"--rejects {rejects}: its folder does not exist", "create it, or choose another path")
+    if rejects is not None:  # a rejects file that could not be written is refused before anything is read
+        files.check_target(rejects, store.path, force)
     src = " ".join((source or "").split()) or DEFAULT_SOURCE
     default_channel = _default_channel(kind, source)
     with store.write() as conn:  # who may import is settled before the file is even read
@@ -115,7 +116,7 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
                    "ignored_columns": list(table.cols.ignored), "problems": [p.as_dict() for p in problems]}
         if problems and not skip_bad:
             if rejects:
-                import_rows.write_rejects(rejects, problems)
+                import_rows.write_rejects(rejects, problems, store.path, force)
             raise _rejected(problems, summary, rejects)
         if (plan.counts["new"] or plan.counts["merged"]) and writer is not None:
             counts = (read, plan.counts["new"], plan.counts["merged"], plan.counts["skipped_duplicates"], rejected)
@@ -124,5 +125,5 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
                    source=src, kind=kind, read=read, **plan.counts, rejected=rejected, **plan.tallies)
             summary.update(committed=True, import_id=plan.import_id)
     if rejects:
-        import_rows.write_rejects(rejects, problems)
+        import_rows.write_rejects(rejects, problems, store.path, force)
     return summary

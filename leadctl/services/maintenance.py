@@ -10,7 +10,7 @@ from leadctl.errors import ConfigError, Refused, StorageError
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask
 from leadctl.services import leads, policy, staff, workdays
-from leadctl.services.files import private_path
+from leadctl.services.files import check_target, write_output
 from leadctl.store.audit import record
 from leadctl.store.db import Store, translate
 from leadctl.store.schema import APPLICATION_ID, VERSION
@@ -81,11 +81,14 @@ def check(store: Store, now: datetime) -> dict:
     return findings
 
 
-def backup(store: Store, now: datetime, actor: str | None, target: Path) -> dict:
-    """A consistent copy through SQLite's backup API, safe while others write; 0600, never over a file."""
+def backup(store: Store, now: datetime, actor: str | None, target: Path, force: bool = False) -> dict:
+    """A consistent copy through SQLite's backup API, safe while others write; 0600; never onto the database,
+    over an existing file only with `force`; the file appears once its event is recorded."""
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "backup")
-    with private_path(target, overwrite=False) as temp:
+    check_target(target, store.path, force)
+
+    def copy_to(temp: Path) -> None:
         copy = sqlite3.connect(temp, isolation_level=None)
         try:
             store.conn.backup(copy)
@@ -94,8 +97,12 @@ def backup(store: Store, now: datetime, actor: str | None, target: Path) -> dict
             raise translate(exc, target) from None
         finally:
             copy.close()
-    with store.write() as conn:
-        record(conn, now, who.id, "backup", None, file=str(target))
+
+    def audit() -> None:
+        with store.write() as conn:
+            record(conn, now, who.id, "backup", None, file=str(target))
+
+    write_output(target, copy_to, store.path, force, then=audit)
     return {"file": str(target), "bytes": target.stat().st_size}
 
 

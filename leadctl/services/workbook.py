@@ -11,7 +11,7 @@ from leadctl.reports.catalog import REPORTS
 from leadctl.rules.permissions import Scope as Reach
 from leadctl.rules.permissions import scope as reach_of
 from leadctl.services import reports, staff
-from leadctl.services.files import private_file
+from leadctl.services.files import check_target, save_workbook, write_output
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -27,7 +27,7 @@ def _owner_for(conn, now, actor: str | None, owner: str | None, team: str | None
 
 
 def export(store: Store, now: datetime, actor: str | None, name: str, period: Period, path: Path,
-           owner: str | None = None, team: str | None = None) -> dict:
+           owner: str | None = None, team: str | None = None, force: bool = False) -> dict:
     from openpyxl import Workbook
 
     from leadctl.reports.funnel import KPI
@@ -36,6 +36,7 @@ def export(store: Store, now: datetime, actor: str | None, name: str, period: Pe
     names = list(REPORTS) if name == "monthly" else [reports.report_named(name).name]
     with store.write() as conn:
         owner = _owner_for(conn, now, actor, owner, team)
+    check_target(path, store.path, force)
     wb = Workbook()
     wb.remove(wb.active)
     total = 0
@@ -49,19 +50,12 @@ def export(store: Store, now: datetime, actor: str | None, name: str, period: Pe
         if name == "monthly":
             before = reports.context(conn, now, actor, period.previous(), owner, team)
             write_summary(wb, f"月度报告 {period.label} {ctx.scope.label}", KPI.build(ctx), KPI.build(before))
-    _save(wb, path)
-    try:
+
+    def audit() -> None:
         with store.write() as conn:
             who = staff.find(conn, actor)
             record(conn, now, who.id, "export", None, file=str(path), report=name, period=period.label,
                    scope=ctx.scope.label, rows=total, masked=ctx.mask)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+
+    write_output(path, lambda temp: save_workbook(wb, temp), store.path, force, then=audit)
     return {"file": str(path), "report": name, "sheets": wb.sheetnames, "rows": total, "masked": ctx.mask}
-
-
-def _save(wb, path: Path) -> None:
-    """Readers never see half a file; the file is 0600."""
-    with private_file(path) as handle:
-        wb.save(handle)

@@ -105,7 +105,7 @@ def test_backup_is_consistent_private_and_restorable(store, tmp_path, db_path):
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert copy.execute("SELECT count(*) FROM leads").fetchone()[0] == 3
     copy.close()
-    store("backup", str(target), actor="王经理", code=ExitCode.REFUSED)       # never over a file
+    store("backup", str(target), actor="王经理", code=ExitCode.CANT_CREATE)   # never over a file unless --force
     store("backup", str(tmp_path / "b2.db"), actor="李娜", code=ExitCode.PERMISSION)
     intake(store, "13600136000", owner="李娜")
     assert store.scalar("SELECT count(*) FROM leads") == 4

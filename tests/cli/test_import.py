@@ -315,7 +315,7 @@ def test_a_departure_as_a_time_of_day_and_a_party(store, tmp_path):
 
 def test_rejects_need_an_existing_folder(store, tmp_path):
     do_import(store, EXAMPLES / "hq_leads_utf8bom.csv", "--source", "hq", "--rejects", str(tmp_path / "no" / "r.csv"),
-              code=ExitCode.USAGE)
+              code=ExitCode.CANT_CREATE)
     assert store.scalar("SELECT count(*) FROM leads") == 0
 
 

@@ -105,7 +105,7 @@ def test_no_cell_is_ever_a_formula_made_from_data(cli, tmp_path, name):
 
 def test_the_monthly_report_needs_a_file_and_a_folder(shop, tmp_path):
     shop("report", "monthly", actor="王经理", code=ExitCode.USAGE)
-    shop("report", "monthly", "--xlsx", str(tmp_path / "no" / "m.xlsx"), actor="王经理", code=ExitCode.IO)
+    shop("report", "monthly", "--xlsx", str(tmp_path / "no" / "m.xlsx"), actor="王经理", code=ExitCode.CANT_CREATE)
     shop("report", "monthly", "--xlsx", str(tmp_path / "m.xlsx"), code=ExitCode.PERMISSION)
 
 
