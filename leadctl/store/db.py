@@ -15,10 +15,17 @@ from pathlib import Path
 
 from leadctl.errors import Busy, ConfigError, LeadctlError, StorageError
 from leadctl.store.audit import record
-from leadctl.store.schema import APPLICATION_ID, MIGRATIONS, VERSION
+from leadctl.store.schema import AFTER, APPLICATION_ID, MIGRATIONS, VERSION
 
 BUSY_TIMEOUT_MS = 5000
-NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs"}
+# local filesystems whose locks and shared memory SQLite's WAL relies on; anything else (NFS, SMB, FUSE, cluster and
+# object-store filesystems, virtiofs, 9p...) may lose a lock and corrupt the file, so it is refused unless named in
+# ALLOW_FILESYSTEM_ENV by someone who knows that their filesystem's locking is sound
+LOCAL_FILESYSTEMS = frozenset({
+    "ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "f2fs", "jfs", "reiserfs", "bcachefs", "nilfs2", "ufs",
+    "vfat", "exfat", "ntfs3", "tmpfs", "ramfs", "overlay", "apfs", "hfs", "hfsplus",
+})
+ALLOW_FILESYSTEM_ENV = "LEADCTL_ALLOW_FILESYSTEM"
 PRAGMAS = {
     "synchronous": "FULL",
     "foreign_keys": "ON",
@@ -46,10 +53,14 @@ def corruption(path: Path | None) -> StorageError | None:
     """After an unexpected failure: a StorageError if the file is damaged (integrity_check), else None."""
     if path is None or not Path(path).is_file():
         return None
+    from leadctl.store.verify import constraint_problems
+
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         try:
             first = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+            if first == "ok":
+                first = next(iter(constraint_problems(conn, 1)), "ok")
         finally:
             conn.close()
     except (sqlite3.Error, MemoryError) as exc:
@@ -80,15 +91,38 @@ def filesystem_of(path: Path, mounts: str) -> str:
 
 
 def refuse_network_filesystem(path: Path, mounts: str | None = None) -> None:
+    """Refuse a database outside the local filesystems SQLite's locking is known to work on (an allow list).
+
+    Where there is no mount table to read (macOS, BSD) nothing is refused."""
     if mounts is None:
         try:
             mounts = Path("/proc/mounts").read_text()
         except OSError:
             return
-    kind = filesystem_of(path.parent if not path.exists() else path, mounts)
-    if kind in NETWORK_FILESYSTEMS:
-        raise ConfigError(f"{path} is on a network filesystem ({kind}); SQLite locking is unsafe there",
-                          "keep the database on a local disk")
+    kind = filesystem_of(path, mounts)
+    allowed = {k.strip() for k in os.environ.get(ALLOW_FILESYSTEM_ENV, "").split(",") if k.strip()}
+    if kind not in LOCAL_FILESYSTEMS and kind not in allowed:
+        raise ConfigError(f"{path} is on a network filesystem or one SQLite's locking is not known to work on"
+                          f" ({kind or 'unknown'})",
+                          f"keep the database on a local disk, or set {ALLOW_FILESYSTEM_ENV}={kind or 'TYPE'}"
+                          " if you know its locking is sound")
+
+
+def _make_folders(folder: Path) -> None:
+    """Create each missing folder on the way to `folder`, 0700 (the database's folder holds its backups too)."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        try:
+            os.mkdir(each, 0o700)
+            os.chmod(each, 0o700)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise ConfigError(f"cannot create the folder {each}: {exc.strerror}",
+                              "choose another --db path, or create the folder yourself") from None
 
 
 def _tighten(path: Path) -> None:
@@ -131,9 +165,9 @@ class Store:
             raise ConfigError(f"{path} already exists; leadctl will not overwrite a database",
                               "choose another --db path, or remove the file yourself")
         refuse_network_filesystem(path)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         old = os.umask(0o077)
         try:
+            _make_folders(path.parent)
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
             conn = _open(path, BUSY_TIMEOUT_MS)
@@ -177,6 +211,7 @@ class Store:
                                   "upgrade leadctl before using this database")
             if version < VERSION:
                 try:
+                    store._may_migrate(version)
                     store.migrate()
                 except BaseException:
                     conn.close()
@@ -191,6 +226,15 @@ class Store:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         return app_id, version
 
+    def _may_migrate(self, version: int) -> None:
+        """Only a file leadctl created is migrated: at version 0 (a creation cut short) it must still be empty."""
+        if version == 0:
+            objects = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if objects:
+                raise ConfigError(f"{self.path} has leadctl's application id but schema version 0 and {objects}"
+                                  " schema objects: leadctl did not create it, and will not change it",
+                                  "check the --db path")
+
     def migrate(self) -> None:
         """Apply each pending migration in its own IMMEDIATE transaction."""
         while True:
@@ -200,6 +244,9 @@ class Store:
                     return
                 for statement in _statements(MIGRATIONS[version]):
                     self.conn.execute(statement)
+                step = AFTER.get(MIGRATIONS.name(version))
+                if step is not None:
+                    step(self.conn)
                 # a migration that edits sqlite_master itself (0008) leaves the schema cookie as it was: bump it,
                 # as SQLite's procedure asks, so that every connection reads the new schema
                 cookie = self.conn.execute("PRAGMA schema_version").fetchone()[0]
