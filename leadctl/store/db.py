@@ -244,7 +244,7 @@ class Store:
                     return
                 for statement in _statements(MIGRATIONS[version]):
                     self.conn.execute(statement)
-                step = AFTER.get(MIGRATIONS.name(version))
+                step = AFTER.get(version + 1)
                 if step is not None:
                     step(self.conn)
                 # a migration that edits sqlite_master itself (0008) leaves the schema cookie as it was: bump it,

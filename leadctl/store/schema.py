@@ -1,6 +1,6 @@
 """The schema, as append-only migrations (`migrations/NNNN_name.sql`, applied in name order).
 
-A migration SQL cannot express (hashing) has a Python step, `AFTER[name]`, run right after its statements.
+A migration SQL cannot express (hashing) has a Python step, `AFTER[number]`, run right after its statements.
 Each migration runs in one IMMEDIATE transaction together with the bump of PRAGMA user_version, so a
 crash leaves the database at the old version or the new one, never between.
 """
@@ -30,11 +30,7 @@ class _Migrations(Sequence):
             return [self[i] for i in range(*index.indices(len(self)))]
         return self._folder.joinpath(self._names[index]).read_text("utf-8")
 
-    def name(self, index: int) -> str:
-        return self._names[index].removesuffix(".sql")
-
-
-MIGRATIONS: _Migrations = _Migrations()
+MIGRATIONS: Sequence[str] = _Migrations()
 VERSION = len(MIGRATIONS)
-# migration name -> the Python step run after its statements, in the same transaction
-AFTER = {"0009_audit_chain": chain_existing}
+# migration number (NNNN of its file) -> the Python step run after its statements, in the same transaction
+AFTER = {9: chain_existing}

@@ -14,20 +14,22 @@ from pathlib import Path
 _CHECK = re.compile(r"\bCHECK\s*\(", re.IGNORECASE)
 
 
-def _objects(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
-    return {name: (kind, table, " ".join((sql or "").split())) for kind, name, table, sql in conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'")}
+def _objects(conn: sqlite3.Connection, raw: bool = False) -> dict[str, tuple[str, str, str]]:
+    """name -> (type, table, SQL with its runs of white space as one space, or as written when `raw`)."""
+    return {name: (kind, table, (sql or "") if raw else " ".join((sql or "").split()))
+            for kind, name, table, sql in conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'")}
 
 
-@lru_cache(maxsize=1)
-def reference() -> dict[str, tuple[str, str, str]]:
+@lru_cache(maxsize=2)
+def reference(raw: bool = False) -> dict[str, tuple[str, str, str]]:
     """The schema objects a fresh database gets from every migration, by name."""
     from leadctl.store.db import Store
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         Store(conn, Path(":memory:")).migrate()
-        return _objects(conn)
+        return _objects(conn, raw)
     finally:
         conn.close()
 
@@ -67,7 +69,7 @@ def checks_of(sql: str) -> list[str]:
 def constraint_problems(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
     """Rows that break a CHECK constraint of leadctl's schema (SQLite does not re-check rows already stored)."""
     problems = []
-    for name, (kind, _, sql) in reference().items():
+    for name, (kind, _, sql) in reference(raw=True).items():
         checks = checks_of(sql) if kind == "table" else []
         if not checks:
             continue
