@@ -221,9 +221,7 @@ def restore(store: Store, now: datetime, actor: str | None, source: Path, confir
     if _same_file(source, store.path):
         raise UsageError(f"{source} is the database itself", "give a backup written by `leadctl backup`")
     _check_backup(source)
-    safety = store.path.with_name(f"{store.path.name}.before-restore-{now.strftime('%Y%m%dT%H%M%S')}")
-    if safety.exists():
-        raise Refused(f"{safety} already exists", "move it away, or restore with another --now")
+    safety = _safety_name(store.path, now)
     temp = _temp_beside(store.path)
     try:
         staged = _staged(store, now, who, source, temp, safety)
@@ -246,6 +244,15 @@ def restore(store: Store, now: datetime, actor: str | None, source: Path, confir
     store.conn.execute("PRAGMA journal_mode = WAL")
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return summary
+
+
+def _safety_name(db: Path, now: datetime) -> Path:
+    """`<db>.before-restore-<time>`, with a counter when a restore in the same second kept one already."""
+    stem = f"{db.name}.before-restore-{now.strftime('%Y%m%dT%H%M%S')}"
+    count = 1
+    while (safety := db.with_name(stem if count == 1 else f"{stem}-{count}")).exists():
+        count += 1
+    return safety
 
 
 def _temp_beside(db: Path) -> Path:

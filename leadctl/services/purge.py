@@ -98,10 +98,13 @@ def _marks(prefix: str, values: list, params: dict) -> str:
 
 
 def _events_naming(conn: sqlite3.Connection, ids: list[int], phones: list[str], names: set[str]) -> list[int]:
-    """The events about these leads, and any other event whose detail holds one of their phones or names."""
-    found = [r[0] for r in conn.execute(f"SELECT id FROM events WHERE lead_id IN ({','.join('?' * len(ids))})", ids)]
+    """The events about these leads, and any other event whose detail holds one of their phones or names (a
+    purge's own event holds no name or phone, and lists the events it blanked: it stays whole)."""
+    found = [r[0] for r in conn.execute(
+        f"SELECT id FROM events WHERE lead_id IN ({','.join('?' * len(ids))}) AND action != 'purge'", ids)]
     for text in [*phones, *names]:
-        found += [r[0] for r in conn.execute("SELECT id FROM events WHERE instr(detail, ?) > 0", (text,))]
+        found += [r[0] for r in conn.execute(
+            "SELECT id FROM events WHERE instr(detail, ?) > 0 AND action != 'purge'", (text,))]
     return sorted(set(found))
 
 
