@@ -118,6 +118,8 @@ def _copy(source: sqlite3.Connection, temp: Path, target: Path) -> None:
         raise translate(exc, target) from None
     finally:
         copy.close()
+
+
 def _check_backup(path: Path) -> None:
     """A backup leadctl wrote, sound and untampered with; read-only, before anything else happens."""
     if not path.exists():
