@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
 from leadctl.cli import context, output
-from leadctl.errors import ExitCode
+from leadctl.errors import ExitCode, UsageError
 from leadctl.services import export as export_service
 from leadctl.services import maintenance
 from leadctl.services import purge as purge_service
@@ -43,7 +44,8 @@ def check(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
 ) -> None:
-    """Check the file (quick_check) and the rules a manager checks by hand; exit 5 when something needs attention."""
+    """Check the file (quick_check, schema, audit chain) and the rules a manager checks by hand; exit 74 when the
+    file is damaged or was changed outside leadctl, 5 when something needs attention."""
     c = context.get(ctx)
     with c.store() as store:
         findings = maintenance.check(store, c.now)
@@ -56,7 +58,7 @@ def check(
                 for item in items[:10]:
                     output.say(f"  {item}")
         output.say("ok" if findings["ok"] else "needs attention")
-    if findings.get("integrity"):
+    if any(findings.get(key) for key in maintenance.FILE_FINDINGS):
         raise typer.Exit(int(ExitCode.IO))
     if not findings["ok"]:
         raise typer.Exit(int(ExitCode.ATTENTION))
@@ -70,17 +72,36 @@ def backup(
 ) -> None:
     """Write a consistent copy of the database (safe while others write), 0600 (manager or admin)."""
     result = context.call(ctx, maintenance.backup, target, force)
-    output.done(result, as_json, f"backed up to {result['file']} ({result['bytes']} bytes)")
+    head = result["audit_head"]
+    output.done(result, as_json, f"backed up to {result['file']} ({result['bytes']} bytes);"
+                                 f" audit chain head: event {head['event']} {head['hash']}")
+
+
+def _confirm(yes: bool):
+    """--yes, or a person who answers on a terminal; a script without --yes is refused (exit 2) before any change."""
+    def ask(summary: dict) -> bool:
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            raise UsageError("restore replaces the whole database and needs confirmation",
+                             "pass --yes when running from a script")
+        return typer.confirm(f"Replace the content of {summary['db']} with {summary['restored']}? The current"
+                             f" content is kept in {summary['safety_copy']}", default=False, err=True)
+    return ask
 
 
 def restore(
     ctx: typer.Context,
     source: Path = typer.Argument(..., help="A backup written by `leadctl backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation (required when not on a terminal)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Replace the database with a backup (admin or manager); refused while anyone else uses the database."""
-    result = context.call(ctx, maintenance.restore, source)
-    output.done(result, as_json, f"restored {result['db']} from {result['restored']}")
+    """Replace the database with a backup (admin or manager), after checking it; keeps a safety copy of the current
+    content; refused while anyone else uses the database."""
+    result = context.call(ctx, maintenance.restore, source, confirm=_confirm(yes))
+    again = f"; {result['purges_reapplied']} purge(s) re-applied" if result["purges_reapplied"] else ""
+    output.done(result, as_json, f"restored {result['db']} from {result['restored']}; the replaced content is in"
+                                 f" {result['safety_copy']}{again}")
 
 
 def purge(
@@ -90,7 +111,8 @@ def purge(
 ) -> None:
     """Erase a customer's personal data from the file on request (manager; audited); the counts stay."""
     result = context.call(ctx, purge_service.purge, lead)
-    output.done(result, as_json, f"lead {result['lead_id']}: personal data erased")
+    output.done(result, as_json, f"lead {result['lead_id']}: personal data erased"
+                                 + (" (it was already; the file holds no old copy)" if result["already"] else ""))
 
 
 def register(app: typer.Typer) -> None:

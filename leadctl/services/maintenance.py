@@ -1,19 +1,26 @@
-"""Looking after the file: `check` (integrity plus the rules a manager checks by hand), `backup`, `restore`."""
+"""Looking after the file: `check` (integrity, schema, audit chain, plus the rules a manager checks by hand),
+`backup`, `restore`."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from leadctl.errors import ConfigError, Refused, StorageError
+from leadctl.errors import ConfigError, InputMissing, Refused, StorageError, UsageError
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask
 from leadctl.services import leads, policy, staff, workdays
-from leadctl.services.files import check_target, write_output
-from leadctl.store.audit import record
+from leadctl.services.files import check_target, private_path, write_output
+from leadctl.services.purge import buried, erase
+from leadctl.store.audit import head, record, verify
 from leadctl.store.db import Store, translate
 from leadctl.store.schema import APPLICATION_ID, VERSION
+from leadctl.store.verify import constraint_problems, schema_problems
+
+FILE_FINDINGS = ("integrity", "schema", "constraints", "audit_chain")  # the file itself is not sound: exit 74
 
 ORDER_DELIVERY_DAYS = 60  # an open order older than this is "never delivered"
 
@@ -50,16 +57,26 @@ def _duplicates(conn: sqlite3.Connection) -> list[dict]:
     return out
 
 
+def _tampering(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """The schema against the migrations', the rows against its CHECKs, the audit trail against its chain."""
+    return {"schema": schema_problems(conn), "constraints": constraint_problems(conn), "audit_chain": verify(conn)}
+
+
 def check(store: Store, now: datetime) -> dict:
-    """Everything that needs a person's attention; `ok` only when the list is empty."""
+    """Everything that needs a person's attention; `ok` only when the list is empty. The file's own soundness
+    (integrity, schema, constraints, audit chain) comes first: when it fails, the rules are not looked at."""
     with store.read() as conn:
         integrity = _integrity(conn)
         if integrity:
             return {"ok": False, "integrity": integrity[:20]}
+        tampering = _tampering(conn)
+        if any(tampering.values()):
+            return {"ok": False, "integrity": [], **tampering}
         missing, late = _cadence(conn, now)
         rules = policy.current(conn)
         findings = {
             "integrity": [],
+            **tampering,
             "no_next_due": missing,
             "cadence_breaches": late,
             "probable_duplicates": _duplicates(conn),
@@ -87,52 +104,108 @@ def backup(store: Store, now: datetime, actor: str | None, target: Path, force: 
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "backup")
     check_target(target, store.path, force)
-
-    def copy_to(temp: Path) -> None:
-        copy = sqlite3.connect(temp, isolation_level=None)
-        try:
-            store.conn.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.Error as exc:
-            raise translate(exc, target) from None
-        finally:
-            copy.close()
+    anchor: dict = {}
 
     def audit() -> None:
         with store.write() as conn:
             record(conn, now, who.id, "backup", None, file=str(target))
+            anchor.update(head(conn))
 
-    write_output(target, copy_to, store.path, force, then=audit)
-    return {"file": str(target), "bytes": target.stat().st_size}
+    write_output(target, lambda temp: _copy(store.conn, temp, target), store.path, force, then=audit)
+    return {"file": str(target), "bytes": target.stat().st_size, "audit_head": anchor}
+
+
+def _copy(source: sqlite3.Connection, temp: Path, target: Path) -> None:
+    copy = sqlite3.connect(temp, isolation_level=None)
+    try:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error as exc:
+        raise translate(exc, target) from None
+    finally:
+        copy.close()
 
 
 def _check_backup(path: Path) -> None:
-    if not path.is_file():
-        raise ConfigError(f"no backup at {path}", "give the backup file's path")
+    """A backup leadctl wrote, sound and untampered with; read-only, before anything else happens."""
+    if not path.exists():
+        raise InputMissing(f"no backup at {path}", "give the backup file's path")
+    if not path.is_file() or not os.access(path, os.R_OK):
+        raise InputMissing(f"cannot read the backup {path}", "give a readable backup file")
     try:
         src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         try:
             app_id = src.execute("PRAGMA application_id").fetchone()[0]
             version = src.execute("PRAGMA user_version").fetchone()[0]
             sound = [r[0] for r in src.execute("PRAGMA quick_check")] == ["ok"]
+            tampering = _tampering(src) if sound and app_id == APPLICATION_ID and version == VERSION else {}
         finally:
             src.close()
     except sqlite3.Error as exc:
         raise StorageError(f"{path} is corrupt or not a database", "choose another backup") from exc
     if app_id != APPLICATION_ID:
         raise ConfigError(f"{path} is not a leadctl backup", "choose a file written by `leadctl backup`")
-    if version > VERSION or not sound:
-        raise ConfigError(f"{path} is {'from a newer leadctl' if sound else 'damaged'}", "choose another backup")
+    if version > VERSION:
+        raise ConfigError(f"{path} is from a newer leadctl (schema {version} > {VERSION})", "upgrade leadctl first")
+    if not sound:
+        raise StorageError(f"{path} is damaged", "choose another backup")
+    problems = [p for found in tampering.values() for p in found]
+    if problems:
+        raise StorageError(f"{path} is not as leadctl wrote it: {problems[0]}"
+                           + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
+                           "choose another backup; `leadctl --db BACKUP check` names every finding")
 
 
-def restore(store: Store, now: datetime, actor: str | None, source: Path) -> dict:
-    """Replace the database's content with a backup's; refused while anyone else has the database open."""
-    with store.write() as conn:
-        who = staff.authorize(conn, now, actor, "restore")
-    _check_backup(source)
+def _same_file(source: Path, db: Path) -> bool:
+    try:
+        mine = source.stat()
+    except OSError:
+        return False
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            other = os.stat(f"{db}{suffix}")
+        except OSError:
+            continue
+        if (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino):
+            return True
+    return False
+
+
+def _staged(store: Store, now: datetime, who, source: Path, temp: Path, safety: Path) -> dict:
+    """The new content, whole, in `temp`: the backup (migrated if older), the live file's tombstones re-applied,
+    and the restore's own event. Then it is checked like the backup itself."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
+    try:
+        _copy(src, temp, temp)
+    finally:
+        src.close()
+    tombs = store.conn.execute("SELECT kind, salt, digest, purged_at FROM tombstones").fetchall()
+    staged = Store.open(temp)
+    try:
+        with staged.write() as conn:
+            conn.executemany("INSERT OR IGNORE INTO tombstones (kind, salt, digest, purged_at) VALUES (?, ?, ?, ?)",
+                             tombs)
+            known = conn.execute("SELECT 1 FROM staff WHERE id = ? AND name = ?", (who.id, who.name)).fetchone()
+            actor_id = who.id if known else None
+            again = buried(conn)
+            for lead_id in again:
+                erase(conn, now, actor_id, lead_id, reapplied="restore")
+            record(conn, now, actor_id, "restore", None, file=source.name, by=who.name, safety_copy=safety.name,
+                   purges_reapplied=len(again))
+        staged.conn.execute("PRAGMA journal_mode = DELETE")
+        problems = [p for found in _tampering(staged.conn).values() for p in found]
+    finally:
+        staged.close()
+    if problems:
+        raise StorageError(f"the restored content would not be sound: {problems[0]}", "nothing was changed")
+    return {"purges_reapplied": len(again)}
+
+
+def _lock_alone(store: Store) -> None:
+    """Take the file for this connection alone; someone else holding it means "in use" at once."""
     conn = store.conn
     try:
-        conn.execute("PRAGMA busy_timeout = 0")  # someone else holding the file means "in use" at once
+        conn.execute("PRAGMA busy_timeout = 0")
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -141,14 +214,60 @@ def restore(store: Store, now: datetime, actor: str | None, source: Path) -> dic
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise Refused(f"{store.path} is in use by another command", "retry when nobody else is using leadctl") from None
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
+
+
+def restore(store: Store, now: datetime, actor: str | None, source: Path, confirm=None) -> dict:
+    """Replace the database's content with a backup's, in one step that carries its own audit event.
+
+    First the backup is checked (missing or unreadable 66, not leadctl's or newer 78, damaged or tampered 74)
+    and the new content staged whole in a temp file beside the database (the purges recorded here re-applied)
+    and checked again; only then is `confirm(summary)` asked. A 0600 safety copy of the current content is
+    written beside the database, and the content replaced in one transaction. Refused while anyone else has
+    the database open."""
+    with store.write() as conn:
+        who = staff.authorize(conn, now, actor, "restore")
+    if _same_file(source, store.path):
+        raise UsageError(f"{source} is the database itself", "give a backup written by `leadctl backup`")
+    _check_backup(source)
+    safety = _safety_name(store.path, now)
+    temp = _temp_beside(store.path)
     try:
-        src.backup(conn)
+        staged = _staged(store, now, who, source, temp, safety)
+        summary = {"db": str(store.path), "restored": str(source), "safety_copy": str(safety), **staged}
+        if confirm is not None and not confirm(summary):
+            raise Refused("restore cancelled; nothing was changed")
+        _lock_alone(store)
+        with private_path(safety, overwrite=False) as copy:
+            _copy(store.conn, copy, safety)
+        new = sqlite3.connect(f"file:{temp}?mode=ro", uri=True, isolation_level=None)
+        try:
+            new.backup(store.conn)
+        except sqlite3.Error as exc:
+            raise translate(exc, store.path) from None
+        finally:
+            new.close()
     finally:
-        src.close()
-    conn.execute("PRAGMA journal_mode = WAL")
-    with store.write() as c:
-        record(c, now, who.id if c.execute("SELECT 1 FROM staff WHERE id = ?", (who.id,)).fetchone() else None,
-               "restore", None, file=str(source), by=who.name)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return {"restored": str(source), "db": str(store.path)}
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+    store.conn.execute("PRAGMA journal_mode = WAL")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return summary
+
+
+def _safety_name(db: Path, now: datetime) -> Path:
+    """`<db>.before-restore-<time>`, with a counter when a restore in the same second kept one already."""
+    stem = f"{db.name}.before-restore-{now.strftime('%Y%m%dT%H%M%S')}"
+    count = 1
+    while (safety := db.with_name(stem if count == 1 else f"{stem}-{count}")).exists():
+        count += 1
+    return safety
+
+
+def _temp_beside(db: Path) -> Path:
+    """A private (0600) staging file in the database's folder, named after it."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{db.name}.restore.", suffix=".tmp", dir=db.parent)
+    except OSError as exc:
+        raise StorageError(f"cannot write in {db.parent}: {exc.strerror}", "check the folder's permissions") from None
+    os.close(fd)  # 0600; SQLite takes an empty file for an empty database
+    return Path(name)

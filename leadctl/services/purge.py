@@ -1,54 +1,156 @@
 """Erasing a customer's personal data on request (PIPL): gone from the file itself, the counts kept.
 
 The lead row stays (so visits, follow-ups and orders still count in the reports) but everything that
-identifies the person is overwritten: name, phone, free text they may be named in, the VIN and the plate.
-With secure_delete on and the WAL checkpointed and truncated, the old bytes are gone from the database
-files. Backups made before the purge still hold them: they age out with the backup retention.
+identifies the person is overwritten, wherever the database holds it: the lead's and the leads merged into it,
+every free-text column a person typed about them (`PERSONAL` lists each table and column), the VIN and the
+plate, and the audit events about them or naming them (blanked, the chain kept: store/audit.py). With
+secure_delete on and the WAL checkpointed and truncated, the old bytes are gone from the database files; the
+checkpoint's result is checked, and a reader that still holds the old pages makes the purge say so (exit 75).
+
+A tombstone (a salted SHA-256 of the phone and of the lead, never the phone itself) stays, and `restore` re-applies
+every tombstone to the backup it restores, so a backup made before the purge cannot bring the customer back.
+Backups on other disks still hold the data until they age out. The tombstone is a pseudonym, not anonymity:
+whoever holds the file and guesses a phone number can test the guess against it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from datetime import datetime
 
-from leadctl.errors import Refused
+from leadctl.errors import Busy
 from leadctl.rules.phone import mask
 from leadctl.services import leads, staff
-from leadctl.store.audit import record
+from leadctl.store.audit import record, redact
 from leadctl.store.db import Store
 
 ERASED = "(已删除)"
-# table -> (lead link, {column: replacement}); free text may name the customer, so it goes too
+# table -> (rows of the customer, {column: replacement}); every column a person may have typed a name, phone or
+# note into, for leads `{ids}` (the lead and those merged into it) with phones `{phones}`
 PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
-    "followups": ("lead_id = :id", {"result": ERASED}),
-    "grades": ("lead_id = :id", {"reason": None}),
-    "defeats": ("lead_id = :id", {"note": None, "verification": None, "decision_note": None}),
-    "orders": ("lead_id = :id", {"vin": None, "cancel_reason": None}),
-    "retention_cards": ("order_id IN (SELECT id FROM orders WHERE lead_id = :id)",
+    "followups": ("lead_id IN {ids}", {"result": ERASED}),
+    "grades": ("lead_id IN {ids}", {"reason": None}),
+    "owners": ("lead_id IN {ids}", {"reason": ERASED}),
+    "collisions": ("lead_id IN {ids}", {"ruling": None}),
+    "defeats": ("lead_id IN {ids}", {"note": None, "verification": None, "decision_note": None}),
+    "orders": ("lead_id IN {ids}", {"vin": None, "cancel_reason": None}),
+    "retention_cards": ("order_id IN (SELECT id FROM orders WHERE lead_id IN {ids})",
                         {"plate": None, "insurer": None, "cover": None, "accessories": None}),
-    "invitations": ("lead_id = :id", {"note": None}),
-    "handovers": ("lead_id = :id", {"name": None}),
-    "reviews": ("followup_id IN (SELECT id FROM followups WHERE lead_id = :id)", {"comment": ERASED}),
-    "statuses": ("lead_id = :id", {"reason": None}),
-    "complaints": ("lead_id = :id", {"name": None, "phone": None, "summary": ERASED, "reply": None, "action": None,
-                                     "survey_note": None}),
-    "complaint_acts": ("complaint_id IN (SELECT id FROM complaints WHERE lead_id = :id)", {"text": None}),
+    "invitations": ("lead_id IN {ids}", {"note": None}),
+    "handovers": ("lead_id IN {ids}", {"name": None}),
+    "reviews": ("followup_id IN (SELECT id FROM followups WHERE lead_id IN {ids})", {"comment": ERASED}),
+    "statuses": ("lead_id IN {ids}", {"reason": None}),
+    "complaint_acts": ("complaint_id IN (SELECT id FROM complaints WHERE lead_id IN {ids} OR phone IN {phones})",
+                       {"text": None}),  # before complaints: found by the phone erased there
+    "complaints": ("lead_id IN {ids} OR phone IN {phones}",
+                   {"name": None, "phone": None, "summary": ERASED, "reply": None, "action": None,
+                    "survey_note": None}),
 }
+# an order by VIN alone has no model: it keeps a placeholder, as the order must name a car one way or the other
+_VIN_ONLY = ("UPDATE orders SET brand = coalesce(brand, :e), series = coalesce(series, :e), model = coalesce(model, :e)"
+             " WHERE lead_id IN {ids} AND vin IS NOT NULL")
 
 
 def purge(store: Store, now: datetime, actor: str | None, lead: str) -> dict:
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "purge", lead_id)
-        name, number = conn.execute("SELECT name, phone FROM leads WHERE id = ?", (lead_id,)).fetchone()
-        if number is not None and number.startswith("purged:"):
-            raise Refused(f"lead {lead_id} was already purged", "nothing to do")
-        conn.execute("UPDATE leads SET name = NULL, phone = 'purged:' || id WHERE id = :id OR merged_into = :id",
-                     {"id": lead_id})
-        changed = {}
-        for table, (link, columns) in PERSONAL.items():
-            sets = ", ".join(f"{c} = :{c}" for c in columns)
-            params = {**columns, "id": lead_id}
-            changed[table] = conn.execute(f"UPDATE {table} SET {sets} WHERE {link}", params).rowcount
-        record(conn, now, who.id, "purge", lead_id, phone=mask(number), rows=changed)
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return {"lead_id": lead_id, "purged": True, "rows": changed}
+        number = conn.execute("SELECT phone FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+        already = number is not None and number.startswith("purged:")
+        changed = {} if already else erase(conn, now, who.id, lead_id)
+    _checkpoint(store, lead_id)
+    return {"lead_id": lead_id, "purged": True, "already": already, "rows": changed}
+
+
+def erase(conn: sqlite3.Connection, now: datetime, actor_id: int | None, lead_id: int, **why) -> dict:
+    """Erase one customer inside the caller's transaction, leave the tombstones and the purge's event."""
+    people = conn.execute("SELECT id, name, phone, created_at FROM leads WHERE id = ? OR merged_into = ?",
+                          (lead_id, lead_id)).fetchall()
+    ids = [p[0] for p in people]
+    phones = [p[2] for p in people if p[2] and not p[2].startswith("purged:")]
+    names = {p[1] for p in people if p[1] and len(p[1].strip()) >= 2}
+    number = next((p[2] for p in people if p[0] == lead_id), None)
+    _bury(conn, now, people)
+    params = {"e": ERASED}
+    scope = {"ids": _marks("i", ids, params), "phones": _marks("p", phones or [""], params)}
+    conn.execute(_VIN_ONLY.format(**scope), params)
+    changed = {}
+    for table, (link, columns) in PERSONAL.items():
+        sets = ", ".join(f"{c} = :c_{c}" for c in columns)
+        where = link.format(**scope)
+        values = {**params, **{f"c_{c}": v for c, v in columns.items()}}
+        changed[table] = conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", values).rowcount
+    changed["leads"] = conn.execute(f"UPDATE leads SET name = NULL, phone = 'purged:' || id WHERE id IN {scope['ids']}",
+                                    params).rowcount
+    blanked = _events_naming(conn, ids, phones, names)
+    redact(conn, blanked)
+    changed["events"] = len(blanked)
+    record(conn, now, actor_id, "purge", lead_id, phone=mask(number) if number else None, rows=changed,
+           events_redacted=blanked, **why)
+    return changed
+
+
+def _marks(prefix: str, values: list, params: dict) -> str:
+    names = [f"{prefix}{i}" for i in range(len(values))]
+    params.update(zip(names, values, strict=True))
+    return "(" + ", ".join(f":{n}" for n in names) + ")"
+
+
+def _events_naming(conn: sqlite3.Connection, ids: list[int], phones: list[str], names: set[str]) -> list[int]:
+    """The events about these leads, and any other event whose detail holds one of their phones or names (a
+    purge's own event holds no name or phone, and lists the events it blanked: it stays whole)."""
+    found = [r[0] for r in conn.execute(
+        f"SELECT id FROM events WHERE lead_id IN ({','.join('?' * len(ids))}) AND action != 'purge'", ids)]
+    for text in [*phones, *names]:
+        found += [r[0] for r in conn.execute(
+            "SELECT id FROM events WHERE instr(detail, ?) > 0 AND action != 'purge'", (text,))]
+    return sorted(set(found))
+
+
+def salt(conn: sqlite3.Connection) -> str:
+    return conn.execute("SELECT value FROM settings WHERE key = 'tombstone_salt'").fetchone()[0]
+
+
+def tombstone_keys(salt_: str, lead_id: int, phone: str | None, created_at: str) -> list[tuple[str, str]]:
+    """(kind, digest) of one lead: its phone, and its identity in this database's lineage (id and creation)."""
+    keys = [("lead", hashlib.sha256(f"{salt_}:lead:{lead_id}:{created_at}".encode()).hexdigest())]
+    if phone and not phone.startswith("purged:"):
+        keys.append(("phone", hashlib.sha256(f"{salt_}:phone:{phone}".encode()).hexdigest()))
+    return keys
+
+
+def _bury(conn: sqlite3.Connection, now: datetime, people: list[tuple]) -> None:
+    own = salt(conn)
+    for lead_id, _, phone, created_at in people:
+        for kind, digest in tombstone_keys(own, lead_id, phone, created_at):
+            conn.execute("INSERT OR IGNORE INTO tombstones (kind, salt, digest, purged_at) VALUES (?, ?, ?, ?)",
+                         (kind, own, digest, now.isoformat()))
+
+
+def buried(conn: sqlite3.Connection) -> list[int]:
+    """Leads (not merged away, not purged) that a tombstone names: a restored backup's purged customers."""
+    tombs: dict[str, set[tuple[str, str]]] = {}
+    for kind, salt_, digest in conn.execute("SELECT kind, salt, digest FROM tombstones"):
+        tombs.setdefault(salt_, set()).add((kind, digest))
+    if not tombs:
+        return []
+    out = []
+    for lead_id, phone, created_at, merged in conn.execute(
+            "SELECT id, phone, created_at, merged_into FROM leads WHERE phone IS NULL OR phone NOT LIKE 'purged:%'"):
+        if any(key in wanted for salt_, wanted in tombs.items()
+               for key in tombstone_keys(salt_, lead_id, phone, created_at)):
+            out.append(merged or lead_id)
+    return sorted(set(out))
+
+
+def _checkpoint(store: Store, lead_id: int) -> None:
+    """Move every page to the file and truncate the WAL; a reader holding old pages keeps the erased bytes."""
+    try:
+        busy, log, done = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.Error:
+        busy, log, done = 1, -1, -1
+    if busy or log != done:
+        raise Busy(f"lead {lead_id} is purged, but another command still reads the old pages: the erased data stays"
+                   " in the database's WAL file until it finishes",
+                   f"run `leadctl purge {lead_id}` again when the other commands have finished")

@@ -15,10 +15,13 @@ from pathlib import Path
 
 from leadctl.errors import Busy, ConfigError, LeadctlError, StorageError
 from leadctl.store.audit import record
-from leadctl.store.schema import APPLICATION_ID, MIGRATIONS, VERSION
+from leadctl.store.location import ALLOW_FILESYSTEM_ENV, filesystem_of, make_folders, refuse_network_filesystem
+from leadctl.store.schema import AFTER, APPLICATION_ID, MIGRATIONS, VERSION
+
+__all__ = ["ALLOW_FILESYSTEM_ENV", "Store", "corruption", "default_path", "filesystem_of", "refuse_network_filesystem",
+           "translate"]
 
 BUSY_TIMEOUT_MS = 5000
-NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs"}
 PRAGMAS = {
     "synchronous": "FULL",
     "foreign_keys": "ON",
@@ -46,10 +49,14 @@ def corruption(path: Path | None) -> StorageError | None:
     """After an unexpected failure: a StorageError if the file is damaged (integrity_check), else None."""
     if path is None or not Path(path).is_file():
         return None
+    from leadctl.store.verify import constraint_problems
+
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         try:
             first = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+            if first == "ok":
+                first = next(iter(constraint_problems(conn, 1)), "ok")
         finally:
             conn.close()
     except (sqlite3.Error, MemoryError) as exc:
@@ -62,33 +69,6 @@ def corruption(path: Path | None) -> StorageError | None:
 def default_path() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "leadctl" / "leadctl.db"
-
-
-def filesystem_of(path: Path, mounts: str) -> str:
-    """The filesystem type holding `path`, from /proc/mounts-formatted text."""
-    best, kind = "", ""
-    target = str(path.resolve())
-    for line in mounts.splitlines():
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        point = parts[1].replace("\\040", " ")
-        inside = target == point or target.startswith(point.rstrip("/") + "/")
-        if inside and len(point) > len(best):
-            best, kind = point, parts[2]
-    return kind
-
-
-def refuse_network_filesystem(path: Path, mounts: str | None = None) -> None:
-    if mounts is None:
-        try:
-            mounts = Path("/proc/mounts").read_text()
-        except OSError:
-            return
-    kind = filesystem_of(path.parent if not path.exists() else path, mounts)
-    if kind in NETWORK_FILESYSTEMS:
-        raise ConfigError(f"{path} is on a network filesystem ({kind}); SQLite locking is unsafe there",
-                          "keep the database on a local disk")
 
 
 def _tighten(path: Path) -> None:
@@ -131,9 +111,9 @@ class Store:
             raise ConfigError(f"{path} already exists; leadctl will not overwrite a database",
                               "choose another --db path, or remove the file yourself")
         refuse_network_filesystem(path)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         old = os.umask(0o077)
         try:
+            make_folders(path.parent)
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
             conn = _open(path, BUSY_TIMEOUT_MS)
@@ -177,6 +157,7 @@ class Store:
                                   "upgrade leadctl before using this database")
             if version < VERSION:
                 try:
+                    store._may_migrate(version)
                     store.migrate()
                 except BaseException:
                     conn.close()
@@ -191,6 +172,15 @@ class Store:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         return app_id, version
 
+    def _may_migrate(self, version: int) -> None:
+        """Only a file leadctl created is migrated: at version 0 (a creation cut short) it must still be empty."""
+        if version == 0:
+            objects = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if objects:
+                raise ConfigError(f"{self.path} has leadctl's application id but schema version 0 and {objects}"
+                                  " schema objects: leadctl did not create it, and will not change it",
+                                  "check the --db path")
+
     def migrate(self) -> None:
         """Apply each pending migration in its own IMMEDIATE transaction."""
         while True:
@@ -200,6 +190,9 @@ class Store:
                     return
                 for statement in _statements(MIGRATIONS[version]):
                     self.conn.execute(statement)
+                step = AFTER.get(version + 1)
+                if step is not None:
+                    step(self.conn)
                 # a migration that edits sqlite_master itself (0008) leaves the schema cookie as it was: bump it,
                 # as SQLite's procedure asks, so that every connection reads the new schema
                 cookie = self.conn.execute("PRAGMA schema_version").fetchone()[0]

@@ -1,5 +1,6 @@
 """The schema, as append-only migrations (`migrations/NNNN_name.sql`, applied in name order).
 
+A migration SQL cannot express (hashing) has a Python step, `AFTER[number]`, run right after its statements.
 Each migration runs in one IMMEDIATE transaction together with the bump of PRAGMA user_version, so a
 crash leaves the database at the old version or the new one, never between.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from importlib import resources
+
+from leadctl.store.audit import chain_existing
 
 APPLICATION_ID = 0x4C454144  # "LEAD"
 
@@ -27,6 +30,7 @@ class _Migrations(Sequence):
             return [self[i] for i in range(*index.indices(len(self)))]
         return self._folder.joinpath(self._names[index]).read_text("utf-8")
 
-
 MIGRATIONS: Sequence[str] = _Migrations()
 VERSION = len(MIGRATIONS)
+# migration number (NNNN of its file) -> the Python step run after its statements, in the same transaction
+AFTER = {9: chain_existing}

@@ -109,7 +109,9 @@ def test_backup_is_consistent_private_and_restorable(store, tmp_path, db_path):
     store("backup", str(tmp_path / "b2.db"), actor="李娜", code=ExitCode.PERMISSION)
     intake(store, "13600136000", owner="李娜")
     assert store.scalar("SELECT count(*) FROM leads") == 4
-    store("restore", str(target), actor="王经理")
+    store("restore", str(target), actor="王经理", code=ExitCode.USAGE)          # a script must say --yes
+    assert store.scalar("SELECT count(*) FROM leads") == 4
+    store("restore", str(target), "--yes", actor="王经理")
     assert store.scalar("SELECT count(*) FROM leads") == 3
     assert store.scalar("SELECT action FROM events ORDER BY id DESC LIMIT 1") == "restore"
     assert store.json("due", "--all")                                         # it works as before
@@ -121,14 +123,14 @@ def test_restore_refuses_while_the_database_is_in_use(store, tmp_path, db_path):
     other = sqlite3.connect(db_path)
     other.execute("SELECT count(*) FROM leads").fetchone()
     try:
-        result = store("restore", str(target), actor="王经理", code=ExitCode.REFUSED)
+        result = store("restore", str(target), "--yes", actor="王经理", code=ExitCode.REFUSED)
         assert "in use" in result.stderr
     finally:
         other.close()
     not_backup = tmp_path / "x.db"
     not_backup.write_text("hello")
-    store("restore", str(not_backup), actor="王经理", code=ExitCode.IO)
-    store("restore", str(tmp_path / "missing.db"), actor="王经理", code=ExitCode.CONFIG)
+    store("restore", str(not_backup), "--yes", actor="王经理", code=ExitCode.IO)
+    store("restore", str(tmp_path / "missing.db"), "--yes", actor="王经理", code=ExitCode.NO_INPUT)
 
 
 def test_purge_erases_the_customer_from_the_file(store, db_path):
@@ -139,5 +141,5 @@ def test_purge_erases_the_customer_from_the_file(store, db_path):
     assert data.count("+86 已报价".encode()) == 0
     assert store.query("SELECT name, phone FROM leads WHERE id = 1") == [(None, "purged:1")]
     assert store.scalar("SELECT count(*) FROM followups WHERE lead_id = 1") == 1   # the counts stay
-    store("purge", "1", actor="王经理", code=ExitCode.REFUSED)
+    assert store.json("purge", "1", actor="王经理")["already"] is True        # again: nothing to erase, file clean
     store("purge", "2", actor="李娜", code=ExitCode.PERMISSION)

@@ -89,7 +89,7 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "report.export": ["report", "monthly", "--xlsx", str(folder / "m.xlsx")],
         "export": ["export", "leads", "--json"],
         "backup": ["backup", str(folder / "b.db")],
-        "restore": ["restore", str(folder / "template" / "backup.db")],
+        "restore": ["restore", str(folder / "template" / "backup.db"), "--yes"],
         "purge": ["purge", lead],
         "import": ["import", str(csv)],
         "complaint.new": ["complaint", "new", "--phone", "13922223333", "--channel", "onsite", "--kind", "service",

@@ -39,6 +39,19 @@ def hold(db: str, seconds: str = "60") -> None:
     store.close()
 
 
+def read(db: str, seconds: str = "60") -> None:
+    """Hold a read snapshot (an open read transaction) until released on stdin or `seconds` pass (purge)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute("SELECT count(*) FROM leads").fetchone()
+    _ready()
+    _wait_for_release(float(seconds))
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
 def intake_one(db: str, phone: str) -> None:
     """One intake through leadctl's service path, then exit (C3a: 'another process commits')."""
     from leadctl.services import intake
@@ -159,7 +172,7 @@ def intake_worker(db: str, worker: int, count: int, barrier, results) -> None:
                  "seconds": time.monotonic() - start})
 
 
-ROLES = {"hold": hold, "intake-one": intake_one, "crash-writer": crash_writer, "migrate": migrate_paused,
+ROLES = {"hold": hold, "read": read, "intake-one": intake_one, "crash-writer": crash_writer, "migrate": migrate_paused,
          "fill": fill, "intake-and-stat": intake_and_stat}
 
 if __name__ == "__main__":

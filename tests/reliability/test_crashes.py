@@ -59,14 +59,21 @@ def old_db(tmp_path) -> Path:
     from leadctl.store.db import Store
 
     assert VERSION >= 2, "D3 needs at least two migrations"
-    path = tmp_path / "old.db"
-    with pytest.MonkeyPatch.context() as patch:  # leadctl as it was one migration ago
+    path, fresh = tmp_path / "old.db", tmp_path / "fresh.db"
+    setup.init(fresh, NOW_DT)  # today's code writes today's schema: the rows come from a current store
+    store = Store.open(fresh)
+    staff.add(store, NOW_DT, None, MANAGER, "manager")
+    store.close()
+    with pytest.MonkeyPatch.context() as patch:  # the schema as leadctl left it one migration ago
         patch.setattr(store_db_module, "MIGRATIONS", MIGRATIONS[:-1])
         patch.setattr(store_db_module, "VERSION", VERSION - 1)
-        setup.init(path, NOW_DT)
-        store = Store.open(path)
-        staff.add(store, NOW_DT, None, MANAGER, "manager")
-        store.close()
+        Store.create(path).close()
+    conn = connect(path)
+    conn.execute(f"ATTACH '{fresh}' AS fresh")
+    for table in ("policy", "staff"):
+        conn.execute(f"INSERT INTO {table} SELECT * FROM fresh.{table}")
+    conn.execute("DETACH fresh")
+    conn.close()
     assert scalar(path, "PRAGMA user_version") == VERSION - 1
     return path
 
