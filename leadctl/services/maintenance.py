@@ -13,7 +13,7 @@ from leadctl.errors import ConfigError, InputMissing, Refused, StorageError, Usa
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask
 from leadctl.services import leads, policy, staff, workdays
-from leadctl.services.files import check_target, private_path, write_output
+from leadctl.services.files import TEMP_PREFIX, TEMP_SUFFIX, check_target, write_output
 from leadctl.services.purge import buried, erase
 from leadctl.store.audit import head, record, verify
 from leadctl.store.db import Store, translate
@@ -237,8 +237,7 @@ def restore(store: Store, now: datetime, actor: str | None, source: Path, confir
         if confirm is not None and not confirm(summary):
             raise Refused("restore cancelled; nothing was changed")
         _lock_alone(store)
-        with private_path(safety, overwrite=False) as copy:
-            _copy(store.conn, copy, safety)
+        write_output(safety, lambda copy: _copy(store.conn, copy, safety), store.path)
         new = sqlite3.connect(f"file:{temp}?mode=ro", uri=True, isolation_level=None)
         try:
             new.backup(store.conn)
@@ -264,9 +263,10 @@ def _safety_name(db: Path, now: datetime) -> Path:
 
 
 def _temp_beside(db: Path) -> Path:
-    """A private (0600) staging file in the database's folder, named after it."""
+    """A private (0600) staging file in the database's folder, named after it like every temp file of ours, so
+    the next command that writes there sweeps it if a kill left it behind."""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{db.name}.restore.", suffix=".tmp", dir=db.parent)
+        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{db.name}.restore.", suffix=TEMP_SUFFIX, dir=db.parent)
     except OSError as exc:
         raise StorageError(f"cannot write in {db.parent}: {exc.strerror}", "check the folder's permissions") from None
     os.close(fd)  # 0600; SQLite takes an empty file for an empty database

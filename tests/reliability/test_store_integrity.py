@@ -243,7 +243,10 @@ def _customer_everywhere(db: Path) -> None:
     moved = run_cli(db, "transfer", "1", "--to", "陈刚", "--reason", f"{NAME}要求换人,电话{PHONE}", actor=MANAGER)
     assert moved.returncode == 0, moved.stderr
     assert run_cli(db, "transfer", "1", "--to", "李娜", actor=MANAGER).returncode == 0
-    signed = run_cli(db, "order", "1", "--vin", VIN, actor="李娜")  # by VIN only
+    listed = run_cli(db, "vehicle", "add", VIN[:8], "--brand", "大众", "--series", "迈腾", "--model", "330TSI",
+                     actor=MANAGER)
+    assert listed.returncode == 0, listed.stderr
+    signed = run_cli(db, "order", "1", "--vin", VIN, actor="李娜")  # by VIN only: the vehicle list knows it
     assert signed.returncode == 0, signed.stderr
 
 
