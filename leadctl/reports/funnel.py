@@ -85,10 +85,13 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
 
 
 def workload(ctx: Context) -> list[tuple[str, str, float, float]]:
-    """(kpi, person, done, working days) for each telesales (phone calls) and direct-sales (new receptions)."""
+    """(kpi, person, done, working days) for each telesales (calls) and direct-sales (new receptions)."""
     where, args = ctx.scope.sql("s.id")
-    calls = ctx.conn.execute(f"""SELECT s.name, sum(f.method = 'phone'), count(DISTINCT substr(f.at, 1, 10))
-        FROM followups f JOIN staff s ON s.id = f.by_id WHERE s.role = 'telesales' AND f.at >= ? AND f.at < ?
+    # calls in and out [002]: phone follow-ups, and the inbound calls (来电, 400) they took and registered
+    calls = ctx.conn.execute(f"""SELECT s.name, sum(c.phone), count(DISTINCT substr(c.at, 1, 10)) FROM (
+            SELECT f.by_id AS staff_id, f.at AS at, f.method = 'phone' AS phone FROM followups f
+            UNION ALL SELECT v.registered_by, v.arrived_at, 1 FROM visits v WHERE v.kind = 'call') c
+        JOIN staff s ON s.id = c.staff_id WHERE s.role = 'telesales' AND c.at >= ? AND c.at < ?
         AND {where} GROUP BY s.id ORDER BY s.name""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     receptions = ctx.conn.execute(f"""SELECT s.name, count(*), count(DISTINCT substr(r.at, 1, 10)) FROM (
             SELECT v.staff_id AS staff_id, v.arrived_at AS at FROM visits v WHERE v.kind = 'visit' AND v.first_visit
@@ -108,7 +111,8 @@ def kpi(ctx: Context) -> list[dict]:
         verdict = judge(value, ctx.policy.kpi.get(key))
         out.append({"kpi": key, "name": name, "staff": person, "unit": "per_day" if person else "rate",
                     "value": value, "minimum": verdict.minimum, "maximum": verdict.maximum, "passed": verdict.passed,
-                    "numerator": part, "denominator": whole,
+                    "numerator": part, "denominator": whole, "minimum_inclusive": verdict.minimum_inclusive,
+                    "maximum_inclusive": verdict.maximum_inclusive, "failed_because": verdict.failed_because,
                     "_style": {True: "green", False: "red"}.get(verdict.passed), "_bar": _gauge(value, verdict)})
     return out
 
@@ -126,4 +130,6 @@ KPI = Report("kpi", "关键指标", (
     Column("value", "实际", "kpi"), Column("minimum", "下限", "kpi"), Column("maximum", "上限", "kpi"),
     Column("passed", "达标", "mark"),
     Column("numerator", "分子", "int"), Column("denominator", "分母", "int"),
+    Column("minimum_inclusive", "含下限", "inclusive"), Column("maximum_inclusive", "含上限", "inclusive"),
+    Column("failed_because", "未达标原因", "failure"),
 ), kpi, bars="_bar")
