@@ -7,15 +7,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The funnel: each stage counts the leads of the period's cohort that reached it.
+# The funnel: each stage counts the leads of the period's cohort that reached it and every stage before it in
+# their chain (so no step grows). A DCC lead (non-showroom channel, or invited) goes traffic -> details kept ->
+# invited -> arrived; a showroom lead skips "invited", and the total is the sum of the two chains.
 STAGES = (
     ("traffic", "集客", "leads registered in the period (visits, calls, web and HQ leads; W included)"),
     ("details_kept", "留档", "of those, leads that left a phone number"),
-    ("invited", "邀约", "of those, leads invited to the store"),
-    ("arrived", "到店", "of those, leads that came to the store (showroom visit, or an invited arrival)"),
-    ("ordered", "订单", "of those, leads that signed an order"),
+    ("invited", "邀约", "of those, leads invited to the store (the DCC chain only)"),
+    ("arrived", "到店", "of those, leads that came to the store: a showroom lead's visit, a DCC lead's invited "
+                       "arrival (an uninvited walk-in is not one)"),
+    ("ordered", "订单", "of those, leads that signed an order (not cancelled)"),
     ("delivered", "交车", "of those, leads whose car was delivered"),
 )
+
+
+def invited_arrival(invitation: str = "i") -> str:
+    """What counts as an invited arrival [002], as the reports' SQL condition on an invitations row: the
+    invitation was closed as arrived, the customer having come on the invited day (`arrive`, or a desk visit that
+    day). An uninvited walk-in, or a visit after the invited day (a no-show), is not one. The funnel, the KPIs and
+    the daily report all count arrivals with this."""
+    return f"{invitation}.status = 'arrived'"
+
 
 # KPI: (key, Chinese name, formula). Bounds live in the policy's [kpi] section (see BOUND_KEYS).
 KPIS = (
