@@ -108,9 +108,12 @@ def workload(ctx: Context) -> list[tuple[str, str, float, float]]:
             UNION ALL SELECT v.registered_by, v.arrived_at, 1 FROM visits v WHERE v.kind = 'call') c
         JOIN staff s ON s.id = c.staff_id WHERE s.role = 'telesales' AND c.at >= ? AND c.at < ?
         AND {where} GROUP BY s.id ORDER BY s.name""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
+    # a new reception is a customer received for the first time by that person, by a first visit or a handover
     receptions = ctx.conn.execute(f"""SELECT s.name, count(*), count(DISTINCT substr(r.at, 1, 10)) FROM (
-            SELECT v.staff_id AS staff_id, v.arrived_at AS at FROM visits v WHERE v.kind = 'visit' AND v.first_visit
-            UNION ALL SELECT h.to_id, h.at FROM handovers h) r JOIN staff s ON s.id = r.staff_id
+            SELECT staff_id, lead_id, min(at) AS at FROM (
+                SELECT v.staff_id AS staff_id, v.lead_id AS lead_id, v.arrived_at AS at FROM visits v
+                WHERE v.kind = 'visit' AND v.first_visit UNION ALL SELECT h.to_id, h.lead_id, h.at FROM handovers h)
+            GROUP BY staff_id, lead_id) r JOIN staff s ON s.id = r.staff_id
         WHERE s.role = 'direct-sales' AND r.at >= ? AND r.at < ? AND {where} GROUP BY s.id ORDER BY s.name""",
                                   [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     return [("calls_per_day", *r) for r in calls] + [("receptions_per_day", *r) for r in receptions]

@@ -39,7 +39,7 @@ def daily(ctx: Context) -> list[dict]:
                                             " GROUP BY i.invited_by", lo, hi)
     if _has(ctx, "orders"):
         counts["orders"] = _count_by(ctx, "SELECT ordered_by, count(*) FROM orders WHERE ordered_at >= ?"
-                                          " AND ordered_at < ? GROUP BY ordered_by", lo, hi)
+                                          " AND ordered_at < ? AND status != 'cancelled' GROUP BY ordered_by", lo, hi)
         counts["deliveries"] = _count_by(ctx, "SELECT l.owner_id, count(*) FROM orders o JOIN leads l"
                                               " ON l.id = o.lead_id WHERE o.delivered_at >= ? AND o.delivered_at < ?"
                                               " GROUP BY l.owner_id", lo, hi)
