@@ -46,14 +46,15 @@ _WITHIN_24H = "{t}.lead_id = v.lead_id AND {t}.at >= v.arrived_at AND {t}.at < "
 
 
 def arrivals(ctx: Context) -> list[dict]:
-    """The register; its 24小时追踪级别 is the last grade recorded within 24 hours of the visit, by any command."""
+    """The register; its 24小时追踪级别 is the last grade recorded within 24 hours of the visit, by any command
+    (a batch that left no contact, W, has none to track)."""
     where, args = ctx.scope.sql("v.staff_id")
     rows = ctx.conn.execute(f"""
         SELECT v.arrived_at, l.name, v.first_visit, l.phone, l.channel, coalesce(v.model, l.model), l.grade,
                l.trade_in, l.info_source, v.left_at, v.test_drive, s.name,
                (SELECT f.result FROM followups f WHERE {_WITHIN_24H.format(t="f")} ORDER BY f.at, f.id LIMIT 1),
                (SELECT g.at || char(31) || g.grade FROM grades g WHERE {_WITHIN_24H.format(t="g")}
-                ORDER BY g.at DESC, g.id DESC LIMIT 1),
+                AND g.grade != 'W' ORDER BY g.at DESC, g.id DESC LIMIT 1),
                (SELECT f.at || char(31) || f.grade FROM followups f WHERE {_WITHIN_24H.format(t="f")}
                 AND f.grade IS NOT NULL ORDER BY f.at DESC, f.id DESC LIMIT 1)
         FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id

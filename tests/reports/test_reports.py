@@ -67,7 +67,8 @@ def test_arrivals_register(shop):
     assert (first["arrived"], first["left"]) == ("10:30", "11:40")
     assert (first["trade_in"], first["info_source"]) == ("有", "亲友")
     assert first["grade_24h"] == "H" and first["story"] == "试驾; 致谢电话，约周一再来"
-    assert register[2]["name"] == "(未留档)"
+    assert register[2]["name"] == "(未留档)" and register[2]["grade_24h"] is None
+    assert register[3]["story"] == "发送报价"  # a follow-up without a grade still tells its result
 
 
 def test_activity_by_staff_day_method(shop):
