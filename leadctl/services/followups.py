@@ -27,9 +27,7 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     if not result:
         raise BadInput("a follow-up counts only with its result", "say what came of it with --result")
     method_ = Method.parse(method)
-    when = parse_instant(at, "--at") if at else now
-    if when > now:
-        raise BadInput(f"follow-up time {when:%Y-%m-%d %H:%M} is after now", "record follow-ups that happened")
+    given = parse_instant(at, "--at") if at else None
     planned = _parse_date(next_on) if next_on else None
     new_grade = Grade.parse(grade) if grade else None
     with store.write() as conn:
@@ -37,10 +35,8 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
         who = staff.authorize(conn, now, actor, "followup", lead_id)
         leads.require_active(conn, lead_id, "followed up")
         rules = policy.current(conn)
-        created, current = conn.execute("SELECT created_at, grade FROM leads WHERE id = ?", (lead_id,)).fetchone()
-        if when < datetime.fromisoformat(created):
-            raise BadInput(f"follow-up time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})",
-                           "check --at")
+        when = leads.event_time(conn, lead_id, now, given, "follow-up")
+        current = conn.execute("SELECT grade FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
         if new_grade is not None:
             grading.check_assignable(rules, new_grade)
         effective = new_grade or (Grade(current) if current else None)
