@@ -117,8 +117,8 @@ def show(
     if as_json:
         output.emit_json(card)
         return
-    lists = ("visits", "grades", "followups", "owners", "collisions", "invitations", "handovers", "defeats", "orders",
-             "statuses", "complaints", "events")
+    lists = ("visits", "grades", "followups", "reviews", "owners", "collisions", "invitations", "handovers", "defeats",
+             "orders", "statuses", "complaints", "events")
     output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=f"Lead {card['id']}")
     for key in lists:
         if card[key]:
