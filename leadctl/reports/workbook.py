@@ -144,8 +144,9 @@ def write_summary(wb, title: str, current: list[dict], previous: list[dict]) -> 
         values = (row["name"], row["staff"], row["value"], last, change)
         for col, value in enumerate(values, 1):
             _put(ws, r, col, value, fmt if col > 2 else None)
-        _put(ws, r, 6, row["minimum"], _bound_format(fmt, "≥" if row["minimum_inclusive"] else ">"))
-        _put(ws, r, 7, row["maximum"], _bound_format(fmt, "≤" if row["maximum_inclusive"] else "<"))
+        for col, key, signs in ((6, "minimum", "≥>"), (7, "maximum", "≤<")):
+            if row[key] is not None:
+                _put(ws, r, col, row[key], _bound_format(fmt, signs[0] if row[f"{key}_inclusive"] else signs[1]))
         mark = _put(ws, r, 8, None if row["passed"] is None else ("达标" if row["passed"] else "未达标"))
         if row["passed"] is not None:
             mark.fill = PatternFill("solid", fgColor=PASS_FILL if row["passed"] else FAIL_FILL)
