@@ -66,7 +66,7 @@ def due(store: Store, now: datetime, on: date, owner: str | None = None, team: s
         mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint
         extra += complaint_rows(conn, now, on, **mine)
     out = [{**_row(rules, on, row), "review": comments.get(row[0])} for row in rows]
-    out += [{**r, "review": r.get("review")} for r in extra if r["overdue_days"] or not overdue_only]
+    out += [r for r in extra if r["overdue_days"] or not overdue_only]
     return sorted(out, key=lambda r: r["due_on"])
 
 
