@@ -81,12 +81,14 @@ def grade(
                                     help="Assessment: confidence in consultant, dealer, brand."),
     power: bool = typer.Option(None, "--power/--no-power", help="Assessment: buying power (funds ready)."),
     reason: str = typer.Option(None, "--reason", help="Why."),
+    at: str = typer.Option(None, "--at", help="When it was graded, ISO [default: now]; not before the lead was "
+                                              "registered, not after now."),
     as_json: bool = JSON,
 ) -> None:
     """Grade a lead by grade, purchase horizon or need/confidence/power; re-plans the next due date."""
     c = context.get(ctx)
     with c.store() as store:
-        result = grading.grade(store, c.now, c.actor, lead, grade, within, reason,
+        result = grading.grade(store, c.now, c.actor, lead, grade, within, reason, at,
                                need=need, confidence=confidence, power=power)
     output.done(result, as_json, f"lead {result['lead_id']}: {result['previous'] or '-'} -> {result['grade']} "
                    f"({result['basis']}); next due {result['next_due'] or 'none'}")
@@ -119,8 +121,8 @@ def show(
     if as_json:
         output.emit_json(card)
         return
-    lists = ("visits", "grades", "followups", "owners", "collisions", "invitations", "handovers", "defeats", "orders",
-             "statuses", "complaints", "events")
+    lists = ("visits", "grades", "followups", "reviews", "owners", "collisions", "invitations", "handovers", "defeats",
+             "orders", "statuses", "complaints", "events")
     output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=f"Lead {card['id']}")
     for key in lists:
         if card[key]:

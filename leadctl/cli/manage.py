@@ -72,6 +72,8 @@ def review(
     ctx: typer.Context,
     followup: int = typer.Argument(None, help="Follow-up to review; without it, list those waiting."),
     comment: str = typer.Option(None, "--comment", help="The manager's comment (批复)."),
+    amend: bool = typer.Option(False, "--amend", help="Replace the follow-up's comment; the earlier one stays in "
+                                                      "its history (a second review is refused without it)."),
     by: str = typer.Option(None, "--by", help="List only this staff member's follow-ups."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the list as CSV."),
@@ -79,7 +81,7 @@ def review(
     """List follow-ups awaiting review, or review one with --comment (manager)."""
     c = context.get(ctx)
     if followup is None:
-        if comment:
+        if comment or amend:
             raise UsageError("--comment needs the follow-up id", "leadctl review ID --comment TEXT")
         with c.store() as store:
             rows = review_service.queue(store, c.now, by)
@@ -91,8 +93,8 @@ def review(
             output.emit_table(rows, review_service.COLUMNS, title=f"Awaiting review: {len(rows)}")
         return
     with c.store() as store:
-        result = review_service.review(store, c.now, c.actor, followup, comment)
-    output.done(result, as_json, f"follow-up {result['followup_id']} reviewed")
+        result = review_service.review(store, c.now, c.actor, followup, comment, amend)
+    output.done(result, as_json, f"follow-up {result['followup_id']} " + ("review amended" if amend else "reviewed"))
 
 
 def register(app: typer.Typer) -> None:

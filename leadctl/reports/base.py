@@ -88,7 +88,14 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
 class Column:
     key: str  # the JSON key (snake_case English)
     header: str  # the store's form header (Chinese)
-    kind: str = "text"  # text | int | rate | date | datetime | money
+    kind: str = "text"  # text | int | rate | date | datetime | money | kpi | mark, or a kind of LABELS
+
+
+# Codes in the JSON, words in the table and the workbook.
+LABELS = {
+    "inclusive": {True: "含", False: "不含"},
+    "failure": {"below_minimum": "低于下限", "above_maximum": "高于上限"},
+}
 
 
 @dataclass(frozen=True)

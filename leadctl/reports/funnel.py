@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from leadctl.reports.base import Column, Context, Report
 from leadctl.reports.work import GRADE_RANK
-from leadctl.rules.funnel import KPIS, STAGES, judge, rate, steps
+from leadctl.rules.funnel import KPIS, STAGES, invited_arrival, judge, rate, steps
 
 SHOWROOM_CHANNELS = ("walk-in", "show", "referral", "repurchase")
 _SHOWROOM = "l.channel IN ('walk-in', 'show', 'referral', 'repurchase')"
@@ -15,18 +15,33 @@ _DCC_LEAD = f"(NOT {_SHOWROOM} OR EXISTS (SELECT 1 FROM invitations i WHERE i.le
 _SPLITS = (("showroom", "展厅"), ("dcc", "DCC"), ("total", "合计"))
 
 
-def funnel(ctx: Context) -> list[dict]:
+def _cohort(ctx: Context) -> dict[str, list[int]]:
+    """Each split's count at each stage. A stage counts the leads that reached it AND every stage before it in
+    their chain, so the chain never grows: a showroom lead arrives by its visit, a DCC lead (non-showroom
+    channel, or invited) only by an invited arrival."""
     where, args = ctx.scope.sql("l.owner_id")
     rows = ctx.conn.execute(f"""
-        SELECT CASE WHEN {_SHOWROOM} THEN 'showroom' ELSE 'dcc' END, count(*), sum(l.phone IS NOT NULL),
-               sum(EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id)),
-               sum(l.phone IS NOT NULL AND EXISTS (SELECT 1 FROM visits v WHERE v.lead_id = l.id AND v.kind = 'visit')),
-               sum(EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status != 'cancelled')),
-               sum(EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status = 'delivered'))
-        FROM leads l WHERE l.created_at >= ? AND l.created_at < ? AND l.merged_into IS NULL AND {where}
-        GROUP BY 1""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
+        WITH cohort AS (
+            SELECT {_DCC_LEAD} AS dcc, l.phone IS NOT NULL AS kept,
+                   EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id) AS invited,
+                   EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id AND {invited_arrival("i")}) AS came,
+                   EXISTS (SELECT 1 FROM visits v WHERE v.lead_id = l.id AND v.kind = 'visit') AS visited,
+                   EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status != 'cancelled') AS ordered,
+                   EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status = 'delivered') AS delivered
+            FROM leads l WHERE l.created_at >= ? AND l.created_at < ? AND l.merged_into IS NULL AND {where}),
+        stages AS (SELECT dcc, kept, kept AND invited AS invited,
+                          kept AND CASE WHEN dcc THEN invited AND came ELSE visited END AS arrived, ordered, delivered
+                   FROM cohort)
+        SELECT CASE WHEN dcc THEN 'dcc' ELSE 'showroom' END, count(*), sum(kept), sum(invited), sum(arrived),
+               sum(arrived AND ordered), sum(arrived AND ordered AND delivered)
+        FROM stages GROUP BY 1""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     counts = {split: list(values) for split, *values in rows}
-    counts["total"] = [sum(c[i] for c in counts.values()) for i in range(len(STAGES))] if counts else []
+    counts["total"] = [sum(c[i] for c in counts.values()) for i in range(len(STAGES))]
+    return counts
+
+
+def funnel(ctx: Context) -> list[dict]:
+    counts = _cohort(ctx)
     out = []
     for split, label in _SPLITS:
         values = counts.get(split) or [0] * len(STAGES)
@@ -34,8 +49,8 @@ def funnel(ctx: Context) -> list[dict]:
         rates = dict(zip(chain, steps([values[i] for i in chain]), strict=True))
         for i, (key, name, _) in enumerate(STAGES):
             step, overall = rates.get(i, (None, None))
-            out.append({"split": label, "stage": key, "stage_name": name, "count": values[i or 0],
-                        "step_rate": step, "overall_rate": overall})
+            out.append({"split": label, "stage": key, "stage_name": name,
+                        "count": values[i] if i in rates else None, "step_rate": step, "overall_rate": overall})
     return out
 
 
@@ -64,10 +79,10 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
     dcc, orders = _one(ctx, f"""SELECT sum({_DCC_LEAD}), count(*) FROM orders o JOIN leads l ON l.id = o.lead_id
         WHERE o.ordered_at >= ? AND o.ordered_at < ? AND o.status != 'cancelled' AND {owner}""", *oargs)
     # invitations expected in the period whose day is over: arrived, or not (recorded no-show or still open)
-    arrived, closed = _one(ctx, f"""SELECT sum(i.status = 'arrived'), count(*) FROM invitations i
+    arrived, closed = _one(ctx, f"""SELECT sum({invited_arrival("i")}), count(*) FROM invitations i
         WHERE i.expected_at >= ? AND i.expected_at < ? AND i.status != 'rescheduled'
         AND (i.status != 'open' OR substr(i.expected_at, 1, 10) < ?) AND {invited}""", asof, *iargs)
-    won, = _one(ctx, f"""SELECT count(*) FROM invitations i WHERE i.status = 'arrived' AND i.expected_at >= ?
+    won, = _one(ctx, f"""SELECT count(*) FROM invitations i WHERE {invited_arrival("i")} AND i.expected_at >= ?
         AND i.expected_at < ? AND {invited} AND EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = i.lead_id
         AND o.status != 'cancelled' AND o.ordered_at >= i.closed_at)""", *iargs)
     down, changes = _one(ctx, f"""SELECT sum({new_rank} > {old_rank}), count(*) FROM grades g WHERE g.at >= ?
@@ -85,14 +100,20 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
 
 
 def workload(ctx: Context) -> list[tuple[str, str, float, float]]:
-    """(kpi, person, done, working days) for each telesales (phone calls) and direct-sales (new receptions)."""
+    """(kpi, person, done, working days) for each telesales (calls) and direct-sales (new receptions)."""
     where, args = ctx.scope.sql("s.id")
-    calls = ctx.conn.execute(f"""SELECT s.name, sum(f.method = 'phone'), count(DISTINCT substr(f.at, 1, 10))
-        FROM followups f JOIN staff s ON s.id = f.by_id WHERE s.role = 'telesales' AND f.at >= ? AND f.at < ?
+    # calls in and out [002]: phone follow-ups, and the inbound calls (来电, 400) they took and registered
+    calls = ctx.conn.execute(f"""SELECT s.name, sum(c.phone), count(DISTINCT substr(c.at, 1, 10)) FROM (
+            SELECT f.by_id AS staff_id, f.at AS at, f.method = 'phone' AS phone FROM followups f
+            UNION ALL SELECT v.registered_by, v.arrived_at, 1 FROM visits v WHERE v.kind = 'call') c
+        JOIN staff s ON s.id = c.staff_id WHERE s.role = 'telesales' AND c.at >= ? AND c.at < ?
         AND {where} GROUP BY s.id ORDER BY s.name""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
+    # a new reception is a customer received for the first time by that person, by a first visit or a handover
     receptions = ctx.conn.execute(f"""SELECT s.name, count(*), count(DISTINCT substr(r.at, 1, 10)) FROM (
-            SELECT v.staff_id AS staff_id, v.arrived_at AS at FROM visits v WHERE v.kind = 'visit' AND v.first_visit
-            UNION ALL SELECT h.to_id, h.at FROM handovers h) r JOIN staff s ON s.id = r.staff_id
+            SELECT staff_id, lead_id, min(at) AS at FROM (
+                SELECT v.staff_id AS staff_id, v.lead_id AS lead_id, v.arrived_at AS at FROM visits v
+                WHERE v.kind = 'visit' AND v.first_visit UNION ALL SELECT h.to_id, h.lead_id, h.at FROM handovers h)
+            GROUP BY staff_id, lead_id) r JOIN staff s ON s.id = r.staff_id
         WHERE s.role = 'direct-sales' AND r.at >= ? AND r.at < ? AND {where} GROUP BY s.id ORDER BY s.name""",
                                   [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     return [("calls_per_day", *r) for r in calls] + [("receptions_per_day", *r) for r in receptions]
@@ -108,7 +129,8 @@ def kpi(ctx: Context) -> list[dict]:
         verdict = judge(value, ctx.policy.kpi.get(key))
         out.append({"kpi": key, "name": name, "staff": person, "unit": "per_day" if person else "rate",
                     "value": value, "minimum": verdict.minimum, "maximum": verdict.maximum, "passed": verdict.passed,
-                    "numerator": part, "denominator": whole,
+                    "numerator": part, "denominator": whole, "minimum_inclusive": verdict.minimum_inclusive,
+                    "maximum_inclusive": verdict.maximum_inclusive, "failed_because": verdict.failed_because,
                     "_style": {True: "green", False: "red"}.get(verdict.passed), "_bar": _gauge(value, verdict)})
     return out
 
@@ -126,4 +148,6 @@ KPI = Report("kpi", "关键指标", (
     Column("value", "实际", "kpi"), Column("minimum", "下限", "kpi"), Column("maximum", "上限", "kpi"),
     Column("passed", "达标", "mark"),
     Column("numerator", "分子", "int"), Column("denominator", "分母", "int"),
+    Column("minimum_inclusive", "含下限", "inclusive"), Column("maximum_inclusive", "含上限", "inclusive"),
+    Column("failed_because", "未达标原因", "failure"),
 ), kpi, bars="_bar")

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from leadctl.reports.base import Period, Report
+from leadctl.reports.base import LABELS, Period, Report
 
 
 def _plain(value: Any) -> Any:
@@ -39,6 +39,8 @@ def cell(kind: str, value: Any, row: dict | None = None) -> str:
         kind = "rate" if (row or {}).get("unit") == "rate" else "decimal"
     if kind == "mark":
         return "✓" if value else "✗"
+    if kind in LABELS:
+        return LABELS[kind].get(value, str(value))
     if kind == "decimal":
         return f"{value:.1f}"
     if kind == "rate":

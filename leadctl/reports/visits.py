@@ -41,20 +41,31 @@ TRAFFIC = Report("traffic", "展厅流量分析", (
 ), traffic, chart="line", bars="batches")
 
 
+_WITHIN_24H = "{t}.lead_id = v.lead_id AND {t}.at >= v.arrived_at AND {t}.at < " \
+              "strftime('%Y-%m-%dT%H:%M:%S', v.arrived_at, '+1 day')"
+
+
 def arrivals(ctx: Context) -> list[dict]:
+    """The register; its 24小时追踪级别 is the last grade recorded within 24 hours of the visit, by any command
+    (a batch that left no contact, W, has none to track)."""
     where, args = ctx.scope.sql("v.staff_id")
     rows = ctx.conn.execute(f"""
         SELECT v.arrived_at, l.name, v.first_visit, l.phone, l.channel, coalesce(v.model, l.model), l.grade,
                l.trade_in, l.info_source, v.left_at, v.test_drive, s.name,
-               (SELECT f.grade || char(31) || f.result FROM followups f WHERE f.lead_id = v.lead_id
-                  AND f.at >= v.arrived_at AND f.at < strftime('%Y-%m-%dT%H:%M:%S', v.arrived_at, '+1 day')
-                ORDER BY f.at LIMIT 1)
+               (SELECT f.result FROM followups f WHERE {_WITHIN_24H.format(t="f")} ORDER BY f.at, f.id LIMIT 1),
+               (SELECT g.at || char(31) || g.grade FROM grades g WHERE {_WITHIN_24H.format(t="g")}
+                AND g.grade != 'W' ORDER BY g.at DESC, g.id DESC LIMIT 1),
+               (SELECT f.at || char(31) || f.grade FROM followups f WHERE {_WITHIN_24H.format(t="f")}
+                AND f.grade IS NOT NULL ORDER BY f.at DESC, f.id DESC LIMIT 1)
         FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id
         WHERE v.kind = 'visit' AND v.arrived_at >= ? AND v.arrived_at < ? AND {where}
         ORDER BY v.arrived_at, v.id""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     out = []
-    for (arrived, name, first, phone, channel, model, grade, trade_in, source, left, drive, staff, first_fu) in rows:
-        fu_grade, _, fu_result = (first_fu or "\x1f").partition("\x1f")
+    for (arrived, name, first, phone, channel, model, grade, trade_in, source, left, drive, staff, fu_result,
+         *graded) in rows:
+        # a follow-up's grade is in the grade history only when it changed the grade: take the later of the two
+        latest = max((g.partition("\x1f") for g in graded if g), key=lambda g: g[0], default=None)
+        fu_grade = latest[2] if latest else None
         out.append({
             "date": arrived[:10], "name": name or "(未留档)", "new_customer": "新" if first else "老",
             "phone": mask(phone) if ctx.mask else phone or "", "channel": Channel(channel).label,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from leadctl.reports.base import Column, Context, Report
+from leadctl.rules.funnel import invited_arrival
 
 GRADE_RANK = {"O": 0, "H": 1, "A": 2, "B": 3, "C": 4, "D": 5, "L": 6, "F": 7, "W": 8}
 _RANK_SQL = "CASE {c} " + " ".join(f"WHEN '{g}' THEN {r}" for g, r in GRADE_RANK.items()) + " END"
@@ -33,11 +34,12 @@ def daily(ctx: Context) -> list[dict]:
     if _has(ctx, "invitations"):
         counts["invitations"] = _count_by(ctx, "SELECT invited_by, count(*) FROM invitations WHERE invited_at >= ?"
                                                " AND invited_at < ? GROUP BY invited_by", lo, hi)
-        counts["arrivals"] = _count_by(ctx, "SELECT invited_by, count(*) FROM invitations WHERE status = 'arrived'"
-                                            " AND closed_at >= ? AND closed_at < ? GROUP BY invited_by", lo, hi)
+        counts["arrivals"] = _count_by(ctx, "SELECT i.invited_by, count(*) FROM invitations i WHERE"
+                                            f" {invited_arrival('i')} AND i.closed_at >= ? AND i.closed_at < ?"
+                                            " GROUP BY i.invited_by", lo, hi)
     if _has(ctx, "orders"):
         counts["orders"] = _count_by(ctx, "SELECT ordered_by, count(*) FROM orders WHERE ordered_at >= ?"
-                                          " AND ordered_at < ? GROUP BY ordered_by", lo, hi)
+                                          " AND ordered_at < ? AND status != 'cancelled' GROUP BY ordered_by", lo, hi)
         counts["deliveries"] = _count_by(ctx, "SELECT l.owner_id, count(*) FROM orders o JOIN leads l"
                                               " ON l.id = o.lead_id WHERE o.delivered_at >= ? AND o.delivered_at < ?"
                                               " GROUP BY l.owner_id", lo, hi)

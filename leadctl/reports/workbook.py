@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from leadctl.reports.base import Column, Report
+from leadctl.reports.base import LABELS, Column, Report
 from leadctl.services.files import xlsx_text
 
 FORMATS = {"int": "0", "rate": "0.0%", "money": "#,##0", "date": "yyyy-mm-dd", "decimal": "0.0"}
@@ -45,6 +45,8 @@ def _value(column: Column, row: dict) -> Any:
         return date.fromisoformat(value[:10])
     if column.kind == "mark" and value is not None:
         return "达标" if value else "未达标"
+    if column.kind in LABELS and value is not None:
+        return LABELS[column.kind].get(value, value)
     return value
 
 
@@ -120,7 +122,12 @@ def add_chart(ws, report: Report, rows: list[dict]) -> None:
     ws.add_chart(chart, _anchor(ws))
 
 
-SUMMARY_HEADERS = ("指标", "员工", "本期", "上期", "变化", "下限", "上限", "达标")
+SUMMARY_HEADERS = ("指标", "员工", "本期", "上期", "变化", "下限", "上限", "达标", "未达标原因")
+
+
+def _bound_format(fmt: str, sign: str) -> str:
+    """A bound's number format with its sign before it: > 40.0, ≤ 60.0, ≥ 25.0%."""
+    return f'"{sign} "{fmt}'
 
 
 def write_summary(wb, title: str, current: list[dict], previous: list[dict]) -> None:
@@ -136,12 +143,16 @@ def write_summary(wb, title: str, current: list[dict], previous: list[dict]) -> 
         fmt = FORMATS["rate"] if row["unit"] == "rate" else FORMATS["decimal"]
         last = before.get((row["kpi"], row["staff"]))
         change = row["value"] - last if row["value"] is not None and last is not None else None
-        values = (row["name"], row["staff"], row["value"], last, change, row["minimum"], row["maximum"])
+        values = (row["name"], row["staff"], row["value"], last, change)
         for col, value in enumerate(values, 1):
             _put(ws, r, col, value, fmt if col > 2 else None)
+        for col, key, signs in ((6, "minimum", "≥>"), (7, "maximum", "≤<")):
+            if row[key] is not None:
+                _put(ws, r, col, row[key], _bound_format(fmt, signs[0] if row[f"{key}_inclusive"] else signs[1]))
         mark = _put(ws, r, 8, None if row["passed"] is None else ("达标" if row["passed"] else "未达标"))
         if row["passed"] is not None:
             mark.fill = PatternFill("solid", fgColor=PASS_FILL if row["passed"] else FAIL_FILL)
-    for col, width in zip("ABCDEFGH", (30, 10, 10, 10, 10, 9, 9, 8), strict=True):
+        _put(ws, r, 9, LABELS["failure"].get(row["failed_because"]))
+    for col, width in zip("ABCDEFGHI", (30, 10, 10, 10, 10, 11, 11, 8, 12), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"

@@ -15,7 +15,7 @@ from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
-from leadctl.rules.funnel import KPI_NAMES
+from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
 
 PRESETS = ("standard", "dcc", "fleet")
 MAX_NUMBER = 9999  # days, hours and counts: anything larger is a typing mistake
@@ -39,7 +39,7 @@ _SHAPE: dict[str, Any] = {
     "ownership": {"card_entry_days": int, "evidence_hours": int},
     "defeat": {"reasons": list, "forbidden_grades": list, "verification_required": bool, "no_effect_months": int,
                "no_effect_reasons": list},
-    "kpi": {"*": {"min": float, "max": float}},
+    "kpi": {"*": dict.fromkeys(BOUND_KEYS, float)},
     "orders": {"vin_check_digit": str, "followup_days": int, "delivery_notice_days": int},
     "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
@@ -159,6 +159,7 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             out[key] = merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
+    replace_sides(out, override)
     return out
 
 
@@ -237,6 +238,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
             problems.append(f"{where}: grade {grade} is not on this policy's scale")
     problems += [f"kpi.{k}: unknown KPI (known: {', '.join(KPI_NAMES)})" for k in data.get("kpi", {})
                  if k not in KPI_NAMES]
+    problems += [p for k, bounds in data.get("kpi", {}).items() for p in bound_problems(k, bounds)]
     if data.get("orders", {}).get("vin_check_digit", "china") not in ("china", "always"):
         problems.append("orders.vin_check_digit: must be china (only VINs starting with L) or always")
     if data.get("orders", {}).get("followup_days", 1) == 0:

@@ -10,10 +10,11 @@ from leadctl.rules import cadence
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
 from leadctl.services.complaints import due_rows as complaint_rows
+from leadctl.services.reviews import for_owners as review_comments
 from leadctl.services.reviews import overdue as review_rows
 from leadctl.store.db import Store
 
-COLUMNS = ("lead_id", "name", "phone", "grade", "owner", "due_on", "overdue_days", "reason")
+COLUMNS = ("lead_id", "name", "phone", "grade", "owner", "due_on", "overdue_days", "reason", "review")
 
 _SELECT = (
     f"SELECT l.id, l.name, l.phone, s.name, l.next_due, {leads.state_columns('l')}"
@@ -60,10 +61,11 @@ def due(store: Store, now: datetime, on: date, owner: str | None = None, team: s
         last_day = on - timedelta(days=1) if overdue_only else on
         args.append(last_day.isoformat())
         rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY l.next_due, l.id", args).fetchall()
-        extra = review_rows(conn, now, on) if reviews else []
+        extra = review_rows(conn, now, on, who.id if owner else None, team) if reviews else []
+        comments = review_comments(conn)
         mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint
         extra += complaint_rows(conn, now, on, **mine)
-    out = [_row(rules, on, row) for row in rows]
+    out = [{**_row(rules, on, row), "review": comments.get(row[0])} for row in rows]
     out += [r for r in extra if r["overdue_days"] or not overdue_only]
     return sorted(out, key=lambda r: r["due_on"])
 

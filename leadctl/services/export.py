@@ -11,11 +11,12 @@ from leadctl.errors import PermissionDenied, UsageError
 from leadctl.models import Grade, Role, Team
 from leadctl.rules.permissions import Scope, scope
 from leadctl.rules.phone import mask
-from leadctl.services import files, staff
+from leadctl.services import files, reviews, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
 _LEAD = "l.name AS name, l.phone AS phone"
+REVIEW = reviews.LATEST.format(f="f")  # the manager's latest comment (批复), "reviewer: comment"
 # kind: (date column for --from/--to, SELECT ... FROM ... , [(key, Chinese header)])
 KINDS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
     "leads": ("l.created_at", """SELECT l.id AS id, l.name AS name, l.phone AS phone, l.channel AS channel,
@@ -34,11 +35,11 @@ KINDS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
                 ("channel", "客户来源"), ("arrived_at", "到店时间"), ("left_at", "离店时间"), ("party", "人数"),
                 ("first_visit", "首次"), ("test_drive", "试驾"), ("model", "车型"), ("staff", "接待顾问"))),
     "followups": ("f.at", f"""SELECT f.id AS id, f.lead_id AS lead_id, {_LEAD}, f.at AS at, f.method AS method,
-        f.result AS result, f.grade AS grade, f.next_on AS next_on, s.name AS by
+        f.result AS result, f.grade AS grade, f.next_on AS next_on, s.name AS by, {REVIEW} AS review
         FROM followups f JOIN leads l ON l.id = f.lead_id LEFT JOIN staff s ON s.id = f.by_id""",
                   (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"),
                    ("at", "回访时间"), ("method", "回访方式"), ("result", "回访结果"), ("grade", "意向级别"),
-                   ("next_on", "计划下次"), ("by", "回访人"))),
+                   ("next_on", "计划下次"), ("by", "回访人"), ("review", "批复"))),
     "defeats": ("d.requested_at", f"""SELECT d.id AS id, d.lead_id AS lead_id, {_LEAD},
         d.requested_at AS requested_at, r.name AS requested_by, d.grade AS grade, d.reason AS reason,
         d.lost_to AS lost_to, d.price AS price, d.status AS status, d.verification AS verification,

@@ -27,21 +27,16 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     if not result:
         raise BadInput("a follow-up counts only with its result", "say what came of it with --result")
     method_ = Method.parse(method)
-    when = parse_instant(at, "--at") if at else now
-    if when > now:
-        raise BadInput(f"follow-up time {when:%Y-%m-%d %H:%M} is after now", "record follow-ups that happened")
+    given = parse_instant(at, "--at") if at else None
     planned = _parse_date(next_on) if next_on else None
     new_grade = Grade.parse(grade) if grade else None
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "followup", lead_id)
         rules = policy.current(conn)
-        created, current, status = conn.execute("SELECT created_at, grade, status FROM leads WHERE id = ?",
-                                                (lead_id,)).fetchone()
+        when = leads.event_time(conn, lead_id, now, given, "follow-up")
+        current, status = conn.execute("SELECT grade, status FROM leads WHERE id = ?", (lead_id,)).fetchone()
         lifecycle.check_followup(lead_id, Status(status), new_grade is not None)
-        if when < datetime.fromisoformat(created):
-            raise BadInput(f"follow-up time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})",
-                           "check --at")
         if new_grade is not None:
             grading.check_assignable(rules, new_grade)
         effective = new_grade or (Grade(current) if current else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from leadctl.clock import parse_instant
 from leadctl.errors import UsageError
 from leadctl.models import Grade
 from leadctl.rules import grading
@@ -32,18 +33,23 @@ def decide(rules, grade: str | None, within: str | None, factors: dict[str, bool
 
 
 def grade(store: Store, now: datetime, actor: str | None, lead: str, grade: str | None = None,
-          within: str | None = None, reason: str | None = None, **factors: bool | None) -> dict:
-    """Record a grade and re-plan the next due date. Returns the lead, old and new grade, and next due."""
+          within: str | None = None, reason: str | None = None, at: str | None = None,
+          **factors: bool | None) -> dict:
+    """Record a grade, dated now or `at` (the bounds of a follow-up's time), and re-plan the next due date.
+
+    Returns the lead, old and new grade, how it was decided, when, and the next due date."""
+    given = parse_instant(at, "--at") if at else None
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "grade", lead_id)
         leads.require_active(conn, lead_id, "graded")
+        when = leads.event_time(conn, lead_id, now, given, "grade")
         rules = policy.current(conn)
         new, basis, detail = decide(rules, grade, within, factors)
-        previous = leads.set_grade(conn, now, who.id, lead_id, new, basis, reason,
+        previous = leads.set_grade(conn, when, who.id, lead_id, new, basis, reason,
                                    json.dumps(detail) if detail else None)
         next_due = leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "grade", lead_id, grade=new.value, previous=previous, basis=basis,
-               reason=reason, **detail)
+               reason=reason, at=when, **detail)
         return {"lead_id": lead_id, "grade": new.value, "previous": previous, "basis": basis,
-                "detail": detail, "next_due": next_due}
+                "detail": detail, "at": when.isoformat(), "next_due": next_due}

@@ -135,3 +135,15 @@ def set_status(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_i
          refs.get("defeat_id"), refs.get("order_id")),
     )
     return previous
+
+
+def event_time(conn: sqlite3.Connection, lead_id: int, now: datetime, at: datetime | None, what: str) -> datetime:
+    """When a follow-up or a grade happened: now, or --at, never after now nor before the lead was registered."""
+    when = at or now
+    if when > now:
+        raise BadInput(f"{what} time {when:%Y-%m-%d %H:%M} is after now", f"record {what}s that happened")
+    created = conn.execute("SELECT created_at FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    if when < datetime.fromisoformat(created):
+        raise BadInput(f"{what} time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})",
+                       "check --at (or --now)")
+    return when

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from leadctl.errors import BadInput, NotFound
+from leadctl.errors import BadInput, NotFound, Refused
 from leadctl.rules import cadence
 from leadctl.services import policy, staff
 from leadctl.store.audit import record
@@ -31,7 +31,10 @@ def queue(store: Store, now: datetime, by: str | None = None) -> list[dict]:
                      strict=True)) for row in rows]
 
 
-def review(store: Store, now: datetime, actor: str | None, followup_id: int, comment: str) -> dict:
+def review(store: Store, now: datetime, actor: str | None, followup_id: int, comment: str,
+           amend: bool = False) -> dict:
+    """The manager's comment on a follow-up. A second comment is refused unless it amends the first (`amend`):
+    the earlier comments stay in the history, the latest is the one shown."""
     comment = (comment or "").strip()
     if not comment:
         raise BadInput("a review needs its comment", "write it with --comment")
@@ -40,25 +43,56 @@ def review(store: Store, now: datetime, actor: str | None, followup_id: int, com
         if row is None:
             raise NotFound(f"no follow-up {followup_id}", "see `leadctl review`")
         who = staff.authorize(conn, now, actor, "review", row[0])
+        earlier = conn.execute("SELECT r.id, r.at, s.name FROM reviews r LEFT JOIN staff s ON s.id = r.by_id"
+                               " WHERE r.followup_id = ? ORDER BY r.id DESC LIMIT 1", (followup_id,)).fetchone()
+        if earlier and not amend:
+            raise Refused(f"follow-up {followup_id} was reviewed by {earlier[2]} at {earlier[1][:16]}",
+                          "to change the comment, add --amend (the first one stays in the history)")
+        if amend and not earlier:
+            raise Refused(f"follow-up {followup_id} has no review to amend", "review it without --amend")
         review_id = conn.execute("INSERT INTO reviews (followup_id, at, by_id, comment) VALUES (?,?,?,?)",
                                  (followup_id, now.isoformat(), who.id, comment)).lastrowid
         conn.execute("UPDATE followups SET reviewed = 1 WHERE id = ?", (followup_id,))
-        record(conn, now, who.id, "review", row[0], followup_id=followup_id, review_id=review_id)
-        return {"review_id": review_id, "followup_id": followup_id, "lead_id": row[0]}
+        record(conn, now, who.id, "review", row[0], followup_id=followup_id, review_id=review_id,
+               amends=earlier[0] if earlier else None)
+        return {"review_id": review_id, "followup_id": followup_id, "lead_id": row[0], "comment": comment,
+                "amends": earlier[0] if earlier else None}
 
 
-def overdue(conn: sqlite3.Connection, now: datetime, on: date) -> list[dict]:
-    """One due row per staff member whose follow-ups wait for review longer than the policy allows."""
+# The latest comment on each follow-up, as "reviewer: comment".
+LATEST = ("(SELECT coalesce(rs.name, '') || ': ' || r.comment FROM reviews r LEFT JOIN staff rs ON rs.id = r.by_id"
+          " WHERE r.followup_id = {f}.id ORDER BY r.id DESC LIMIT 1)")
+
+
+def for_owners(conn: sqlite3.Connection) -> dict[int, str]:
+    """lead id -> the latest comment on its owner's latest follow-up, for the owner's next due row."""
+    rows = conn.execute(f"""
+        SELECT f.lead_id, {LATEST.format(f="f")} FROM followups f JOIN leads l ON l.id = f.lead_id
+        WHERE f.reviewed AND f.by_id = l.owner_id AND f.id = (SELECT g.id FROM followups g WHERE g.lead_id = f.lead_id
+              AND g.by_id = l.owner_id ORDER BY g.at DESC, g.id DESC LIMIT 1)""").fetchall()
+    return dict(rows)
+
+
+def overdue(conn: sqlite3.Connection, now: datetime, on: date, owner_id: int | None = None,
+            team: str | None = None) -> list[dict]:
+    """One due row per staff member whose follow-ups wait for review longer than the policy allows: due from the
+    hour the limit passes (as of now for today, as of the day's end for another day), for the scope's staff."""
     rules = policy.current(conn)
-    cutoff = min(now, datetime.combine(on, datetime.min.time())) - timedelta(hours=rules.review_limit_hours)
+    limit = timedelta(hours=rules.review_limit_hours)
+    moment = now if on == now.date() else datetime.combine(on + timedelta(days=1), time.min)
     start = now - timedelta(days=rules.review_window_days)
+    whose, args = "1", []
+    if owner_id is not None:
+        whose, args = "f.by_id = ?", [owner_id]
+    elif team is not None:
+        whose, args = "f.by_id IN (SELECT id FROM staff WHERE team = ?)", [team]
     rows = conn.execute(
         "SELECT s.name, count(*), min(f.at) FROM followups f LEFT JOIN staff s ON s.id = f.by_id"
-        " WHERE f.reviewed = 0 AND f.at >= ? AND f.at < ? GROUP BY f.by_id ORDER BY min(f.at)",
-        (start.isoformat(), cutoff.isoformat())).fetchall()
+        f" WHERE f.reviewed = 0 AND f.at >= ? AND f.at < ? AND {whose} GROUP BY f.by_id ORDER BY min(f.at)",
+        (start.isoformat(), (moment - limit).isoformat(), *args)).fetchall()
     out = []
     for name, count, oldest in rows:
-        due_on = (datetime.fromisoformat(oldest) + timedelta(hours=rules.review_limit_hours)).date()
+        due_on = (datetime.fromisoformat(oldest) + limit).date()
         out.append({"lead_id": None, "name": None, "phone": None, "grade": None, "owner": name,
                     "due_on": due_on.isoformat(), "overdue_days": cadence.overdue_days(due_on, on),
                     "reason": f"{count} follow-up(s) by {name} await review (批复) over "

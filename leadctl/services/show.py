@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from leadctl.rules import cadence
-from leadctl.services import leads, policy
+from leadctl.services import leads, policy, reviews
 from leadctl.store.db import Store
 
 
@@ -35,9 +35,13 @@ def show(store: Store, ref: str) -> dict:
         card["grades"] = _rows(conn, """
             SELECT g.at, g.grade, g.previous, g.basis, g.detail, g.reason, s.name AS by
             FROM grades g LEFT JOIN staff s ON s.id = g.by_id WHERE g.lead_id = :id ORDER BY g.at, g.id""", lead_id)
-        card["followups"] = _rows(conn, """
-            SELECT f.id, f.at, f.method, f.result, f.grade, f.next_on, s.name AS by
+        card["followups"] = _rows(conn, f"""
+            SELECT f.id, f.at, f.method, f.result, f.grade, f.next_on, s.name AS by,
+                   {reviews.LATEST.format(f="f")} AS review
             FROM followups f LEFT JOIN staff s ON s.id = f.by_id WHERE f.lead_id = :id ORDER BY f.at, f.id""", lead_id)
+        card["reviews"] = _rows(conn, """
+            SELECT r.followup_id, r.at, s.name AS by, r.comment FROM reviews r JOIN followups f ON f.id = r.followup_id
+            LEFT JOIN staff s ON s.id = r.by_id WHERE f.lead_id = :id ORDER BY r.id""", lead_id)
         card["owners"] = _rows(conn, """
             SELECT o.at, a.name AS from_owner, b.name AS to_owner, o.reason, s.name AS by
             FROM owners o LEFT JOIN staff a ON a.id = o.from_id LEFT JOIN staff b ON b.id = o.to_id

@@ -64,7 +64,7 @@ def test_fail_if_overdue_for_cron(store):
 
 def test_csv_and_table(store):
     lines = store("due", "--all", "--csv").stdout.splitlines()
-    assert lines[0] == "lead_id,name,phone,grade,owner,due_on,overdue_days,reason"
+    assert lines[0] == "lead_id,name,phone,grade,owner,due_on,overdue_days,reason,review"
     assert len(lines) == 5
     table = store("due", "--all").stdout
     assert "4 leads, 2 overdue" in table

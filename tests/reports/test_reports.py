@@ -67,7 +67,8 @@ def test_arrivals_register(shop):
     assert (first["arrived"], first["left"]) == ("10:30", "11:40")
     assert (first["trade_in"], first["info_source"]) == ("有", "亲友")
     assert first["grade_24h"] == "H" and first["story"] == "试驾; 致谢电话，约周一再来"
-    assert register[2]["name"] == "(未留档)"
+    assert register[2]["name"] == "(未留档)" and register[2]["grade_24h"] is None
+    assert register[3]["story"] == "发送报价"  # a follow-up without a grade still tells its result
 
 
 def test_activity_by_staff_day_method(shop):
@@ -92,7 +93,8 @@ def test_kpis_on_the_month(shop):
     assert (got["downgrade_rate"]["numerator"], got["downgrade_rate"]["denominator"]) == (1, 1)
     # overdue at 10-31: 李娜's H (due 10-07), 赵电销's A (10-13) and web lead (10-07); 陈刚's C due 11-09
     assert (got["overdue_rate"]["numerator"], got["overdue_rate"]["denominator"]) == (3, 4)
-    assert got["calls_per_day"]["staff"] == "赵电销" and got["calls_per_day"]["value"] == 1.0
+    # 赵电销 took the 10-06 call (来电) and called back the same day: two calls on one day
+    assert got["calls_per_day"]["staff"] == "赵电销" and got["calls_per_day"]["value"] == 2.0
 
 
 def test_funnel_showroom_and_dcc(shop):

@@ -28,7 +28,8 @@ def test_summary_first_then_a_sheet_per_report(workbook):
 
 def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
     ws = load_workbook(workbook)["汇总"]
-    assert [c.value for c in ws[3]] == ["指标", "员工", "本期", "上期", "变化", "下限", "上限", "达标"]
+    assert [c.value for c in ws[3]] == ["指标", "员工", "本期", "上期", "变化", "下限", "上限", "达标",
+                                   "未达标原因"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     retention = rows["首洽留存率"]
     assert retention[2] == pytest.approx(2 / 3) and retention[3] is None and retention[5] == 0.9
