@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from leadctl.models import Channel, Grade, InfoSource
 from leadctl.reports.base import Column, Context, Report
-from leadctl.rules.phone import mask
 
 WEEKDAYS = "一二三四五六日"
 HOUR_BANDS = ((8, 10), (10, 12), (12, 14), (14, 16), (16, 18), (18, 20))
@@ -48,16 +47,17 @@ def arrivals(ctx: Context) -> list[dict]:
                l.trade_in, l.info_source, v.left_at, v.test_drive, s.name,
                (SELECT f.grade || char(31) || f.result FROM followups f WHERE f.lead_id = v.lead_id
                   AND f.at >= v.arrived_at AND f.at < strftime('%Y-%m-%dT%H:%M:%S', v.arrived_at, '+1 day')
-                ORDER BY f.at LIMIT 1)
+                ORDER BY f.at LIMIT 1), l.owner_id, l.pool
         FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id
         WHERE v.kind = 'visit' AND v.arrived_at >= ? AND v.arrived_at < ? AND {where}
         ORDER BY v.arrived_at, v.id""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     out = []
-    for (arrived, name, first, phone, channel, model, grade, trade_in, source, left, drive, staff, first_fu) in rows:
+    for (arrived, name, first, phone, channel, model, grade, trade_in, source, left, drive, staff, first_fu, owner_id,
+         pool) in rows:
         fu_grade, _, fu_result = (first_fu or "\x1f").partition("\x1f")
         out.append({
             "date": arrived[:10], "name": name or "(未留档)", "new_customer": "新" if first else "老",
-            "phone": mask(phone) if ctx.mask else phone or "", "channel": Channel(channel).label,
+            "phone": ctx.phone(phone, owner_id, pool) or "", "channel": Channel(channel).label,
             "model": model, "grade": Grade(grade).label if grade else None, "trade_in": "有" if trade_in else "无",
             "info_source": InfoSource(source).label if source else None, "arrived": arrived[11:16],
             "left": left[11:16] if left else None, "grade_24h": fu_grade or None,

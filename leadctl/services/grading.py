@@ -43,7 +43,6 @@ def grade(store: Store, now: datetime, actor: str | None, lead: str, grade: str 
         previous = leads.set_grade(conn, now, who.id, lead_id, new, basis, reason,
                                    json.dumps(detail) if detail else None)
         next_due = leads.replan(conn, rules, lead_id)
-        record(conn, now, who.id, "grade", lead_id, grade=new.value, previous=previous, basis=basis,
-               reason=reason, **detail)
+        record(conn, now, who.id, "grade", lead_id, grade=new.value, previous=previous, basis=basis, **detail)
         return {"lead_id": lead_id, "grade": new.value, "previous": previous, "basis": basis,
                 "detail": detail, "next_due": next_due}

@@ -113,5 +113,5 @@ def test_an_owner_buying_again_starts_a_new_purchase_on_the_same_lead(cli):
     assert not again["new_lead"] and cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT status, grade FROM leads") == [("active", None)]
     assert cli.query("SELECT act, order_id FROM statuses ORDER BY id DESC LIMIT 1") == [("repurchase", order["id"])]
-    [row] = cli.json("due", "--all")
+    [row] = cli.json("due", "--all", actor="王经理")
     assert (row["lead_id"], row["due_on"]) == (1, "2026-11-24") and "first contact same day of visit" in row["reason"]
