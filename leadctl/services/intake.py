@@ -9,7 +9,7 @@ from datetime import datetime
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput
 from leadctl.models import Channel, Grade, InfoSource, Status
-from leadctl.rules import grading, phone
+from leadctl.rules import grading, phone, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import invitations, leads, policy, staff
 from leadctl.store.audit import record
@@ -69,7 +69,8 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
            invited: bool = True) -> dict:
-    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None).
+    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None), and the
+    phone as stored.
 
     An invited customer who comes in closes their open invitation as arrived (unless `invited` is False: the
     visitor says they came on their own). A delivered customer who comes back through 续购 starts a new purchase.
@@ -107,8 +108,9 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
                owner=owner_id, collision=collision, invitation=invitation)
+        registering = visibility.Task(visibility.INTAKE, who.id)  # the number just given, back to who gave it
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
-                "invitation": invitation}
+                "invitation": invitation, "phone": visibility.shown(who, visit.phone, owner_id, None, registering)}
 
 
 def _new_lead(conn: sqlite3.Connection, by_id: int, visit: Visit, owner_id: int | None) -> int:

@@ -7,7 +7,8 @@ from tests.conftest import intake
 def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
     out = intake(cli, "+86 138-0013-8000", owner="李娜", model="迈腾", channel="展厅", party=2, test_drive=True,
                  info_source="亲友", trade_in=True)
-    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None}
+    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None,
+                   "phone": "13800138000"}
     lead = cli.query("SELECT phone, channel, info_source, trade_in, s.name, next_due FROM leads"
                      " JOIN staff s ON s.id = owner_id")[0]
     assert lead == ("13800138000", "walk-in", "friends", 1, "李娜", "2026-11-24")
@@ -19,7 +20,8 @@ def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
 def test_the_same_phone_in_another_format_is_a_return_visit(cli):
     intake(cli, "13800138000", owner="李娜")
     again = intake(cli, "１３８ ００１３ ８０００", name="刘先生")
-    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None}
+    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None,
+                     "phone": "13800138000"}
     assert cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
     assert cli.scalar("SELECT name FROM leads") == "刘洋"

@@ -197,6 +197,17 @@ def test_a_manager_sees_full_phones_in_collisions_a_consultant_masked_ones_of_ot
     assert "139****0003" in rows.values() and C not in rows.values()
 
 
+def test_the_front_desk_sees_the_number_it_registers_and_no_other(store, tmp_path):
+    db = tmp_path / "store.db"
+    shutil.copy(store.db, db)
+    cli = Cli(db)
+    done = cli.json("intake", "--name", "新客", "--phone", "+86 139 9999 0009", actor="张前台", now=READ_AT)
+    assert done["phone"] == "13999990009"                      # the visit being registered: in full
+    assert cli.json("show", str(done["lead_id"]), actor="张前台", now=READ_AT)["phone"] == "139****0009"
+    again = cli.json("intake", "--phone", B, actor="张前台", now=READ_AT)  # a return visit, typed again
+    assert again["phone"] == B and cli.json("show", B, actor="张前台", now=READ_AT)["phone"] == "139****0002"
+
+
 # -- item 6: no identity, no customer data ------------------------------------------------------------------------
 READS = [["show", "1", "--json"], ["due", "--all", "--csv"], ["invitations", "--json"], ["handovers", "--json"],
          ["defeat", "list", "--json"], ["order", "list", "--csv"], ["complaint", "list", "--json"],
