@@ -51,7 +51,7 @@ def _due(conn, now: datetime, me: staff.Staff, on: date, overdue_only: bool, own
     if owner:
         who = staff.find(conn, owner)
         if who is None:
-            raise NotFound(f"no staff member named {owner!r}", "see `leadctl staff list`")
+            raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
         whose, args = "l.owner_id = ?", [who.id]
         if pool:
             whose, args = "(l.owner_id = ? OR (l.owner_id IS NULL AND l.pool = ?))", [who.id, pool]

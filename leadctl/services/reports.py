@@ -26,7 +26,7 @@ class Result:
 
 def report_named(name: str) -> Report:
     if name not in REPORTS:
-        raise UsageError(f"no report named {name!r}", f"reports: {', '.join(REPORTS)}, monthly")
+        raise UsageError(f"no report named {staff.typed(name)!r}", f"reports: {', '.join(REPORTS)}, monthly")
     return REPORTS[name]
 
 
@@ -36,7 +36,7 @@ def scope_of(conn, owner: str | None, team: str | None) -> Scope:
     if owner:
         who = staff.find(conn, owner)
         if who is None:
-            raise NotFound(f"no staff member named {owner!r}", "see `leadctl staff list`")
+            raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
         return Scope((who.id,), who.name)
     if team:
         value = Team.parse(team).value

@@ -35,9 +35,9 @@ def get(conn: sqlite3.Connection, name: str, what: str = "staff member") -> Staf
     """An active staff member by name, or NotFound / Refused."""
     staff = find(conn, name)
     if staff is None:
-        raise NotFound(f"no {what} named {name!r}", "see `leadctl staff list`")
+        raise NotFound(f"no {what} named {typed(name)!r}", "see `leadctl staff list`")
     if not staff.active:
-        raise Refused(f"{what} {name!r} is no longer active", "choose an active colleague")
+        raise Refused(f"{what} {staff.name!r} is no longer active", "choose an active colleague")
     return staff
 
 

@@ -263,6 +263,13 @@ def test_a_denied_actor_is_kept_short_and_masked(store, tmp_path):
         assert len(actor) <= 40 and actor.startswith("冒充者139****0002") and "2222" not in detail
 
 
+@pytest.mark.parametrize("args", [["due", "--owner"], ["report", "daily", "--owner"], ["export", "leads", "--json",
+                                                                                          "--owner"]])
+def test_a_staff_name_that_is_not_found_is_echoed_short_and_masked(store, args):
+    result = store(*args, "某人" + B + "x" * 100_000, actor="王经理", now=READ_AT, code=ExitCode.NOT_FOUND)
+    assert len(result.stderr) < 300 and "2222" not in result.stderr and "某人139****0002" in result.stderr
+
+
 def test_audit_events_keep_no_text_a_person_typed(store, tmp_path):
     """Reasons, notes, results, names and file names typed on the command line live in their own rows (which purge
     reaches), never in the append-only events."""
