@@ -82,8 +82,7 @@ def defeat_list(
     as_csv: bool = CSV,
 ) -> None:
     """List defeat requests, oldest first: the call-back and approval queues."""
-    with context.get(ctx).store() as store:
-        rows = defeats.listing(store, status)
+    rows = context.call(ctx, defeats.listing, status)
     output.listing(rows, defeats.COLUMNS, "Defeat requests", as_json, as_csv)
 
 
@@ -174,8 +173,7 @@ def order_list(
     as_csv: bool = CSV,
 ) -> None:
     """List orders, oldest first."""
-    with context.get(ctx).store() as store:
-        rows = orders.listing(store, status)
+    rows = context.call(ctx, orders.listing, status)
     output.listing(rows, orders.COLUMNS, "Orders", as_json, as_csv)
 
 

@@ -113,7 +113,7 @@ def complaint_list(
     """List complaints, oldest first, with who is responsible, what is owed next and deadlines breached."""
     c = context.get(ctx)
     with c.store() as store:
-        rows = service.listing(store, c.now, open_only)
+        rows = service.listing(store, c.now, c.actor, open_only)
     output.listing(rows, service.COLUMNS, "Complaints", as_json, as_csv)
 
 
@@ -126,7 +126,7 @@ def complaint_show(
     """Show a complaint: its record, every deadline (met, owed or breached) and every act with who and when."""
     c = context.get(ctx)
     with c.store() as store:
-        card = service.show(store, c.now, complaint_id)
+        card = service.show(store, c.now, c.actor, complaint_id)
     if as_json:
         output.emit_json(card)
         return

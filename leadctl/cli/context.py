@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from leadctl.services import staff
 from leadctl.store.db import Store
 
 
@@ -24,6 +25,7 @@ class Context:
     def store(self) -> Iterator[Store]:
         store = Store.open(self.db, self.busy_timeout_ms)
         try:
+            staff.identify(store, self.now, self.actor)  # an unknown or deactivated --as is refused everywhere
             yield store
         finally:
             store.close()

@@ -37,8 +37,7 @@ def due(
         raise UsageError("give --today or --on, not both", "--on DATE lists what is due by that day")
     day = _day(on) if on else c.now.date()
     with c.store() as store:
-        scope = service.scope_for(store, c.actor, owner, team, everyone)
-        rows = service.due(store, c.now, day, overdue_only=overdue, **scope)
+        rows = service.due(store, c.now, c.actor, day, owner, team, everyone, overdue)
     if as_json:
         output.emit_json(rows)
     elif as_csv:

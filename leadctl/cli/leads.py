@@ -116,8 +116,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show a lead's whole card: fields, visits, grades, follow-ups, owners, invitations, orders, audit events."""
-    with context.get(ctx).store() as store:
-        card = show_service.show(store, lead)
+    card = context.call(ctx, show_service.show, lead)
     if as_json:
         output.emit_json(card)
         return

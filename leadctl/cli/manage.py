@@ -24,8 +24,7 @@ def collisions_list(
     """List open collisions with the evidence and a recommended ruling with its reasons."""
     if ctx.invoked_subcommand:
         return
-    with context.get(ctx).store() as store:
-        rows = collision_service.listing(store, include_ruled)
+    rows = context.call(ctx, collision_service.listing, include_ruled)
     if as_json:
         output.emit_json(rows)
         return
@@ -83,8 +82,7 @@ def review(
     if followup is None:
         if comment or amend:
             raise UsageError("--comment needs the follow-up id", "leadctl review ID --comment TEXT")
-        with c.store() as store:
-            rows = review_service.queue(store, c.now, by)
+        rows = context.call(ctx, review_service.queue, by)
         if as_json:
             output.emit_json(rows)
         elif as_csv:

@@ -93,8 +93,7 @@ def invitations(
 def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: bool = JSON, as_csv: bool = CSV) -> None:
     """Handover forms filled in the period (DCC -> direct sales)."""
     _one_format(as_json, as_csv)
-    with context.get(ctx).store() as store:
-        rows = invitations_service.handovers(store, start, end)
+    rows = context.call(ctx, invitations_service.handovers, start, end)
     output.listing(rows, invitations_service.HANDOVER_COLUMNS, "Handovers", as_json, as_csv)
 
 

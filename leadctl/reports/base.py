@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import BadInput, UsageError
+from leadctl.rules import visibility
 from leadctl.rules.policy import Policy
 
 
@@ -119,7 +120,11 @@ class Context:
     scope: Scope
     now: datetime
     policy: Policy
-    mask: bool  # hide the middle of phone numbers (everyone but managers)
+    viewer: visibility.Viewer  # who reads the report: rules/visibility.py decides which phones they see in full
+
+    def phone(self, number: str | None, owner_id: int | None, pool: str | None) -> str | None:
+        """A lead's phone as the report's reader may see it."""
+        return visibility.shown(self.viewer, number, owner_id, pool)
 
 
 @dataclass(frozen=True)

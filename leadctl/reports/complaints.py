@@ -11,14 +11,13 @@ from statistics import mean
 from leadctl.reports.base import Column, Context, Report
 from leadctl.rules import deadlines
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
-from leadctl.rules.phone import mask
 
 _SQL = """
     SELECT c.received_at, coalesce(l.name, c.name), coalesce(l.phone, c.phone), c.kind, c.summary,
            c.product_category, c.product_model, c.product_date, c.department, r.name, c.action, c.valid, c.score,
            c.channel, c.received_at, c.replied_at, c.contacted_at,
            (SELECT group_concat(a.at, ',') FROM complaint_acts a WHERE a.complaint_id = c.id AND a.act = 'progress'),
-           c.resolved_at
+           c.resolved_at, l.owner_id, l.pool
     FROM complaints c LEFT JOIN leads l ON l.id = c.lead_id JOIN staff r ON r.id = c.responsible_id
     WHERE c.received_at >= ? AND c.received_at < ? AND {where} ORDER BY c.received_at, c.id"""
 NO_DEPARTMENT = "(未填)"
@@ -29,7 +28,8 @@ def _minute(at: datetime | None) -> str | None:
 
 
 def _entry(ctx: Context, rules: deadlines.Rules, row: tuple) -> dict:
-    received, name, number, kind, summary, category, model, made, department, handler, action, valid, score, *fact = row
+    (received, name, number, kind, summary, category, model, made, department, handler, action, valid, score, *fact,
+     owner_id, pool) = row
     f = deadlines.facts(*fact)
     items = deadlines.deadlines(rules, f)
     first = items[0]  # the first plan or reply
@@ -37,7 +37,7 @@ def _entry(ctx: Context, rules: deadlines.Rules, row: tuple) -> dict:
     on_time = None if first.met is None and not first.breached(ctx.now) else not first.breached(ctx.now)
     return {
         "row": "登记", "date": received[:10], "name": name,
-        "phone": mask(number) if ctx.mask else number, "channel": ComplaintChannel(f.channel).label,
+        "phone": ctx.phone(number, owner_id, pool), "channel": ComplaintChannel(f.channel).label,
         "kind": ComplaintKind(kind).label, "summary": summary,
         "product": " / ".join(x for x in (category, model, made) if x) or None,
         "department": department or NO_DEPARTMENT, "handler": handler, "first_reply_at": _minute(answered),

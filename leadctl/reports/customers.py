@@ -9,7 +9,6 @@ from leadctl.models import Channel, InfoSource
 from leadctl.reports.base import Column, Context, Report
 from leadctl.reports.work import GRADE_RANK
 from leadctl.rules.cadence import overdue_days
-from leadctl.rules.phone import mask
 
 _DIMENSIONS = (("grade", "意向级别", "coalesce(l.grade, '-')"), ("model", "意向车型", "coalesce(l.model, '-')"),
                ("channel", "客户来源", "l.channel"), ("owner", "销售顾问", "coalesce(s.name, '(未分配)')"))
@@ -65,15 +64,16 @@ def prospects(ctx: Context) -> list[dict]:
     where, args = ctx.scope.sql("l.owner_id")
     on = min(ctx.period.end, ctx.now.date())
     rows = ctx.conn.execute(f"""
-        SELECT l.id, l.name, l.phone, l.grade, s.name, l.model, l.last_contact_at, l.next_due, l.followup_count
+        SELECT l.id, l.name, l.phone, l.grade, s.name, l.model, l.last_contact_at, l.next_due, l.followup_count,
+               l.owner_id, l.pool
         FROM leads l LEFT JOIN staff s ON s.id = l.owner_id
         WHERE l.status = 'active' AND l.grade IN ('H', 'A', 'B', 'C') AND {where}
         ORDER BY CASE l.grade WHEN 'H' THEN 1 WHEN 'A' THEN 2 WHEN 'B' THEN 3 ELSE 4 END, l.next_due, l.id""",
                             args).fetchall()
-    return [{"lead_id": i, "name": name, "phone": mask(phone) if ctx.mask else phone, "grade": grade,
+    return [{"lead_id": i, "name": name, "phone": ctx.phone(phone, owner_id, pool), "grade": grade,
              "owner": owner, "model": model, "last_contact": last[:10] if last else None, "next_due": due,
              "overdue_days": overdue_days(date.fromisoformat(due), on) if due else 0, "followups": count}
-            for i, name, phone, grade, owner, model, last, due, count in rows]
+            for i, name, phone, grade, owner, model, last, due, count, owner_id, pool in rows]
 
 
 PROSPECTS = Report("prospects", "有望客户跟踪进度", (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from leadctl.models import Channel, Grade, InfoSource
 from leadctl.reports.base import Column, Context, Report
-from leadctl.rules.phone import mask
 
 WEEKDAYS = "一二三四五六日"
 HOUR_BANDS = ((8, 10), (10, 12), (12, 14), (14, 16), (16, 18), (18, 20))
@@ -56,19 +55,19 @@ def arrivals(ctx: Context) -> list[dict]:
                (SELECT g.at || char(31) || g.grade FROM grades g WHERE {_WITHIN_24H.format(t="g")}
                 AND g.grade != 'W' ORDER BY g.at DESC, g.id DESC LIMIT 1),
                (SELECT f.at || char(31) || f.grade FROM followups f WHERE {_WITHIN_24H.format(t="f")}
-                AND f.grade IS NOT NULL ORDER BY f.at DESC, f.id DESC LIMIT 1)
+                AND f.grade IS NOT NULL ORDER BY f.at DESC, f.id DESC LIMIT 1), l.owner_id, l.pool
         FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id
         WHERE v.kind = 'visit' AND v.arrived_at >= ? AND v.arrived_at < ? AND {where}
         ORDER BY v.arrived_at, v.id""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     out = []
     for (arrived, name, first, phone, channel, model, grade, trade_in, source, left, drive, staff, fu_result,
-         *graded) in rows:
+         *graded, owner_id, pool) in rows:
         # a follow-up's grade is in the grade history only when it changed the grade: take the later of the two
         latest = max((g.partition("\x1f") for g in graded if g), key=lambda g: g[0], default=None)
         fu_grade = latest[2] if latest else None
         out.append({
             "date": arrived[:10], "name": name or "(未留档)", "new_customer": "新" if first else "老",
-            "phone": mask(phone) if ctx.mask else phone or "", "channel": Channel(channel).label,
+            "phone": ctx.phone(phone, owner_id, pool) or "", "channel": Channel(channel).label,
             "model": model, "grade": Grade(grade).label if grade else None, "trade_in": "有" if trade_in else "无",
             "info_source": InfoSource(source).label if source else None, "arrived": arrived[11:16],
             "left": left[11:16] if left else None, "grade_24h": fu_grade or None,

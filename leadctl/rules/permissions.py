@@ -55,7 +55,7 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "order.cancel": {C: OWN, D: OWN, M: ANY},
     "order.delivery_on": {C: OWN, D: OWN, M: ANY},
     "deliver": {C: OWN, D: OWN, M: ANY},
-    # reports and exports (full phone numbers only for managers and admins)
+    # reports and exports (which phones are shown in full: rules/visibility.py)
     "report.export": {C: OWN, T: OWN, D: OWN, S: ANY, M: ANY, A: ANY},
     "export": {C: OWN, T: OWN, D: OWN, S: ANY, M: ANY, A: ANY},
     # complaints (客户投诉): anyone who meets customers registers them; customer service and managers handle them
@@ -67,6 +67,19 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "backup": {M: ANY, A: ANY},
     "restore": {A: ANY, M: ANY},
     "purge": {M: ANY},
+    # reading customer data: any active staff member may look; rules/visibility.py decides which phones they see
+    # in full. The manager's tools (the collision evidence, the review queue) are the manager's and the admin's.
+    "show": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "due": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "invitations": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "handovers": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "defeat.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "order.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "complaint.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "complaint.show": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "report": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "collisions": {M: ANY, A: ANY},
+    "review.queue": {M: ANY, A: ANY},
 }
 
 # Roles that own leads: a lead registered by one of them is theirs unless another owner is named.

@@ -67,6 +67,28 @@ def mask(phone: str | None) -> str:
     return head + digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+# a phone as people write it inside text: digits (full-width ones too) with up to three separators between them,
+# perhaps a leading +; a date (2026-11-28) or a time (10:00) is never part of one
+_JOINED = r"[\s\-.()（）/\u2010-\u2015\u2212\u3000\uff0d\uff0e\uff0f]{0,3}"
+_DATE = r"(?<!\d)[12]\d{3}(?P<sep>[-/.])(?:0?[1-9]|1[0-2])(?P=sep)(?:0?[1-9]|[12]\d|3[01])(?!\d)"
+_NOT_DATE = r"(?![12]\d{3}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)|\d{1,2}:\d{2})"
+_PHONE_LIKE = re.compile(rf"(?P<date>{_DATE})|(?P<run>[+\uff0b]?\d(?:{_JOINED}{_NOT_DATE}\d)*)")
+
+
+def _hide(found: re.Match) -> str:
+    run = found.group("run")
+    if run is None:
+        return found.group(0)
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in run if ch.isdecimal())
+    plus = run[0] in "+\uff0b"
+    if plus and digits.startswith("86") and len(digits) == 13:
+        return mask(digits[2:])  # a Chinese mobile written +86: 138****8000
+    if len(digits) >= 10 or (plus and len(digits) >= 7):
+        return mask(("+" if plus else "") + digits)
+    return run
+
+
 def mask_in(text: str) -> str:
-    """Mask every phone-like run of digits inside a message."""
-    return re.sub(r"\+\d{7,}|\d{10,}", lambda m: mask(m.group(0)), text)
+    """Mask every phone-like run inside a message: 10 digits or more (7 after a +), however they are written:
+    with spaces, dashes, dots or brackets inside, in full-width digits. Dates and times are left as they are."""
+    return _PHONE_LIKE.sub(_hide, text)

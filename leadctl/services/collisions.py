@@ -11,7 +11,7 @@ import sqlite3
 from datetime import datetime
 
 from leadctl.errors import NotFound, Refused
-from leadctl.rules import phone
+from leadctl.rules import visibility
 from leadctl.rules.collisions import Evidence, Side, card_counts, recommend
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
@@ -21,7 +21,7 @@ _OPEN = """
 SELECT c.id, c.lead_id, c.opened_at, c.owner_id, c.claimant_id, c.status, l.name, l.phone, l.created_at,
        v.arrived_at, (SELECT min(e.at) FROM events e WHERE e.lead_id = l.id AND e.action = 'intake'
                       AND json_extract(e.detail, '$.new_lead')),
-       c.ruled_to, c.ruled_at, c.ruling
+       c.ruled_to, c.ruled_at, c.ruling, l.owner_id, l.pool
 FROM collisions c JOIN leads l ON l.id = c.lead_id JOIN visits v ON v.id = c.visit_id
 """
 
@@ -49,9 +49,9 @@ def _handed_over(conn: sqlite3.Connection, lead_id: int) -> frozenset[int]:
     return frozenset(i for row in rows for i in row if i is not None)
 
 
-def _describe(conn: sqlite3.Connection, row: tuple, entry_days: int) -> dict:
+def _describe(conn: sqlite3.Connection, viewer: staff.Staff, row: tuple, entry_days: int) -> dict:
     (cid, lead_id, opened, owner_id, claimant_id, status, name, number, created, arrived, entered,
-     ruled_to, ruled_at, ruling) = row
+     ruled_to, ruled_at, ruling, lead_owner_id, pool) = row
     owner = _side(conn, owner_id, lead_id, created, entered or created)
     claimant = _side(conn, claimant_id, lead_id, arrived, opened)
     inviter = _dcc_inviter(conn, lead_id)
@@ -63,18 +63,19 @@ def _describe(conn: sqlite3.Connection, row: tuple, entry_days: int) -> dict:
                "followups": s.followups, "last_followup": s.last_followup.isoformat() if s.last_followup else None}
         for role, s in (("owner", owner), ("claimant", claimant))
     }
-    return {"id": cid, "lead_id": lead_id, "name": name, "phone": phone.mask(number), "opened_at": opened,
-            "status": status, **sides, "dcc_invited": inviter in (owner_id, claimant_id),
+    return {"id": cid, "lead_id": lead_id, "name": name, "phone": visibility.shown(viewer, number, lead_owner_id, pool),
+            "opened_at": opened, "status": status, **sides, "dcc_invited": inviter in (owner_id, claimant_id),
             "recommended": names[advice.staff_id], "reasons": list(advice.reasons),
             "ruled_to": names.get(ruled_to), "ruled_at": ruled_at, "ruling": ruling}
 
 
-def listing(store: Store, include_ruled: bool = False) -> list[dict]:
+def listing(store: Store, now: datetime, actor: str | None, include_ruled: bool = False) -> list[dict]:
     with store.read() as conn:
+        who = staff.authorize(conn, now, actor, "collisions")
         entry_days = policy.current(conn).card_entry_days
         where = "" if include_ruled else " WHERE c.status = 'open'"
         rows = conn.execute(f"{_OPEN}{where} ORDER BY c.id").fetchall()
-        return [_describe(conn, row, entry_days) for row in rows]
+        return [_describe(conn, who, row, entry_days) for row in rows]
 
 
 def rule(store: Store, now: datetime, actor: str | None, collision_id: int, to: str) -> dict:
@@ -89,7 +90,7 @@ def rule(store: Store, now: datetime, actor: str | None, collision_id: int, to: 
         winner = staff.get(conn, to, "staff member")
         if winner.id not in (row[3], row[4]):
             raise Refused(f"{winner.name} is not a party to collision {collision_id}", "rule for the owner or claimant")
-        described = _describe(conn, row, policy.current(conn).card_entry_days)
+        described = _describe(conn, who, row, policy.current(conn).card_entry_days)
         agrees = described["recommended"] == winner.name
         ruling = "as recommended" if agrees else "against the recommendation: " + "; ".join(described["reasons"])
         conn.execute("UPDATE collisions SET status = 'ruled', ruled_to = ?, ruled_at = ?, ruled_by = ?, ruling = ?"
@@ -97,8 +98,9 @@ def rule(store: Store, now: datetime, actor: str | None, collision_id: int, to: 
         owner_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (row[1],)).fetchone()[0]
         if owner_id != winner.id:
             leads.set_owner(conn, now, who.id, row[1], winner.id, f"collision {collision_id} ruling")
+        recommended = winner.id if agrees else ({row[3], row[4]} - {winner.id}).pop()
         record(conn, now, who.id, "collisions.rule", row[1], collision=collision_id, to=winner.id,
-               recommended=described["recommended"], agrees=agrees)
+               recommended=recommended, agrees=agrees)
         return {"id": collision_id, "lead_id": row[1], "ruled_to": winner.name, "recommended":
                 described["recommended"], "ruling": ruling}
 

@@ -12,7 +12,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
-from leadctl.rules import deadlines, permissions, phone
+from leadctl.rules import deadlines, permissions, phone, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
@@ -28,7 +28,8 @@ _CARD = f"""
            coalesce(l.phone, c.phone) AS phone, c.channel, c.kind, c.summary, c.department, r.name AS responsible,
            c.level, c.status, c.replied_at, c.reply, c.contacted_at, c.resolved_at, v.name AS resolved_by, c.valid,
            c.action, c.product_category, c.product_model, c.product_date, c.surveyed_at, s.name AS surveyed_by,
-           c.score, c.survey_note, c.next_deadline, {_PROGRESS}
+           c.score, c.survey_note, c.next_deadline, {_PROGRESS}, l.owner_id AS lead_owner_id, l.pool AS lead_pool,
+           c.responsible_id AS responsible_id
     FROM complaints c LEFT JOIN leads l ON l.id = c.lead_id JOIN staff g ON g.id = c.registered_by
     JOIN staff r ON r.id = c.responsible_id LEFT JOIN staff v ON v.id = c.resolved_by
     LEFT JOIN staff s ON s.id = c.surveyed_by"""
@@ -69,8 +70,8 @@ def new(store: Store, now: datetime, actor: str | None, customer: str | None, nu
             (now.isoformat(), who.id, lead_id, None if lead_id else text(name), None if lead_id else normal,
              channel_.value, kind_.value, summary_, text(department), who.id)).lastrowid
         shown = normal or conn.execute("SELECT phone FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
-        return _done(conn, now, who.id, complaint_id, lead_id, "new", channel=channel_.value, kind=kind_.value,
-                     phone=phone.mask(shown))
+        return _done(conn, now, who, complaint_id, lead_id, "new", channel=channel_.value, kind=kind_.value,
+                     phone=phone.mask(shown), registering=True)
 
 
 def reply(store: Store, now: datetime, actor: str | None, complaint_id: int, answer: str,
@@ -84,7 +85,7 @@ def reply(store: Store, now: datetime, actor: str | None, complaint_id: int, ans
                           "record what followed with `leadctl complaint progress`")
         conn.execute("UPDATE complaints SET replied_at = ?, reply = ?, contacted_at = coalesce(contacted_at, ?)"
                      " WHERE id = ?", (now.isoformat(), answer_, now.isoformat() if contacted else None, complaint_id))
-        return _done(conn, now, who.id, complaint_id, c["lead_id"], "reply", answer_, contacted=contacted)
+        return _done(conn, now, who, complaint_id, c["lead_id"], "reply", answer_, contacted=contacted)
 
 
 def progress(store: Store, now: datetime, actor: str | None, complaint_id: int, note: str,
@@ -96,7 +97,7 @@ def progress(store: Store, now: datetime, actor: str | None, complaint_id: int, 
         if contacted:
             conn.execute("UPDATE complaints SET contacted_at = coalesce(contacted_at, ?) WHERE id = ?",
                          (now.isoformat(), complaint_id))
-        return _done(conn, now, who.id, complaint_id, c["lead_id"], "progress", note_, contacted=contacted)
+        return _done(conn, now, who, complaint_id, c["lead_id"], "progress", note_, contacted=contacted)
 
 
 def escalate(store: Store, now: datetime, actor: str | None, complaint_id: int, to: str,
@@ -112,7 +113,7 @@ def escalate(store: Store, now: datetime, actor: str | None, complaint_id: int, 
         level = deadlines.escalate(the_rules, c["level"])
         conn.execute("UPDATE complaints SET responsible_id = ?, level = ? WHERE id = ?",
                      (target.id, level, complaint_id))
-        return _done(conn, now, who.id, complaint_id, c["lead_id"], "escalate", text(note), to_id=target.id,
+        return _done(conn, now, who, complaint_id, c["lead_id"], "escalate", text(note), to_id=target.id,
                      level=the_rules.level_name(level))
 
 
@@ -132,7 +133,7 @@ def resolve(store: Store, now: datetime, actor: str | None, complaint_id: int, v
                      " action = ?, product_category = ?, product_model = ?, product_date = ?, next_deadline = NULL,"
                      " next_what = NULL WHERE id = ?",
                      (now.isoformat(), who.id, int(valid), action_, *product, complaint_id))
-        return _done(conn, now, who.id, complaint_id, c["lead_id"], "resolve", action_, valid=valid)
+        return _done(conn, now, who, complaint_id, c["lead_id"], "resolve", action_, valid=valid)
 
 
 def survey(store: Store, now: datetime, actor: str | None, complaint_id: int, score: int,
@@ -148,7 +149,7 @@ def survey(store: Store, now: datetime, actor: str | None, complaint_id: int, sc
             raise Refused(f"complaint {complaint_id} was surveyed on {c['surveyed_at'][:10]}", "it is surveyed once")
         conn.execute("UPDATE complaints SET surveyed_at = ?, surveyed_by = ?, score = ?, survey_note = ? WHERE id = ?",
                      (now.isoformat(), who.id, score, text(note), complaint_id))
-        return _done(conn, now, who.id, complaint_id, c["lead_id"], "survey", text(note), score=score)
+        return _done(conn, now, who, complaint_id, c["lead_id"], "survey", text(note), score=score)
 
 
 def _lead_of(conn: sqlite3.Connection, number: str) -> int | None:
@@ -182,17 +183,20 @@ def _open(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_
     return who, c
 
 
-def _done(conn: sqlite3.Connection, now: datetime, by_id: int, complaint_id: int, lead_id: int | None, act: str,
-          words: str | None = None, contacted: bool = False, to_id: int | None = None, level: str | None = None,
-          **detail) -> dict:
-    """The act's record, the complaint's next deadline, the audit event; returns the complaint."""
+def _done(conn: sqlite3.Connection, now: datetime, who: staff.Staff, complaint_id: int, lead_id: int | None,
+          act: str, words: str | None = None, contacted: bool = False, to_id: int | None = None,
+          level: str | None = None, registering: bool = False, **detail) -> dict:
+    """The act's record, the complaint's next deadline, the audit event; returns the complaint as `who` sees it
+    (registering it, they see the phone they have just given)."""
+    by_id = who.id
     conn.execute("INSERT INTO complaint_acts (complaint_id, at, by_id, act, text, contacted, to_id, level)"
                  " VALUES (?,?,?,?,?,?,?,?)", (complaint_id, now.isoformat(), by_id, act, words, int(contacted),
                                                to_id, level))
     replan(conn, rules(conn), complaint_id)
     extra = {"to": to_id, "level": level} if to_id else {}
     record(conn, now, by_id, f"complaint.{act}", lead_id, complaint_id=complaint_id, **extra, **detail)
-    return _cards(conn, now, "c.id = ?", (complaint_id,))[0]
+    task = visibility.Task(visibility.REGISTER, who.id) if registering else None
+    return _cards(conn, now, who, "c.id = ?", (complaint_id,), task)[0]
 
 
 def replan(conn: sqlite3.Connection, the_rules: deadlines.Rules, complaint_id: int | None = None) -> int:
@@ -207,13 +211,17 @@ def replan(conn: sqlite3.Connection, the_rules: deadlines.Rules, complaint_id: i
 
 
 # -- reading ------------------------------------------------------------------------------------------------------
-def _cards(conn: sqlite3.Connection, now: datetime, where: str = "1", args: tuple = ()) -> list[dict]:
+def _cards(conn: sqlite3.Connection, now: datetime, viewer: staff.Staff, where: str = "1", args: tuple = (),
+           task: visibility.Task | None = None) -> list[dict]:
     the_rules = rules(conn)
     cur = conn.execute(f"{_CARD} WHERE {where} ORDER BY c.id", args)
     names = [d[0] for d in cur.description]
     out = []
     for row in cur.fetchall():
         card = dict(zip(names, row, strict=True))
+        work = task or visibility.complaint_task(card["status"], card.pop("responsible_id"), card["surveyed_at"])
+        card.pop("responsible_id", None)
+        card["phone"] = visibility.shown(viewer, card["phone"], card.pop("lead_owner_id"), card.pop("lead_pool"), work)
         fact = deadlines.facts(*(card.pop(k) if k == "progress" else card[k] for k in (
             "channel", "received_at", "replied_at", "contacted_at", "progress", "resolved_at")))
         items = deadlines.deadlines(the_rules, fact)
@@ -227,16 +235,18 @@ def _cards(conn: sqlite3.Connection, now: datetime, where: str = "1", args: tupl
     return out
 
 
-def listing(store: Store, now: datetime, open_only: bool = False) -> list[dict]:
+def listing(store: Store, now: datetime, actor: str | None, open_only: bool = False) -> list[dict]:
     with store.read() as conn:
-        cards = _cards(conn, now, "c.status = 'open'" if open_only else "1")
+        who = staff.authorize(conn, now, actor, "complaint.list")
+        cards = _cards(conn, now, who, "c.status = 'open'" if open_only else "1")
     return [{k: card[k] for k in COLUMNS} for card in cards]
 
 
-def show(store: Store, now: datetime, complaint_id: int) -> dict:
+def show(store: Store, now: datetime, actor: str | None, complaint_id: int) -> dict:
     """A complaint with its deadlines (met, owed, breached) and every act on it."""
     with store.read() as conn:
-        cards = _cards(conn, now, "c.id = ?", (complaint_id,))
+        who = staff.authorize(conn, now, actor, "complaint.show")
+        cards = _cards(conn, now, who, "c.id = ?", (complaint_id,))
         if not cards:
             raise NotFound(f"no complaint with id {complaint_id}", "see `leadctl complaint list`")
         cur = conn.execute(
@@ -247,10 +257,10 @@ def show(store: Store, now: datetime, complaint_id: int) -> dict:
     return {**cards[0], "acts": [{**a, "contacted": bool(a["contacted"])} for a in acts]}
 
 
-def due_rows(conn: sqlite3.Connection, now: datetime, on: date, owner_id: int | None = None,
+def due_rows(conn: sqlite3.Connection, now: datetime, on: date, viewer: staff.Staff, owner_id: int | None = None,
              team: str | None = None) -> list[dict]:
     """The due list's rows: open complaints whose next deadline falls on or before `on`, for whoever is responsible
-    (one staff member, a team, or everyone)."""
+    (one staff member, a team, or everyone), phones shown as `viewer` may see them."""
     the_rules = rules(conn)
     cutoff = datetime.combine(on + timedelta(days=1), deadlines.MIDNIGHT).isoformat()
     where, args = "c.next_deadline <= ?", [cutoff]
@@ -259,15 +269,17 @@ def due_rows(conn: sqlite3.Connection, now: datetime, on: date, owner_id: int | 
     elif team:
         where, args = where + " AND c.responsible_id IN (SELECT id FROM staff WHERE team = ?)", [*args, team]
     rows = conn.execute(
-        f"SELECT c.id, c.kind, c.lead_id, coalesce(l.name, c.name), coalesce(l.phone, c.phone), r.name, {FACTS}"
+        "SELECT c.id, c.kind, c.lead_id, coalesce(l.name, c.name), coalesce(l.phone, c.phone), r.name, l.owner_id,"
+        f" l.pool, c.responsible_id, {FACTS}"
         " FROM complaints c LEFT JOIN leads l ON l.id = c.lead_id JOIN staff r ON r.id = c.responsible_id"
         f" WHERE {where} ORDER BY c.next_deadline, c.id", args).fetchall()
     out = []
-    for cid, kind, lead_id, name, number, owner, *fact in rows:
+    for cid, kind, lead_id, name, number, owner, owner_id, pool, responsible_id, *fact in rows:
         owed = deadlines.next_open(deadlines.deadlines(the_rules, deadlines.facts(*fact)))
         if owed is None or deadlines.due_date(owed.due) > on:
             continue
-        out.append({"lead_id": lead_id, "name": name, "phone": number, "grade": None, "owner": owner,
+        shown = visibility.shown(viewer, number, owner_id, pool, visibility.Task(visibility.HANDLE, responsible_id))
+        out.append({"lead_id": lead_id, "name": name, "phone": shown, "grade": None, "owner": owner,
                     "due_on": deadlines.due_date(owed.due).isoformat(),
                     "overdue_days": deadlines.overdue_days(owed.due, now, on),
                     "reason": deadlines.describe(cid, ComplaintKind(kind), owed, now)})

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound
 from leadctl.models import Grade, Status
-from leadctl.rules import grading, lifecycle, ownership
+from leadctl.rules import grading, lifecycle, ownership, visibility
 from leadctl.services import leads, policy, staff
 from leadctl.services.transfers import effect_times
 from leadctl.store.audit import record
@@ -25,7 +25,7 @@ COLUMNS = ("id", "lead_id", "name", "phone", "grade", "reason", "lost_to", "pric
 _SELECT = """
     SELECT d.id, d.lead_id, l.name, l.phone, d.grade, d.reason, d.lost_to, d.price, d.note, d.status,
            d.requested_at, r.name, d.verified_at, v.name, d.verification, d.decided_at, m.name,
-           d.decision_note, l.status
+           d.decision_note, l.status, l.owner_id, l.pool
     FROM defeats d JOIN leads l ON l.id = d.lead_id LEFT JOIN staff r ON r.id = d.requested_by
     LEFT JOIN staff v ON v.id = d.verified_by LEFT JOIN staff m ON m.id = d.decided_by"""
 
@@ -35,9 +35,16 @@ def text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def _get(conn: sqlite3.Connection, request_id: int) -> dict:
-    row = conn.execute(f"{_SELECT} WHERE d.id = ?", (request_id,)).fetchone()
-    return dict(zip(COLUMNS, row, strict=True))
+def _shown(viewer: staff.Staff, row: tuple) -> dict:
+    """A defeat request as `viewer` sees it: a request waiting for its call-back shows customer service the phone."""
+    *values, owner_id, pool = row
+    out = dict(zip(COLUMNS, values, strict=True))
+    out["phone"] = visibility.shown(viewer, out["phone"], owner_id, pool, visibility.defeat_task(out["status"]))
+    return out
+
+
+def _get(conn: sqlite3.Connection, viewer: staff.Staff, request_id: int) -> dict:
+    return _shown(viewer, conn.execute(f"{_SELECT} WHERE d.id = ?", (request_id,)).fetchone())
 
 
 def _request(conn: sqlite3.Connection, request_id: int) -> tuple[int, str]:
@@ -86,7 +93,7 @@ def request(store: Store, now: datetime, actor: str | None, lead: str, reason: s
         ).lastrowid
         record(conn, now, who.id, "defeat.request", lead_id, defeat_id=request_id, reason=code, grade=grade,
                price=price)
-        return _get(conn, request_id)
+        return _get(conn, who, request_id)
 
 
 def verify(store: Store, now: datetime, actor: str | None, request_id: int, result: str) -> dict:
@@ -101,7 +108,7 @@ def verify(store: Store, now: datetime, actor: str | None, request_id: int, resu
         conn.execute("UPDATE defeats SET status = ?, verified_at = ?, verified_by = ?, verification = ? WHERE id = ?",
                      (new, now.isoformat(), who.id, result_, request_id))
         record(conn, now, who.id, "defeat.verify", lead_id, defeat_id=request_id, status=new, previous=status)
-        return _get(conn, request_id)
+        return _get(conn, who, request_id)
 
 
 def approve(store: Store, now: datetime, actor: str | None, request_id: int, note: str | None = None) -> dict:
@@ -131,10 +138,10 @@ def _decide(store: Store, now: datetime, actor: str | None, request_id: int, act
             leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, f"defeat.{act}", lead_id, defeat_id=request_id, status=new, previous=status,
                grade=Grade.F if act == "approve" else grade, lead_status=lead_status)
-        return _get(conn, request_id)
+        return _get(conn, who, request_id)
 
 
-def listing(store: Store, status: str | None = None) -> list[dict]:
+def listing(store: Store, now: datetime, actor: str | None, status: str | None = None) -> list[dict]:
     """Defeat requests, oldest first; `status` picks one queue (requested: customer service's, verified: the
     manager's)."""
     if status is not None and status not in lifecycle.DEFEAT_STATUSES:
@@ -142,8 +149,9 @@ def listing(store: Store, status: str | None = None) -> list[dict]:
                        f"use one of: {', '.join(lifecycle.DEFEAT_STATUSES)}")
     where, args = ("WHERE d.status = ?", (status,)) if status else ("", ())
     with store.read() as conn:
+        who = staff.authorize(conn, now, actor, "defeat.list")
         rows = conn.execute(f"{_SELECT} {where} ORDER BY d.requested_at, d.id", args).fetchall()
-    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    return [_shown(who, row) for row in rows]
 
 
 def lost(store: Store, now: datetime, actor: str | None, lead: str, attempts: int, note: str | None = None) -> dict:

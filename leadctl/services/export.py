@@ -1,22 +1,24 @@
 """Exporting records (leads, visits, follow-ups, defeats, orders) as CSV, Excel or JSON, as the rules allow:
-full phone numbers for managers and admins only, salespeople only their own leads, every export audited.
+phones as rules/visibility.py shows them to the exporter, salespeople only their own leads, every export audited.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from leadctl.errors import PermissionDenied, UsageError
-from leadctl.models import Grade, Role, Team
+from leadctl.models import Grade, Team
+from leadctl.rules import visibility
 from leadctl.rules.permissions import Scope, scope
-from leadctl.rules.phone import mask
+from leadctl.rules.phone import mask_in
 from leadctl.services import files, reviews, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
 _LEAD = "l.name AS name, l.phone AS phone"
 REVIEW = reviews.LATEST.format(f="f")  # the manager's latest comment (批复), "reviewer: comment"
+_WHOSE = ", l.owner_id AS _owner_id, l.pool AS _pool FROM "  # whose lead each row is: who may see its phone
 # kind: (date column for --from/--to, SELECT ... FROM ... , [(key, Chinese header)])
 KINDS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
     "leads": ("l.created_at", """SELECT l.id AS id, l.name AS name, l.phone AS phone, l.channel AS channel,
@@ -103,20 +105,24 @@ def export(store: Store, now: datetime, actor: str | None, kind: str, filters: d
     target = csv_path or xlsx_path
     if target is not None:
         files.check_target(target, store.path, force)
-    masked = who.role not in (Role.MANAGER, Role.ADMIN)
     with store.read() as conn:
         where, args = _where(kind, filters, conn)
-        cur = conn.execute(f"{KINDS[kind][1]}{where} ORDER BY 1", args)
+        columns, _, tables = KINDS[kind][1].rpartition(" FROM ")  # the last FROM: a column's subquery has its own
+        select = f"{columns}{_WHOSE}{tables}"
+        cur = conn.execute(f"{select}{where} ORDER BY 1", args)
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    if masked:
-        for row in rows:
-            row["phone"] = mask(row["phone"])
+        codes = _codes(conn, filters)
+    masked = 0
+    for row in rows:
+        number = row["phone"]
+        row["phone"] = visibility.shown(who, number, row.pop("_owner_id"), row.pop("_pool"))
+        masked += row["phone"] != number
 
     def audit() -> None:
         with store.write() as conn:
-            record(conn, now, who.id, "export", None, kind=kind, filters={k: v for k, v in filters.items() if v},
-                   rows=len(rows), file=str(target) if target else "-", masked=masked)
+            record(conn, now, who.id, "export", None, kind=kind, filters=codes, rows=len(rows),
+                   file=mask_in(str(target)) if target else "-", masked=masked)
 
     if target is None:
         audit()
@@ -124,7 +130,25 @@ def export(store: Store, now: datetime, actor: str | None, kind: str, filters: d
         write = _write_csv if csv_path else _write_xlsx
         files.write_output(target, lambda temp: write(temp, kind, rows), store.path, force, then=audit)
     return {"kind": kind, "rows": rows if target is None else len(rows), "file": str(target) if target else None,
-            "masked": masked}
+            "masked": masked > 0}
+
+
+def _codes(conn, filters: dict) -> dict:
+    """The filters as the audit event keeps them: ids, codes and dates, never the text as typed."""
+    out: dict = {}
+    for key in ("start", "end"):
+        if filters.get(key):
+            try:
+                out[key] = date.fromisoformat(filters[key]).isoformat()
+            except ValueError:
+                out[key] = "unreadable"
+    if filters.get("owner"):
+        out["owner"] = staff.get(conn, filters["owner"]).id
+    if filters.get("team"):
+        out["team"] = Team.parse(filters["team"]).value
+    if filters.get("grade"):
+        out["grade"] = Grade.parse(filters["grade"]).value
+    return out
 
 
 def _write_csv(path: Path, kind: str, rows: list[dict]) -> None:

@@ -49,7 +49,7 @@ def grade(store: Store, now: datetime, actor: str | None, lead: str, grade: str 
         previous = leads.set_grade(conn, when, who.id, lead_id, new, basis, reason,
                                    json.dumps(detail) if detail else None)
         next_due = leads.replan(conn, rules, lead_id)
-        record(conn, now, who.id, "grade", lead_id, grade=new.value, previous=previous, basis=basis,
-               reason=reason, at=when, **detail)
+        record(conn, now, who.id, "grade", lead_id, grade=new.value, previous=previous, basis=basis, at=when,
+               **detail)
         return {"lead_id": lead_id, "grade": new.value, "previous": previous, "basis": basis,
                 "detail": detail, "at": when.isoformat(), "next_due": next_due}

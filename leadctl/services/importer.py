@@ -121,8 +121,8 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
         if (plan.counts["new"] or plan.counts["merged"]) and writer is not None:
             counts = (read, plan.counts["new"], plan.counts["merged"], plan.counts["skipped_duplicates"], rejected)
             plan.finish(writer, (now.isoformat(), who.id, path.name, digest, src, kind, *counts))
-            record(conn, now, who.id, "import", None, import_id=plan.import_id, file=path.name, sha256=digest,
-                   source=src, kind=kind, read=read, **plan.counts, rejected=rejected, **plan.tallies)
+            record(conn, now, who.id, "import", None, import_id=plan.import_id, sha256=digest, kind=kind, read=read,
+                   **plan.counts, rejected=rejected, **plan.tallies)
             summary.update(committed=True, import_id=plan.import_id)
     if rejects:
         import_rows.write_rejects(rejects, problems, store.path, force)

@@ -10,7 +10,7 @@ from datetime import datetime
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput
 from leadctl.models import Channel, Grade, InfoSource, Status
-from leadctl.rules import grading, phone
+from leadctl.rules import grading, phone, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import invitations, leads, policy, staff
 from leadctl.store.audit import record
@@ -70,8 +70,9 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
            invited: bool = True) -> dict:
-    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None),
-    and name_differs: the lead's name and another given for its phone (recorded, never silently dropped), or None.
+    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None), the
+    phone as stored, and name_differs: the lead's name and another given for its phone (kept on the visit, never
+    silently dropped), or None.
 
     An invited customer who comes in closes their open invitation as arrived (unless `invited` is False: the
     visitor says they came on their own). A delivered customer who comes back through 续购 starts a new purchase.
@@ -99,7 +100,8 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
                 owner_id = claimant_id
         first = known is None or (visit.channel.contact_kind == "visit" and not conn.execute(
             "SELECT 1 FROM visits WHERE lead_id = ? AND kind = 'visit'", (lead_id,)).fetchone())
-        visit_id = _visit(conn, lead_id, who.id, visit, claimant_id or owner_id, first)
+        visit_id = _visit(conn, lead_id, who.id, visit, claimant_id or owner_id, first,
+                          differs["given"] if differs else None)
         contested = claimant_id is not None and claimant_id != owner_id
         collision = _collision(conn, now, lead_id, visit_id, owner_id, claimant_id) if contested else None
         in_person = known is not None and visit.channel.contact_kind == "visit"
@@ -110,9 +112,11 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
-               owner=owner_id, collision=collision, invitation=invitation, name_differs=differs)
+               owner=owner_id, collision=collision, invitation=invitation, name_differs=differs is not None)
+        registering = visibility.Task(visibility.INTAKE, who.id)  # the number just given, back to who gave it
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
-                "invitation": invitation, "name_differs": differs}
+                "invitation": invitation, "phone": visibility.shown(who, visit.phone, owner_id, None, registering),
+                "name_differs": differs}
 
 
 def _name_key(name: str) -> str:
@@ -121,8 +125,9 @@ def _name_key(name: str) -> str:
 
 def _name_differs(conn: sqlite3.Connection, lead_id: int, given: str | None) -> dict | None:
     """The lead's name and the other one given for its phone, or None when they agree (or one is missing).
-    The lead keeps its name (which is right is for a person to say); the one given is recorded with the visit's
-    audit event and the caller warns."""
+    The lead keeps its name (which is right is for a person to say); the one given is kept on the visit
+    (`visits.given_name`, which purge reaches; the audit event says only that the names differed) and the
+    caller warns."""
     recorded = conn.execute("SELECT name FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
     if not recorded or not given or _name_key(recorded) == _name_key(given):
         return None
@@ -155,13 +160,14 @@ def _return_visit(conn: sqlite3.Connection, by_id: int, lead_id: int, visit: Vis
         leads.set_grade(conn, visit.arrived, by_id, lead_id, visit.grade, "stated", "return visit")
 
 
-def _visit(conn, lead_id: int, by_id: int, visit: Visit, staff_id: int | None, first: bool) -> int:
+def _visit(conn, lead_id: int, by_id: int, visit: Visit, staff_id: int | None, first: bool,
+           given_name: str | None = None) -> int:
     return conn.execute(
         "INSERT INTO visits (lead_id, kind, channel, arrived_at, left_at, party, first_visit, left_contact,"
-        " test_drive, model, staff_id, registered_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " test_drive, model, staff_id, registered_by, given_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (lead_id, visit.channel.contact_kind, visit.channel.value, visit.arrived.isoformat(),
          visit.left.isoformat() if visit.left else None, visit.party, int(first), int(visit.phone is not None),
-         int(visit.test_drive), visit.model, staff_id, by_id),
+         int(visit.test_drive), visit.model, staff_id, by_id, given_name),
     ).lastrowid
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, Refused, UsageError
 from leadctl.models import Role
-from leadctl.rules import ownership, phone
+from leadctl.rules import ownership, phone, visibility
 from leadctl.services import collisions, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -162,20 +162,25 @@ def invitations(store: Store, now: datetime, actor: str | None, start: str | Non
     first, last = period(start, end)
     if not record_no_shows:
         with store.read() as conn:
-            return _listing(conn, first, last)
+            return _listing(conn, staff.authorize(conn, now, actor, "invitations"), first, last)
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "invite")
         closed = close_no_shows(conn, now, who.id)
-        return {**_listing(conn, first, last), "no_shows_recorded": closed}
+        return {**_listing(conn, who, first, last), "no_shows_recorded": closed}
 
 
-def _listing(conn: sqlite3.Connection, first: date | None, last: date | None) -> dict:
+def _listing(conn: sqlite3.Connection, viewer: staff.Staff, first: date | None, last: date | None) -> dict:
     where, args = _within("i.expected_at", first, last)
     cur = conn.execute(
         "SELECT i.id, i.lead_id, l.name, l.phone, s.name AS invited_by, i.invited_at, i.expected_at, i.status,"
-        " i.closed_at, i.visit_id, i.replaces, i.note FROM invitations i JOIN leads l ON l.id = i.lead_id"
-        f" LEFT JOIN staff s ON s.id = i.invited_by WHERE {where} ORDER BY i.expected_at, i.id", args)
-    rows = [dict(zip(COLUMNS, r, strict=True)) for r in cur.fetchall()]
+        " i.closed_at, i.visit_id, i.replaces, i.note, l.owner_id, l.pool FROM invitations i"
+        f" JOIN leads l ON l.id = i.lead_id LEFT JOIN staff s ON s.id = i.invited_by WHERE {where}"
+        " ORDER BY i.expected_at, i.id", args)
+    rows = []
+    for *values, owner_id, pool in cur.fetchall():
+        row = dict(zip(COLUMNS, values, strict=True))
+        row["phone"] = visibility.shown(viewer, row["phone"], owner_id, pool)
+        rows.append(row)
     return {"invitations": rows, "summary": summary(r["status"] for r in rows)}
 
 
@@ -214,11 +219,12 @@ def handover(store: Store, now: datetime, actor: str | None, lead: str, to: str,
             (lead_id, invitation_id, now.isoformat(), who.id, owner_id, receiver.id, name, model, channel,
              expected_on.isoformat() if expected_on else None, grade, status),
         ).lastrowid
+        form = _form(conn, who, handover_id)  # as its filler sees it, while the lead is still theirs
         leads.set_owner(conn, now, who.id, lead_id, receiver.id, "handover")
         settled = collisions.settle_by_handover(conn, now, who.id, lead_id, receiver.id, handover_id)
         record(conn, now, who.id, "handover", lead_id, handover_id=handover_id, invitation_id=invitation_id,
                from_id=owner_id, to_id=receiver.id, phone=phone.mask(number), collisions=settled)
-        return _form(conn, handover_id)
+        return form
 
 
 def _arrived_invitation(conn: sqlite3.Connection, lead_id: int) -> int:
@@ -234,20 +240,28 @@ def _arrived_invitation(conn: sqlite3.Connection, lead_id: int) -> int:
 
 _HANDOVERS = (
     "SELECT h.id, h.at, h.lead_id, h.name, l.phone, h.model, h.channel, h.expected_on, h.grade, h.status,"
-    " b.name, f.name, t.name FROM handovers h JOIN leads l ON l.id = h.lead_id"
+    " b.name, f.name, t.name, l.owner_id, l.pool FROM handovers h JOIN leads l ON l.id = h.lead_id"
     " LEFT JOIN staff b ON b.id = h.by_id LEFT JOIN staff f ON f.id = h.from_id LEFT JOIN staff t ON t.id = h.to_id"
 )
 
 
-def _form(conn: sqlite3.Connection, handover_id: int) -> dict:
-    row = conn.execute(f"{_HANDOVERS} WHERE h.id = ?", (handover_id,)).fetchone()
-    return dict(zip(HANDOVER_COLUMNS, row, strict=True))
+def _handover(viewer: staff.Staff, row: tuple) -> dict:
+    *values, owner_id, pool = row
+    form = dict(zip(HANDOVER_COLUMNS, values, strict=True))
+    form["phone"] = visibility.shown(viewer, form["phone"], owner_id, pool)
+    return form
 
 
-def handovers(store: Store, start: str | None = None, end: str | None = None) -> list[dict]:
+def _form(conn: sqlite3.Connection, viewer: staff.Staff, handover_id: int) -> dict:
+    return _handover(viewer, conn.execute(f"{_HANDOVERS} WHERE h.id = ?", (handover_id,)).fetchone())
+
+
+def handovers(store: Store, now: datetime, actor: str | None, start: str | None = None,
+              end: str | None = None) -> list[dict]:
     """The handover forms filled within the period, oldest first."""
     first, last = period(start, end)
     where, args = _within("h.at", first, last)
     with store.read() as conn:
+        who = staff.authorize(conn, now, actor, "handovers")
         rows = conn.execute(f"{_HANDOVERS} WHERE {where} ORDER BY h.at, h.id", args).fetchall()
-    return [dict(zip(HANDOVER_COLUMNS, r, strict=True)) for r in rows]
+    return [_handover(who, r) for r in rows]

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.models import Grade
-from leadctl.rules import lifecycle, phone, vin
+from leadctl.rules import lifecycle, phone, vin, visibility
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff, vehicles
 from leadctl.services.defeats import lead_state, open_request, text
@@ -30,12 +30,13 @@ CARD_COLUMNS = ("id", "order_id", "lead_id", "name", "phone", "brand", "series",
 _SELECT = """
     SELECT o.id, o.lead_id, l.name, l.phone, w.name, o.vin, o.brand, o.series, o.model, o.config, o.colour,
            o.price, o.deposit, o.status, o.ordered_at, s.name, o.cancelled_at, o.cancel_reason,
-           o.delivered_at, l.status, o.delivery_on
+           o.delivered_at, l.status, o.delivery_on, l.owner_id, l.pool
     FROM orders o JOIN leads l ON l.id = o.lead_id LEFT JOIN staff w ON w.id = l.owner_id
     LEFT JOIN staff s ON s.id = o.ordered_by"""
 _CARD = """
     SELECT c.id, c.order_id, o.lead_id, l.name, l.phone, o.brand, o.series, o.model, o.config, o.colour,
-           o.vin, o.price, c.accessories, c.plate, c.plate_date, c.insurer, c.cover, c.delivered_at, s.name
+           o.vin, o.price, c.accessories, c.plate, c.plate_date, c.insurer, c.cover, c.delivered_at, s.name,
+           l.owner_id, l.pool
     FROM retention_cards c JOIN orders o ON o.id = c.order_id JOIN leads l ON l.id = o.lead_id
     LEFT JOIN staff s ON s.id = c.delivered_by WHERE c.id = ?"""
 
@@ -70,8 +71,15 @@ def vin_everywhere(rules: Policy) -> bool:
     return rules.data.get("orders", {}).get("vin_check_digit") == "always"
 
 
-def _get(conn: sqlite3.Connection, order_id: int) -> dict:
-    return dict(zip(COLUMNS, conn.execute(f"{_SELECT} WHERE o.id = ?", (order_id,)).fetchone(), strict=True))
+def _shown(viewer: staff.Staff, columns: tuple[str, ...], row: tuple) -> dict:
+    *values, owner_id, pool = row
+    out = dict(zip(columns, values, strict=True))
+    out["phone"] = visibility.shown(viewer, out["phone"], owner_id, pool)
+    return out
+
+
+def _get(conn: sqlite3.Connection, viewer: staff.Staff, order_id: int) -> dict:
+    return _shown(viewer, COLUMNS, conn.execute(f"{_SELECT} WHERE o.id = ?", (order_id,)).fetchone())
 
 
 def _order(conn: sqlite3.Connection, order_id: int) -> tuple[int, str, str | None]:
@@ -158,7 +166,7 @@ def order(store: Store, now: datetime, actor: str | None, lead: str, car: Vehicl
         leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "order", lead_id, order_id=order_id, by_vin=number is not None, grade=Grade.O,
                previous=grade, status=new, previous_status=status, delivery_on=delivery)
-        return _get(conn, order_id)
+        return _get(conn, who, order_id)
 
 
 def delivery_on(store: Store, now: datetime, actor: str | None, order_id: int, day: str,
@@ -178,8 +186,8 @@ def delivery_on(store: Store, now: datetime, actor: str | None, order_id: int, d
         _set_delivery(conn, now, who.id, order_id, wanted, previous, text(reason))
         next_due = leads.replan(conn, policy.current(conn), lead_id)
         record(conn, now, who.id, "order.delivery_on", lead_id, order_id=order_id, delivery_on=wanted,
-               previous=previous, reason=text(reason))
-        return {**_get(conn, order_id), "previous_delivery_on": previous, "next_due": next_due}
+               previous=previous)  # the reason, typed text, lives in delivery_dates, which purge reaches
+        return {**_get(conn, who, order_id), "previous_delivery_on": previous, "next_due": next_due}
 
 
 def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason: str) -> dict:
@@ -211,7 +219,7 @@ def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason
         next_due = leads.replan(conn, policy.current(conn), lead_id)
         record(conn, now, who.id, "order.cancel", lead_id, order_id=order_id, grade=previous_grade,
                previous=Grade.O, status=lead_status, previous_status=previous_status)
-        return {**_get(conn, order_id), "grade": previous_grade, "next_due": next_due}
+        return {**_get(conn, who, order_id), "grade": previous_grade, "next_due": next_due}
 
 
 def _plate_date(value: str | None, now: datetime) -> str | None:
@@ -247,18 +255,21 @@ def deliver(store: Store, now: datetime, actor: str | None, order_id: int, plate
         previous_status = set_status(conn, now, who.id, lead_id, lead_status, "deliver", order_id=order_id)
         conn.execute("UPDATE leads SET planned_on = NULL WHERE id = ?", (lead_id,))
         leads.replan(conn, policy.current(conn), lead_id)
-        card = dict(zip(CARD_COLUMNS, conn.execute(_CARD, (card_id,)).fetchone(), strict=True))
+        row = conn.execute(_CARD, (card_id,)).fetchone()
+        card = _shown(who, CARD_COLUMNS, row)
         record(conn, now, who.id, "deliver", lead_id, order_id=order_id, card_id=card_id,
-               phone=phone.mask(card["phone"]), status=lead_status, previous_status=previous_status)
+               phone=phone.mask(row[CARD_COLUMNS.index("phone")]), status=lead_status,
+               previous_status=previous_status)
         return card
 
 
-def listing(store: Store, status: str | None = None) -> list[dict]:
+def listing(store: Store, now: datetime, actor: str | None, status: str | None = None) -> list[dict]:
     """Orders, oldest first; `status` picks open, cancelled or delivered ones."""
     if status is not None and status not in lifecycle.ORDER_STATUSES:
         raise BadInput(f"unknown order status {status!r}", f"use one of: {', '.join(lifecycle.ORDER_STATUSES)}")
     where, args = ("WHERE o.status = ?", (status,)) if status else ("", ())
     with store.read() as conn:
+        who = staff.authorize(conn, now, actor, "order.list")
         rows = conn.execute(f"{_SELECT} {where} ORDER BY o.ordered_at, o.id", args).fetchall()
-    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    return [_shown(who, COLUMNS, row) for row in rows]
 

@@ -30,6 +30,7 @@ ERASED = "(已删除)"
 # note into, for leads `{ids}` (the lead and those merged into it) with phones `{phones}`
 PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
     "followups": ("lead_id IN {ids}", {"result": ERASED}),
+    "visits": ("lead_id IN {ids}", {"given_name": None}),
     "grades": ("lead_id IN {ids}", {"reason": None}),
     "owners": ("lead_id IN {ids}", {"reason": ERASED}),
     "collisions": ("lead_id IN {ids}", {"ruling": None}),

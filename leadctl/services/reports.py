@@ -1,4 +1,5 @@
-"""Running a report: the period, whose data, who may see full phone numbers, and the audited export."""
+"""Running a report: the period, whose data, and who reads it (rules/visibility.py shows them the phones they may
+see)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import NotFound, UsageError
-from leadctl.models import Role, Team
+from leadctl.models import Team
 from leadctl.reports.base import Context, Period, Report, Scope
 from leadctl.reports.catalog import REPORTS
+from leadctl.rules import visibility
 from leadctl.services import policy, staff
 from leadctl.store.db import Store
 
@@ -24,14 +26,8 @@ class Result:
 
 def report_named(name: str) -> Report:
     if name not in REPORTS:
-        raise UsageError(f"no report named {name!r}", f"reports: {', '.join(REPORTS)}, monthly")
+        raise UsageError(f"no report named {staff.typed(name)!r}", f"reports: {', '.join(REPORTS)}, monthly")
     return REPORTS[name]
-
-
-def sees_phones(conn, actor: str | None) -> bool:
-    """Only a manager (or admin) sees full phone numbers in reports and exports."""
-    me = staff.find(conn, actor) if actor else None
-    return me is not None and me.active and me.role in (Role.MANAGER, Role.ADMIN)
 
 
 def scope_of(conn, owner: str | None, team: str | None) -> Scope:
@@ -40,7 +36,7 @@ def scope_of(conn, owner: str | None, team: str | None) -> Scope:
     if owner:
         who = staff.find(conn, owner)
         if who is None:
-            raise NotFound(f"no staff member named {owner!r}", "see `leadctl staff list`")
+            raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
         return Scope((who.id,), who.name)
     if team:
         value = Team.parse(team).value
@@ -49,13 +45,13 @@ def scope_of(conn, owner: str | None, team: str | None) -> Scope:
     return Scope()
 
 
-def context(conn, now: datetime, actor: str | None, period: Period, owner: str | None, team: str | None) -> Context:
-    return Context(conn, period, scope_of(conn, owner, team), now, policy.current(conn), not sees_phones(conn, actor))
+def context(conn, now: datetime, viewer: staff.Staff, period: Period, owner: str | None, team: str | None) -> Context:
+    return Context(conn, period, scope_of(conn, owner, team), now, policy.current(conn), viewer)
 
 
 def run(store: Store, now: datetime, actor: str | None, name: str, period: Period, owner: str | None = None,
         team: str | None = None) -> Result:
     report = report_named(name)
     with store.read() as conn:
-        ctx = context(conn, now, actor, period, owner, team)
-        return Result(report, period, ctx.scope.label, report.build(ctx), ctx.mask)
+        ctx = context(conn, now, staff.authorize(conn, now, actor, "report"), period, owner, team)
+        return Result(report, period, ctx.scope.label, report.build(ctx), not visibility.sees_all(ctx.viewer))

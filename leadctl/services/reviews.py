@@ -14,9 +14,10 @@ from leadctl.store.db import Store
 COLUMNS = ("followup_id", "lead_id", "name", "by", "at", "method", "result", "waiting_hours")
 
 
-def queue(store: Store, now: datetime, by: str | None = None) -> list[dict]:
+def queue(store: Store, now: datetime, actor: str | None, by: str | None = None) -> list[dict]:
     """Follow-ups awaiting review, oldest first (within the policy's review window)."""
     with store.read() as conn:
+        staff.authorize(conn, now, actor, "review.queue")
         start = now - timedelta(days=policy.current(conn).review_window_days)
         args: list = [start.isoformat()]
         where = "f.reviewed = 0 AND f.at >= ?"

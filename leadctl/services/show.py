@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 
-from leadctl.rules import cadence
-from leadctl.services import leads, policy, reviews
+from leadctl.rules import cadence, visibility
+from leadctl.services import leads, policy, reviews, staff
 from leadctl.store.db import Store
 
 
@@ -16,21 +17,23 @@ def _rows(conn: sqlite3.Connection, sql: str, lead_id: int) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def show(store: Store, ref: str) -> dict:
+def show(store: Store, now: datetime, actor: str | None, ref: str) -> dict:
     with store.read() as conn:
+        who = staff.authorize(conn, now, actor, "show")
         lead_id = leads.find(conn, ref)
         card = _rows(conn, """
             SELECT l.id, l.name, l.phone, l.grade, l.grade_basis, l.status, o.name AS owner, l.channel,
                    l.info_source, l.model, l.trade_in, l.fleet, l.created_at, r.name AS registered_by,
-                   l.last_contact_at, l.followup_count, l.planned_on, l.next_due
+                   l.last_contact_at, l.followup_count, l.planned_on, l.next_due, l.owner_id, l.pool
             FROM leads l LEFT JOIN staff o ON o.id = l.owner_id LEFT JOIN staff r ON r.id = l.registered_by
             WHERE l.id = :id""", lead_id)[0]
+        card["phone"] = visibility.shown(who, card["phone"], card.pop("owner_id"), card.pop("pool"))
         due = cadence.next_due(policy.current(conn), leads.load_state(conn, lead_id))
         card["due_reason"] = due.reason if due else None
         card["trade_in"], card["fleet"] = bool(card["trade_in"]), bool(card["fleet"])
         card["visits"] = _rows(conn, """
             SELECT v.id, v.kind, v.channel, v.arrived_at, v.left_at, v.party, v.first_visit, v.test_drive,
-                   v.model, s.name AS staff FROM visits v LEFT JOIN staff s ON s.id = v.staff_id
+                   v.model, s.name AS staff, v.given_name FROM visits v LEFT JOIN staff s ON s.id = v.staff_id
             WHERE v.lead_id = :id ORDER BY v.arrived_at, v.id""", lead_id)
         card["grades"] = _rows(conn, """
             SELECT g.at, g.grade, g.previous, g.basis, g.detail, g.reason, s.name AS by

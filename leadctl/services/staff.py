@@ -9,7 +9,7 @@ from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
 from leadctl.models import Role, Team
-from leadctl.rules import permissions
+from leadctl.rules import permissions, phone
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -36,10 +36,40 @@ def get(conn: sqlite3.Connection, name: str, what: str = "staff member") -> Staf
     """An active staff member by name, or NotFound / Refused."""
     staff = find(conn, name)
     if staff is None:
-        raise NotFound(f"no {what} named {name!r}", "see `leadctl staff list`")
+        raise NotFound(f"no {what} named {typed(name)!r}", "see `leadctl staff list`")
     if not staff.active:
-        raise Refused(f"{what} {name!r} is no longer active", "choose an active colleague")
+        raise Refused(f"{what} {staff.name!r} is no longer active", "choose an active colleague")
     return staff
+
+
+ACTOR_SHOWN = 40  # characters of an unknown actor's text kept in a message or a denied event
+
+
+def typed(text: str) -> str:
+    """Text a person typed, fit for a message or an event: phone-like runs masked, at most ACTOR_SHOWN characters."""
+    shown = phone.mask_in(text[:ACTOR_SHOWN * 5])
+    return shown if len(shown) <= ACTOR_SHOWN else shown[:ACTOR_SHOWN - 1] + "…"
+
+
+def _known(conn: sqlite3.Connection, now: datetime, actor: str, act: str) -> Staff:
+    """The active staff member named `actor`, or a denial (audited) that names them masked and truncated."""
+    staff = find(conn, actor)
+    if staff is None or not staff.active:
+        state = "unknown" if staff is None else "inactive"
+        raise _denied(now, None, act, f"{state} staff member {typed(actor)!r} may not act",
+                      "ask a manager to add you with `leadctl staff add`", actor=typed(actor))
+    return staff
+
+
+def identify(store: Store, now: datetime, actor: str | None) -> Staff | None:
+    """Who is acting, when a name is given: an unknown or deactivated name is refused for every command (exit 77,
+    audited). No name, or a store with no staff yet (the first `staff add`), identifies nobody."""
+    if not actor:
+        return None
+    with store.read() as conn:
+        if conn.execute("SELECT 1 FROM staff LIMIT 1").fetchone() is None:
+            return None
+        return _known(conn, now, actor, "identify")
 
 
 def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: str,
@@ -48,11 +78,7 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
     if not actor:
         raise _denied(now, None, act, f"{act} needs to know who is acting",
                       "name yourself with --as NAME or the LEADCTL_USER variable", actor=None)
-    staff = find(conn, actor)
-    if staff is None or not staff.active:
-        state = "unknown" if staff is None else "inactive"
-        raise _denied(now, None, act, f"{state} staff member {actor!r} may not act",
-                      "ask a manager to add you with `leadctl staff add`", actor=actor)
+    staff = _known(conn, now, actor, act)
     allowed = permissions.scope(act, staff.role)
     if allowed is None:
         raise _denied(now, staff.id, act, f"{staff.name} ({staff.role}) may not {act}",
@@ -106,7 +132,7 @@ def add(store: Store, now: datetime, actor: str | None, name: str, role: str, te
             "INSERT INTO staff (name, role, team, active, created_at) VALUES (?, ?, ?, 1, ?)",
             (name, role_.value, team_.value if team_ else None, now.isoformat()),
         )
-        record(conn, now, by_id, "staff.add", staff_id=cur.lastrowid, name=name, role=role_.value,
+        record(conn, now, by_id, "staff.add", staff_id=cur.lastrowid, role=role_.value,
                team=team_.value if team_ else None, bootstrap=bootstrap)
         return Staff(cur.lastrowid, name, role_, team_, True)
 

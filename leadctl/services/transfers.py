@@ -37,8 +37,7 @@ def transfer(store: Store, now: datetime, actor: str | None, lead: str, to: str,
         if owner_id == receiver.id:
             raise Refused(f"{receiver.name} already owns lead {lead_id}", "name another colleague with --to")
         leads.set_owner(conn, now, who.id, lead_id, receiver.id, f"transfer: {reason}" if reason else "transfer")
-        record(conn, now, who.id, "transfer", lead_id, from_id=owner_id, from_pool=pool, to_id=receiver.id,
-               reason=reason)
+        record(conn, now, who.id, "transfer", lead_id, from_id=owner_id, from_pool=pool, to_id=receiver.id)
         names = _names(conn, [owner_id])
         return {"lead_id": lead_id, "from_owner": names.get(owner_id), "from_pool": pool, "to": receiver.name,
                 "reason": reason}

@@ -6,8 +6,10 @@ from datetime import datetime
 from pathlib import Path
 
 from leadctl.errors import PermissionDenied
+from leadctl.models import Team
 from leadctl.reports.base import Period
 from leadctl.reports.catalog import REPORTS
+from leadctl.rules import phone, visibility
 from leadctl.rules.permissions import Scope as Reach
 from leadctl.rules.permissions import scope as reach_of
 from leadctl.services import reports, staff
@@ -16,14 +18,14 @@ from leadctl.store.audit import record
 from leadctl.store.db import Store
 
 
-def _owner_for(conn, now, actor: str | None, owner: str | None, team: str | None) -> str | None:
-    """Staff who may export only their own data get exactly that."""
+def _owner_for(conn, now, actor: str | None, owner: str | None, team: str | None) -> tuple[staff.Staff, str | None]:
+    """The exporter, and whose data: staff who may export only their own data get exactly that."""
     who = staff.authorize(conn, now, actor, "report.export")
     if reach_of("report.export", who.role) is Reach.OWN:
         if team or (owner and owner != who.name):
             raise PermissionDenied(f"{who.name} may export only their own data", "leave out --owner and --team")
-        return who.name
-    return owner
+        return who, who.name
+    return who, owner
 
 
 def export(store: Store, now: datetime, actor: str | None, name: str, period: Period, path: Path,
@@ -35,27 +37,28 @@ def export(store: Store, now: datetime, actor: str | None, name: str, period: Pe
 
     names = list(REPORTS) if name == "monthly" else [reports.report_named(name).name]
     with store.write() as conn:
-        owner = _owner_for(conn, now, actor, owner, team)
+        who, owner = _owner_for(conn, now, actor, owner, team)
     check_target(path, store.path, force)
     wb = Workbook()
     wb.remove(wb.active)
     total = 0
     with store.read() as conn:
-        ctx = reports.context(conn, now, actor, period, owner, team)
+        ctx = reports.context(conn, now, who, period, owner, team)
         for key in names:
             report = REPORTS[key]
             rows = report.build(ctx)
             add_chart(write_sheet(wb, report, rows), report, rows)
             total += len(rows)
         if name == "monthly":
-            before = reports.context(conn, now, actor, period.previous(), owner, team)
+            before = reports.context(conn, now, who, period.previous(), owner, team)
             write_summary(wb, f"月度报告 {period.label} {ctx.scope.label}", KPI.build(ctx), KPI.build(before))
+    masked = not visibility.sees_all(who)
 
     def audit() -> None:
         with store.write() as conn:
-            who = staff.find(conn, actor)
-            record(conn, now, who.id, "export", None, file=str(path), report=name, period=period.label,
-                   scope=ctx.scope.label, rows=total, masked=ctx.mask)
+            record(conn, now, who.id, "export", None, file=phone.mask_in(str(path)), report=name,
+                   period=period.label, owner=ctx.scope.staff_ids[0] if owner else None,
+                   team=Team.parse(team).value if team else None, rows=total, masked=masked)
 
     write_output(path, lambda temp: save_workbook(wb, temp), store.path, force, then=audit)
-    return {"file": str(path), "report": name, "sheets": wb.sheetnames, "rows": total, "masked": ctx.mask}
+    return {"file": str(path), "report": name, "sheets": wb.sheetnames, "rows": total, "masked": masked}

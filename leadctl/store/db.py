@@ -249,6 +249,12 @@ class Store:
             yield self.conn
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
+        except BaseException as exc:
+            refusal = getattr(exc, "audit", None)
+            if refusal is not None:  # a refused read leaves its trace too
+                self._rollback()
+                self._keep_refusal(*refusal)
+            raise
         finally:
             self._rollback()
 

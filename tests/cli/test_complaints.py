@@ -85,11 +85,12 @@ def test_a_phone_not_yet_a_lead_and_one_that_is(cli, lead):
     assert cli.query("SELECT lead_id, phone FROM complaints ORDER BY id") == [(None, "13900139000"), (1, None)]
 
 
-def due_complaints(cli, *args, actor=None, now=None):
+def due_complaints(cli, *args, actor="管理员", now=None):  # an admin: every phone, and no manager's wider list
     return [r for r in cli.json("due", *args, actor=actor, now=now) if r["reason"].startswith("complaint")]
 
 
 def test_deadlines_in_due_for_the_responsible_and_every_manager(cli, lead):
+    cli("staff", "add", "管理员", "--role", "admin", actor="王经理")
     new(cli, "--customer", "1", "--channel", "callcenter", "--kind", "service", "--summary", "400投诉单")
     new(cli, "--phone", "13900139000", "--channel", "phone", "--kind", "service", "--summary", "电话投诉",
         actor="赵电销")
@@ -101,7 +102,7 @@ def test_deadlines_in_due_for_the_responsible_and_every_manager(cli, lead):
     assert len(due_complaints(cli, "--owner", "李娜", actor="王经理")) == 1      # a manager sees every complaint
     late = due_complaints(cli, "--all", "--overdue", now="2026-11-24T13:00")
     assert [(r["reason"][-10:], r["overdue_days"]) for r in late] == [("(2 h late)", 1)]
-    cli("due", "--all", "--fail-if-overdue", now="2026-11-24T13:00", code=ExitCode.ATTENTION)
+    cli("due", "--all", "--fail-if-overdue", now="2026-11-24T13:00", code=ExitCode.ATTENTION, actor="王经理")
     # the phone complaint's first reply is due tomorrow 09:00: on tomorrow's list, and on the DCC team's
     tomorrow = due_complaints(cli, "--team", "dcc", "--on", "2026-11-25")
     assert [r["reason"] for r in tomorrow] == [
@@ -121,7 +122,7 @@ def test_each_act_moves_the_deadline_and_closing_clears_it(cli, lead):
     assert act(cli, "show", "1", now="2026-12-02T12:00")["next"] == "progress update due 2026-12-02 10:00 (2 h late)"
     act(cli, "resolve", "1", "--invalid", "--action", "客户误解，已解释", now="2026-12-02T12:00")
     assert cli.query("SELECT next_what, next_deadline, valid FROM complaints") == [(None, None, 0)]
-    assert due_complaints(cli, "--all", now="2026-12-09T09:00") == []
+    assert due_complaints(cli, "--all", actor="王经理", now="2026-12-09T09:00") == []
     assert act(cli, "show", "1")["breaches"] == 1
 
 
@@ -153,7 +154,7 @@ NEW = ["complaint", "new", "--channel", "phone", "--kind", "service", "--summary
 
 @pytest.mark.parametrize("args, actor, code, message", [
     (["complaint", "reply", "99", "--text", "x"], "孙客服", ExitCode.NOT_FOUND, "no complaint with id 99"),
-    (["complaint", "show", "99"], None, ExitCode.NOT_FOUND, "no complaint with id 99"),
+    (["complaint", "show", "99"], "孙客服", ExitCode.NOT_FOUND, "no complaint with id 99"),
     ([*NEW, "--customer", "42"], "张前台", ExitCode.NOT_FOUND, "no lead with id 42"),
     ([*NEW, "--customer", "13700137000"], "张前台", ExitCode.NOT_FOUND, "no lead with phone 137****7000"),
     (["complaint", "escalate", "1", "--to", "无名"], "孙客服", ExitCode.NOT_FOUND, "no colleague named '无名'"),
@@ -217,17 +218,17 @@ def test_who_may_register(cli, lead):
 
 
 def test_list_and_show(book):
-    every = book.json("complaint", "list")
+    every = book.json("complaint", "list", actor="王经理")
     assert [(r["id"], r["status"], r["level"]) for r in every] == [
         (1, "open", "主管"), (2, "open", "主管"), (3, "resolved", "主管"), (4, "open", "总经理")]
-    assert [r["id"] for r in book.json("complaint", "list", "--open")] == [1, 2, 4]
-    lines = book("complaint", "list", "--csv").stdout.splitlines()
+    assert [r["id"] for r in book.json("complaint", "list", "--open", actor="王经理")] == [1, 2, 4]
+    lines = book("complaint", "list", "--csv", actor="王经理").stdout.splitlines()
     assert lines[0].split(",") == list(every[0]) and len(lines) == 5
-    assert "Complaints: 4" in book("complaint", "list").stdout
-    card = book.json("complaint", "show", "4")
+    assert "Complaints: 4" in book("complaint", "list", actor="王经理").stdout
+    card = book.json("complaint", "show", "4", actor="王经理")
     assert [a["act"] for a in card["acts"]] == ["new", "escalate", "escalate"]
     assert [(d["what"], d["breached"]) for d in card["deadlines"]] == [("reply", False), ("result", False)]
-    shown = book("complaint", "show", "4").stdout
+    shown = book("complaint", "show", "4", actor="王经理").stdout
     assert "总经理" in shown and "escalate" in shown and "Deadlines" in shown
 
 

@@ -16,7 +16,7 @@ def lead(cli):
 
 
 def due_ids(cli, on="2026-11-24"):
-    return [row["lead_id"] for row in cli.json("due", "--all", "--on", on)]
+    return [row["lead_id"] for row in cli.json("due", "--all", "--on", on, actor="王经理")]
 
 
 def set_policy(cli, tmp_path, toml: str):
@@ -216,12 +216,12 @@ def test_the_queues(cli, lead, tmp_path):
     request(cli, "1")
     request(cli, "2", "financing")
     cli.json("defeat", "verify", "2", "--result", "贷款没批下来", actor="孙客服")
-    assert [r["id"] for r in cli.json("defeat", "list", "--status", "requested")] == [1]
-    assert [r["id"] for r in cli.json("defeat", "list", "--status", "verified")] == [2]
-    assert [r["id"] for r in cli.json("defeat", "list")] == [1, 2]
-    lines = cli("defeat", "list", "--status", "verified", "--csv").stdout.splitlines()
+    assert [r["id"] for r in cli.json("defeat", "list", "--status", "requested", actor="王经理")] == [1]
+    assert [r["id"] for r in cli.json("defeat", "list", "--status", "verified", actor="王经理")] == [2]
+    assert [r["id"] for r in cli.json("defeat", "list", actor="王经理")] == [1, 2]
+    lines = cli("defeat", "list", "--status", "verified", "--csv", actor="王经理").stdout.splitlines()
     assert lines[0].startswith("id,lead_id,name,phone,grade,reason") and len(lines) == 2
-    table = cli("defeat", "list").stdout
+    table = cli("defeat", "list", actor="王经理").stdout
     assert "Defeat requests: 2" in table and "financing" in table
 
 

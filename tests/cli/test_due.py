@@ -3,6 +3,8 @@ import pytest
 from leadctl.errors import ExitCode
 from tests.conftest import intake
 
+ADMIN = "管理员"  # sees every phone in full, and has no review rows of its own in `due`
+
 
 @pytest.fixture
 def store(cli):
@@ -18,11 +20,12 @@ def store(cli):
         cli.json("followup", phone, "--result", "首次回访", "--grade", grade, "--at", day, actor=owner)
     intake(cli, "13800000006", owner="李娜")                  # new today: first contact due today
     cli.json("intake", "--no-contact", "--party", "2", actor="张前台")  # W: never due
+    cli("staff", "add", ADMIN, "--role", "admin", actor="王经理")
     return cli
 
 
 def test_everything_due_most_overdue_first_with_reasons(store):
-    rows = store.json("due", "--all")
+    rows = store.json("due", "--all", actor=ADMIN)
     assert [(r["phone"], r["due_on"], r["overdue_days"]) for r in rows] == [
         ("13800000005", "2026-11-19", 5),
         ("13800000001", "2026-11-20", 4),
@@ -35,44 +38,44 @@ def test_everything_due_most_overdue_first_with_reasons(store):
 
 
 def test_scopes(store):
-    assert {r["owner"] for r in store.json("due", "--owner", "李娜")} == {"李娜"}
-    assert {r["owner"] for r in store.json("due", "--team", "dcc")} == {"赵电销"}
-    assert {r["owner"] for r in store.json("due", "--team", "展厅")} == {"李娜"}
+    assert {r["owner"] for r in store.json("due", "--owner", "李娜", actor=ADMIN)} == {"李娜"}
+    assert {r["owner"] for r in store.json("due", "--team", "dcc", actor=ADMIN)} == {"赵电销"}
+    assert {r["owner"] for r in store.json("due", "--team", "展厅", actor=ADMIN)} == {"李娜"}
     assert {r["owner"] for r in store.json("due", actor="李娜")} == {"李娜"}      # a consultant's own list
     managers = store.json("due", actor="王经理")                                # a manager sees all...
     assert len([r for r in managers if r["lead_id"]]) == 4
     reviews = [r for r in managers if r["lead_id"] is None]                   # ...and reviews waiting > 48h
     assert [(r["owner"], r["due_on"]) for r in reviews] == [("陈刚", "2026-11-03"), ("李娜", "2026-11-19")]
     assert "2 follow-up(s) by 李娜 await review" in reviews[1]["reason"]
-    store("due", "--owner", "李娜", "--all", code=ExitCode.USAGE)
-    store("due", "--owner", "无名", code=ExitCode.NOT_FOUND)
+    store("due", "--owner", "李娜", "--all", code=ExitCode.USAGE, actor=ADMIN)
+    store("due", "--owner", "无名", code=ExitCode.NOT_FOUND, actor=ADMIN)
 
 
 def test_on_a_later_day_and_overdue_only(store):
-    later = store.json("due", "--all", "--on", "2026-12-05")
+    later = store.json("due", "--all", "--on", "2026-12-05", actor=ADMIN)
     assert "13800000003" in {r["phone"] for r in later}
-    overdue = store.json("due", "--all", "--overdue")
+    overdue = store.json("due", "--all", "--overdue", actor=ADMIN)
     assert [r["overdue_days"] for r in overdue] == [5, 4]
-    store("due", "--on", "2026-13-01", code=ExitCode.DATA)
-    store("due", "--today", "--on", "2026-12-01", code=ExitCode.USAGE)
+    store("due", "--on", "2026-13-01", code=ExitCode.DATA, actor=ADMIN)
+    store("due", "--today", "--on", "2026-12-01", code=ExitCode.USAGE, actor=ADMIN)
 
 
 def test_fail_if_overdue_for_cron(store):
-    store("due", "--all", "--fail-if-overdue", code=ExitCode.ATTENTION)
-    store("due", "--owner", "陈刚", "--fail-if-overdue")
+    store("due", "--all", "--fail-if-overdue", code=ExitCode.ATTENTION, actor=ADMIN)
+    store("due", "--owner", "陈刚", "--fail-if-overdue", actor=ADMIN)
 
 
 def test_csv_and_table(store):
-    lines = store("due", "--all", "--csv").stdout.splitlines()
+    lines = store("due", "--all", "--csv", actor=ADMIN).stdout.splitlines()
     assert lines[0] == "lead_id,name,phone,grade,owner,due_on,overdue_days,reason,review"
     assert len(lines) == 5
-    table = store("due", "--all").stdout
+    table = store("due", "--all", actor=ADMIN).stdout
     assert "4 leads, 2 overdue" in table
 
 
 def test_following_up_takes_a_lead_off_todays_list(store):
     store.json("followup", "13800000001", "--result", "已约周六试驾", actor="李娜")
-    phones = {r["phone"] for r in store.json("due", "--all")}
+    phones = {r["phone"] for r in store.json("due", "--all", actor=ADMIN)}
     assert "13800000001" not in phones
 
 
@@ -82,8 +85,8 @@ def test_dcc_policy_first_contact_within_24_hours(bare, tmp_path):
     bare("staff", "add", "赵电销", "--role", "telesales", "--team", "dcc", actor="王经理")
     bare.json("intake", "--name", "钱多", "--phone", "13700000001", "--channel", "web", actor="赵电销",
               now="2026-11-24T18:00")
-    assert bare.json("due", "--all", now="2026-11-24T19:00") == []
-    [row] = bare.json("due", "--all", now="2026-11-25T09:00")
+    assert bare.json("due", "--all", now="2026-11-24T19:00", actor="赵电销") == []
+    [row] = bare.json("due", "--all", now="2026-11-25T09:00", actor="赵电销")
     assert row["due_on"] == "2026-11-25" and "within 24h" in row["reason"]
 
 
@@ -94,4 +97,4 @@ def test_telesales_see_the_dcc_pool_with_their_own(store):
     assert pooled == [(3,), (4,)]                                             # 陈刚's B and D leads
     mine = {r["lead_id"] for r in store.json("due", "--on", "2026-12-31", actor="赵电销")}
     assert 3 in mine  # the D lead is in the pool too, never due
-    assert {r["lead_id"] for r in store.json("due", "--on", "2026-12-31", "--team", "dcc")} >= mine
+    assert {r["lead_id"] for r in store.json("due", "--on", "2026-12-31", "--team", "dcc", actor=ADMIN)} >= mine

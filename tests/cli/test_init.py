@@ -60,7 +60,7 @@ def test_every_connection_gets_the_recipe(cli, db_path):
 
 
 def test_a_missing_database_is_a_configuration_error(bare):
-    result = bare("due", code=ExitCode.CONFIG)
+    result = bare("due", code=ExitCode.CONFIG, actor="王经理")
     assert "no database at" in result.stderr and "leadctl init" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -71,7 +71,7 @@ def test_a_foreign_sqlite_file_is_refused_untouched(bare, db_path):
     conn.commit()
     conn.close()
     before = bare.fingerprint()
-    result = bare("due", code=ExitCode.CONFIG)
+    result = bare("due", code=ExitCode.CONFIG, actor="王经理")
     assert "not a leadctl database" in result.stderr
     assert bare.fingerprint() == before
 
@@ -80,14 +80,14 @@ def test_a_newer_schema_is_refused(cli, db_path):
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {VERSION + 1}")
     conn.close()
-    result = cli("due", code=ExitCode.CONFIG)
+    result = cli("due", code=ExitCode.CONFIG, actor="王经理")
     assert "newer leadctl" in result.stderr
 
 
 def test_a_file_that_is_not_a_database_is_refused(bare, db_path):
     db_path.write_text("name,phone\n刘洋,13800138000\n" * 100)
     before = bare.fingerprint()
-    result = bare("due", code=ExitCode.IO)
+    result = bare("due", code=ExitCode.IO, actor="王经理")
     assert "corrupt or not a database" in result.stderr
     assert bare.fingerprint() == before
 
@@ -97,7 +97,7 @@ def test_a_truncated_database_is_refused(cli, db_path):
         cli("intake", "--name", "客户", "--phone", f"139{i:08d}", actor="张前台")
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 2])
-    result = cli("due", "--all", code=ExitCode.IO)
+    result = cli("due", "--all", code=ExitCode.IO, actor="王经理")
     assert "Traceback" not in result.stderr
 
 

@@ -10,7 +10,7 @@ def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
     out = intake(cli, "+86 138-0013-8000", owner="李娜", model="迈腾", channel="展厅", party=2, test_drive=True,
                  info_source="亲友", trade_in=True)
     assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None,
-                   "name_differs": None}
+                   "phone": "13800138000", "name_differs": None}
     lead = cli.query("SELECT phone, channel, info_source, trade_in, s.name, next_due FROM leads"
                      " JOIN staff s ON s.id = owner_id")[0]
     assert lead == ("13800138000", "walk-in", "friends", 1, "李娜", "2026-11-24")
@@ -23,7 +23,7 @@ def test_the_same_phone_in_another_format_is_a_return_visit(cli):
     intake(cli, "13800138000", owner="李娜")
     again = intake(cli, "１３８ ００１３ ８０００", name="刘洋 ")
     assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None,
-                     "name_differs": None}
+                     "phone": "13800138000", "name_differs": None}
     assert cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
     assert cli.scalar("SELECT name FROM leads") == "刘洋"
@@ -37,9 +37,12 @@ def test_another_name_on_a_known_phone_is_recorded_and_warned_about_never_droppe
     (line,) = result.stderr.splitlines()
     assert "刘洋" in line and "刘先生" in line
     assert cli.scalar("SELECT name FROM leads") == "刘洋"  # which name is right is for a person to say
-    given = cli.scalar("SELECT json_extract(detail, '$.name_differs.given') FROM events WHERE action = 'intake'"
-                       " AND json_extract(detail, '$.visit_id') = 2")
-    assert given == "刘先生"
+    assert cli.scalar("SELECT given_name FROM visits WHERE id = 2") == "刘先生"  # kept with the visit
+    flagged = cli.scalar("SELECT json_extract(detail, '$.name_differs') FROM events WHERE action = 'intake'"
+                         " AND json_extract(detail, '$.visit_id') = 2")
+    assert flagged == 1 and cli.scalar("SELECT count(*) FROM events WHERE detail LIKE '%刘先生%'") == 0
+    shown = cli.json("show", "1", actor="李娜")["visits"]
+    assert [v["given_name"] for v in shown] == [None, "刘先生"]
     plain = cli("intake", "--phone", "13800138000", "--name", "刘生", actor="张前台")
     assert sum("刘生" in line for line in plain.stderr.splitlines()) == 1
     assert intake(cli, "13800138000", name="刘洋")["name_differs"] is None  # the same name: nothing to say
@@ -135,5 +138,5 @@ def test_an_owner_buying_again_starts_a_new_purchase_on_the_same_lead(cli):
     assert not again["new_lead"] and cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT status, grade FROM leads") == [("active", None)]
     assert cli.query("SELECT act, order_id FROM statuses ORDER BY id DESC LIMIT 1") == [("repurchase", order["id"])]
-    [row] = cli.json("due", "--all")
+    [row] = cli.json("due", "--all", actor="王经理")
     assert (row["lead_id"], row["due_on"]) == (1, "2026-11-24") and "first contact same day of visit" in row["reason"]

@@ -45,8 +45,8 @@ def test_invite_arrive_handover_end_to_end(dcc):
                     "by": "赵电销", "from_owner": "赵电销", "to": "周直销"}
     assert cli.query("SELECT s.name, l.pool FROM leads l JOIN staff s ON s.id = l.owner_id") == [("周直销", None)]
     assert cli.query("SELECT reason, from_id, to_id FROM owners ORDER BY id DESC LIMIT 1") == [("handover", 5, 7)]
-    assert cli.json("handovers", "--from", "2026-11-27", "--to", "2026-11-27") == [form]
-    assert cli.json("handovers", "--from", "2026-11-28") == []
+    assert cli.json("handovers", "--from", "2026-11-27", "--to", "2026-11-27", actor="王经理") == [form]
+    assert cli.json("handovers", "--from", "2026-11-28", actor="王经理") == []
     assert [e["phone"] for e in events(cli, "handover")] == ["138****8000"]
     assert [a for (a,) in cli.query("SELECT action FROM events WHERE lead_id = 1 ORDER BY id")] == [
         "intake", "followup", "invite", "arrive", "handover"]
@@ -59,7 +59,7 @@ def test_a_new_invitation_reschedules_the_open_one(dcc):
     assert (again["replaces"], again["replaced_as"]) == (1, "rescheduled")
     assert cli.query("SELECT id, status, closed_at, replaces FROM invitations ORDER BY id") == [
         (1, "rescheduled", "2026-11-25T15:00:00", None), (2, "open", None, 1)]
-    listed = cli.json("invitations")
+    listed = cli.json("invitations", actor="王经理")
     assert [r["status"] for r in listed["invitations"]] == ["rescheduled", "open"]
     assert listed["summary"] == {"invited": 1, "arrived": 0, "no_shows": 0, "open": 1, "arrival_rate": None}
 
@@ -99,7 +99,7 @@ def test_arrival_rate_counts_arrivals_over_arrivals_and_no_shows(dcc):
                    actor="王经理", now="2026-11-26T09:00")
     assert out["no_shows_recorded"] == [2, 3]
     assert out["summary"] == {"invited": 4, "arrived": 1, "no_shows": 2, "open": 1, "arrival_rate": 0.3333}
-    csv = cli("invitations", "--from", "2026-11-25", "--to", "2026-11-26", "--csv").stdout.splitlines()
+    csv = cli("invitations", "--from", "2026-11-25", "--to", "2026-11-26", "--csv", actor="王经理").stdout.splitlines()
     assert csv[0].startswith("id,lead_id,name,phone,invited_by") and len(csv) == 5
     assert invitations.summary([]) == {"invited": 0, "arrived": 0, "no_shows": 0, "open": 0, "arrival_rate": None}
 

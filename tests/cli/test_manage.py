@@ -15,18 +15,18 @@ def collided(cli):
 
 
 def test_collisions_list_the_evidence_and_a_recommendation(collided, db_path):
-    [row] = collided.json("collisions")
-    assert row["phone"] == "138****8000"
+    [row] = collided.json("collisions", actor="王经理")
+    assert row["phone"] == "13800138000"                                        # the manager rules: in full
     assert row["owner"]["staff"] == "李娜" and row["owner"]["card_counts"] is True
     assert row["owner"]["followups"] == 1 and row["claimant"]["staff"] == "陈刚"
     assert row["recommended"] == "李娜" and "first valid record" in row["reasons"][0]
-    assert "陈刚" in collided("collisions").stdout
+    assert "陈刚" in collided("collisions", actor="王经理").stdout
 
 
 def test_a_card_entered_late_does_not_count(cli):
     intake(cli, "13800138000", owner="李娜", arrived="2026-11-18T10:00")   # entered on the 24th
     intake(cli, "13800138000", owner="陈刚")
-    [row] = cli.json("collisions")
+    [row] = cli.json("collisions", actor="王经理")
     assert row["owner"]["card_counts"] is False and row["recommended"] == "陈刚"
 
 
@@ -34,8 +34,8 @@ def test_the_managers_ruling_is_final_and_moves_the_lead(collided):
     out = collided.json("collisions", "rule", "1", "--to", "陈刚", actor="王经理")
     assert out["ruled_to"] == "陈刚" and out["ruling"].startswith("against the recommendation")
     assert collided.scalar("SELECT s.name FROM leads JOIN staff s ON s.id = owner_id") == "陈刚"
-    assert collided.json("collisions") == []
-    assert collided.json("collisions", "--all")[0]["ruled_to"] == "陈刚"
+    assert collided.json("collisions", actor="王经理") == []
+    assert collided.json("collisions", "--all", actor="王经理")[0]["ruled_to"] == "陈刚"
     before = collided.fingerprint()
     collided("collisions", "rule", "1", "--to", "李娜", actor="王经理", code=ExitCode.REFUSED)
     assert collided.fingerprint() == before
@@ -48,7 +48,7 @@ def test_the_managers_ruling_is_final_and_moves_the_lead(collided):
     (["collisions", "rule", "1", "--to", "李娜"], "李娜", ExitCode.PERMISSION),
 ])
 def test_bad_rulings_change_nothing(collided, args, actor, code):
-    collided("due", "--all")  # settle the file
+    collided("due", "--all", actor="王经理")  # settle the file
     before = collided.query("SELECT * FROM collisions"), collided.query("SELECT owner_id FROM leads")
     collided(*args, actor=actor, code=code)
     assert (collided.query("SELECT * FROM collisions"), collided.query("SELECT owner_id FROM leads")) == before
@@ -60,10 +60,10 @@ def test_merge_keeps_everything_of_both(cli):
     cli.json("followup", "2", "--result", "新号码联系上了", actor="李娜")
     out = cli.json("merge", "1", "13900139000", actor="王经理")
     assert out["lead_id"] == 1 and out["merged"] == 2 and out["moved"]["visits"] == 1
-    card = cli.json("show", "1")
+    card = cli.json("show", "1", actor="王经理")
     assert len(card["visits"]) == 2 and len(card["followups"]) == 1
     assert {e["action"] for e in card["events"]} >= {"intake", "followup", "merge", "merged"}
-    assert cli.json("show", "13900139000")["id"] == 1           # the other number finds the kept lead
+    assert cli.json("show", "13900139000", actor="王经理")["id"] == 1           # the other number finds the kept lead
     again = intake(cli, "13900139000")                          # and is a return visit of it
     assert again["lead_id"] == 1 and not again["new_lead"]
     assert cli.query("SELECT status, merged_into FROM leads WHERE id = 2") == [("closed", 1)]
@@ -76,13 +76,13 @@ def test_fleet_promotion_is_a_managers_act(cli):
     cli("fleet", "1", actor="李娜", code=ExitCode.PERMISSION)
     assert cli.json("fleet", "1", actor="王经理") == {"lead_id": 1, "fleet": True}
     cli("fleet", "1", actor="王经理", code=ExitCode.REFUSED)
-    assert cli.json("show", "1")["fleet"] is True
+    assert cli.json("show", "1", actor="王经理")["fleet"] is True
 
 
 def test_review_queue_and_comment(cli):
     intake(cli, "13800138000", owner="李娜", arrived="2026-11-20T10:00")
     cli.json("followup", "1", "--result", "已报价", "--at", "2026-11-20T15:00", actor="李娜")
-    [waiting] = cli.json("review")
+    [waiting] = cli.json("review", actor="王经理")
     assert waiting["followup_id"] == 1 and waiting["by"] == "李娜" and waiting["waiting_hours"] == 90
     assert [r["reason"][:9] for r in cli.json("due", actor="王经理") if r["lead_id"] is None] == ["1 follow-"]
     cli("review", "1", "--comment", "好", actor="李娜", code=ExitCode.PERMISSION)
@@ -90,7 +90,7 @@ def test_review_queue_and_comment(cli):
     cli("review", "7", "--comment", "好", actor="王经理", code=ExitCode.NOT_FOUND)
     cli("review", "--comment", "好", actor="王经理", code=ExitCode.USAGE)
     assert cli.json("review", "1", "--comment", "报价后两天内回访", actor="王经理")["followup_id"] == 1
-    assert cli.json("review") == []
+    assert cli.json("review", actor="王经理") == []
     assert [r for r in cli.json("due", actor="王经理") if r["lead_id"] is None] == []
     assert cli.query("SELECT comment FROM reviews") == [("报价后两天内回访",)]
 

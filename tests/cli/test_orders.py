@@ -24,7 +24,7 @@ def order(cli, lead="1", *args, actor="李娜", **kw):
 
 
 def due_ids(cli, on):
-    return [row["lead_id"] for row in cli.json("due", "--all", "--on", on)]
+    return [row["lead_id"] for row in cli.json("due", "--all", "--on", on, actor="王经理")]
 
 
 def test_order_by_brand_series_model_end_to_end(cli, lead):
@@ -224,13 +224,14 @@ def test_order_list(cli, lead):
     order(cli, "3", *MODEL, actor="陈刚")
     cli("order", "cancel", "2", "--reason", "退订", actor="陈刚")
     cli("deliver", "3", actor="陈刚")
-    assert [r["id"] for r in cli.json("order", "list")] == [1, 2, 3]
-    assert [(r["id"], r["owner"]) for r in cli.json("order", "list", "--status", "open")] == [(1, "李娜")]
-    assert [r["id"] for r in cli.json("order", "list", "--status", "cancelled")] == [2]
-    assert [r["id"] for r in cli.json("order", "list", "--status", "delivered")] == [3]
-    lines = cli("order", "list", "--csv").stdout.splitlines()
+    assert [r["id"] for r in cli.json("order", "list", actor="王经理")] == [1, 2, 3]
+    open_ = cli.json("order", "list", "--status", "open", actor="王经理")
+    assert [(r["id"], r["owner"]) for r in open_] == [(1, "李娜")]
+    assert [r["id"] for r in cli.json("order", "list", "--status", "cancelled", actor="王经理")] == [2]
+    assert [r["id"] for r in cli.json("order", "list", "--status", "delivered", actor="王经理")] == [3]
+    lines = cli("order", "list", "--csv", actor="王经理").stdout.splitlines()
     assert lines[0].startswith("id,lead_id,name,phone,owner,vin") and len(lines) == 4
-    assert "Orders: 3" in cli("order", "list").stdout
+    assert "Orders: 3" in cli("order", "list", actor="王经理").stdout
 
 
 @pytest.mark.parametrize("args, actor", [

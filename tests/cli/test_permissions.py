@@ -96,6 +96,17 @@ def invocation(act: str, actor: str, folder) -> list[str]:
                           "--summary", "不满意"],
         "complaint.handle": ["complaint", "reply", "1", "--text", "已联系"],
         "complaint.survey": ["complaint", "survey", "2", "--score", "5"],
+        "show": ["show", lead, "--json"],
+        "due": ["due", "--json"],
+        "invitations": ["invitations", "--json"],
+        "handovers": ["handovers", "--json"],
+        "defeat.list": ["defeat", "list", "--json"],
+        "order.list": ["order", "list", "--json"],
+        "complaint.list": ["complaint", "list", "--json"],
+        "complaint.show": ["complaint", "show", "1", "--json"],
+        "report": ["report", "arrivals", "--json"],
+        "collisions": ["collisions", "--json"],
+        "review.queue": ["review", "--json"],
     }[act]
 
 

@@ -7,8 +7,8 @@ def test_the_whole_card_by_id_or_any_phone_format(cli):
     intake(cli, "13800138000", owner="陈刚")
     cli.json("grade", "1", "--within", "2w", actor="李娜")
     cli.json("followup", "1", "--result", "已发报价", actor="李娜")
-    card = cli.json("show", "+86 138 0013 8000")
-    assert card == cli.json("show", "1")
+    card = cli.json("show", "+86 138 0013 8000", actor="王经理")
+    assert card == cli.json("show", "1", actor="王经理")
     assert {k: card[k] for k in ("id", "name", "phone", "grade", "status", "owner", "next_due", "model")} == {
         "id": 1, "name": "刘洋", "phone": "13800138000", "grade": "A", "status": "active", "owner": "李娜",
         "next_due": "2026-12-01", "model": "探岳"}
@@ -19,11 +19,11 @@ def test_the_whole_card_by_id_or_any_phone_format(cli):
     assert card["owners"][0]["to_owner"] == "李娜"
     assert card["collisions"][0]["claimant"] == "陈刚"
     assert [e["action"] for e in card["events"]] == ["intake", "intake", "grade", "followup"]
-    assert "已发报价" in cli("show", "1").stdout
+    assert "已发报价" in cli("show", "1", actor="王经理").stdout
 
 
 def test_show_unknown_lead(cli):
-    result = cli("show", "42", code=ExitCode.NOT_FOUND)
+    result = cli("show", "42", code=ExitCode.NOT_FOUND, actor="王经理")
     assert result.stderr.strip() == "leadctl: no lead with id 42; find it by phone, or see `leadctl due --all`"
 
 
@@ -32,7 +32,7 @@ def test_the_card_shows_the_whole_life_of_a_lead(cli):
     cli.json("followup", "1", "--result", "报价", actor="李娜")
     order = cli.json("order", "1", "--brand", "大众", "--series", "迈腾", "--model", "330TSI", actor="李娜")
     cli.json("deliver", str(order["id"]), "--plate", "京A12345", actor="李娜")
-    card = cli.json("show", "1")
+    card = cli.json("show", "1", actor="王经理")
     assert card["orders"][0]["plate"] == "京A12345" and card["orders"][0]["status"] == "delivered"
     assert [s["status"] for s in card["statuses"]] == ["ordered", "delivered"]
     assert card["invitations"] == [] and card["defeats"] == [] and card["handovers"] == []

@@ -19,6 +19,7 @@ from leadctl.store.db import filesystem_of, refuse_network_filesystem, translate
 from tests.reliability.conftest import (
     DESK,
     LEADCTL,
+    MANAGER,
     ROOT,
     audit_balance,
     child_env,
@@ -313,4 +314,4 @@ def test_c8_a_database_on_a_network_filesystem_is_refused(kind, source):
 
 def test_c8_the_real_local_disk_is_accepted(store_db):
     refuse_network_filesystem(store_db)  # reads /proc/mounts
-    assert run_cli(store_db, "due", "--all", "--json", actor=None).returncode == 0
+    assert run_cli(store_db, "due", "--all", "--json", actor=MANAGER).returncode == 0

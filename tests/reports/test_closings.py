@@ -2,10 +2,12 @@
 
 import pytest
 
+READER = "张前台"  # the front desk reads every phone of these stores masked: the golden files show no full number
+
 MONTH = ("--month", "2026-10")
 
 
-def rows(cli, name, actor=None):
+def rows(cli, name, actor=READER):
     return cli.json("report", name, *MONTH, actor=actor)["rows"]
 
 
@@ -61,4 +63,4 @@ def test_a_desk_registration_after_the_invited_day_is_not_an_arrival(closings):
 
 @pytest.mark.parametrize("name", ["defeats", "defeat-reasons", "funnel", "kpi", "daily"])
 def test_golden_output_with_closings(closings, golden, name):
-    golden(f"closings-{name}.json", closings("report", name, *MONTH, "--json").stdout)
+    golden(f"closings-{name}.json", closings("report", name, *MONTH, "--json", actor=READER).stdout)

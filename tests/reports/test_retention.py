@@ -4,6 +4,8 @@ import pytest
 
 from tests.conftest import journal
 
+READER = "经理"
+
 
 def store_month(tmp_path, month: str, kept: int, batches: int) -> list[dict]:
     entries = [
@@ -25,10 +27,10 @@ def test_first_visit_retention_rate_of_the_case(bare, tmp_path, kept, batches, s
     bare("init")
     bare("replay", str(journal(tmp_path / "month.jsonl", store_month(tmp_path, "2026-10", kept, batches))),
          now="2026-11-24T09:00")
-    rows = {r["kpi"]: r for r in bare.json("report", "kpi", "--month", "2026-10")["rows"]}
+    rows = {r["kpi"]: r for r in bare.json("report", "kpi", "--month", "2026-10", actor=READER)["rows"]}
     retention = rows["retention_rate"]
     assert (retention["numerator"], retention["denominator"]) == (kept, batches)
     assert retention["value"] == pytest.approx(kept / batches)
     assert f"{retention['value']:.1%}" == shown
     assert retention["passed"] is (kept / batches >= 0.90)
-    assert shown in bare("report", "kpi", "--month", "2026-10").stdout
+    assert shown in bare("report", "kpi", "--month", "2026-10", actor=READER).stdout
