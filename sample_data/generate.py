@@ -1082,6 +1082,9 @@ class Generator:
         if t > END:
             return None
         reason = pick(rng, DEFEAT_REASONS)
+        if reason == "unreachable":  # [003]: a defeat for it only after half a year without effect; before, 失控
+            self.lost(lead, day)
+            return None
         seg = MODELS[lead["talk_model"]][1]
         lost_to, price = None, None
         if reason == "competitor":

@@ -36,6 +36,7 @@ PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
     "collisions": ("lead_id IN {ids}", {"ruling": None}),
     "defeats": ("lead_id IN {ids}", {"note": None, "verification": None, "decision_note": None}),
     "orders": ("lead_id IN {ids}", {"vin": None, "cancel_reason": None}),
+    "delivery_dates": ("order_id IN (SELECT id FROM orders WHERE lead_id IN {ids})", {"reason": None}),
     "retention_cards": ("order_id IN (SELECT id FROM orders WHERE lead_id IN {ids})",
                         {"plate": None, "insurer": None, "cover": None, "accessories": None}),
     "invitations": ("lead_id IN {ids}", {"note": None}),

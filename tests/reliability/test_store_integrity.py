@@ -248,6 +248,8 @@ def _customer_everywhere(db: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     signed = run_cli(db, "order", "1", "--vin", VIN, actor="李娜")  # by VIN only: the vehicle list knows it
     assert signed.returncode == 0, signed.stderr
+    moved_day = run_cli(db, "order", "delivery-on", "1", "2026-12-20", "--reason", f"{NAME}要求改期", actor="李娜")
+    assert moved_day.returncode == 0, moved_day.stderr
 
 
 def test_purge_erases_every_copy_and_leaves_a_tombstone(store_db):
