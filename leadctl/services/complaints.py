@@ -59,9 +59,9 @@ def new(store: Store, now: datetime, actor: str | None, customer: str | None, nu
         raise UsageError("name the customer once", "give --customer LEAD (a lead's id or phone) or --phone P")
     channel_, kind_ = ComplaintChannel.parse(channel), ComplaintKind.parse(kind)
     summary_ = _required(summary, "a complaint needs its content", "say what the customer complains of with --summary")
-    normal = phone.normalize(number) if number else None
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "complaint.new")
+        normal = phone.normalize(number, leads.region(conn)) if number else None
         lead_id = leads.find(conn, customer) if customer else _lead_of(conn, normal)
         complaint_id = conn.execute(
             "INSERT INTO complaints (received_at, registered_by, lead_id, name, phone, channel, kind, summary,"

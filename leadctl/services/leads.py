@@ -21,7 +21,7 @@ def find(conn: sqlite3.Connection, ref: str | int) -> int:
             return int(text)
         raise NotFound(f"no lead with id {text}", "find it by phone, or see `leadctl due --all`")
     try:
-        number = phone.normalize(text)
+        number = phone.normalize(text, region(conn))
     except BadInput:
         raise BadInput(f"{phone.mask_in(text)!r} is neither a lead id nor a phone number",
                        "give the lead's id or phone") from None
@@ -29,6 +29,13 @@ def find(conn: sqlite3.Connection, ref: str | int) -> int:
     if row is None:
         raise NotFound(f"no lead with phone {phone.mask(number)}", "register it with `leadctl intake`")
     return row[0]
+
+
+def region(conn: sqlite3.Connection) -> str:
+    """Where the store's customers dial from: numbers written without a country code are read there."""
+    from leadctl.services import policy
+
+    return policy.current(conn).phone_region
 
 
 def state_of(row: tuple) -> LeadState:
