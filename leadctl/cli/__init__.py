@@ -136,8 +136,7 @@ def check_value(label: str, value) -> None:
     elif isinstance(value, bool) or value is None:
         return
     elif isinstance(value, int) and abs(value) > SQLITE_INT:
-        raise UsageError(f"{label} {value if len(str(value)) < 30 else 'given'} is out of range",
-                         "give a realistic number")
+        raise UsageError(f"{label} is out of range ({len(str(abs(value)))} digits)", "give a realistic number")
     elif isinstance(value, float) and not math.isfinite(value):
         raise UsageError(f"{label} {value} is not a number", "give a finite number")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta
 
+from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.rules import deadlines, permissions, phone
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
@@ -157,10 +158,7 @@ def _lead_of(conn: sqlite3.Connection, number: str) -> int | None:
 
 
 def _day(value: str) -> str:
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise BadInput(f"--date {value!r} is not a date", "write it as YYYY-MM-DD") from None
+    return clock.parse_day(value, "--date").isoformat()
 
 
 def _load(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_id: int, act: str) -> tuple:

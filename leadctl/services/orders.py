@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
+from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.models import Grade
 from leadctl.rules import lifecycle, phone, vin
@@ -154,10 +155,7 @@ def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason
 def _plate_date(value: str | None, now: datetime) -> str | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput(f"--plate-date {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+    day = clock.parse_day(value, "--plate-date")
     if day > now.date():
         raise BadInput(f"plate date {day} is after today ({now:%Y-%m-%d})", "record a plate that has been issued")
     return day.isoformat()
