@@ -134,8 +134,10 @@ def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str
     """(text, encoding name) of a file's bytes, strictly; BadInput naming --encoding when it cannot."""
     if forced:
         try:
-            encoding = codecs.lookup(forced).name
-            b"".decode(encoding)  # rot13, base64...: codecs, but not text encodings
+            info = codecs.lookup(forced)
+            if not getattr(info, "_is_text_encoding", True):  # rot13, base64...: codecs, not text encodings
+                raise LookupError(forced)
+            encoding = info.name
         except LookupError:
             raise UsageError(f"unknown encoding {forced!r} for --encoding",
                              "use e.g. utf-8, gb18030, gbk, utf-16") from None

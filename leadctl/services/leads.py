@@ -92,7 +92,10 @@ def require_active(conn: sqlite3.Connection, lead_id: int, doing: str) -> None:
 def set_grade(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, grade: Grade,
               basis: str, reason: str | None = None, detail: str | None = None) -> str | None:
     """Give a lead a grade and keep the change in its history; returns the previous grade."""
-    previous = conn.execute("SELECT grade FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    previous, number = conn.execute("SELECT grade, phone FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    if number is None and grade is not Grade.W:
+        raise BadInput(f"lead {lead_id} left no phone (grade W, a visitor without details): it cannot be graded",
+                       "when the customer gives a phone, register it with `leadctl intake --phone`")
     conn.execute("UPDATE leads SET grade = ?, grade_basis = ? WHERE id = ?",
                  (grade.value, basis if basis != "workflow" else None, lead_id))
     conn.execute(

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadctl.errors import NotFound, PermissionDenied, Refused
+from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
 from leadctl.models import Role, Team
 from leadctl.rules import permissions
 from leadctl.store.audit import record
@@ -72,6 +72,8 @@ def _denied(now: datetime, actor_id: int | None, act: str, message: str, hint: s
 
 def add(store: Store, now: datetime, actor: str | None, name: str, role: str, team: str | None = None) -> Staff:
     name = name.strip()
+    if not name:
+        raise BadInput("a staff member needs a name", "give it, e.g. `leadctl staff add 李娜 --role consultant`")
     role_ = Role.parse(role)
     team_ = Team.parse(team) if team else None
     with store.write() as conn:
