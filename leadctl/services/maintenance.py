@@ -9,7 +9,7 @@ from pathlib import Path
 from leadctl.errors import ConfigError, Refused, StorageError
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask
-from leadctl.services import leads, policy, staff
+from leadctl.services import leads, phone_check, policy, staff
 from leadctl.services.files import private_path
 from leadctl.store.audit import record
 from leadctl.store.db import Store, translate
@@ -63,6 +63,7 @@ def check(store: Store, now: datetime) -> dict:
             "no_next_due": missing,
             "cadence_breaches": late,
             "probable_duplicates": _duplicates(conn),
+            "phones_rejected": phone_check.rejected(conn, rules.phone_region),  # stored before today's rule
             "orders_never_delivered": [
                 {"order_id": o, "lead_id": lead, "ordered_at": at} for o, lead, at in conn.execute(
                     "SELECT id, lead_id, ordered_at FROM orders WHERE status = 'open' AND ordered_at < ?",

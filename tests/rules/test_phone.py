@@ -1,4 +1,5 @@
 import re
+import sqlite3
 
 import pytest
 from hypothesis import given, settings
@@ -192,3 +193,18 @@ def test_a_mobile_is_decided_without_importing_the_library(cli):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_check_lists_stored_phones_the_library_rejects_and_changes_none(cli):
+    """Numbers stored by an older leadctl (hand-written patterns) are re-checked by `check`, never rewritten."""
+    from leadctl.errors import ExitCode
+
+    kept = intake(cli, "13800138000")["lead_id"]
+    old = intake(cli, "13900139000")["lead_id"]
+    conn = sqlite3.connect(cli.db)
+    with conn:  # as the old patterns accepted it: 146 is no network's prefix
+        conn.execute("UPDATE leads SET phone = '14612345678' WHERE id = ?", (old,))
+    conn.close()
+    assert cli.json("check", code=ExitCode.ATTENTION, actor="王经理")["phones_rejected"] == [
+        {"lead_id": old, "phone": "146****5678", "problem": "not a Chinese mobile: no network uses the prefix 146"}]
+    assert cli.query("SELECT id, phone FROM leads ORDER BY id") == [(kept, "13800138000"), (old, "14612345678")]
