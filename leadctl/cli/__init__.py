@@ -148,9 +148,9 @@ def check_value(label: str, value) -> None:
     elif isinstance(value, bool) or value is None:
         return
     elif isinstance(value, int) and abs(value) > SQLITE_INT:
-        raise UsageError(f"{label} is out of range ({len(str(abs(value)))} digits)", "give a realistic number")
+        raise BadInput(f"{label} is out of range ({len(str(abs(value)))} digits)", "give a realistic number")
     elif isinstance(value, float) and not math.isfinite(value):
-        raise UsageError(f"{label} {value} is not a number", "give a finite number")
+        raise BadInput(f"{label} {value} is not a number", "give a finite number")
 
 
 def _guarded(command):

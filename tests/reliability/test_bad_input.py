@@ -125,10 +125,10 @@ def test_imported_cells_lose_their_control_characters_with_a_warning(store_db, t
     (["--busy-timeout", "nan", "due", "--all"], ExitCode.USAGE),
     (["--busy-timeout", "inf", "due", "--all"], ExitCode.USAGE),
     (["--busy-timeout", "-1", "due", "--all"], ExitCode.USAGE),
-    (["defeat", "request", PHONE, "--reason", "price", "--price", str(2**70)], ExitCode.USAGE),
+    (["defeat", "request", PHONE, "--reason", "price", "--price", str(2**70)], ExitCode.DATA),
     (["lost", PHONE, "--attempts", "1e30"], ExitCode.USAGE),
-    (["lost", PHONE, "--attempts", str(2**70)], ExitCode.USAGE),
-    (["intake", "--phone", "13900139000", "--party", str(2**70)], ExitCode.USAGE),
+    (["lost", PHONE, "--attempts", str(2**70)], ExitCode.DATA),
+    (["intake", "--phone", "13900139000", "--party", str(2**70)], ExitCode.DATA),
 ])
 def test_values_at_the_ends_of_the_range_give_one_line(store_db, args, code):
     register(store_db, PHONE, owner="李娜")
