@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import sqlite3
@@ -40,6 +41,7 @@ CHANNELS = ("展厅", "来电", "网络", "400", "车展", "转介绍", "总部�
 INFO = ("网络", "亲友", "路过", "电话", "报纸", "其他", "")
 GRADES = ("H", "A", "B", "C", "D", "A级", "")
 GOAL_SECONDS = 3.0
+VALID_MOBILE = re.compile(r"1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])")  # the 3-digit prefixes in use
 
 
 def _phone_text(number: str, rnd: random.Random) -> str:
@@ -66,6 +68,8 @@ def generate(path: Path, rows: int, seed: int = 20261124) -> dict:
                 numbers.append(number)
             else:
                 number = f"1{rnd.choice('3456789')}{rnd.randrange(10**9):09d}"
+                if not VALID_MOBILE.match(number):  # a prefix no network has (phonenumbers): the same draw, as 13x
+                    number = "13" + number[2:]
                 numbers.append(number)
             day = 1 + (i * 7) % 28
             month = 1 + (i // 9000) % 10

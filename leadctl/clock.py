@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 
-from leadctl.errors import UsageError
+from leadctl.errors import BadInput, UsageError
 
 ENV = "LEADCTL_NOW"
+# Every date a person gives lies in these years: far enough apart for any store's records and plans, and far
+# enough from date's own limits (years 1 and 9999) that adding a cadence or a month never overflows.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+_RANGE = f"give a date between {EARLIEST} and {LATEST}"
+
+
+def within(day: date, what: str, text: str, error: type = BadInput) -> None:
+    """`error` unless `day` lies between EARLIEST and LATEST."""
+    if not EARLIEST <= day <= LATEST:
+        raise error(f"{what} {text.strip()!r} is out of range", _RANGE)
+
+
+def parse_day(text: str, what: str) -> date:
+    """An ISO date (YYYY-MM-DD) a person typed, or BadInput naming the option `what`."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{what} {text.strip()!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+    within(day, what, text)
+    return day
 
 
 def parse_instant(text: str, what: str = "time") -> datetime:
@@ -22,7 +42,8 @@ def parse_instant(text: str, what: str = "time") -> datetime:
         try:
             value = value.astimezone().replace(tzinfo=None)
         except (OverflowError, ValueError):
-            raise UsageError(f"{what} {text!r} is out of range", "give a time between years 1 and 9999") from None
+            raise UsageError(f"{what} {text!r} is out of range", _RANGE) from None
+    within(value.date(), what, text, UsageError)
     return value.replace(microsecond=0)
 
 

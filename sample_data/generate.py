@@ -101,7 +101,7 @@ TWO_CHAR = ["建华", "志强", "海涛", "晓东", "文斌", "子豪", "俊杰"
 
 MOBILE_PREFIXES = (
     [(str(p), 6) for p in range(130, 140)]
-    + [(str(p), 1) for p in range(145, 150)]
+    + [("145", 2), ("147", 3)]  # 146, 148 and 149 are no network's prefix (phonenumbers), their weight kept
     + [(str(p), 4) for p in range(150, 160) if p != 154]
     + [("166", 2)]
     + [(str(p), 1) for p in range(170, 179) if p not in (174,)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+import math
 import sqlite3
 import sys
 from difflib import get_close_matches
@@ -14,7 +16,8 @@ from typer.core import TyperGroup
 
 from leadctl import clock
 from leadctl.cli import context, output
-from leadctl.errors import LeadctlError
+from leadctl.errors import BadInput, LeadctlError, UsageError
+from leadctl.rules import text
 from leadctl.rules.phone import mask_in
 from leadctl.store.db import BUSY_TIMEOUT_MS, corruption, default_path, translate
 
@@ -47,7 +50,7 @@ class _Group(TyperGroup):
             holder = typer.Typer(rich_markup_mode=app.rich_markup_mode, pretty_exceptions_enable=False)
             importlib.import_module(f"leadctl.cli.{COMMANDS[name]}").register(holder)
             for each, command in typer.main.get_group(holder).commands.items():
-                self.add_command(command, each)
+                self.add_command(_guarded(command), each)
         return super().get_command(ctx, name)
 
     def resolve_command(self, ctx, args):
@@ -59,9 +62,14 @@ class _Group(TyperGroup):
                 exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, near))}?"
             raise
 
-    def main(self, *args, **kwargs):
+    def main(self, args=None, *rest, **kwargs):
         try:
-            return super().main(*args, **kwargs)
+            _readable(sys.argv[1:] if args is None else list(args))
+        except LeadctlError as exc:
+            output.say(output.error_line(exc))
+            sys.exit(int(exc.code))
+        try:
+            return super().main(args, *rest, **kwargs)
         except ClickUsageError as exc:  # only reached with standalone_mode=False
             exc.message = mask_in(exc.message)
             raise
@@ -78,6 +86,8 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except LeadctlError as exc:
             self._fail(exc)
+        except sqlite3.IntegrityError as exc:
+            self._fail(_refused_value(exc) or translate(exc, getattr(ctx.obj, "db", "database")))
         except sqlite3.Error as exc:
             self._fail(translate(exc, getattr(ctx.obj, "db", "database")))
         except ClickUsageError as exc:
@@ -106,6 +116,73 @@ def _notices() -> None:
         output.say(f"leadctl: note: {line}")
 
 
+MAX_BUSY_SECONDS = 3600
+SQLITE_INT = 2**63 - 1  # the largest whole number a database column holds
+
+
+def _readable(argv: list[str]) -> None:
+    """Arguments a terminal sent in another encoding than UTF-8 (GBK...) arrive as lone surrogates: refused
+    before anything reads them, without echoing them."""
+    for i, arg in enumerate(argv):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            after = f" (after {argv[i - 1]})" if i and argv[i - 1].startswith("-") and argv[i - 1].isascii() else ""
+            raise BadInput(f"argument {i + 1}{after} is not UTF-8 text",
+                           "set the terminal (or the script) to UTF-8 and type it again") from None
+
+
+def _refused_value(exc: sqlite3.IntegrityError) -> BadInput | None:
+    """A constraint on a column refused a value the command was given: bad input (65), not a damaged file (74).
+    The services check what they are given first; this keeps a check they miss from reading as corruption."""
+    text = str(exc)
+    if text.startswith(("CHECK constraint failed", "NOT NULL constraint failed", "UNIQUE constraint failed")):
+        return BadInput(f"the database refuses a value given ({text}); nothing was changed",
+                        "check the options' values (see --help)")
+    return None
+
+
+def _label(param) -> str:
+    return param.opts[0] if param.param_type_name == "option" else (param.metavar or param.name.upper())
+
+
+def check_value(label: str, value) -> None:
+    """One option's value as a command receives it: text without control characters, finite numbers that fit
+    a database column. Every command's options pass here (see _guarded)."""
+    if isinstance(value, str):
+        text.check(value, label)
+    elif isinstance(value, list | tuple):
+        for each in value:
+            check_value(label, each)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int) and abs(value) > SQLITE_INT:
+        raise BadInput(f"{label} is out of range ({len(str(abs(value)))} digits)", "give a realistic number")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise BadInput(f"{label} {value} is not a number", "give a finite number")
+
+
+def _guarded(command):
+    """The command (and a group's subcommands) with every option checked by check_value before it runs."""
+    for sub in getattr(command, "commands", {}).values():
+        _guarded(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "guarded", False):
+        return command
+    labels = {param.name: _label(param) for param in command.params}
+
+    @functools.wraps(callback)
+    def run(*args, **params):
+        for name, value in params.items():
+            if name in labels:
+                check_value(labels[name], value)
+        return callback(*args, **params)
+
+    run.guarded = True
+    command.callback = run
+    return command
+
+
 app = typer.Typer(
     cls=_Group,
     name="leadctl",
@@ -127,6 +204,11 @@ def root(
     busy_timeout: float = typer.Option(BUSY_TIMEOUT_MS / 1000, "--busy-timeout", envvar="LEADCTL_BUSY_TIMEOUT",
                                        help="Seconds to wait for a busy database before exit 75."),
 ) -> None:
+    check_value("--as", actor)
+    check_value("--now", now)
+    if not (math.isfinite(busy_timeout) and 0 <= busy_timeout <= MAX_BUSY_SECONDS):
+        raise UsageError(f"--busy-timeout {busy_timeout} is out of range",
+                         f"give the seconds to wait, 0 to {MAX_BUSY_SECONDS}")
     ctx.obj = context.Context(db or default_path(), actor, clock.read(now), int(busy_timeout * 1000))
 
 

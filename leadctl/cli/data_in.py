@@ -84,6 +84,9 @@ def import_(
         if as_json:
             output.emit_json(exc.summary)
         raise
+    if summary["cleaned_rows"]:
+        rows = summary["cleaned_rows"]
+        output.say(f"warning: control characters removed from {len(rows)} row(s) of {file.name} (first: row {rows[0]})")
     if as_json:
         output.emit_json(summary)
         return

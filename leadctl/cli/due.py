@@ -6,16 +6,14 @@ from datetime import date
 
 import typer
 
+from leadctl import clock
 from leadctl.cli import context, output
-from leadctl.errors import BadInput, ExitCode, UsageError
+from leadctl.errors import ExitCode, UsageError
 from leadctl.services import due as service
 
 
 def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"--on {text!r} is not a date", "write it as YYYY-MM-DD") from None
+    return clock.parse_day(text, "--on")
 
 
 def due(

@@ -8,6 +8,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.rules import phone as phone_rules
 from leadctl.services import followups, grading
 from leadctl.services import intake as intake_service
 from leadctl.services import show as show_service
@@ -51,10 +52,11 @@ def intake(
     name = _ask(name, "--name", "Name", interactive)
     if not no_contact and not phone:
         raise UsageError("--phone is required", "give --phone, or --no-contact for a visitor who left none")
-    visit = intake_service.parse_visit(
-        c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
-        info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact)
     with c.store() as store:
+        visit = intake_service.parse_visit(
+            c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
+            info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact,
+            region=intake_service.phone_region(store) if phone else phone_rules.DEFAULT_REGION)
         result = intake_service.intake(store, c.now, c.actor, visit, owner, invited)
     if result["name_differs"]:
         names = result["name_differs"]

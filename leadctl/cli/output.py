@@ -29,26 +29,36 @@ def _console():
     return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
+def _text(value: Any):
+    """A value as rich shows it: plain text, never markup (a customer named `[/]` or `[link=...]` is a name)."""
+    from rich.text import Text
+
+    from leadctl.rules.text import shown
+
+    return Text("" if value is None else shown(str(value)))
+
+
 def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
                styles: dict[str, str] | None = None) -> None:
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", highlight=False)
+    table = Table(title=_text(title) if title else None, title_justify="left", highlight=False)
     for column in columns:
-        table.add_column(column, style=(styles or {}).get(column), overflow="fold")
+        table.add_column(_text(column), style=(styles or {}).get(column), overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(_text(row.get(c)) for c in columns))
     _console().print(table)
 
 
 def emit_pairs(pairs: dict[str, Any], title: str | None = None) -> None:
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", show_header=False, highlight=False, box=None)
+    table = Table(title=_text(title) if title else None, title_justify="left", show_header=False, highlight=False,
+                  box=None)
     table.add_column(style="bold")
     table.add_column()
     for key, value in pairs.items():
-        table.add_row(key, "" if value is None else str(value))
+        table.add_row(_text(key), _text(value))
     _console().print(table)
 
 

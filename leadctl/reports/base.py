@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from leadctl import clock
 from leadctl.errors import BadInput, UsageError
 from leadctl.rules import visibility
 from leadctl.rules.policy import Policy
@@ -58,6 +59,7 @@ def week_of(text: str) -> Period:
         monday = None
     if monday is None:
         raise BadInput(f"cannot read the week {text!r}", "write --week YYYY-Www, e.g. 2026-W48 (Monday to Sunday)")
+    clock.within(monday, "--week", text)
     return Period(monday, monday + timedelta(days=6))
 
 
@@ -71,10 +73,12 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
         raise UsageError("give --month or --from/--to, not both", "--month 2026-11, or --from 2026-11-01 --to ...")
     try:
         if month:
-            return month_of(date.fromisoformat(f"{month}-01"))
+            first = date.fromisoformat(f"{month.strip()}-01")
+            clock.within(first, "--month", month)
+            return month_of(first)
         if start or end:
-            lo = date.fromisoformat(start) if start else now.date().replace(day=1)
-            hi = date.fromisoformat(end) if end else now.date()
+            lo = clock.parse_day(start, "--from") if start else now.date().replace(day=1)
+            hi = clock.parse_day(end, "--to") if end else now.date()
         else:
             return month_of(now.date())
     except ValueError:

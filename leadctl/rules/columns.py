@@ -154,7 +154,6 @@ def map_columns(headers: list[object], kind: str, extra: dict[str, str], where: 
 # -- cells ----------------------------------------------------------------------------------------------------------
 MAX_TEXT = 500  # characters in a name, model or result; longer is a damaged cell, not a customer
 EARLIEST = datetime(2000, 1, 1)  # before this a "date" is an Excel epoch or a typo
-_CANONICAL = re.compile(r"1[3-9][0-9]{9}|0[1-9][0-9]{8,10}")  # already canonical: phone.normalize is identity
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                    r"(?:[\sT]+(\d{1,2})\s*[:：时点]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?")
 _TIME = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?")
@@ -169,25 +168,14 @@ def read_text(raw) -> str:
     return value
 
 
-def read_phone(raw) -> str:
-    """phone.normalize, with a fast path for the common ASCII spellings (same result, tested)."""
+def read_phone(raw, region: str = phone.DEFAULT_REGION) -> str:
+    """phone.normalize of a cell, as spreadsheets write numbers (a float, ="...", a leading ')."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = str(raw).strip()
-    if _CANONICAL.fullmatch(text):
-        return text
     if text[:2] == '="' and text[-1:] == '"':  # ="13800138000": an export's trick to keep Excel off the digits
         text = text[2:-1].strip()
-    text = text.removeprefix("'")  # '13800138000: Excel's text marker
-    if text.isascii():
-        quick = text.replace(" ", "").replace("-", "")
-        if quick.startswith("+86"):
-            quick = quick[3:]
-        elif quick.startswith("86") and len(quick) == 13:
-            quick = quick[2:]
-        if _CANONICAL.fullmatch(quick):
-            return quick
-    return phone.normalize(text)
+    return phone.normalize(text.removeprefix("'"), region)  # '13800138000: Excel's text marker
 
 
 @lru_cache(maxsize=4096)

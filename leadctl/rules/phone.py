@@ -1,20 +1,27 @@
 """Phone numbers: the lead's identity key. Normalise every way people write a number; mask for display.
 
 Chinese numbers are kept in national form (mobile `13800138000`, landline `01012345678`); numbers of
-other countries in E.164 form (`+85291234567`).
+other countries in E.164 form (`+85291234567`). Validity is the `phonenumbers` library's (Google's
+libphonenumber metadata): a landline needs a real area code, a mobile a real prefix. The library takes
+about 20 ms to import, so a plain Chinese mobile is decided by its mobile pattern (the library's own,
+copied; tests/rules/test_phone.py keeps it equal) and the library is imported only for anything else.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from leadctl.errors import BadInput
 
+DEFAULT_REGION = "CN"
 _SEPARATORS = re.compile(r"[\s\-.()（）/\u2010-\u2015\u2212\u3000]+")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0[1-9]\d{8,10}")
-_FOREIGN = re.compile(r"[1-9]\d{7,14}")
+# phonenumbers' metadata for CN, mobile.national_number_pattern (a test compares it with the installed library)
+CN_MOBILE_PATTERN = r"1(?:610\d|740[0-5])\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}"
+_CN_MOBILE = re.compile(CN_MOBILE_PATTERN, re.ASCII)
+_CN_KINDS = ("FIXED_LINE", "MOBILE", "FIXED_LINE_OR_MOBILE")  # a customer's phone: not 400/800 or service numbers
+_CN_LANDLINE_DIGITS = range(9, 12)  # area code and subscriber, without the trunk 0: 010-1234567 .. 0755-87654321
 _HINT = "give an 11-digit mobile (13800138000), a landline with area code (010-12345678) or +country code"
 
 
@@ -31,8 +38,8 @@ def _ascii_digits(text: str) -> str:
     return "".join(out)
 
 
-def normalize(raw: str) -> str:
-    """The canonical form of a phone number, or BadInput. Idempotent."""
+def _digits(raw: str) -> tuple[bool, str]:
+    """(written with a country code, the digits): separators, full-width forms, `+` and `00` read."""
     text = _SEPARATORS.sub("", _ascii_digits(unicodedata.normalize("NFKC", raw or "")))
     international = text.startswith("+")
     if international:
@@ -41,30 +48,94 @@ def normalize(raw: str) -> str:
         international, text = True, text[2:]
     if not text.isdigit() or not text.isascii():
         raise BadInput("phone number may hold only digits, spaces, dashes and a leading +", _HINT)
-    if international or (text.startswith("86") and len(text) in (12, 13)):
-        if text.startswith("86"):
-            national = text[2:]
-            if _MOBILE.fullmatch(national):
-                return national
-            if _LANDLINE.fullmatch("0" + national.lstrip("0")):
-                return "0" + national.lstrip("0")
-            raise BadInput("not a valid Chinese phone number after +86", _HINT)
-        if _FOREIGN.fullmatch(text):
-            return "+" + text
-        raise BadInput("international number has the wrong length", _HINT)
-    if _MOBILE.fullmatch(text) or _LANDLINE.fullmatch(text):
-        return text
-    raise BadInput(f"not a phone number ({len(text)} digits)", _HINT)
+    if not international and text.startswith("86") and len(text) in (12, 13):
+        international = True  # 8613800138000: +86 written without its plus
+    return international, text
+
+
+def fast(text: str) -> str | None:
+    """The canonical form of a plainly written Chinese mobile (13800138000, +86 138 0013 8000), without the
+    library; None when the library must decide."""
+    if text.isascii():
+        quick = text.replace(" ", "").replace("-", "")
+        if quick[:3] == "+86":
+            quick = quick[3:]
+        elif quick[:2] == "86" and len(quick) == 13:
+            quick = quick[2:]
+        if len(quick) == 11 and _CN_MOBILE.fullmatch(quick):
+            return quick
+    return None
+
+
+def normalize(raw: str, region: str = DEFAULT_REGION) -> str:
+    """The canonical form of a phone number, or BadInput. Idempotent. `region` is where a number written
+    without a country code is dialled (the policy's `phone.region`)."""
+    if region == DEFAULT_REGION and raw and (quick := fast(raw)) is not None:
+        return quick
+    international, digits = _digits(raw)
+    if region == DEFAULT_REGION or international:
+        national = digits[2:] if international and digits[:2] == "86" else None if international else digits
+        if national is not None and len(national) == 11 and _CN_MOBILE.fullmatch(national):
+            return national
+    return _checked(("+" if international else "") + digits, region)
+
+
+@lru_cache(maxsize=65536)
+def _checked(number: str, region: str) -> str:
+    import phonenumbers
+
+    digits = len(number.lstrip("+"))
+    if digits < 7 or (region == DEFAULT_REGION and number[0] != "+" and digits not in (
+            (10, 11, 12) if number[0] == "0" else (11,))):
+        raise BadInput(f"not a phone number ({digits} digits)", _HINT)
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        raise BadInput("not a phone number: no country has that code", _HINT) from None
+    national = phonenumbers.national_significant_number(parsed)
+    if parsed.country_code != 86:
+        if not phonenumbers.is_valid_number(parsed):
+            raise BadInput(f"not a valid number of country code +{parsed.country_code} "
+                           f"({len(national)} digits after it)", _HINT)
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if not phonenumbers.is_valid_number(parsed):
+        if national[:1] == "1" and national[:2] != "10":
+            raise BadInput(f"not a Chinese mobile: no network uses the prefix {national[:3]}" if len(national) == 11
+                           else f"not a Chinese mobile ({len(national)} digits; a mobile has 11)", _HINT)
+        raise BadInput(f"not a valid Chinese landline (no such area code, or the wrong length: {len(national)} "
+                       "digits without the leading 0)", _HINT)
+    kind = phonenumbers.PhoneNumberType.to_string(phonenumbers.number_type(parsed))
+    if kind not in _CN_KINDS:
+        raise BadInput(f"not a customer's mobile or landline (a {kind.lower().replace('_', ' ')} number)", _HINT)
+    if kind == "MOBILE" or (kind == "FIXED_LINE_OR_MOBILE" and national[:1] == "1" and len(national) == 11):
+        return national
+    if number[:1] not in "+0":  # 1012345678: without its trunk 0 (or +86) a landline may have lost digits
+        raise BadInput(f"not a phone number ({len(number)} digits): a landline starts with its area code's 0",
+                       _HINT)
+    if len(national) not in _CN_LANDLINE_DIGITS:
+        raise BadInput(f"not a landline with area code ({len(national)} digits after the trunk 0)", _HINT)
+    return "0" + national
+
+
+def check_region(region: str) -> bool:
+    """Whether phonenumbers knows a region code (the policy's `phone.region`)."""
+    if region == DEFAULT_REGION:
+        return True
+    import phonenumbers
+
+    return region in phonenumbers.SUPPORTED_REGIONS
 
 
 def mask(phone: str | None) -> str:
-    """Hide the middle digits: 138****8000. Shows at most seven digits."""
+    """Hide the middle digits: 138****8000. Shows at most seven digits, and hides at least four."""
     if not phone:
         return ""
     head, digits = ("+", phone[1:]) if phone.startswith("+") else ("", phone)
     if len(digits) <= 7:
         return head + "*" * len(digits)
-    return head + digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    shown = min(7, len(digits) - 4)
+    tail = min(4, (shown + 1) // 2)
+    return head + digits[:shown - tail] + "*" * (len(digits) - shown) + digits[-tail:]
 
 
 # a phone as people write it inside text: digits (full-width ones too) with up to three separators between them,

@@ -16,6 +16,7 @@ from typing import Any
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
 from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
+from leadctl.rules.phone import check_region
 
 PRESETS = ("standard", "dcc", "fleet")
 MAX_NUMBER = 9999  # days, hours and counts: anything larger is a typing mistake
@@ -41,6 +42,8 @@ _SHAPE: dict[str, Any] = {
                "no_effect_reasons": list},
     "kpi": {"*": dict.fromkeys(BOUND_KEYS, float)},
     "orders": {"vin_check_digit": str, "followup_days": int, "delivery_notice_days": int},
+    "phone": {"region": str},
+    "import": {"max_file_mb": int, "max_inflated_mb": int},
     "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
                    "callcenter_progress_working_days": int, "weekend": list, "holidays": list, "escalation": list},
@@ -125,6 +128,9 @@ class Policy:
     defeat: DefeatRules = DefeatRules((), frozenset(), True)
     sweeps: tuple[SweepRule, ...] = ()
     kpi: dict[str, dict[str, float]] = field(default_factory=dict)
+    phone_region: str = "CN"  # where a number written without a country code is dialled
+    import_max_bytes: int = 200 * 2**20  # an import file is read up to this size, and refused beyond it
+    import_max_inflated_bytes: int = 1000 * 2**20  # an XLSX's sheets, uncompressed
 
     def rule(self, grade: Grade) -> GradeRule | None:
         return self.grades.get(grade)
@@ -244,6 +250,11 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     if data.get("orders", {}).get("followup_days", 1) == 0:
         problems.append("orders.followup_days: must be at least 1")
     _check_calendar(data.get("complaints", {}), problems)
+    region = data.get("phone", {}).get("region", "CN")
+    if not check_region(region):
+        problems.append(f"phone.region: {region!r} is not a region code the phone library knows (e.g. CN, HK)")
+    limits = data.get("import", {})
+    problems += [f"import.{k}: must be at least 1" for k in ("max_file_mb", "max_inflated_mb") if limits.get(k) == 0]
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, defeat, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:
@@ -252,7 +263,8 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     review, ownership = data.get("review", {}), data.get("ownership", {})
     return Policy(data["name"], data.get("source", ""), grades, first, beyond, assessment, data,
                   review.get("limit_hours", 48), review.get("window_days", 30), ownership.get("card_entry_days", 2),
-                  ownership.get("evidence_hours", 24), defeat, sweeps, data.get("kpi", {}))
+                  ownership.get("evidence_hours", 24), defeat, sweeps, data.get("kpi", {}), region,
+                  limits.get("max_file_mb", 200) * 2**20, limits.get("max_inflated_mb", 1000) * 2**20)
 
 
 def _check_calendar(section: dict[str, Any], problems: list[str]) -> None:

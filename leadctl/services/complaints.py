@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta
 
+from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.rules import deadlines, permissions, phone, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
@@ -60,9 +61,9 @@ def new(store: Store, now: datetime, actor: str | None, customer: str | None, nu
         raise UsageError("name the customer once", "give --customer LEAD (a lead's id or phone) or --phone P")
     channel_, kind_ = ComplaintChannel.parse(channel), ComplaintKind.parse(kind)
     summary_ = _required(summary, "a complaint needs its content", "say what the customer complains of with --summary")
-    normal = phone.normalize(number) if number else None
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "complaint.new")
+        normal = phone.normalize(number, leads.region(conn)) if number else None
         lead_id = leads.find(conn, customer) if customer else _lead_of(conn, normal)
         complaint_id = conn.execute(
             "INSERT INTO complaints (received_at, registered_by, lead_id, name, phone, channel, kind, summary,"
@@ -158,10 +159,7 @@ def _lead_of(conn: sqlite3.Connection, number: str) -> int | None:
 
 
 def _day(value: str) -> str:
-    try:
-        return date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise BadInput(f"--date {value!r} is not a date", "write it as YYYY-MM-DD") from None
+    return clock.parse_day(value, "--date").isoformat()
 
 
 def _load(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_id: int, act: str) -> tuple:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from leadctl.clock import parse_instant
+from leadctl.clock import parse_day, parse_instant
 from leadctl.errors import BadInput
 from leadctl.models import Grade, Method, Status
 from leadctl.rules import cadence, grading, lifecycle
@@ -14,10 +14,7 @@ from leadctl.store.db import Store
 
 
 def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(f"--next {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+    return parse_day(text, "--next")
 
 
 def followup(store: Store, now: datetime, actor: str | None, lead: str, result: str, method: str = "phone",

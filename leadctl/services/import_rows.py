@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -23,6 +25,7 @@ from pathlib import Path
 from leadctl.errors import BadInput, InputMissing, LeadctlError, UsageError
 from leadctl.models import Channel, Grade, InfoSource, Method
 from leadctl.rules import columns, phone
+from leadctl.rules import text as text_rules
 from leadctl.services import files
 
 
@@ -70,16 +73,38 @@ class Table:
     cols: columns.ColumnMap
     rows: list[tuple[int, list]]  # (spreadsheet row number, cells)
     header_row: int
+    cleaned: list[int] = dataclasses.field(default_factory=list)  # rows whose cells lost control characters
 
 
 # -- bytes ----------------------------------------------------------------------------------------------------------
-def read_file(path: Path) -> bytes:
+MB = 2**20
+_CHUNK = 4 * MB
+
+
+def _too_large(path: Path, limit: int) -> BadInput:
+    return BadInput(f"{path.name} is larger than {limit // MB} MB, the policy's import.max_file_mb",
+                    "split the file, or raise import.max_file_mb with `leadctl policy set-file`")
+
+
+def read_file(path: Path, limit: int = 200 * MB) -> bytes:
+    """The file's bytes, read up to `limit` (BadInput beyond it): a device or a pipe has no size to trust."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                raise _too_large(path, limit)
+            parts, size = [], 0
+            while chunk := handle.read(min(_CHUNK, limit + 1 - size)):
+                parts.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(path, limit)
+            return b"".join(parts)
     except FileNotFoundError:
         raise InputMissing(f"no file {path}", "check the path") from None
     except IsADirectoryError:
         raise InputMissing(f"{path} is a directory", "give the file to import") from None
+    except MemoryError:
+        raise _too_large(path, limit) from None
     except OSError as exc:
         raise InputMissing(f"cannot read {path}: {exc.strerror}", "check the path and its permissions") from None
 
@@ -109,7 +134,10 @@ def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str
     """(text, encoding name) of a file's bytes, strictly; BadInput naming --encoding when it cannot."""
     if forced:
         try:
-            encoding = codecs.lookup(forced).name
+            info = codecs.lookup(forced)
+            if not getattr(info, "_is_text_encoding", True):  # rot13, base64...: codecs, not text encodings
+                raise LookupError(forced)
+            encoding = info.name
         except LookupError:
             raise UsageError(f"unknown encoding {forced!r} for --encoding",
                              "use e.g. utf-8, gb18030, gbk, utf-16") from None
@@ -182,10 +210,27 @@ def csv_rows(text: str, where: str) -> list[tuple[int, list]]:
                    "check the quotes on that line; a field may be unclosed or too large")
 
 
-def xlsx_rows(data: bytes, where: str) -> list[tuple[int, list]]:
+def _inflated(data: bytes, where: str, limit: int) -> None:
+    """BadInput when the workbook's parts would inflate past `limit`: the zip's own declared sizes, read before
+    anything is inflated (zipfile never inflates a part past its declared size)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise BadInput(f"{where} is not a readable XLSX workbook ({type(exc).__name__})",
+                       "save it again from Excel as .xlsx, or export CSV") from None
+    if size > limit:
+        raise BadInput(f"{where} would inflate to {size // MB:,} MB, more than the policy's import.max_inflated_mb "
+                       f"({limit // MB:,} MB)", "save it as CSV, or split it; this may be a zip bomb")
+
+
+def xlsx_rows(data: bytes, where: str, max_inflated: int = 1000 * MB) -> list[tuple[int, list]]:
     """The first sheet's rows as (sheet row, cell values); merged title rows keep their top-left value."""
     from openpyxl import load_workbook
 
+    _inflated(data, where, max_inflated)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged zip or XML raises any of a dozen types (BadZipFile, KeyError, ParseError...)
@@ -201,18 +246,40 @@ def xlsx_rows(data: bytes, where: str) -> list[tuple[int, list]]:
         book.close()
 
 
+def _clean(rows: list[tuple[int, list]]) -> list[int]:
+    """Control characters removed from every text cell, in place; the rows that had any."""
+    out = []
+    for number, cells in rows:
+        hit = False
+        for i, cell in enumerate(cells):
+            if isinstance(cell, str) and text_rules.unsafe(cell) is not None:
+                cells[i], hit = text_rules.clean(cell), True
+        if hit:
+            out.append(number)
+    return out
+
+
+def _may_hold_control(text: str, rows: list) -> bool:
+    """Whether a CSV's cells may hold a control character (cheap: the whole text at once); line breaks and tabs
+    count only inside a cell."""
+    return (text_rules.unsafe(text.replace("\n", "").replace("\r", "").replace("\t", "")) is not None
+            or len(rows) < text.count("\n") or "\t" in text)
+
+
 def read_table(data: bytes, where: str, kind: str, extra: dict[str, str], encoding: str | None = None,
-               xlsx: bool | None = None) -> Table:
-    """Decode, split into cells, find and map the header row."""
+               xlsx: bool | None = None, max_inflated: int = 1000 * MB) -> Table:
+    """Decode, split into cells (without control characters), find and map the header row."""
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise BadInput(f"{where} is an old binary .xls workbook", "save it from Excel as .xlsx or CSV")
     if xlsx is None:
         xlsx = data[:4] == b"PK\x03\x04"
     if xlsx:
-        rows, encoding_name = xlsx_rows(data, where), "xlsx"
+        rows, encoding_name = xlsx_rows(data, where, max_inflated), "xlsx"
+        cleaned = _clean(rows)
     else:
         text, encoding_name = decode(data, where, encoding)
         rows = csv_rows(text, where)
+        cleaned = _clean(rows) if _may_hold_control(text, rows) else []
     index = columns.find_header([cells for _, cells in rows], kind, extra)
     if index < 0:
         first = next((cells for _, cells in rows if any(c not in (None, "") for c in cells)), [])
@@ -220,7 +287,7 @@ def read_table(data: bytes, where: str, kind: str, extra: dict[str, str], encodi
         raise BadInput(f"{where}: no header row found", "check --kind and --encoding")
     header_row, header = rows[index]
     cols = columns.map_columns(header, kind, extra, where)
-    return Table(where, encoding_name, cols, rows[index + 1:], header_row)
+    return Table(where, encoding_name, cols, rows[index + 1:], header_row, [n for n in cleaned if n > header_row])
 
 
 # -- rows -----------------------------------------------------------------------------------------------------------
@@ -254,10 +321,12 @@ def _cells(data: list, idx: tuple[int, ...], text: bool) -> list:
 
 
 def _column(table: Table, data: list, field: str, idx: tuple[int, ...], required: bool, bad: dict,
-            check: Callable | None = None) -> list:
+            check: Callable | None = None, region: str = phone.DEFAULT_REGION) -> list:
     """One field read (and checked) down the whole sheet; problems go to bad[row number]. Few-valued fields are
-    read once per distinct cell."""
+    read once per distinct cell. Phones without a country code are read in `region`."""
     read, header = columns.READERS[field], table.cols.header(field)
+    if field == "phone" and region != phone.DEFAULT_REGION:
+        read = lambda raw: columns.read_phone(raw, region)  # noqa: E731
     if check is not None:
         read = lambda raw, read=read: check(read(raw))  # noqa: E731
     memo: dict = {}
@@ -293,7 +362,7 @@ class Checker:
     CHUNK_ROWS = 5_000
 
     def __init__(self, table: Table, kind: str, now: datetime, default_channel: Channel | None,
-                 checks: dict[str, Callable] | None = None):
+                 checks: dict[str, Callable] | None = None, region: str = phone.DEFAULT_REGION):
         self.table, self.kind, self.now, self.default_channel = table, kind, now, default_channel
         self.checks, self.spec = checks or {}, columns.KINDS[kind]
         width, self.bad = len(table.cols.headers), {}
@@ -309,7 +378,7 @@ class Checker:
         self.read = len(self.data) + len(self.bad)  # the rows that are not blank
         self._phone_bad: dict[int, list[Problem]] = {}  # moved into bad as their chunks are checked, in order
         self.phones = _column(table, self.data, "phone", table.cols.fields["phone"], True, self._phone_bad,
-                              self.checks.get("phone"))  # None where the phone is missing or wrong
+                              self.checks.get("phone"), region)  # None where the phone is missing or wrong
         self.rows: list[Row | None] = []  # by data index; None for a row with a problem
 
     def __len__(self) -> int:

@@ -24,6 +24,7 @@ from pathlib import Path
 from leadctl.errors import BadInput, UsageError
 from leadctl.models import Channel
 from leadctl.rules import columns
+from leadctl.rules.policy import Policy
 from leadctl.services import files, import_rows, policy, staff
 from leadctl.services.import_plan import Plan
 from leadctl.services.import_rows import Problem
@@ -74,10 +75,11 @@ def _rejected(problems: list[Problem], summary: dict, rejects: Path | None) -> I
                           summary)
 
 
-def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_channel: Channel | None, src: str):
-    data = import_rows.read_file(path)
+def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_channel: Channel | None, src: str,
+          rules: Policy):
+    data = import_rows.read_file(path, rules.import_max_bytes)
     xlsx = True if path.suffix.lower() in (".xlsx", ".xlsm") else None
-    table = import_rows.read_table(data, path.name, kind, extra, encoding, xlsx)
+    table = import_rows.read_table(data, path.name, kind, extra, encoding, xlsx, rules.import_max_inflated_bytes)
     if kind != "followups" and "channel" not in table.cols.fields and default_channel is None:
         raise BadInput(f"{path.name}: no channel column (客户来源/来源/channel) and --source {src!r} names no channel",
                        "add the column, or give --source CHANNEL (e.g. --source 总部下发, --source web)")
@@ -99,11 +101,12 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
     default_channel = _default_channel(kind, source)
     with store.write() as conn:  # who may import is settled before the file is even read
         staff.authorize(conn, now, actor, "import")
-    digest, table = _read(path, kind, extra, encoding, default_channel, src)
+        limits = policy.current(conn)
+    digest, table = _read(path, kind, extra, encoding, default_channel, src, limits)
     with (store.read() if dry_run else store.write()) as conn, (nullcontext() if dry_run else Writer(conn)) as writer:
         who = staff.authorize(conn, now, actor, "import")
         plan = Plan(conn, now, who.id, policy.current(conn), kind, src, table.cols, skip_bad, progress, digest)
-        checker = import_rows.Checker(table, kind, now, default_channel, plan.checks())
+        checker = import_rows.Checker(table, kind, now, default_channel, plan.checks(), limits.phone_region)
         plan.add(checker, writer)
         read = checker.read
         problems = sorted(checker.finish() + plan.problems, key=lambda p: p.row)
@@ -113,7 +116,8 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
                    "dry_run": dry_run, "source": src, "sha256": digest, "encoding": table.encoding,
                    "committed": False, "import_id": None, **plan.tallies,
                    "previously_imported": {"import_id": earlier[0], "at": earlier[1]} if earlier else None,
-                   "ignored_columns": list(table.cols.ignored), "problems": [p.as_dict() for p in problems]}
+                   "ignored_columns": list(table.cols.ignored), "problems": [p.as_dict() for p in problems],
+                   "cleaned_rows": table.cleaned}
         if problems and not skip_bad:
             if rejects:
                 import_rows.write_rejects(rejects, problems, store.path, force)

@@ -38,7 +38,7 @@ class Visit:
 
 def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in", arrived=None, left=None,
                 party=1, grade=None, info_source=None, model=None, test_drive=False, trade_in=False,
-                no_contact=False) -> Visit:
+                no_contact=False, region=phone.DEFAULT_REGION) -> Visit:
     name = (name or "").strip() or None
     arrived_at = parse_instant(arrived, "--arrived") if arrived else now
     left_at = parse_instant(left, "--left") if left else None
@@ -61,11 +61,17 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
     else:
         if not phone_text:
             raise BadInput("a lead needs a phone number", "give --phone, or --no-contact for a visitor without one")
-        number = phone.normalize(phone_text)
+        number = phone.normalize(phone_text, region)
         grade_ = Grade.parse(grade) if grade else None
     return Visit(name, number, channel_, arrived_at, left_at, party, grade_,
                  InfoSource.parse(info_source) if info_source else None,
                  (model or "").strip() or None, test_drive, trade_in)
+
+
+def phone_region(store: Store) -> str:
+    """The policy's phone region, read before the visit is checked (parse_visit's `region`)."""
+    with store.read() as conn:
+        return leads.region(conn)
 
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,

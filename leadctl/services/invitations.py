@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
+from leadctl import clock
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, Refused, UsageError
 from leadctl.models import Role
@@ -25,10 +26,7 @@ RECEIVING_ROLES = (Role.DIRECT_SALES, Role.CONSULTANT)
 
 
 def parse_day(text: str, flag: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(f"{flag} {text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+    return clock.parse_day(text, flag)
 
 
 def period(start: str | None, end: str | None) -> tuple[date | None, date | None]:

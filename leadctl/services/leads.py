@@ -33,7 +33,7 @@ def find(conn: sqlite3.Connection, ref: str | int) -> int:
             return int(text)
         raise NotFound(f"no lead with id {text}", "find it by phone, or see `leadctl due --all`")
     try:
-        number = phone.normalize(text)
+        number = phone.normalize(text, region(conn))
     except BadInput:
         raise BadInput(f"{phone.mask_in(text)!r} is neither a lead id nor a phone number",
                        "give the lead's id or phone") from None
@@ -41,6 +41,13 @@ def find(conn: sqlite3.Connection, ref: str | int) -> int:
     if row is None:
         raise NotFound(f"no lead with phone {phone.mask(number)}", "register it with `leadctl intake`")
     return row[0]
+
+
+def region(conn: sqlite3.Connection) -> str:
+    """Where the store's customers dial from: numbers written without a country code are read there."""
+    from leadctl.services import policy
+
+    return policy.current(conn).phone_region
 
 
 def state_of(row: tuple) -> LeadState:
@@ -101,7 +108,10 @@ def require_active(conn: sqlite3.Connection, lead_id: int, doing: str) -> None:
 def set_grade(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, grade: Grade,
               basis: str, reason: str | None = None, detail: str | None = None) -> str | None:
     """Give a lead a grade and keep the change in its history; returns the previous grade."""
-    previous = conn.execute("SELECT grade FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
+    previous, number = conn.execute("SELECT grade, phone FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    if number is None and grade is not Grade.W:
+        raise BadInput(f"lead {lead_id} left no phone (grade W, a visitor without details): it cannot be graded",
+                       "when the customer gives a phone, register it with `leadctl intake --phone`")
     conn.execute("UPDATE leads SET grade = ?, grade_basis = ? WHERE id = ?",
                  (grade.value, basis if basis != "workflow" else None, lead_id))
     conn.execute(

@@ -12,7 +12,7 @@ from pathlib import Path
 from leadctl.errors import ConfigError, InputMissing, Refused, StorageError, UsageError
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask
-from leadctl.services import leads, policy, staff, workdays
+from leadctl.services import leads, phone_check, policy, staff, workdays
 from leadctl.services.files import TEMP_PREFIX, TEMP_SUFFIX, check_target, write_output
 from leadctl.services.purge import buried, erase
 from leadctl.store.audit import head, record, verify
@@ -80,6 +80,7 @@ def check(store: Store, now: datetime) -> dict:
             "no_next_due": missing,
             "cadence_breaches": late,
             "probable_duplicates": _duplicates(conn),
+            "phones_rejected": phone_check.rejected(conn, rules.phone_region),  # stored before today's rule
             "orders_never_delivered": [
                 {"order_id": o, "lead_id": lead, "ordered_at": at} for o, lead, at in conn.execute(
                     "SELECT id, lead_id, ordered_at FROM orders WHERE status = 'open' AND ordered_at < ?",

@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.models import Grade
 from leadctl.rules import lifecycle, phone, vin, visibility
@@ -117,10 +118,7 @@ def _signer(conn: sqlite3.Connection, now: datetime, actor: str | None, lead_id:
 def _delivery_day(text_: str | None, now: datetime, flag: str) -> date | None:
     if not text_:
         return None
-    try:
-        day = date.fromisoformat(text_.strip())
-    except ValueError:
-        raise BadInput(f"{flag} {text_!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-12-15") from None
+    day = clock.parse_day(text_, flag)
     if day < now.date():
         raise BadInput(f"{flag} {day} is in the past", "give the day the car is to be delivered")
     return day
@@ -225,10 +223,7 @@ def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason
 def _plate_date(value: str | None, now: datetime) -> str | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput(f"--plate-date {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+    day = clock.parse_day(value, "--plate-date")
     if day > now.date():
         raise BadInput(f"plate date {day} is after today ({now:%Y-%m-%d})", "record a plate that has been issued")
     return day.isoformat()

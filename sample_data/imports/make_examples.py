@@ -53,7 +53,8 @@ def _name(rnd: random.Random) -> str:
 
 
 def _mobile(rnd: random.Random) -> str:
-    return f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}"
+    number = f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}"
+    return number[:2] + "8" + number[3:] if number[:3] in ("154", "174", "179") else number  # no network's prefix
 
 
 def _spelled(number: str, style: int) -> str:

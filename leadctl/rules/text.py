@@ -1,0 +1,50 @@
+"""Text people type or import: what a terminal, a table or a workbook must never receive from it.
+
+Control characters (C0, DEL, C1: ESC sequences that move the cursor, set colours or make links; the NUL and
+other bytes a workbook refuses), the bidirectional overrides that reorder what a screen shows, and the line and
+paragraph separators. Typed text with any of them is refused (exit 65); imported cells lose them, with a
+warning. Text that is not UTF-8 (a terminal in GBK) arrives as lone surrogates and is refused too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from leadctl.errors import BadInput
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")  # in an imported cell they separate words: a space
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def unsafe(text: str) -> str | None:
+    """The first character of `text` that must not reach a screen, or None."""
+    hit = _UNSAFE.search(text)
+    return hit.group(0) if hit else None
+
+
+def check(text: str | None, what: str) -> str | None:
+    """`text` unchanged, or BadInput naming `what` (e.g. `--name`) and the character's code point."""
+    if not text:
+        return text
+    if _SURROGATE.search(text):
+        raise BadInput(f"{what} is not UTF-8 text", "set the terminal (or the script) to UTF-8 and type it again")
+    bad = unsafe(text)
+    if bad is not None:
+        where = text.index(bad) + 1
+        raise BadInput(f"{what} holds the control character U+{ord(bad):04X} (character {where})",
+                       "type it again without it, on one line" if bad in "\n\r" else "type it again without it")
+    return text
+
+
+def clean(text: str) -> str:
+    """An imported cell without the characters `unsafe` finds: line breaks and tabs become a space."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub("", _BREAKS.sub(" ", text))
+
+
+def shown(text: str) -> str:
+    """Text as a screen may show it: what `unsafe` finds (e.g. in a row written before it was refused) becomes
+    U+FFFD, visibly, instead of reaching the terminal."""
+    return text if _UNSAFE.search(text) is None else _UNSAFE.sub("\ufffd", text)
