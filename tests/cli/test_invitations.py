@@ -208,8 +208,8 @@ def test_a_handover_settles_the_collision_in_the_receivers_favour(dcc):
     assert dcc.query("SELECT c.status, s.name, c.ruled_at, c.ruling FROM collisions c JOIN staff s ON s.id = c.ruled_to"
                      ) == [("ruled", "李娜", "2026-11-24T15:40:00", "settled by handover 1")]
     assert events(dcc, "collisions.settle") == [{"collision": 1, "to": 2, "handover_id": 1}]
-    assert dcc.json("collisions") == []
-    [ruled] = dcc.json("collisions", "--all")
+    assert dcc.json("collisions", actor="王经理") == []
+    [ruled] = dcc.json("collisions", "--all", actor="王经理")
     assert ruled["recommended"] == "李娜" and ruled["dcc_invited"]
     dcc("collisions", "rule", "1", "--to", "赵电销", actor="王经理", code=ExitCode.REFUSED)
     assert dcc.query("SELECT s.name FROM leads l JOIN staff s ON s.id = l.owner_id") == [("李娜",)]
@@ -221,7 +221,7 @@ def test_the_recommendation_never_points_back_to_the_handing_over_telesales(dcc)
     dcc.json("handover", PHONE, "--to", "周直销", actor="赵电销", now="2026-11-24T15:40")
     again = dcc.json("intake", "--phone", PHONE, "--channel", "call", actor="赵电销", now="2026-11-26T10:00")
     assert again["collision"] == 1
-    [row] = dcc.json("collisions")
+    [row] = dcc.json("collisions", actor="王经理")
     assert row["recommended"] == "周直销" and "赵电销 handed this customer over" in row["reasons"][0]
     out = dcc.json("collisions", "rule", "1", "--to", "周直销", actor="王经理")
     assert out["ruling"] == "as recommended"

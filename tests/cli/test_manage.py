@@ -146,4 +146,4 @@ def test_merge_keeps_the_fleet_flag_and_leaves_orders_on_their_card(two):
     assert "orders" not in out["moved"]
     assert two.query("SELECT id, fleet, status FROM leads ORDER BY id") == [(1, 1, "active"), (2, 0, "closed")]
     assert two.query("SELECT id, lead_id, status FROM orders") == [(1, 2, "cancelled")]  # never moved
-    assert two.json("show", "1")["orders"] == []
+    assert two.json("show", "1", actor="王经理")["orders"] == []

@@ -285,7 +285,7 @@ def test_the_consultant_with_the_customer_signs_in_a_collision_and_the_order_fol
     assert collided.query("SELECT o.status, s.name FROM orders o JOIN staff s ON s.id = o.ordered_by") == [
         ("open", "陈刚")]
     collided.json("collisions", "rule", "1", "--to", winner, actor="王经理")
-    assert [r["owner"] for r in collided.json("order", "list")] == [winner]
+    assert [r["owner"] for r in collided.json("order", "list", actor="王经理")] == [winner]
     loser = "李娜" if winner == "陈刚" else "陈刚"
     collided("deliver", "1", actor=loser, code=ExitCode.PERMISSION)
     assert collided.json("deliver", "1", actor=winner)["order_id"] == 1
@@ -333,7 +333,7 @@ def test_the_planned_delivery_day_changes_with_its_history(cli, lead):
     assert cli.scalar("SELECT delivery_on FROM orders") == "2026-11-26"
     assert json.loads(cli.scalar("SELECT detail FROM events WHERE action = 'order.delivery_on'"))["previous"] == \
         "2026-12-10"
-    assert cli.json("show", lead)["orders"][0]["delivery_on"] == "2026-11-26"
+    assert cli.json("show", lead, actor="王经理")["orders"][0]["delivery_on"] == "2026-11-26"
 
 
 @pytest.mark.parametrize("args, actor, code, message", [
@@ -359,4 +359,4 @@ def test_a_delivered_customer_is_followed_up_and_shown(cli, lead):
     done = cli.json("followup", lead, "--result", "已提车 SSI回访 满意", actor="李娜", now="2026-11-28T10:00")
     assert (done["grade"], done["next_due"]) == ("O", None)
     assert cli.query("SELECT status, followup_count FROM leads") == [("delivered", 2)]
-    assert [f["result"] for f in cli.json("show", lead)["followups"]][-1] == "已提车 SSI回访 满意"
+    assert [f["result"] for f in cli.json("show", lead, actor="王经理")["followups"]][-1] == "已提车 SSI回访 满意"

@@ -53,11 +53,11 @@ def test_the_comment_is_on_the_card_the_export_and_the_owners_next_due_row(cli, 
     fid = _followup_id(cli, SHOW_PHONE)
     cli.json("review", str(fid), "--comment", "报价后两天内回访，约试驾", actor="王经理", now="2026-11-20T17:00")
     assert cli.query("SELECT comment FROM reviews WHERE followup_id = ?", fid) == [("报价后两天内回访，约试驾",)]
-    card = cli.json("show", SHOW_PHONE)
+    card = cli.json("show", SHOW_PHONE, actor="王经理")
     assert [f["review"] for f in card["followups"]] == ["王经理: 报价后两天内回访，约试驾"]
     assert [(r["followup_id"], r["by"], r["comment"]) for r in card["reviews"]] == [
         (fid, "王经理", "报价后两天内回访，约试驾")]
-    assert "报价后两天内回访" in cli("show", SHOW_PHONE).stdout
+    assert "报价后两天内回访" in cli("show", SHOW_PHONE, actor="王经理").stdout
     path = tmp_path / "followups.csv"
     cli("export", "followups", "--csv", str(path), actor="王经理")
     with path.open(encoding="utf-8-sig") as fh:
@@ -90,6 +90,6 @@ def test_a_second_review_is_refused_unless_it_amends(cli):
     assert done["amends"] is not None
     assert cli.query("SELECT comment FROM reviews WHERE followup_id = ? ORDER BY id", int(fid)) == [
         ("约试驾",), ("改为先发报价",)]
-    card = cli.json("show", SHOW_PHONE)
+    card = cli.json("show", SHOW_PHONE, actor="王经理")
     assert card["followups"][0]["review"] == "王经理: 改为先发报价"
     assert [r["comment"] for r in card["reviews"]] == ["约试驾", "改为先发报价"]

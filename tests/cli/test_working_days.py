@@ -29,7 +29,7 @@ def test_a_year_the_calendar_does_not_know_is_counted_said_once_and_listed_in_ch
     notes = [line for line in done.stderr.splitlines() if "leadctl: note" in line]
     assert len(notes) == 1 and "chinesecalendar" in notes[0]
     assert cli.query("SELECT next_what, next_deadline FROM complaints") == [("contact", "2027-03-08T10:00:00")]
-    listed = cli("due", "--all", "--json", now="2027-03-08T09:00")
+    listed = cli("due", "--all", "--json", actor="王经理", now="2027-03-08T09:00")
     assert sum("leadctl: note" in line for line in listed.stderr.splitlines()) == 1
     assert any(r["reason"].startswith("complaint 1") for r in json.loads(listed.stdout))
     found = json.loads(cli("check", "--json", now="2027-03-08T09:00", code=ExitCode.ATTENTION).stdout)

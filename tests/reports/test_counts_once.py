@@ -4,7 +4,7 @@ MONTH = ("--month", "2026-10")
 
 
 def _kpi(cli, key, staff):
-    rows = cli.json("report", "kpi", *MONTH)["rows"]
+    rows = cli.json("report", "kpi", *MONTH, actor="王经理")["rows"]
     return next(r for r in rows if r["kpi"] == key and r["staff"] == staff)
 
 
@@ -36,9 +36,9 @@ def test_a_customer_received_last_month_is_not_new_when_handed_over(cli):
     cli.json("arrive", "13800000006", actor="张前台", now="2026-10-09T10:05")
     cli.json("handover", "13800000006", "--to", "周直销", actor="赵电销", now="2026-10-09T10:30")
     assert cli.scalar("SELECT count(*) FROM handovers WHERE at LIKE '2026-10-09%'") == 1
-    rows = cli.json("report", "kpi", *MONTH)["rows"]
+    rows = cli.json("report", "kpi", *MONTH, actor="王经理")["rows"]
     assert [r for r in rows if r["kpi"] == "receptions_per_day" and r["staff"] == "周直销"] == []
-    september = cli.json("report", "kpi", "--month", "2026-09")["rows"]
+    september = cli.json("report", "kpi", "--month", "2026-09", actor="王经理")["rows"]
     assert next(r for r in september if r["kpi"] == "receptions_per_day")["numerator"] == 1
 
 
@@ -56,5 +56,5 @@ def test_the_daily_report_leaves_out_a_cancelled_order(cli):
              now="2026-10-12T09:00")
     assert cli.query("SELECT id, status FROM orders ORDER BY id") == [(kept["id"], "open"),
                                                                       (dropped["id"], "cancelled")]
-    by = {r["staff"]: r for r in cli.json("report", "daily", *MONTH)["rows"]}
+    by = {r["staff"]: r for r in cli.json("report", "daily", *MONTH, actor="王经理")["rows"]}
     assert by["周直销"]["orders"] == 1

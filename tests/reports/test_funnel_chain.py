@@ -76,6 +76,6 @@ def test_an_uninvited_walk_in_of_a_dcc_lead_is_not_an_arrival(shop):
               actor="张前台", now="2026-10-09T11:05")
     assert shop.scalar("SELECT count(*) FROM visits v JOIN leads l ON l.id = v.lead_id"
                        " WHERE l.phone = '13800000003' AND v.kind = 'visit'") == 1
-    rows = shop.json("report", "funnel", "--month", "2026-10")["rows"]
+    rows = shop.json("report", "funnel", "--month", "2026-10", actor="王经理")["rows"]
     got = {(r["split"], r["stage"]): r["count"] for r in rows}
     assert [got[("DCC", s)] for s in CHAINS["DCC"]] == [2, 2, 0, 0, 0, 0]

@@ -53,7 +53,7 @@ def workload(cli, tmp_path):
 
 
 def _kpis(cli, day):
-    rows = cli.json("report", "kpi", "--from", day, "--to", day)["rows"]
+    rows = cli.json("report", "kpi", "--from", day, "--to", day, actor="王经理")["rows"]
     return {r["kpi"]: r for r in rows if r["staff"]}
 
 
@@ -97,7 +97,7 @@ def test_a_failure_says_which_bound_it_crossed(workload):
     high = _kpis(workload, "2026-10-14")
     assert high["calls_per_day"]["failed_because"] == "above_maximum"
     assert high["receptions_per_day"]["passed"] is True
-    table = workload("report", "kpi", "--from", "2026-10-13", "--to", "2026-10-13").stdout
+    table = workload("report", "kpi", "--from", "2026-10-13", "--to", "2026-10-13", actor="王经理").stdout
     assert "未达标原因" in table and "低于下限" in table and "高于上限" in table
 
 
