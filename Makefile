@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 	$(LEADCTL) replay sample_data/store_year.jsonl
 	$(LEADCTL) --as $(DEMO_MANAGER) due --team showroom
 	$(LEADCTL) --as $(DEMO_MANAGER) report kpi --month 2026-10
-	$(LEADCTL) --as $(DEMO_MANAGER) report monthly --month 2026-10 --xlsx demo/monthly-2026-10.xlsx
+	$(LEADCTL) --as $(DEMO_MANAGER) report monthly --month 2026-10 --xlsx demo/monthly-2026-10.xlsx --force
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from leadctl.errors import BadInput
 from leadctl.rules import phone
 
 _STORED = ("SELECT 'lead', id, phone FROM leads WHERE phone IS NOT NULL AND merged_into IS NULL"
+           " AND phone NOT LIKE 'purged:%'"
            " UNION ALL SELECT 'complaint', id, phone FROM complaints WHERE phone IS NOT NULL")
 
 

@@ -20,6 +20,7 @@ import sqlite3
 from datetime import datetime
 
 from leadctl.errors import Busy
+from leadctl.models import Status
 from leadctl.rules.phone import mask
 from leadctl.services import leads, staff
 from leadctl.store.audit import record, redact
@@ -85,12 +86,22 @@ def erase(conn: sqlite3.Connection, now: datetime, actor_id: int | None, lead_id
         changed[table] = conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", values).rowcount
     changed["leads"] = conn.execute(f"UPDATE leads SET name = NULL, phone = 'purged:' || id WHERE id IN {scope['ids']}",
                                     params).rowcount
+    _close(conn, now, actor_id, ids)
     blanked = _events_naming(conn, ids, phones, names)
     redact(conn, blanked)
     changed["events"] = len(blanked)
     record(conn, now, actor_id, "purge", lead_id, phone=mask(number) if number else None, rows=changed,
            events_redacted=blanked, **why)
     return changed
+
+
+def _close(conn: sqlite3.Connection, now: datetime, actor_id: int | None, ids: list[int]) -> None:
+    """A customer who asked to be erased is no longer worked: an open card is closed and leaves every due list
+    (its visits, follow-ups and orders still count in the reports)."""
+    for (lead_id,) in conn.execute(f"SELECT id FROM leads WHERE id IN ({','.join('?' * len(ids))})"
+                                   " AND status IN ('active', 'ordered')", ids).fetchall():
+        leads.set_status(conn, now, actor_id, lead_id, Status.CLOSED, "purge")
+        conn.execute("UPDATE leads SET next_due = NULL WHERE id = ?", (lead_id,))
 
 
 def _marks(prefix: str, values: list, params: dict) -> str:

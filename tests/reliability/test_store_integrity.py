@@ -262,7 +262,13 @@ def test_purge_erases_every_copy_and_leaves_a_tombstone(store_db):
         assert data.count(secret) == 0, secret
     assert scalar(store_db, "SELECT count(*) FROM orders WHERE lead_id = 1") == 1  # the counts stay
     assert scalar(store_db, "SELECT count(*) FROM tombstones") >= 1
-    assert check(store_db)[0] in (0, ExitCode.ATTENTION)  # the blanked events still verify
+    code, findings = check(store_db)
+    assert code in (0, ExitCode.ATTENTION) and findings["audit_chain"] == []  # the blanked events still verify
+    assert findings["phones_rejected"] == []  # a purged card holds no phone to re-check
+    assert scalar(store_db, "SELECT status FROM leads WHERE id = 1") == "closed"  # nobody is to call them again
+    assert scalar(store_db, "SELECT next_due FROM leads WHERE id = 1") is None
+    due = run_cli(store_db, "due", "--all", "--on", "2027-01-31", "--json", actor=MANAGER)
+    assert 1 not in [row["lead_id"] for row in json.loads(due.stdout)]
 
 
 def test_purge_says_so_when_a_reader_keeps_the_old_pages(store_db):
