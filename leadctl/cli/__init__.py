@@ -86,8 +86,6 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except LeadctlError as exc:
             self._fail(exc)
-        except sqlite3.IntegrityError as exc:
-            self._fail(_refused_value(exc) or translate(exc, getattr(ctx.obj, "db", "database")))
         except sqlite3.Error as exc:
             self._fail(translate(exc, getattr(ctx.obj, "db", "database")))
         except ClickUsageError as exc:
@@ -130,16 +128,6 @@ def _readable(argv: list[str]) -> None:
             after = f" (after {argv[i - 1]})" if i and argv[i - 1].startswith("-") and argv[i - 1].isascii() else ""
             raise BadInput(f"argument {i + 1}{after} is not UTF-8 text",
                            "set the terminal (or the script) to UTF-8 and type it again") from None
-
-
-def _refused_value(exc: sqlite3.IntegrityError) -> BadInput | None:
-    """A constraint on a column refused a value the command was given: bad input (65), not a damaged file (74).
-    The services check what they are given first; this keeps a check they miss from reading as corruption."""
-    text = str(exc)
-    if text.startswith(("CHECK constraint failed", "NOT NULL constraint failed", "UNIQUE constraint failed")):
-        return BadInput(f"the database refuses a value given ({text}); nothing was changed",
-                        "check the options' values (see --help)")
-    return None
 
 
 def _label(param) -> str:

@@ -66,7 +66,13 @@ def _describe(conn: sqlite3.Connection, viewer: staff.Staff, row: tuple, entry_d
     return {"id": cid, "lead_id": lead_id, "name": name, "phone": visibility.shown(viewer, number, lead_owner_id, pool),
             "opened_at": opened, "status": status, **sides, "dcc_invited": inviter in (owner_id, claimant_id),
             "recommended": names[advice.staff_id], "reasons": list(advice.reasons),
-            "ruled_to": names.get(ruled_to), "ruled_at": ruled_at, "ruling": ruling}
+            "ruled_to": names.get(ruled_to) or _name(conn, ruled_to), "ruled_at": ruled_at, "ruling": ruling}
+
+
+def _name(conn: sqlite3.Connection, staff_id: int | None) -> str | None:
+    """A staff member ruled for who is neither side: the receiver a handover settled the collision for."""
+    row = conn.execute("SELECT name FROM staff WHERE id = ?", (staff_id,)).fetchone() if staff_id else None
+    return row[0] if row else None
 
 
 def listing(store: Store, now: datetime, actor: str | None, include_ruled: bool = False) -> list[dict]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from leadctl.errors import ConfigError, InputMissing, Refused, StorageError, UsageError
 from leadctl.rules import cadence
-from leadctl.rules.phone import mask
+from leadctl.rules.phone import mask, mask_in
 from leadctl.services import leads, phone_check, policy, staff, workdays
 from leadctl.services.files import TEMP_PREFIX, TEMP_SUFFIX, check_target, write_output
 from leadctl.services.purge import buried, erase
@@ -31,11 +31,11 @@ def _integrity(conn: sqlite3.Connection) -> list[str]:
 
 
 def _cadence(conn: sqlite3.Connection, now: datetime) -> tuple[list[dict], list[dict]]:
-    """Active leads that should have a due date and do not, and due dates later than the policy allows."""
+    """Active and ordered leads that should have a due date and do not, and due dates later than the policy allows."""
     rules = policy.current(conn)
     missing, late = [], []
     for lead_id, stored, *state in conn.execute(
-            f"SELECT id, next_due, {leads.STATE_COLUMNS} FROM leads WHERE status = 'active'"):
+            f"SELECT id, next_due, {leads.STATE_COLUMNS} FROM leads WHERE status IN ('active', 'ordered')"):
         due = cadence.next_due(rules, leads.state_of(tuple(state)))
         if due is not None and stored is None:
             missing.append({"lead_id": lead_id, "should_be": due.due_on.isoformat()})
@@ -109,7 +109,7 @@ def backup(store: Store, now: datetime, actor: str | None, target: Path, force: 
 
     def audit() -> None:
         with store.write() as conn:
-            record(conn, now, who.id, "backup", None, file=str(target))
+            record(conn, now, who.id, "backup", None, file=mask_in(str(target)))
             anchor.update(head(conn))
 
     write_output(target, lambda temp: _copy(store.conn, temp, target), store.path, force, then=audit)
@@ -191,8 +191,9 @@ def _staged(store: Store, now: datetime, who, source: Path, temp: Path, safety: 
             again = buried(conn)
             for lead_id in again:
                 erase(conn, now, actor_id, lead_id, reapplied="restore")
-            record(conn, now, actor_id, "restore", None, file=source.name, by=who.name, safety_copy=safety.name,
-                   purges_reapplied=len(again))
+            # `by`: the restored content may not know the acting staff member, so the name goes with the event
+            record(conn, now, actor_id, "restore", None, file=mask_in(source.name), by=who.name,
+                   safety_copy=mask_in(safety.name), purges_reapplied=len(again))
         staged.conn.execute("PRAGMA journal_mode = DELETE")
         problems = [p for found in _tampering(staged.conn).values() for p in found]
     finally:

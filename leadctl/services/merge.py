@@ -35,6 +35,20 @@ def check_mergeable(conn: sqlite3.Connection, kept: int, merged: int) -> None:
     if order is not None:
         raise Refused(f"lead {merged} has {order[1]} order {order[0]}; an order customer is not merged into another"
                       " card [000]", f"keep it instead (`leadctl merge {merged} {kept}`), or cancel an open order")
+    for table, what, open_, settle in _ONE_OPEN:
+        both = conn.execute(f"SELECT count(DISTINCT lead_id) FROM {table} WHERE lead_id IN (?, ?) AND {open_}",
+                            (kept, merged)).fetchone()[0]
+        if both == 2:
+            raise Refused(f"leads {kept} and {merged} each have an open {what}; a card holds one at a time", settle)
+
+
+# what a card holds one of at a time: both leads holding one would make the merged card hold two
+_ONE_OPEN = (
+    ("invitations", "invitation", "status = 'open'",
+     "merge once one of them is over: arrived, or a no-show (`leadctl invitations --close-no-shows`)"),
+    ("defeats", "defeat request", "status IN ('requested', 'verified')",
+     "decide the duplicate's request first (`leadctl defeat approve|reject ID`)"),
+)
 
 
 def merge(store: Store, now: datetime, actor: str | None, keep: str, other: str) -> dict:

@@ -172,6 +172,8 @@ def delivery_on(store: Store, now: datetime, actor: str | None, order_id: int, d
     """Set or change an open order's planned delivery day; every change is kept with who, when and why, and the
     lead's next due date follows it."""
     wanted = _delivery_day(day, now, "delivery day")
+    if wanted is None:
+        raise BadInput("a delivery day is needed", "give it as YYYY-MM-DD, e.g. 2026-12-15")
     with store.write() as conn:
         lead_id, status, _ = _order(conn, order_id)
         who = staff.authorize(conn, now, actor, "order.delivery_on", lead_id)

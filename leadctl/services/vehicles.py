@@ -17,6 +17,7 @@ from pathlib import Path
 
 from leadctl.errors import BadInput, InputMissing, Refused, UsageError
 from leadctl.rules import columns, vin
+from leadctl.rules.phone import mask_in
 from leadctl.services import staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -110,7 +111,12 @@ def read_csv(path: Path) -> list[dict]:
         raise InputMissing(f"cannot read {path}: {exc.strerror}", "check the path and its permissions") from None
     if len(data) > MAX_FILE:
         raise BadInput(f"{path} has {len(data):,} bytes; a vehicle list is at most {MAX_FILE:,}", "split it")
-    rows = list(csv.reader(io.StringIO(_decode(data, str(path)), newline="")))
+    reader = csv.reader(io.StringIO(_decode(data, str(path)), newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise BadInput(f"{path} is not a well-formed CSV near line {reader.line_num}: {exc}",
+                       "save it again as CSV from Excel") from None
     fields = [_KEYS.get(columns.header_key(h)) for h in (rows[0] if rows else [])]
     missing = [HEADERS[f][0] for f in FIELDS[:4] if f not in fields]
     if missing:
@@ -149,7 +155,7 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path) -> d
             if state != "unchanged":
                 _put(conn, now, who.id, line, before is not None)
         if counts["new"] or counts["updated"]:
-            record(conn, now, who.id, "vehicle.import", file=Path(path).name, read=len(lines), **counts)
+            record(conn, now, who.id, "vehicle.import", file=mask_in(Path(path).name), read=len(lines), **counts)
         return {"file": str(path), "read": len(lines), **counts}
 
 

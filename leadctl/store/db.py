@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from leadctl.errors import Busy, ConfigError, LeadctlError, StorageError
+from leadctl.errors import BadInput, Busy, ConfigError, LeadctlError, StorageError
 from leadctl.store.audit import record
 from leadctl.store.location import ALLOW_FILESYSTEM_ENV, filesystem_of, make_folders, refuse_network_filesystem
 from leadctl.store.schema import AFTER, APPLICATION_ID, MIGRATIONS, VERSION
@@ -42,7 +42,15 @@ def translate(exc: sqlite3.Error, path: Path | str) -> LeadctlError:
         return StorageError(f"{path} is corrupt or not a database", "restore it from a backup")
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
         return StorageError(f"cannot read or write {path}: {text}", "check the disk and the file's permissions")
+    if isinstance(exc, sqlite3.IntegrityError) and text.startswith(_REFUSED_VALUE):
+        # a constraint refused a value a command was given: bad input, not a damaged file. The services check
+        # what they are given first; this keeps a check they miss from reading as corruption
+        return BadInput(f"the database refuses a value given ({text}); nothing was changed",
+                        "check the options' values (see --help)")
     return StorageError(f"database error on {path}: {text}", "run `leadctl check`")
+
+
+_REFUSED_VALUE = ("CHECK constraint failed", "NOT NULL constraint failed", "UNIQUE constraint failed")
 
 
 def corruption(path: Path | None) -> StorageError | None:

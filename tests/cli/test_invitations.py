@@ -198,6 +198,15 @@ def test_telesales_may_invite_a_lead_waiting_in_the_dcc_pool(cli):
     assert out["invited_by"] == "赵电销"
 
 
+def test_a_collision_settled_for_a_third_colleague_names_them(dcc):
+    """The handover may go to someone who is neither side of the collision: the listing names who it was ruled for."""
+    dcc.json("invite", PHONE, "--on", "2026-11-24T15:00", actor="赵电销")
+    dcc.json("intake", "--phone", PHONE, "--owner", "李娜", actor="张前台", now="2026-11-24T15:10")
+    dcc.json("handover", PHONE, "--to", "陈刚", actor="赵电销", now="2026-11-24T15:40")
+    [ruled] = dcc.json("collisions", "--all", actor="王经理")
+    assert (ruled["ruled_to"], ruled["ruling"]) == ("陈刚", "settled by handover 1")
+
+
 def test_a_handover_settles_the_collision_in_the_receivers_favour(dcc):
     """The desk registered the invited customer for a consultant (a collision with the DCC's owner); the handover to
     that consultant settles it, and following the recommendation can no longer give the customer back."""

@@ -147,3 +147,18 @@ def test_merge_keeps_the_fleet_flag_and_leaves_orders_on_their_card(two):
     assert two.query("SELECT id, fleet, status FROM leads ORDER BY id") == [(1, 1, "active"), (2, 0, "closed")]
     assert two.query("SELECT id, lead_id, status FROM orders") == [(1, 2, "cancelled")]  # never moved
     assert two.json("show", "1", actor="王经理")["orders"] == []
+
+
+@pytest.mark.parametrize("act, message", [
+    (["invite", "--on", "2026-12-05T10:00"], "each have an open invitation"),
+    (["defeat", "request", "--reason", "price"], "each have an open defeat request"),
+])
+def test_merge_refuses_two_cards_that_each_hold_an_open_one(two, act, message):
+    """A card holds one open invitation and one open defeat request: two would collide in the kept card."""
+    verb = act[:2] if act[0] == "defeat" else act[:1]
+    for lead in ("1", "2"):
+        two.json(*verb, lead, *act[len(verb):], actor="王经理")
+    before = two.fingerprint()
+    result = two("merge", "1", "2", actor="王经理", code=ExitCode.REFUSED)
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+    assert two.fingerprint() == before

@@ -360,3 +360,11 @@ def test_a_delivered_customer_is_followed_up_and_shown(cli, lead):
     assert (done["grade"], done["next_due"]) == ("O", None)
     assert cli.query("SELECT status, followup_count FROM leads") == [("delivered", 2)]
     assert [f["result"] for f in cli.json("show", lead, actor="王经理")["followups"]][-1] == "已提车 SSI回访 满意"
+
+
+def test_a_delivery_day_left_empty_is_bad_input(cli, lead):
+    order(cli, lead, "--vin", VIN, "--delivery-on", "2026-12-10")
+    before = cli.fingerprint()
+    result = cli("order", "delivery-on", "1", "", actor="李娜", code=ExitCode.DATA)
+    assert result.stderr.startswith("leadctl: a delivery day is needed") and len(result.stderr.splitlines()) == 1
+    assert cli.fingerprint() == before

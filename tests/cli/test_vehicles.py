@@ -98,3 +98,12 @@ def test_the_list_imports_from_a_csv_all_or_nothing(cli, lead, tmp_path):
     cli("vehicle", "import", str(tmp_path / "none.csv"), actor=MANAGER, code=ExitCode.NO_INPUT)
     order(cli, "--vin", MAGOTAN)
     assert cli.query("SELECT series, model FROM orders") == [("迈腾", "330TSI 领先型")]
+
+
+def test_a_malformed_list_is_one_line_and_changes_nothing(cli, lead, tmp_path):
+    path = tmp_path / "车型表.csv"
+    path.write_text('VIN前缀,品牌,车系,车型\nLFV3A28H,大众,"迈腾' + "x" * 200_000 + "\n", encoding="utf-8")
+    before = cli.fingerprint()
+    result = cli("vehicle", "import", str(path), actor=MANAGER, code=ExitCode.DATA)
+    assert "not a well-formed CSV" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert cli.fingerprint() == before
