@@ -129,7 +129,7 @@ def commands(db: Path, chosen: dict, phones: list[str]) -> dict[str, callable]:
         "leadctl --help": lambda r: [*lc, "--help"],
         "python -m leadctl --help": lambda r: [py, "-m", "leadctl", "--help"],
         "due --today --owner X --json": lambda r: [*base, "--as", owner, "due", "--today", "--owner", owner, "--json"],
-        "show ID --json": lambda r: [*base, "show", str(chosen["show"]), "--json"],
+        "show ID --json": lambda r: [*base, "--as", owner, "show", str(chosen["show"]), "--json"],
         # no --owner: a new lead owned by someone would join their due list (first contact is due the same day)
         "intake (new phone) --json": lambda r: [*base, "--as", chosen["desk"], "intake", "--name", next(names),
                                                  "--phone", phones[r], "--channel", "walk-in", "--model", "卡罗拉",
@@ -345,7 +345,8 @@ def main(argv: list[str] | None = None) -> None:
     chosen = pick(db, args.owner)
     print(f"database {db}: {chosen['rows']}; owner {chosen['owner']} (id {chosen['owner_id']}) has "
           f"{chosen['due_rows']} leads due by {TODAY}, {chosen['all_due_rows']} for everyone", file=sys.stderr)
-    first = run_once([*leadctl_script(), "--db", str(db), "--now", NOW, "show", str(chosen["show"]), "--json"])[0]
+    first = run_once([*leadctl_script(), "--db", str(db), "--now", NOW, "--as", chosen["owner"], "show",
+                      str(chosen["show"]), "--json"])[0]
     print(f"first leadctl run (opens, migrates if the schema is behind, warms the page cache): {first:.2f}s",
           file=sys.stderr)
     phones = new_phones(db, args.warmup + args.runs + 2)  # the timed runs, -X importtime, the traced call

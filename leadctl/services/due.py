@@ -65,7 +65,7 @@ def _due(conn, now: datetime, me: staff.Staff, on: date, overdue_only: bool, own
     args.append(last_day.isoformat())
     rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY l.next_due, l.id", args).fetchall()
     extra = review_rows(conn, now, on, who.id if owner else None, team) if reviews else []
-    comments = review_comments(conn)
+    comments = review_comments(conn, [row[0] for row in rows])
     mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint
     extra += complaint_rows(conn, now, on, me, **mine)
     out = [{**_row(rules, me, on, row), "review": comments.get(row[0])} for row in rows]
