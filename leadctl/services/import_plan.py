@@ -12,7 +12,8 @@ the summary says so, naming the earlier import of the same sha256.
 
 What an import leaves: leads, visits or follow-ups; grade history (`grades`, reason `imported`, detail naming
 the import and the file's row) and owner history (`owners`); a collision (撞单) when a row names another
-consultant than the lead's owner; a name other than a known lead's (text.names_differ, as intake asks): the
+consultant than the lead's owner (the claimant's card entered at the row's time, as the exporting system
+recorded it: `collisions.entered_at`); a name other than a known lead's (text.names_differ, as intake asks): the
 lead keeps its name, the visit keeps the one given (`visits.given_name`), and `name_differs` counts such rows
 (follow-up rows too, which have no visit to keep it on: counted and warned about only); an invited customer's
 open invitation closed as arrived by an in-person visit (as intake does); every touched lead's `next_due` from
@@ -84,7 +85,7 @@ _APPENDS = {
     "followups": "id, lead_id, at, by_id, method, result, grade, next_on",
     "grades": "lead_id, at, by_id, grade, previous, basis, detail, reason",
     "owners": "lead_id, at, by_id, from_id, to_id, reason",
-    "collisions": "lead_id, visit_id, owner_id, claimant_id, opened_at",
+    "collisions": "lead_id, visit_id, owner_id, claimant_id, opened_at, entered_at",
 }
 # a new lead and what its first row records, staged as one row: the lead, its first visit, grade and owner
 _FIRST = ("visit_id", "kind", "left_at", "party", "test_drive", "visit_model", "first_owner", "first_grade",
@@ -265,7 +266,8 @@ class Plan:
                 self.pending["owners"].append((lead.id, at, self.by_id, None, owner_id, "imported"))
                 lead.owner_id, lead.pool = owner_id, None
             elif owner_id and owner_id != lead.owner_id:
-                self.pending["collisions"].append((lead.id, visit_id, lead.owner_id, owner_id, self.now.isoformat()))
+                self.pending["collisions"].append((lead.id, visit_id, lead.owner_id, owner_id, self.now.isoformat(),
+                                                 at))  # the claim's record time: its export's (entered_at)
         invitation = self.invited.get(lead.id)
         if invitation and row.channel.contact_kind == "visit" and at >= invitation[1]:
             self.arrivals.append((lead.id, invitation[0], visit_id))  # as intake does: the invited customer came

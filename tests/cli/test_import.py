@@ -625,3 +625,28 @@ def test_a_card_entered_by_hand_days_after_the_reception_still_does_not_count(st
     intake(store, "13800138000", name="张三", owner="赵磊")
     (collision,) = store.json("collisions", actor=MANAGER)
     assert not collision["owner"]["card_counts"] and collision["recommended"] == "赵磊"
+
+
+def test_a_claim_an_lms_import_brings_counts_from_its_lms_time_not_the_import(store, tmp_path):
+    """[001] 电销以LMS系统为准, from the claimant's side: a consultant's card entered by hand, then the LMS export
+    naming a telesales who had the customer two weeks earlier; imported today, the LMS card still counts."""
+    intake(store, "13800138000", name="张三", owner="李明", arrived="2026-11-23T10:00")
+    path = write_csv(tmp_path / "lms.csv", [["客户姓名", "手机号码", "客户来源", "销售顾问", "创建时间"],
+                                            ["张三", "13800138000", "网络", "杨洋", "2026-11-10 10:00"]])
+    assert summary(store, path, "--source", "LMS")["collisions"] == 1
+    assert store.query("SELECT opened_at, entered_at FROM collisions") == [("2026-11-24T09:00:00",
+                                                                            "2026-11-10T10:00:00")]
+    (collision,) = store.json("collisions", actor=MANAGER)
+    claimant = collision["claimant"]
+    assert (claimant["staff"], claimant["recorded_at"], claimant["entered_at"], claimant["card_counts"]) == (
+        "杨洋", "2026-11-10T10:00:00", "2026-11-10T10:00:00", True)
+    assert collision["owner"]["card_counts"] and collision["recommended"] == "杨洋"  # the first valid record
+
+
+def test_a_claim_at_the_front_desk_is_entered_when_it_is_opened(store):
+    intake(store, "13800138000", name="张三", owner="李明", arrived="2026-11-23T10:00")
+    intake(store, "13800138000", name="张三", owner="赵磊", arrived="2026-11-20T10:00")  # told 4 days late
+    assert store.query("SELECT entered_at FROM collisions") == [(None,)]
+    (collision,) = store.json("collisions", actor=MANAGER)
+    assert collision["claimant"]["entered_at"] == collision["opened_at"] and not collision["claimant"]["card_counts"]
+    assert collision["recommended"] == "李明"
