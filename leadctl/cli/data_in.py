@@ -87,6 +87,9 @@ def import_(
     if summary["cleaned_rows"]:
         rows = summary["cleaned_rows"]
         output.say(f"warning: control characters removed from {len(rows)} row(s) of {file.name} (first: row {rows[0]})")
+    if summary["name_differs"]:
+        output.say(f"warning: {summary['name_differs']} row(s) of {file.name} give another name for a known phone; "
+                   "the leads keep their names, the names given are kept on the visits (see `leadctl show`)")
     if as_json:
         output.emit_json(summary)
         return

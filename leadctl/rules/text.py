@@ -9,6 +9,7 @@ warning. Text that is not UTF-8 (a terminal in GBK) arrives as lone surrogates a
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from leadctl.errors import BadInput
 
@@ -48,3 +49,13 @@ def shown(text: str) -> str:
     """Text as a screen may show it: what `unsafe` finds (e.g. in a row written before it was refused) becomes
     U+FFFD, visibly, instead of reaching the terminal."""
     return text if _UNSAFE.search(text) is None else _UNSAFE.sub("\ufffd", text)
+
+
+def _name_key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def names_differ(recorded: str | None, given: str | None) -> bool:
+    """Whether a name given for a known phone is another than the lead's: compared after NFKC (full-width to
+    half-width), without spaces and case; never when either is missing. Intake and import both ask this."""
+    return bool(recorded and given) and _name_key(recorded) != _name_key(given)

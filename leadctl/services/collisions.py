@@ -3,6 +3,8 @@
 The owner's card was entered when the front desk registered the lead (its `intake` with a new lead). A lead
 imported from another system's export (an LMS) has no such entry: the exporting system's creation time is its
 record [001] "电销以LMS系统为准", and the [003] entry window, which is about cards entered by hand, does not apply.
+The same holds for the claimant of a collision an import opened: their card was entered at the row's time
+(`collisions.entered_at`), not when the import ran; a claim at the front desk was entered when it was opened.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ _OPEN = """
 SELECT c.id, c.lead_id, c.opened_at, c.owner_id, c.claimant_id, c.status, l.name, l.phone, l.created_at,
        v.arrived_at, (SELECT min(e.at) FROM events e WHERE e.lead_id = l.id AND e.action = 'intake'
                       AND json_extract(e.detail, '$.new_lead')),
-       c.ruled_to, c.ruled_at, c.ruling, l.owner_id, l.pool
+       c.ruled_to, c.ruled_at, c.ruling, l.owner_id, l.pool, coalesce(c.entered_at, c.opened_at)
 FROM collisions c JOIN leads l ON l.id = c.lead_id JOIN visits v ON v.id = c.visit_id
 """
 
@@ -51,9 +53,9 @@ def _handed_over(conn: sqlite3.Connection, lead_id: int) -> frozenset[int]:
 
 def _describe(conn: sqlite3.Connection, viewer: staff.Staff, row: tuple, entry_days: int) -> dict:
     (cid, lead_id, opened, owner_id, claimant_id, status, name, number, created, arrived, entered,
-     ruled_to, ruled_at, ruling, lead_owner_id, pool) = row
+     ruled_to, ruled_at, ruling, lead_owner_id, pool, claimed) = row
     owner = _side(conn, owner_id, lead_id, created, entered or created)
-    claimant = _side(conn, claimant_id, lead_id, arrived, opened)
+    claimant = _side(conn, claimant_id, lead_id, arrived, claimed)
     inviter = _dcc_inviter(conn, lead_id)
     advice = recommend(Evidence(owner, claimant, inviter, _handed_over(conn, lead_id)), entry_days)
     names = {owner.staff_id: owner.name, claimant.staff_id: claimant.name}

@@ -12,8 +12,12 @@ the summary says so, naming the earlier import of the same sha256.
 
 What an import leaves: leads, visits or follow-ups; grade history (`grades`, reason `imported`, detail naming
 the import and the file's row) and owner history (`owners`); a collision (撞单) when a row names another
-consultant than the lead's owner; an invited customer's open invitation closed as arrived by an in-person visit
-(as intake does); every touched lead's `next_due` from the cadence rules on its final state.
+consultant than the lead's owner (the claimant's card entered at the row's time, as the exporting system
+recorded it: `collisions.entered_at`); a name other than a known lead's (text.names_differ, as intake asks): the
+lead keeps its name, the visit keeps the one given (`visits.given_name`), and `name_differs` counts such rows
+(follow-up rows too, which have no visit to keep it on: counted and warned about only); an invited customer's
+open invitation closed as arrived by an in-person visit (as intake does); every touched lead's `next_due` from
+the cadence rules on its final state.
 Audit: one `import` event (who, file, sha256, source, counts) and one `imports` row, in the same transaction;
 no event per row (rows carry `registered_by` / `by_id`, grade history names the import).
 """
@@ -26,7 +30,7 @@ from datetime import date, datetime
 
 from leadctl.errors import BadInput, LeadctlError
 from leadctl.models import Channel, Grade, LeadState, Status
-from leadctl.rules import cadence, columns, grading
+from leadctl.rules import cadence, columns, grading, text
 from leadctl.rules.policy import Policy
 from leadctl.services.import_rows import Checker, Problem, Row
 from leadctl.store.audit import record
@@ -77,11 +81,11 @@ _APPENDS = {
     "leads": "id, name, phone, channel, info_source, model, trade_in, grade, grade_basis, owner_id, registered_by,"
              " created_at, last_contact_at, planned_on, next_due",
     "visits": "id, lead_id, kind, channel, arrived_at, left_at, party, first_visit, left_contact, test_drive, model,"
-              " staff_id, registered_by",
+              " staff_id, registered_by, given_name",
     "followups": "id, lead_id, at, by_id, method, result, grade, next_on",
     "grades": "lead_id, at, by_id, grade, previous, basis, detail, reason",
     "owners": "lead_id, at, by_id, from_id, to_id, reason",
-    "collisions": "lead_id, visit_id, owner_id, claimant_id, opened_at",
+    "collisions": "lead_id, visit_id, owner_id, claimant_id, opened_at, entered_at",
 }
 # a new lead and what its first row records, staged as one row: the lead, its first visit, grade and owner
 _FIRST = ("visit_id", "kind", "left_at", "party", "test_drive", "visit_model", "first_owner", "first_grade",
@@ -91,7 +95,7 @@ _FIRST_OWNER, _FIRST_GRADE = _FIRST.index("first_owner"), _FIRST.index("first_gr
 _FROM_NEW_LEAD = (
     Insert("leads", _APPENDS["leads"], _APPENDS["leads"]),
     Insert("visits", _APPENDS["visits"], "visit_id, id, kind, channel, created_at, left_at, party, 1, 1, test_drive,"
-                                         " visit_model, first_owner, registered_by"),
+                                         " visit_model, first_owner, registered_by, NULL"),
     Insert("grades", _APPENDS["grades"], "id, created_at, registered_by, first_grade, NULL, 'stated', grade_detail,"
                                          " 'imported'", "first_grade IS NOT NULL"),
     Insert("owners", _APPENDS["owners"], "id, created_at, registered_by, NULL, first_owner, 'imported'",
@@ -115,7 +119,7 @@ class Plan:
         self.problems: list[Problem] = []
         self.holders: dict[str, tuple[int, Lead]] = {}  # phone -> (the lead row holding it, the lead it means)
         self.keys: set[tuple] = set()
-        self.counts = {"new": 0, "merged": 0, "skipped_duplicates": 0}
+        self.counts = {"new": 0, "merged": 0, "skipped_duplicates": 0, "name_differs": 0}
         self.pending: dict[str, list] = {t: [] for t in _APPENDS if t != "leads"}  # planned, not yet written
         self.created: list[Lead] = []  # new leads not yet handed to the writer (final once their phone is planned)
         self.written = dict.fromkeys(_APPENDS, 0)
@@ -236,6 +240,7 @@ class Plan:
             key = self._key(lead, holder, "visit", timed)
         else:
             self.counts["merged"] += 1
+            given = self._given_name(lead, row)
             lead.name = lead.name or row.name
             lead.model = row.model or lead.model
             lead.info_source = lead.info_source or (str(row.info_source) if row.info_source else None)
@@ -253,14 +258,16 @@ class Plan:
             lead.grade, lead.grade_basis, lead.owner_id = grade, "stated" if grade else None, owner_id or None
         else:
             self.pending["visits"].append((visit_id, lead.id, *_CHANNEL[row.channel], at, left, row.party, 0, 1,
-                                           int(row.test_drive), row.model, owner_id or lead.owner_id, self.by_id))
+                                           int(row.test_drive), row.model, owner_id or lead.owner_id, self.by_id,
+                                           given))
             if row.grade is not None:
                 self._regrade(lead, at, self.by_id, row.grade, row, "imported")
             if owner_id and lead.owner_id is None:
                 self.pending["owners"].append((lead.id, at, self.by_id, None, owner_id, "imported"))
                 lead.owner_id, lead.pool = owner_id, None
             elif owner_id and owner_id != lead.owner_id:
-                self.pending["collisions"].append((lead.id, visit_id, lead.owner_id, owner_id, self.now.isoformat()))
+                self.pending["collisions"].append((lead.id, visit_id, lead.owner_id, owner_id, self.now.isoformat(),
+                                                 at))  # the claim's record time: its export's (entered_at)
         invitation = self.invited.get(lead.id)
         if invitation and row.channel.contact_kind == "visit" and at >= invitation[1]:
             self.arrivals.append((lead.id, invitation[0], visit_id))  # as intake does: the invited customer came
@@ -269,6 +276,14 @@ class Plan:
             lead.last_contact_at, lead.last = at, when
         if not lead.new:
             self.known[lead.id] = lead
+
+    def _given_name(self, lead: Lead, row: Row) -> str | None:
+        """The row's name when it is another than its known lead's (text.names_differ, as intake asks), counted:
+        the lead keeps its name, the visit keeps the one given; None otherwise."""
+        if row.name is None or row.name == lead.name or not text.names_differ(lead.name, row.name):
+            return None
+        self.counts["name_differs"] += 1
+        return row.name
 
     def _new_lead(self, phone: str, row: Row, at: str, when: datetime) -> Lead:
         lead = Lead(self.ids["leads"], row.name, row.model, str(row.info_source) if row.info_source else None,
@@ -295,6 +310,7 @@ class Plan:
         if row.next_on is not None and not self._plan_ok(lead, row):
             return
         self.counts["merged"] += 1
+        self._given_name(lead, row)  # counted and warned about; a follow-up has no visit to keep it on
         self.keys.add(key)
         followup_id = self.ids["followups"]
         self.ids["followups"] += 1

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput
 from leadctl.models import Channel, Grade, InfoSource, Status
-from leadctl.rules import grading, phone, visibility
+from leadctl.rules import grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import invitations, leads, policy, staff
 from leadctl.store.audit import record
@@ -125,17 +124,13 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
                 "name_differs": differs}
 
 
-def _name_key(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
 def _name_differs(conn: sqlite3.Connection, lead_id: int, given: str | None) -> dict | None:
     """The lead's name and the other one given for its phone, or None when they agree (or one is missing).
     The lead keeps its name (which is right is for a person to say); the one given is kept on the visit
     (`visits.given_name`, which purge reaches; the audit event says only that the names differed) and the
     caller warns."""
     recorded = conn.execute("SELECT name FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
-    if not recorded or not given or _name_key(recorded) == _name_key(given):
+    if not text.names_differ(recorded, given):
         return None
     return {"recorded": recorded, "given": given}
 

@@ -280,6 +280,50 @@ def test_b6_a_known_customer_gets_the_visit_never_a_second_lead(store, tmp_path)
     assert store.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
 
 
+def test_another_name_on_a_known_phone_is_kept_on_the_visit_counted_and_warned_once(store, tmp_path):
+    intake(store, "13800138000", name="刘洋", owner="李娜", arrived="2026-11-01T10:00")
+    rows = [["客户姓名", "电话", "到店时间", "销售顾问", "客户来源"],
+            ["刘先生", "13800138000", "2026-11-21 15:00", "李娜", "展厅"],
+            ["刘 洋", "13800138000", "2026-11-22 15:00", "李娜", "展厅"],  # the same name, spaced: not another
+            ["王芳", "13900139000", "2026-11-21 16:00", "李明", "展厅"],  # a new lead: its own name
+            ["王女士", "13900139000", "2026-11-22 16:00", "李明", "展厅"]]  # another name in the same file
+    path = write_csv(tmp_path / "names.csv", rows)
+    out = summary(store, path, "--kind", "visits")
+    assert (out["new"], out["merged"], out["name_differs"]) == (1, 3, 2)
+    assert store.query("SELECT name FROM leads ORDER BY id") == [("刘洋",), ("王芳",)]  # the leads keep theirs
+    assert store.query("SELECT lead_id, arrived_at, given_name FROM visits ORDER BY id") == [
+        (1, "2026-11-01T10:00:00", None), (1, "2026-11-21T15:00:00", "刘先生"), (1, "2026-11-22T15:00:00", None),
+        (2, "2026-11-21T16:00:00", None), (2, "2026-11-22T16:00:00", "王女士")]
+    event = store.scalar("SELECT detail FROM events WHERE action = 'import'")
+    assert "刘先生" not in event and "王女士" not in event and json.loads(event)["name_differs"] == 2
+    before = store.fingerprint()
+    again = do_import(store, path, "--kind", "visits", "--json")  # the same file again: nothing changes
+    assert json.loads(again.stdout)["name_differs"] == 0 and "another name" not in again.stderr
+    assert store.fingerprint() == before
+    store.json("purge", "13800138000", actor=MANAGER)  # purge erases the name given with the rest
+    assert store.scalar("SELECT count(*) FROM visits WHERE lead_id = 1 AND given_name IS NOT NULL") == 0
+
+
+def test_the_import_warns_once_on_stderr_of_names_that_differ(store, tmp_path):
+    intake(store, "13800138000", name="刘洋", owner="李娜", arrived="2026-11-01T10:00")
+    rows = [["客户姓名", "电话", "到店时间", "客户来源"], ["刘先生", "13800138000", "2026-11-21 15:00", "展厅"],
+            ["刘太太", "13800138000", "2026-11-22 15:00", "展厅"]]
+    result = do_import(store, write_csv(tmp_path / "names.csv", rows), "--kind", "visits")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: 2 row(s) of names.csv give another name for a known phone; the leads keep their "
+                        "names, the names given are kept on the visits (see `leadctl show`)"]
+    shown = store.json("show", "13800138000", actor="李娜")["visits"]
+    assert [v["given_name"] for v in shown] == [None, "刘先生", "刘太太"]
+
+
+def test_a_followup_row_with_another_name_is_counted(store, tmp_path):
+    intake(store, "13800138000", name="刘洋", owner="李娜", arrived="2026-11-01T10:00")
+    rows = [["电话", "回访时间", "回访结果", "客户姓名"], ["13800138000", "2026-11-02 10:00", "已联系", "刘先生"]]
+    out = summary(store, write_csv(tmp_path / "f.csv", rows), "--kind", "followups")
+    assert (out["merged"], out["name_differs"]) == (1, 1)
+    assert store.scalar("SELECT name FROM leads") == "刘洋"
+
+
 def test_b8_names_with_quotes_and_sql_are_stored_verbatim(store, tmp_path):
     names = ["O'Brien", "张三'); DROP TABLE leads;--", 'say "hi" %s ?', "=HYPERLINK(\"http://x\")"]
     rows = [["姓名", "电话", "来源"], *([n, f"1380013800{i}", "展厅"] for i, n in enumerate(names))]
@@ -581,3 +625,28 @@ def test_a_card_entered_by_hand_days_after_the_reception_still_does_not_count(st
     intake(store, "13800138000", name="张三", owner="赵磊")
     (collision,) = store.json("collisions", actor=MANAGER)
     assert not collision["owner"]["card_counts"] and collision["recommended"] == "赵磊"
+
+
+def test_a_claim_an_lms_import_brings_counts_from_its_lms_time_not_the_import(store, tmp_path):
+    """[001] 电销以LMS系统为准, from the claimant's side: a consultant's card entered by hand, then the LMS export
+    naming a telesales who had the customer two weeks earlier; imported today, the LMS card still counts."""
+    intake(store, "13800138000", name="张三", owner="李明", arrived="2026-11-23T10:00")
+    path = write_csv(tmp_path / "lms.csv", [["客户姓名", "手机号码", "客户来源", "销售顾问", "创建时间"],
+                                            ["张三", "13800138000", "网络", "杨洋", "2026-11-10 10:00"]])
+    assert summary(store, path, "--source", "LMS")["collisions"] == 1
+    assert store.query("SELECT opened_at, entered_at FROM collisions") == [("2026-11-24T09:00:00",
+                                                                            "2026-11-10T10:00:00")]
+    (collision,) = store.json("collisions", actor=MANAGER)
+    claimant = collision["claimant"]
+    assert (claimant["staff"], claimant["recorded_at"], claimant["entered_at"], claimant["card_counts"]) == (
+        "杨洋", "2026-11-10T10:00:00", "2026-11-10T10:00:00", True)
+    assert collision["owner"]["card_counts"] and collision["recommended"] == "杨洋"  # the first valid record
+
+
+def test_a_claim_at_the_front_desk_is_entered_when_it_is_opened(store):
+    intake(store, "13800138000", name="张三", owner="李明", arrived="2026-11-23T10:00")
+    intake(store, "13800138000", name="张三", owner="赵磊", arrived="2026-11-20T10:00")  # told 4 days late
+    assert store.query("SELECT entered_at FROM collisions") == [(None,)]
+    (collision,) = store.json("collisions", actor=MANAGER)
+    assert collision["claimant"]["entered_at"] == collision["opened_at"] and not collision["claimant"]["card_counts"]
+    assert collision["recommended"] == "李明"
