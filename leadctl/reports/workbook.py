@@ -71,6 +71,7 @@ def write_sheet(wb, report: Report, rows: list[dict], title: str | None = None):
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width + 2
     ws.freeze_panes = "A2"
+    _printable(ws)
     if rows:
         ws.auto_filter.ref = ws.dimensions
     return ws
@@ -130,6 +131,14 @@ def _bound_format(fmt: str, sign: str) -> str:
     return f'"{sign} "{fmt}'
 
 
+def _printable(ws, header_row: int = 1) -> None:
+    """Printed (or saved as PDF) landscape, every column on one page wide, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+
+
 def write_summary(wb, title: str, current: list[dict], previous: list[dict]) -> None:
     from openpyxl.styles import Font, PatternFill
 
@@ -156,3 +165,4 @@ def write_summary(wb, title: str, current: list[dict], previous: list[dict]) -> 
     for col, width in zip("ABCDEFGHI", (30, 10, 10, 10, 10, 11, 11, 8, 12), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"
+    _printable(ws, header_row=3)
