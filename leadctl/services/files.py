@@ -45,7 +45,7 @@ def check_target(path: Path, database: Path | None, force: bool = False) -> Path
         sides = {(Path(base + suffix), suffix) for base in {os.path.realpath(database), os.path.abspath(database)}
                  for suffix in SIDECARS}
         for side, suffix in sides:
-            if real == Path(os.path.realpath(side)) or _same_file(real, side):
+            if real == Path(os.path.realpath(side)) or same_file(real, side):
                 raise CannotCreate(f"{path} is the database{f' ({suffix[1:]} file)' if suffix else ''}",
                                    "choose another file name; leadctl never writes over its database")
     try:
@@ -65,7 +65,8 @@ def check_target(path: Path, database: Path | None, force: bool = False) -> Path
     return real
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (device and inode), whatever links and spellings lead to it."""
     try:
         sa, sb = a.stat(), b.stat()
     except OSError:
@@ -82,7 +83,10 @@ def write_output(path: Path, write: Callable[[Path], None], database: Path | Non
     and removes the temp file. Stale temp files of killed commands in the folder are removed first."""
     real = check_target(path, database, force)
     sweep(real.parent)
-    temp = _temp_beside(real, path)
+    try:
+        temp = temp_beside(real)
+    except OSError as exc:
+        raise _io_error(exc, path) from None
     try:
         try:
             write(temp)
@@ -99,13 +103,12 @@ def write_output(path: Path, write: Callable[[Path], None], database: Path | Non
     return real
 
 
-def _temp_beside(real: Path, path: Path) -> Path:
+def temp_beside(real: Path, tag: str = "") -> Path:
+    """A private (0600) empty temp file in `real`'s folder, named `.leadctl-<name><tag>.<random>.tmp` so that
+    `sweep` knows it for ours if a kill leaves it behind; OSError when the folder refuses it."""
     import tempfile
 
-    try:
-        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{real.name}.", suffix=TEMP_SUFFIX, dir=real.parent)
-    except OSError as exc:
-        raise _io_error(exc, path) from None
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{real.name}{tag}.", suffix=TEMP_SUFFIX, dir=real.parent)
     os.close(fd)  # mkstemp creates it 0600, whatever the umask
     return Path(name)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from leadctl.errors import ConfigError, InputMissing, Refused, StorageError, Usa
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask, mask_in
 from leadctl.services import leads, phone_check, policy, staff, workdays
-from leadctl.services.files import TEMP_PREFIX, TEMP_SUFFIX, check_target, write_output
+from leadctl.services.files import check_target, same_file, temp_beside, write_output
 from leadctl.services.purge import buried, erase
 from leadctl.store.audit import head, record, verify
 from leadctl.store.db import Store, translate
@@ -157,19 +156,9 @@ def _check_backup(path: Path) -> None:
                            "choose another backup; `leadctl --db BACKUP check` names every finding")
 
 
-def _same_file(source: Path, db: Path) -> bool:
-    try:
-        mine = source.stat()
-    except OSError:
-        return False
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            other = os.stat(f"{db}{suffix}")
-        except OSError:
-            continue
-        if (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino):
-            return True
-    return False
+def _is_database(source: Path, db: Path) -> bool:
+    """Whether `source` is the database itself or one of its -wal/-shm files (device and inode)."""
+    return any(same_file(source, Path(f"{db}{suffix}")) for suffix in ("", "-wal", "-shm"))
 
 
 def _staged(store: Store, now: datetime, who, source: Path, temp: Path, safety: Path) -> dict:
@@ -228,11 +217,11 @@ def restore(store: Store, now: datetime, actor: str | None, source: Path, confir
     the database open."""
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "restore")
-    if _same_file(source, store.path):
+    if _is_database(source, store.path):
         raise UsageError(f"{source} is the database itself", "give a backup written by `leadctl backup`")
     _check_backup(source)
     safety = _safety_name(store.path, now)
-    temp = _temp_beside(store.path)
+    temp = _staging_file(store.path)
     try:
         staged = _staged(store, now, who, source, temp, safety)
         summary = {"db": str(store.path), "restored": str(source), "safety_copy": str(safety), **staged}
@@ -264,12 +253,10 @@ def _safety_name(db: Path, now: datetime) -> Path:
     return safety
 
 
-def _temp_beside(db: Path) -> Path:
-    """A private (0600) staging file in the database's folder, named after it like every temp file of ours, so
-    the next command that writes there sweeps it if a kill left it behind."""
+def _staging_file(db: Path) -> Path:
+    """A private staging file beside the database, named like every temp file of ours (swept if a kill leaves
+    it); SQLite takes the empty file for an empty database."""
     try:
-        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{db.name}.restore.", suffix=TEMP_SUFFIX, dir=db.parent)
+        return temp_beside(db, ".restore")
     except OSError as exc:
         raise StorageError(f"cannot write in {db.parent}: {exc.strerror}", "check the folder's permissions") from None
-    os.close(fd)  # 0600; SQLite takes an empty file for an empty database
-    return Path(name)
