@@ -30,6 +30,7 @@ ERASED = "(已删除)"
 # table -> (rows of the customer, {column: replacement}); every column a person may have typed a name, phone or
 # note into, for leads `{ids}` (the lead and those merged into it) with phones `{phones}`
 PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
+    "leads": ("id IN {ids}", {"birthday": None, "birthday_calendar": None, "address": None, "landline": None}),
     "followups": ("lead_id IN {ids}", {"result": ERASED}),
     "visits": ("lead_id IN {ids}", {"given_name": None}),
     "grades": ("lead_id IN {ids}", {"reason": None}),
