@@ -43,17 +43,39 @@ def _cadence(conn: sqlite3.Connection, now: datetime) -> tuple[list[dict], list[
     return missing, late
 
 
+# Two numbers of one length that differ in at most one digit share their first or their second half; numbers
+# sharing their last eight digits share that key. Each key is a GROUP BY: a group holds one name's few candidates.
+_NEAR_KEYS = ("substr(phone, -8)", "length(phone) || ':' || substr(phone, 1, length(phone) / 2)",
+              "length(phone) || '/' || substr(phone, length(phone) / 2 + 1)")
+_SEP = "\x1f"
+
+
+def _candidates(conn: sqlite3.Connection):
+    """Groups of live leads with one name and one key, as (name, ids, phones); a cursor, never the whole list."""
+    for key in _NEAR_KEYS:
+        yield from conn.execute(
+            "SELECT name, group_concat(id, char(31)), group_concat(phone, char(31)) FROM leads"
+            " WHERE merged_into IS NULL AND phone IS NOT NULL AND name IS NOT NULL"
+            f" GROUP BY name, {key} HAVING count(*) > 1")
+
+
+def _near(p1: str, p2: str) -> bool:
+    one_digit = len(p1) == len(p2) and sum(x != y for x, y in zip(p1, p2, strict=True)) <= 1
+    return one_digit or p1[-8:] == p2[-8:]
+
+
 def _duplicates(conn: sqlite3.Connection) -> list[dict]:
-    """Probable duplicates: the same name with phones that share their last eight digits or differ in one."""
-    rows = conn.execute("SELECT a.id, b.id, a.name, a.phone, b.phone FROM leads a JOIN leads b ON a.name = b.name"
-                        " AND a.id < b.id AND a.merged_into IS NULL AND b.merged_into IS NULL"
-                        " WHERE a.phone IS NOT NULL AND b.phone IS NOT NULL").fetchall()
-    out = []
-    for first, second, name, p1, p2 in rows:
-        near = len(p1) == len(p2) and sum(x != y for x, y in zip(p1, p2, strict=True)) <= 1
-        if near or p1[-8:] == p2[-8:]:
-            out.append({"lead_ids": [first, second], "name": name, "phones": [mask(p1), mask(p2)]})
-    return out
+    """Probable duplicates: the same name with phones that share their last eight digits or differ in one.
+    Only the pairs found are held, not every pair of leads with one name."""
+    found: dict[tuple[int, int], dict] = {}
+    for name, ids, phones in _candidates(conn):
+        group = sorted(zip(map(int, ids.split(_SEP)), phones.split(_SEP), strict=True))
+        for i, (first, p1) in enumerate(group):
+            for second, p2 in group[i + 1:]:
+                if (first, second) not in found and _near(p1, p2):
+                    found[first, second] = {"lead_ids": [first, second], "name": name,
+                                            "phones": [mask(p1), mask(p2)]}
+    return [found[pair] for pair in sorted(found)]
 
 
 def _tampering(conn: sqlite3.Connection) -> dict[str, list[str]]:
