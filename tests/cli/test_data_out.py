@@ -116,8 +116,10 @@ def test_check_finds_every_near_pair_and_only_those(cli):
     intake(cli, "13812345670", name="王方", owner="李娜")                       # another name
     dupes = json.loads(cli("check", "--json", code=ExitCode.ATTENTION).stdout)["probable_duplicates"]
     phones = dict(cli.query("SELECT id, phone FROM leads"))
-    near = [[a, b] for a in sorted(phones) for b in sorted(phones) if a < b and a <= 6 and b <= 6
-            and (phones[a][-8:] == phones[b][-8:] or sum(x != y for x, y in zip(phones[a], phones[b], strict=True)) <= 1)]
+    def close(a, b):
+        return a[-8:] == b[-8:] or sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+
+    near = [[a, b] for a in sorted(phones) for b in sorted(phones) if a < b <= 6 and close(phones[a], phones[b])]
     assert [d["lead_ids"] for d in dupes] == near
     assert [1, 2] in near and [1, 3] in near and [1, 4] in near and [5, 6] in near and [1, 5] not in near
     assert all(d["name"] == "王芳" and "****" in d["phones"][0] for d in dupes)
