@@ -243,7 +243,8 @@ def _inventory(book: Book, sheet: str, report: Report, rows: list[dict]):
     owner = _col(report, "owner")
     for col in range(_col(report, "H"), _col(report, "D") + 1):
         chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, n),
-                          "categories": _ref(sheet, 1, owner, n), "data_labels": {"value": True},
+                          "categories": _ref(sheet, 1, owner, n),
+                          "data_labels": {"value": True, "num_format": "0;-0;;@"},  # no label on an empty part
                           "gap": 60})
     chart.set_title({"name": "各顾问意向级别结构"})
     chart.set_x_axis(_axis("销售顾问"))
