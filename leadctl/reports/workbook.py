@@ -145,26 +145,31 @@ def _printable(ws, header_row: int = 0) -> None:
 
 
 def write_sheet(book: Book, report: Report, rows: list[dict], title: str | None = None):
-    """A report's rows under its headers: formats and widths from the columns' kinds, frozen header, filter."""
+    """A report's rows under its headers: formats and widths from the columns' kinds, frozen header, filter.
+    One pass: each value is written and measured; the widths are set after (XlsxWriter writes them at close)."""
     ws = book.add(title or report.title)
     columns = report.columns
     widths = [_width(c.header) + 3 for c in columns]  # the filter's button sits beside the header
-    for row in rows:
-        for i, column in enumerate(columns):
-            shown = _width(_shown(_value(column, row), _kind(column, row)))
-            if shown + 2 > widths[i]:
-                widths[i] = min(shown + 2, MAX_WIDTH)
-    for i, width in enumerate(widths):
-        ws.set_column(i, i, max(width, 6))
     for i, column in enumerate(columns):
         _put(ws, 0, i, column.header, book.header())
+    dynamic = [c.kind in ("kpi", "mark") for c in columns]  # their format depends on the row
+    fixed = [book.number(c.kind) for c in columns]
     for r, row in enumerate(rows, 1):
         for i, column in enumerate(columns):
             value = _value(column, row)
-            fill = None
-            if column.kind == "mark" and value is not None:
-                fill = PASS_FILL if row.get(column.key) else FAIL_FILL
-            _put(ws, r, i, value, book.number(_kind(column, row), fill))
+            kind = _kind(column, row)
+            fmt = fixed[i]
+            if dynamic[i]:
+                fill = None
+                if column.kind == "mark" and value is not None:
+                    fill = PASS_FILL if row.get(column.key) else FAIL_FILL
+                fmt = book.number(kind, fill)
+            _put(ws, r, i, value, fmt)
+            shown = _width(_shown(value, kind)) + 2
+            if shown > widths[i]:
+                widths[i] = min(shown, MAX_WIDTH)
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, max(width, 6))
     ws.freeze_panes(1, 0)
     _printable(ws)
     if rows:
