@@ -171,3 +171,10 @@ def test_purge_erases_the_customer_from_the_file(store, db_path):
     assert store.scalar("SELECT count(*) FROM followups WHERE lead_id = 1") == 1   # the counts stay
     assert store.json("purge", "1", actor="王经理")["already"] is True        # again: nothing to erase, file clean
     store("purge", "2", actor="李娜", code=ExitCode.PERMISSION)
+
+
+def test_check_holds_the_first_findings_of_each_kind_and_counts_them_all():
+    from leadctl.services.maintenance import LISTED, Findings
+
+    found = Findings({"lead_id": i} for i in range(LISTED + 5))
+    assert len(found) == LISTED and found.total == LISTED + 5 and found[0] == {"lead_id": 0}
