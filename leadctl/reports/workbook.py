@@ -178,7 +178,7 @@ def write_sheet(book: Book, report: Report, rows: list[dict], title: str | None 
     if chart and rows:
         drawn = chart(book, ws.get_name(), report, rows)
         if drawn is not None:
-            drawn.set_size({"width": 760, "height": 380})
+            drawn.set_size({"width": min(1600, max(760, 22 * len(rows))), "height": 380})  # room for each label
             ws.insert_chart(1, len(columns) + 1, drawn)
     return ws
 
@@ -246,11 +246,11 @@ def _inventory(book: Book, sheet: str, report: Report, rows: list[dict]):
     chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
     n = len(rows)
     owner = _col(report, "owner")
+    # a few consultants: the number on each part (none on an empty one); forty would bury the bars under labels
+    labels = {"value": True, "num_format": "0;-0;;@"} if n <= 12 else None
     for col in range(_col(report, "H"), _col(report, "D") + 1):
         chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, n),
-                          "categories": _ref(sheet, 1, owner, n),
-                          "data_labels": {"value": True, "num_format": "0;-0;;@"},  # no label on an empty part
-                          "gap": 60})
+                          "categories": _ref(sheet, 1, owner, n), "gap": 60, "data_labels": labels})
     chart.set_title({"name": "各顾问意向级别结构"})
     chart.set_x_axis(_axis("销售顾问"))
     chart.set_y_axis(_axis("客户数", min=0, major_gridlines={"visible": True}))
