@@ -110,6 +110,7 @@ class Store:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self._committed = False  # a write transaction of this connection committed rows: statistics may be stale
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -208,10 +209,11 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version = {version + 1}")
 
     def close(self) -> None:
-        """Close; a connection that wrote first lets SQLite refresh the planner's statistics where it sees fit
-        (`PRAGMA optimize`, as SQLite recommends), sampled so that it stays quick, and never waiting for a lock."""
+        """Close; a connection that committed a write first lets SQLite refresh the planner's statistics where it
+        sees fit (`PRAGMA optimize`, as SQLite recommends), sampled so that it stays quick, never waiting for a
+        lock. A command that changed nothing (refused, rolled back, read only) leaves the file as it was."""
         try:
-            if self.conn.total_changes and not self.conn.in_transaction:
+            if self._committed and not self.conn.in_transaction:
                 optimize(self.conn)
         finally:
             self.conn.close()
@@ -232,9 +234,11 @@ class Store:
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
         self._depth = 1
+        changes = self.conn.total_changes
         try:
             yield self.conn
             self.conn.execute("COMMIT")
+            self._committed = self._committed or self.conn.total_changes > changes
         except BaseException as exc:
             self._rollback()
             self._depth = 0
