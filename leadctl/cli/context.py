@@ -82,9 +82,21 @@ def serving(db: Path, uid: int, env: dict[str, str]) -> None:
     from leadctl.server.wire import FORWARDED_ENV
 
     SERVING = Serving(db, uid, clock.read())
-    for key in [k for k in os.environ if k.startswith("LEADCTL_") or k in FORWARDED_ENV]:
+    for key in [k for k in os.environ if k in FORWARDED_ENV or k in ("LEADCTL_DB", "LEADCTL_SOCKET")]:
         del os.environ[key]
     os.environ.update({k: str(v) for k, v in env.items() if k in FORWARDED_ENV})
+
+
+def admit() -> None:
+    """In the service, a command line that names no command (`leadctl`, `leadctl --help`) still needs a bound
+    OS account: the same rule as every command, asked without a name."""
+    from leadctl.services import identity
+
+    store = Store.open(SERVING.db)
+    try:
+        identity.acting(store, SERVING.wall, SERVING.wall, SERVING.uid, None, False, "login")
+    finally:
+        store.close()
 
 
 def build(ctx: typer.Context, db: Path | None, actor: str | None, now: str | None, busy_ms: int) -> Context:

@@ -185,9 +185,22 @@ def handle(conn: socket.socket, db: Path) -> None:
     sys.stdout = _Stream(conn, "out", bool(tty.get("stdout")))
     sys.stderr = _Stream(conn, "err", bool(tty.get("stderr")))
     sys.stdin = io.StringIO(req.get("stdin") or "")
-    code = _run(app, [str(a) for a in req.get("argv", [])])
+    argv = [str(a) for a in req.get("argv", [])]
+    code = _run(app, argv) if context.command_of(argv) else _admitted(app, argv)
     sys.stdout.flush()
     wire.send(conn, {"exit": code})
+
+
+def _admitted(app, argv: list[str]) -> int:
+    from leadctl.cli import context, output
+    from leadctl.errors import LeadctlError
+
+    try:
+        context.admit()
+    except LeadctlError as exc:
+        output.say(output.error_line(exc))
+        return int(exc.code)
+    return _run(app, argv)
 
 
 def _nowhere() -> str:
