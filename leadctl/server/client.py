@@ -110,6 +110,9 @@ def run(path: Path, argv: list[str]) -> int:
                     sys.stderr.flush()
                 elif "exit" in message:
                     return int(message["exit"])
+        except KeyboardInterrupt:  # the connection closes: the service ends the request and rolls it back
+            sys.stderr.write(_("leadctl: interrupted") + "\n")
+            return 130
         except (OSError, ValueError) as exc:
             return _fail(ConfigError(_("the connection to the store service broke: {error}").format(error=exc),
                                      _("retry; if it persists, see the service's log")))

@@ -10,6 +10,7 @@ an open transaction then rolls back, as after any crash.
 from __future__ import annotations
 
 import contextlib
+import gc
 import grp
 import importlib
 import io
@@ -103,6 +104,7 @@ def preload() -> None:
 def serve(db: Path, sock: socket.socket, log=sys.stderr) -> None:
     """Accept connections until stopped (SIGTERM or SIGINT); each one is handled by a child of its own."""
     preload()
+    gc.freeze()  # what the parent loaded stays out of the children's collections: fewer pages copied per fork
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     log.write(_("leadctl: serving {db}").format(db=db) + "\n")

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
 from leadctl.i18n import _
 from leadctl.models import Role
-from leadctl.services.staff import Staff, _denied, authorize, find, get, typed
+from leadctl.services.staff import Staff, _denied, _known, authorize, find, get, typed
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -173,7 +173,7 @@ def acting(store: Store, now: datetime, wall: datetime, uid: int, declared: str 
                           _("ask an admin: `leadctl staff bind NAME --os-user {uid}`").format(uid=uid), os_uid=uid)
         if command == "login":
             return Acting(None, {})
-        me = bound[0] if len(bound) == 1 else _session(conn, uid, now if not clock_given else wall, bound)
+        me = bound[0] if len(bound) == 1 else _session(conn, uid, wall, bound)
         if me is None:
             raise _denied(now, None, "identify", _("this OS account is shared by {count} staff members").format(
                 count=len(bound)), _("sign in with `leadctl login NAME`"), os_uid=uid)
@@ -182,12 +182,12 @@ def acting(store: Store, now: datetime, wall: datetime, uid: int, declared: str 
             if me.role is not Role.ADMIN:
                 raise _denied(now, me.id, "identify", _("{name} may act only as themselves").format(name=me.name),
                               _("drop --as, or sign in as that person"), actor=typed(declared))
-            other = find(conn, declared)
-            stamp = {"admin": me.name, "for": other.name if other else typed(declared)}
+            other = _known(conn, now, declared, "identify")  # an unknown or inactive name is refused (77)
+            stamp = {"admin": me.name, "for": other.name}
         if clock_given and abs(now - wall) > CLOCK_SLACK:
             if me.role is not Role.ADMIN:
                 raise _denied(wall, me.id, "identify", _("--now {now} is more than 5 minutes from the store's"
                                                          " clock ({wall})").format(now=now, wall=wall),
                               _("only an admin may give another time; drop --now"))
             stamp["clock"] = wall.isoformat()
-        return Acting(declared.strip() if stamp.get("for") else me.name, stamp)
+        return Acting(stamp.get("for", me.name), stamp)

@@ -83,8 +83,9 @@ def test_an_admin_acts_for_someone_recorded_as_admin_for_them(service):
     at, detail = service.query("SELECT at, detail FROM events WHERE action = 'followup'")[0]
     assert at == "2026-11-25T15:00:00"
     assert json.loads(detail)["acting"] == {"admin": "管理员", "for": "李娜", "clock": NOW}
-    # nobody else acts for anyone: the manager is not an admin
+    # nobody else acts for anyone: the manager is not an admin; and an admin only for someone who works here
     service.run(MANAGER_UID, "--as", "李娜", "due", code=P)
+    assert "unknown staff member" in service.run(ADMIN_UID, "--as", "谁", "staff", "list", code=P).stderr
 
 
 def test_a_shared_desk_account_needs_its_pin(service):
@@ -225,3 +226,25 @@ def test_eight_clients_at_once_200_intakes_all_exit_0(service):
     assert service.query("SELECT registered_by, count(*) FROM leads GROUP BY 1 ORDER BY 1") == [
         (staff_id(service, "李娜"), 100), (staff_id(service, "陈刚"), 100)]
     assert service.query("PRAGMA integrity_check") == [("ok",)]
+
+
+def test_socket_activation_serves_the_socket_systemd_passes(service):
+    path = service.base / "run" / "activated.sock"
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listening.bind(str(path))
+    os.chown(path, -1, GROUP)
+    os.chmod(path, 0o660)
+    listening.listen(8)
+    fd = listening.fileno()
+    env = {**service.env(LEADCTL_SOCKET="", LEADCTL_NOW=NOW), "LISTEN_FDS": "1"}
+    activated = subprocess.Popen(["bash", "-c", 'LISTEN_PID=$$ exec "$0" --db "$1" serve', str(LEADCTL),
+                                  str(service.db)], env=env, preexec_fn=lambda: os.dup2(fd, 3), close_fds=False,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        done = service.run(LINA_UID, "due", "--json", env=service.env(LEADCTL_SOCKET=str(path)))
+        assert json.loads(done.stdout) == []
+    finally:
+        activated.terminate()
+        activated.wait(timeout=30)
+        listening.close()
+    assert path.exists()  # systemd's socket: the service leaves it in place
