@@ -1,7 +1,8 @@
 """A real store service on a temp socket and a temp file, and the real CLI run against it as other OS users.
 
-The tests run as root; clients run under other uids and gids with setpriv (no passwd entry needed: staff are
-bound by uid). The service's folder is 0755 so those uids reach the socket; its database folder stays 0700.
+The tests run as root; the service runs as its own uid and every client under another, with setpriv (no passwd
+entry needed: staff are bound by uid). The base folder is 0755 so those uids reach the socket; the database
+folder is the service's, 0700.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GROUP, OTHER_GROUP = 4242, 4343  # the socket's group, and one it does not let in
 ADMIN_UID, MANAGER_UID, LINA_UID, CHEN_UID, DESK_UID, CRON_UID, UNBOUND_UID = (
     5001, 5002, 5003, 5004, 5005, 5006, 5099)
+SERVICE_UID = 5500  # the store's own account: it alone reads the file
 SETPRIV = shutil.which("setpriv")
 
 
@@ -101,8 +103,9 @@ def _answers(path: Path) -> bool:
 
 def start(base: Path, db: Path, *extra: str, env: dict | None = None) -> subprocess.Popen:
     sock = base / "run" / "leadctl.sock"
-    process = subprocess.Popen([str(LEADCTL), "--db", str(db), "serve", "--socket", str(sock),
-                                "--group", str(GROUP), *extra],
+    process = subprocess.Popen([SETPRIV, f"--reuid={SERVICE_UID}", f"--regid={GROUP}", "--clear-groups",
+                                str(LEADCTL), "--db", str(db), "serve", "--socket", str(sock), "--group", str(GROUP),
+                                *extra],
                                env=env or {**_base_env(), "LEADCTL_SOCKET": ""}, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     wait_until(lambda: _answers(sock) or process.poll() is not None, what="the service's socket")
@@ -133,6 +136,8 @@ def service():
     for name, uid in [("管理员", ADMIN_UID), ("王经理", MANAGER_UID), ("李娜", LINA_UID), ("陈刚", CHEN_UID),
                       ("张前台", DESK_UID), ("赵电销", DESK_UID), ("定时任务", CRON_UID)]:
         embedded(db, "staff", "bind", name, "--os-user", str(uid), actor="管理员")
+    for path in [base / "data", base / "run", *(base / "data").iterdir()]:  # the store's account owns its data
+        os.chown(path, SERVICE_UID, GROUP)
     env = {**_base_env(), "LEADCTL_SOCKET": "", "LEADCTL_NOW": NOW}  # the service's clock, fixed for the tests
     process = start(base, db, env=env)
     try:

@@ -125,6 +125,10 @@ def test_cron_runs_as_the_system_account_for_the_cron_script_only(service):
     service.run(CRON_UID, "backup", "backup.db")  # relative to the client's folder, written by the service 0600
     assert (service.work / "backup.db").stat().st_mode & 0o777 == 0o600
     assert "already exists" in service.run(CRON_UID, "backup", "backup.db", code=ExitCode.CANT_CREATE).stderr
+    private = service.base / "root-only"
+    private.mkdir(mode=0o755)  # root's: the service may not write there
+    done = service.run(CRON_UID, "backup", str(private / "b.db"), code=ExitCode.CANT_CREATE)
+    assert "Permission denied" in done.stderr and not (private / "b.db").exists()
     for args in [("intake", "--name", "x", "--phone", "13900000007"), ("export", "leads", "--json"),
                  ("staff", "add", "x", "--role", "admin"), ("show", "13900000006")]:
         service.run(CRON_UID, *args, code=P)
