@@ -63,8 +63,11 @@ def _connect(path: Path) -> socket.socket:
 
 def _stdin(argv: list[str]) -> str | None:
     """A PIN for the commands that read one (asked here, unseen, at a terminal); nothing for the others."""
-    words = [a for a in argv if not a.startswith("-")]
-    if not any(tuple(words[:len(c)]) == c for c in PIN_COMMANDS):
+    from leadctl.cli.context import command_of
+
+    command = command_of(argv)
+    rest = argv[argv.index(command):] if command else []
+    if not any(tuple(rest[:len(c)]) == c for c in PIN_COMMANDS):
         return None
     if sys.stdin.isatty():
         import getpass

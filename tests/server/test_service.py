@@ -92,7 +92,7 @@ def test_a_shared_desk_account_needs_its_pin(service):
     done = service.run(DESK_UID, "intake", "--name", "前台", "--phone", "13900000005", code=P)
     assert "shared by 2 staff" in done.stderr
     assert "no PIN" in service.run(DESK_UID, "login", "张前台", input="2468\n", code=ExitCode.REFUSED).stderr
-    service.run(ADMIN_UID, "staff", "pin", "张前台", input="2468\n")
+    service.run(ADMIN_UID, "--as", "管理员", "staff", "pin", "张前台", input="2468\n")
     service.run(LINA_UID, "staff", "pin", "张前台", input="1357\n", code=P)  # nobody else's PIN but an admin's
     service.run(DESK_UID, "login", "张前台", input="1111\n", code=P)
     service.run(DESK_UID, "login", "李娜", input="2468\n", code=P)  # not one of this desk's staff
