@@ -165,24 +165,27 @@ def acting(store: Store, now: datetime, wall: datetime, uid: int, declared: str 
     - a uid bound to one staff member acts as them; bound to several (a shared desk), as the one who logged in
       (`leadctl login`, for a shift), and `login` itself is open to it;
     - `--as` may name only that person, except for an admin, who acts for anyone ("admin X for Y");
-    - a --now more than five minutes from the service's clock is an admin's only; the events record both."""
+    - a --now more than five minutes from the service's clock is an admin's only; the events record both.
+    A refusal is audited at the service's clock, whatever time the client gave."""
     with store.read() as conn:
         bound = _bound(conn, uid)
         if not bound:
-            raise _denied(now, None, "identify", _("OS uid {uid} is not bound to a staff member").format(uid=uid),
+            raise _denied(wall, None, "identify", _("OS uid {uid} is not bound to a staff member").format(uid=uid),
                           _("ask an admin: `leadctl staff bind NAME --os-user {uid}`").format(uid=uid), os_uid=uid)
-        if command == "login":
+        if command == "login":  # a PIN's lock and a session's end are timed by the service's clock alone
+            if clock_given:
+                raise _denied(wall, None, "login", _("login takes no --now"), _("drop --now"), os_uid=uid)
             return Acting(None, {})
         me = bound[0] if len(bound) == 1 else _session(conn, uid, wall, bound)
         if me is None:
-            raise _denied(now, None, "identify", _("this OS account is shared by {count} staff members").format(
+            raise _denied(wall, None, "identify", _("this OS account is shared by {count} staff members").format(
                 count=len(bound)), _("sign in with `leadctl login NAME`"), os_uid=uid)
         stamp: dict = {}
         if declared and declared.strip() != me.name:
             if me.role is not Role.ADMIN:
-                raise _denied(now, me.id, "identify", _("{name} may act only as themselves").format(name=me.name),
+                raise _denied(wall, me.id, "identify", _("{name} may act only as themselves").format(name=me.name),
                               _("drop --as, or sign in as that person"), actor=typed(declared))
-            other = _known(conn, now, declared, "identify")  # an unknown or inactive name is refused (77)
+            other = _known(conn, wall, declared, "identify")  # an unknown or inactive name is refused (77)
             stamp = {"admin": me.name, "for": other.name}
         if clock_given and abs(now - wall) > CLOCK_SLACK:
             if me.role is not Role.ADMIN:
