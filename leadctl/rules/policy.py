@@ -43,6 +43,7 @@ _SHAPE: dict[str, Any] = {
     "kpi": {"*": dict.fromkeys(BOUND_KEYS, float)},
     "orders": {"vin_check_digit": str, "followup_days": int, "delivery_notice_days": int},
     "phone": {"region": str},
+    "staff": {"shift_hours": int},  # a shared desk's `leadctl login` lasts this long (default 10)
     "import": {"max_file_mb": int, "max_inflated_mb": int},
     "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,

@@ -23,7 +23,7 @@ from leadctl.rules import permissions
 from leadctl.rules.permissions import Scope
 from leadctl.rules.phone import mask
 
-FULL_VIEW = frozenset({Role.MANAGER, Role.ADMIN})
+FULL_VIEW = frozenset({Role.MANAGER, Role.ADMIN, Role.SYSTEM})  # system: the due lists cron mails to managers
 # salespeople: whose leads are "their own" (permissions.reaches decides with this scope)
 OWN_LEADS = {Role.CONSULTANT: Scope.OWN, Role.DIRECT_SALES: Scope.OWN, Role.TELESALES: Scope.POOL}
 
