@@ -8,6 +8,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.rules import phone as phone_rules
 from leadctl.services import followups, grading
 from leadctl.services import intake as intake_service
@@ -104,12 +105,17 @@ def followup(
     grade: str = typer.Option(None, "--grade", help="New grade after this contact."),
     next_on: str = typer.Option(None, "--next", help="Plan the next contact (no later than the cadence allows)."),
     at: str = typer.Option(None, "--at", help="When it happened, ISO [default: now]."),
+    care: str = typer.Option(None, "--care", help=_("Owner care contact it makes: thanks|ssi|service|insurance|"
+                                                    "birthday|anniversary (a delivered customer).")),
+    score: int = typer.Option(None, "--score", help=_("SSI satisfaction score, 1-10 (with --care ssi).")),
     as_json: bool = JSON,
 ) -> None:
     """Record a follow-up with its result; the next due date follows the grade's cadence."""
-    done = context.call(ctx, followups.followup, lead, result, method, grade, next_on, at)
+    done = context.call(ctx, followups.followup, lead, result, method, grade, next_on, at, care, score)
     output.done(done, as_json, f"follow-up {done['followup_id']} on lead {done['lead_id']}; "
                                f"grade {done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+    if done.get("care") and not as_json:
+        output.say(_("owner care: {kind} contact due {day} made").format(kind=done["care"], day=done["care_due_on"]))
 
 
 def show(
