@@ -195,3 +195,27 @@ def test_referred_by_needs_the_referral_channel_and_a_lead(cli):
     assert "no lead with id 9" in cli("intake", "--phone", "13900139000", "--channel", "referral", "--referred-by",
                                       "9", actor="张前台", code=ExitCode.NOT_FOUND).stderr
     assert cli.fingerprint() == before
+
+
+def test_the_owner_care_sheet_and_the_owners_report(cli, tmp_path):
+    from openpyxl import load_workbook
+
+    owner(cli)  # 李娜's: thanks 12-02, SSI 12-04 and 12-08
+    owner(cli, "13900139000", "王芳", "陈刚")
+    cli.json("followup", "1", "--care", "thanks", "--result", "感谢", actor="李娜", now="2026-12-02T09:00")
+    cli.json("followup", "1", "--care", "ssi", "--score", "8", "--result", "满意", actor="李娜", now="2026-12-05T09:00")
+    cli.json("followup", "2", "--care", "ssi", "--score", "6", "--result", "一般", actor="陈刚", now="2026-12-04T09:00")
+    at = {"actor": "王经理", "now": "2026-12-10T09:00"}
+    rows = {(r["owner"], r["model"]): r for r in cli.json("report", "owner-care", "--month", "2026-12", **at)["rows"]}
+    mine = rows[("李娜", "合计")]
+    assert (mine["due"], mine["done"], mine["on_time"], mine["late"], mine["ssi_average"]) == (3, 2, 1, 2, 8)
+    assert rows[("李娜", "330TSI")]["due"] == 3
+    theirs = rows[("陈刚", "合计")]
+    assert (theirs["due"], theirs["done"], theirs["on_time"], theirs["late"], theirs["ssi_average"]) == (3, 1, 1, 2, 6)
+    kept = {r["owner"]: r for r in cli.json("report", "owners", "--month", "2026-12", **at)["rows"]}
+    assert (kept["李娜"]["owners"], kept["李娜"]["care_due"], kept["李娜"]["care_on_time"]) == (1, 3, 1)
+    path = tmp_path / "monthly.xlsx"
+    cli("report", "monthly", "--month", "2026-12", "--xlsx", str(path), **at)
+    sheet = load_workbook(path)["保有客户维系"]
+    assert [c.value for c in sheet[1]][:4] == ["销售顾问", "车型", "应回访", "已回访"]
+    assert any(r[0] == "李娜" and r[1] == "合计" and r[7] == 8 for r in sheet.iter_rows(min_row=2, values_only=True))
