@@ -10,11 +10,11 @@ for `window_days` (preset 30) after its day; after that it counts as missed and 
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
-
-from dateutil.relativedelta import relativedelta
 
 from leadctl.errors import BadInput
 from leadctl.i18n import N_, _
@@ -91,18 +91,80 @@ def _of_kind(kind: str, settings: dict[str, Any], owner: Owner, start: date, end
         return [Contact(lead, kind, delivered + timedelta(days=d), {"day": d}) for d in settings.get("days", [])]
     if kind == "service":
         months = settings.get("months", 3)
-        return [Contact(lead, kind, delivered + relativedelta(months=months), {"months": months})]
+        return [Contact(lead, kind, _months_after(delivered, months), {"months": months})]
     if kind == "birthday":
         if not owner.birthday:
             return []
-        day = lunar.next_birthday(owner.birthday, owner.calendar or "solar", start)
+        day = _next_birthday(owner.birthday[5:], owner.calendar or "solar", start)
         return [Contact(lead, kind, day, {"birthday": owner.birthday, "calendar": owner.calendar or "solar"})]
     before = settings.get("days_before", 0) if kind == "insurance" else 0
     out = []
-    for year in range(max(1, start.year - delivered.year - 1), end.year - delivered.year + 2):
-        anniversary = delivered + relativedelta(years=year)
+    for year in range(max(1, start.year - delivered.year), end.year - delivered.year + 2):
+        anniversary = _months_after(delivered, 12 * year)
         out.append(Contact(lead, kind, anniversary - timedelta(days=before),
                            {"year": year, "anniversary": anniversary.isoformat(), "days_before": before}))
+    return out
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it is shorter (31 January + 1 month: 28 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@lru_cache(maxsize=4096)
+def _next_birthday(month_day: str, kind: str, on_or_after: date) -> date:
+    """lunar.next_birthday, which reads only the month and day: owners who share a birthday share the answer."""
+    return lunar.next_birthday(f"2000-{month_day}", kind, on_or_after)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which owners may owe a contact due from `start` to `end`: a superset, for the store to pick them by index
+    and cheap text tests before `contacts` decides. Delivered on or after `since` (the one-off contacts), a
+    delivery day (MM-DD) in `delivered` (anniversaries, insurance), a solar or lunar birthday (MM-DD) in
+    `solar` or `lunar`."""
+
+    since: date
+    delivered: frozenset[str]
+    solar: frozenset[str]
+    lunar: frozenset[str]
+
+
+def reach(rules: CareRules, start: date, end: date) -> Reach:
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    offsets = [d for k in ("thanks", "ssi") for d in rules.kinds.get(k, {}).get("days", [])]
+    if "service" in rules.kinds:
+        offsets.append(31 * rules.kinds["service"].get("months", 3))
+    since = start - timedelta(days=max(offsets, default=0))
+    delivered = set()
+    if "anniversary" in rules.kinds:
+        delivered |= {d.isoformat()[5:] for d in days}
+    if "insurance" in rules.kinds:
+        ahead = timedelta(days=rules.kinds["insurance"].get("days_before", 0))
+        delivered |= {(d + ahead).isoformat()[5:] for d in days}
+    solar, moon = set(), set()
+    if "birthday" in rules.kinds:
+        solar = {d.isoformat()[5:] for d in days}
+        moon = _lunar_days(days)
+    return Reach(since, frozenset(_with_leap_day(delivered)), frozenset(_with_leap_day(solar)), frozenset(moon))
+
+
+def _with_leap_day(days: set[str]) -> set[str]:
+    """29 February falls on the 28th in a common year."""
+    return days | {"02-29"} if "02-28" in days else days
+
+
+def _lunar_days(days: list[date]) -> set[str]:
+    from lunardate import LunarDate
+
+    out = set()
+    for day in days:
+        lunar_day = LunarDate.from_solar_date(day.year, day.month, day.day)
+        out.add(f"{lunar_day.month:02d}-{lunar_day.day:02d}")
+        if lunar_day.day == 29:  # a 30th falls on the 29th in a short month
+            out.add(f"{lunar_day.month:02d}-30")
     return out
 
 

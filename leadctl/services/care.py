@@ -57,6 +57,24 @@ def owners(conn: sqlite3.Connection, where: str, args: list) -> list[tuple]:
     return [(*row[:7], care.Owner(row[0], date.fromisoformat(row[9]), row[7], row[8])) for row in rows if row[9]]
 
 
+def reachable(conn: sqlite3.Connection, the_rules: care.CareRules, where: str, args: list, start: date,
+              end: date) -> list[tuple]:
+    """`owners`, only those who may owe a contact due from `start` to `end` (rules.care.reach): the store tests
+    the delivery day and the birthday, so the rules look at a few owners, not the whole base."""
+    keys = care.reach(the_rules, start, end)
+    marks = {name: ",".join("?" * len(values)) or "NULL" for name, values in
+             (("d", keys.delivered), ("s", keys.solar), ("l", keys.lunar))}
+    test = (f"(d >= ? OR substr(d, 6, 5) IN ({marks['d']})"
+            f" OR (birthday_calendar = 'lunar' AND substr(birthday, 6, 5) IN ({marks['l']}))"
+            f" OR (birthday_calendar = 'solar' AND substr(birthday, 6, 5) IN ({marks['s']})))")
+    sql = (f"SELECT * FROM (SELECT l.id, l.name, l.phone, l.grade, s.name, l.owner_id, l.pool, l.birthday,"
+           f" l.birthday_calendar, {DELIVERED.format(l='l')} AS d FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
+           f" WHERE l.status = 'delivered' AND {where}) WHERE {test}")
+    rows = conn.execute(sql, [*args, keys.since.isoformat(), *sorted(keys.delivered), *sorted(keys.lunar),
+                              *sorted(keys.solar)]).fetchall()
+    return [(*row[:7], care.Owner(row[0], date.fromisoformat(row[9]), row[7], row[8])) for row in rows if row[9]]
+
+
 def made(conn: sqlite3.Connection, where: str, args: list, since: date | None = None) -> dict[int, set]:
     """lead_id -> {(kind, due_on)} of the care contacts made for the owners `where` picks (due on or after `since`)."""
     after, extra = (" AND cc.due_on >= ?", [since.isoformat()]) if since else ("", [])
@@ -76,9 +94,10 @@ def due_rows(conn: sqlite3.Connection, policy: Policy, on: date, viewer: staff.S
     if not the_rules.kinds:
         return []
     where, args = whose(owner_id, team)
-    done = made(conn, where, args, on - timedelta(days=the_rules.window_days))
+    since = on - timedelta(days=the_rules.window_days)
+    done = made(conn, where, args, since)
     out = []
-    for lead_id, name, phone, grade, owner, oid, pool, who in owners(conn, where, args):
+    for lead_id, name, phone, grade, owner, oid, pool, who in reachable(conn, the_rules, where, args, since, on):
         for contact in care.owed(the_rules, who, on, done.get(lead_id, set())):
             out.append({"lead_id": lead_id, "name": name, "phone": visibility.shown(viewer, phone, oid, pool),
                         "grade": grade, "owner": owner, "due_on": contact.due_on.isoformat(),
