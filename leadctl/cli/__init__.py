@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "staff": "staff", "policy": "policy", "transfer": "moves", "defeat": "closing", "order": "closing",
     "complaint": "complaints", "collisions": "manage", "vehicle": "vehicles",
     "login": "staff", "serve": "serve",
+    "owners": "owners",
 }
 
 

@@ -78,6 +78,7 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "handovers": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "defeat.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "order.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "owners": {C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "complaint.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "complaint.show": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "report": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},

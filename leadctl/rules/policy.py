@@ -15,6 +15,7 @@ from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
+from leadctl.rules import care
 from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
 from leadctl.rules.phone import check_region
 
@@ -48,6 +49,7 @@ _SHAPE: dict[str, Any] = {
     "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
                    "callcenter_progress_working_days": int, "weekend": list, "holidays": list, "escalation": list},
+    "care": care.SHAPE,
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "no_effect": bool, "to": str}],
 }
@@ -251,6 +253,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     if data.get("orders", {}).get("followup_days", 1) == 0:
         problems.append("orders.followup_days: must be at least 1")
     _check_calendar(data.get("complaints", {}), problems)
+    problems += care.problems(data.get("care", {}))
     region = data.get("phone", {}).get("region", "CN")
     if not check_region(region):
         problems.append(f"phone.region: {region!r} is not a region code the phone library knows (e.g. CN, HK)")

@@ -9,6 +9,7 @@ from leadctl.models import Role, Team
 from leadctl.rules import cadence, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
+from leadctl.services.care import due_rows as care_rows
 from leadctl.services.complaints import due_rows as complaint_rows
 from leadctl.services.reviews import for_owners as review_comments
 from leadctl.services.reviews import overdue as review_rows
@@ -70,7 +71,8 @@ def _due(conn, now: datetime, me: staff.Staff, on: date, overdue_only: bool, own
     extra += complaint_rows(conn, now, on, me, **mine)
     out = [{**_row(rules, me, on, row), "review": comments.get(row[0])} for row in rows]
     out += [r for r in extra if r["overdue_days"] or not overdue_only]
-    return sorted(out, key=lambda r: r["due_on"])
+    cared = care_rows(conn, rules, on, me, who.id if owner else None, team)  # owner care: after the leads' rows
+    return sorted(out, key=lambda r: r["due_on"]) + [r for r in cared if r["overdue_days"] or not overdue_only]
 
 
 def _row(rules, me: staff.Staff, on: date, row: tuple) -> dict:

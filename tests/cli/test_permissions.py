@@ -105,6 +105,7 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "handovers": ["handovers", "--json"],
         "defeat.list": ["defeat", "list", "--json"],
         "order.list": ["order", "list", "--json"],
+        "owners": ["owners", "--json"],
         "complaint.list": ["complaint", "list", "--json"],
         "complaint.show": ["complaint", "show", "1", "--json"],
         "report": ["report", "arrivals", "--json"],

@@ -25,7 +25,7 @@ def test_summary_first_then_a_sheet_per_report(workbook):
     assert wb.sheetnames[0] == "汇总"
     assert wb.sheetnames[1:] == ["展厅流量分析", "工作日报", "客户分析", "战败统计", "战败分析", "展厅来源分析",
                                  "有望客户跟踪进度", "到店客户登记", "销售顾问访问活动日报", "客户意向确度表",
-                                 "集客转化漏斗", "关键指标", "客户投诉登记表"]
+                                 "集客转化漏斗", "关键指标", "客户投诉登记表", "保有客户维系", "保有客户分析"]
 
 
 def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
@@ -36,6 +36,7 @@ def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
     retention = rows["首洽留存率"]
     assert retention[2] == pytest.approx(2 / 3) and retention[3] is None and retention[5] == 0.9
     assert retention[7] == "未达标"
+    assert rows["保有客户成交结构比"][5] == 0.12  # [002]
     cell = next(c for c in ws["H"] if c.value == "未达标")
     assert cell.fill.fgColor.rgb.endswith("FFC7CE")
     assert ws["C4"].number_format == "0.0%" and ws.freeze_panes == "A4"
