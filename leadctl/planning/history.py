@@ -117,7 +117,8 @@ def _ordered_after(alias: str, at: str) -> str:
             f" AND o.ordered_at >= {at})")
 
 
-def rates(conn: sqlite3.Connection, lo: date, hi: date) -> dict[str, dict[str, Rate]]:
+def rates(conn: sqlite3.Connection, lo: date, hi: date,
+          owner_ids: tuple[int, ...] | None = None) -> dict[str, dict[str, Rate]]:
     """The historical rates of the window [004] 4, by model and for the store ('*'), each with its numerator,
     denominator and window: lead -> order (leads registered in the window that ordered), H/A -> order (leads
     graded H or A in the window that ordered after), B/C -> H/A (leads graded B or C in the window that were later
@@ -126,20 +127,22 @@ def rates(conn: sqlite3.Connection, lo: date, hi: date) -> dict[str, dict[str, R
 
     window = f"{month_text(lo)}..{month_text(add_months(hi, -1))}"
     span = (lo.isoformat(), hi.isoformat())
+    whose = "1" if owner_ids is None else f"l.owner_id IN ({','.join(str(int(i)) for i in owner_ids) or 'NULL'})"
     leads = pd.DataFrame(conn.execute(
         "SELECT coalesce(l.model, ?) AS model, EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND"
         " o.status != 'cancelled') AS hit FROM leads l WHERE l.created_at >= ? AND l.created_at < ?"
-        " AND l.merged_into IS NULL AND l.grade IS NOT 'W'", (NO_MODEL, *span)).fetchall(), columns=["model", "hit"])
+        f" AND l.merged_into IS NULL AND l.grade IS NOT 'W' AND {whose}", (NO_MODEL, *span)).fetchall(),
+        columns=["model", "hit"])
     first_ha = ("SELECT g.lead_id, min(g.at) AS at FROM grades g WHERE g.grade IN ({}) AND g.at >= ? AND g.at < ?"
                 " GROUP BY g.lead_id")
     first_top, first_low = first_ha.format("'H','A'"), first_ha.format("'B','C'")
     ha = pd.DataFrame(conn.execute(
         f"SELECT coalesce(l.model, ?), {_ordered_after('f', 'f.at')} FROM ({first_top}) f"
-        " JOIN leads l ON l.id = f.lead_id", (NO_MODEL, *span)).fetchall(), columns=["model", "hit"])
+        f" JOIN leads l ON l.id = f.lead_id WHERE {whose}", (NO_MODEL, *span)).fetchall(), columns=["model", "hit"])
     bc = pd.DataFrame(conn.execute(
         f"SELECT coalesce(l.model, ?), (EXISTS (SELECT 1 FROM grades h WHERE h.lead_id = f.lead_id"
         f" AND h.grade IN ('H', 'A', 'O') AND h.at > f.at) OR {_ordered_after('f', 'f.at')})"
-        f" FROM ({first_low}) f JOIN leads l ON l.id = f.lead_id", (NO_MODEL, *span)).fetchall(),
+        f" FROM ({first_low}) f JOIN leads l ON l.id = f.lead_id WHERE {whose}", (NO_MODEL, *span)).fetchall(),
         columns=["model", "hit"])
     out: dict[str, dict[str, Rate]] = {}
     for name, frame in (("lead_to_order", leads), ("ha_to_order", ha), ("bc_to_ha", bc)):

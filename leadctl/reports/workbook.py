@@ -112,6 +112,13 @@ def add_chart(ws, report: Report, rows: list[dict]) -> None:
         chart.add_data(Reference(ws, min_col=_col(report, "defeats"), min_row=1, max_row=n), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=_col(report, "reason"), min_row=2, max_row=n))
         chart.title = "战败原因"
+    elif report.name == "progress":
+        chart, weeks = LineChart(), sum(1 for r in rows if r["split"] == "week")
+        for key in ("orders_target", "orders"):
+            chart.add_data(Reference(ws, min_col=_col(report, key), min_row=1, max_row=weeks + 1),
+                           titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=_col(report, "key"), min_row=2, max_row=weeks + 1))
+        chart.title = "订单目标与实际(按周累计)"
     else:  # inventory: grade mix per owner
         chart = BarChart()
         chart.grouping, chart.overlap = "stacked", 100
