@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
 from leadctl.models import Role, Team
-from leadctl.planning.forms import due_rows as check_rows
+from leadctl.planning.corrections import due_rows as check_rows
 from leadctl.rules import cadence, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
