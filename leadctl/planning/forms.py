@@ -96,6 +96,8 @@ def _planned(conn: sqlite3.Connection, staff_id: int, period: Period) -> dict[st
 
 def sign(store: Store, now: datetime, actor: str | None, person: str, week: str | None, kind: str) -> dict:
     """The manager signs a salesperson's weekly plan or summary."""
+    if kind not in KINDS:
+        raise BadInput(_("unknown form {kind!r}").format(kind=kind), _("plan or summary"))
     label = week_label(_week(week, now))
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "week.sign")

@@ -55,6 +55,12 @@ def current(conn: sqlite3.Connection, year: int) -> dict | None:
 
 def required(conn: sqlite3.Connection, year: int) -> dict:
     plan = current(conn, year)
+    others = [r[0] for r in conn.execute("SELECT DISTINCT year FROM plans ORDER BY year")]
+    if plan is None and others:
+        raise BadInput(_("{year} is outside the plans' years ({years})").format(
+            year=year, years=", ".join(map(str, others))),
+            _("give a month of a planned year, or plan {year} first with `leadctl plan year {year} --orders N`")
+            .format(year=year))
     if plan is None:
         raise NotFound(_("there is no plan for {year}").format(year=year),
                        _("a manager makes it with `leadctl plan year {year} --orders N`").format(year=year))

@@ -10,7 +10,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from leadctl.models import Role
+
 SHARE_TOLERANCE = 1e-6
+ROLES = tuple(Role)
 # The KPIs a role's scorecard may weigh [004]: key -> (Chinese name, higher is better)
 SCORECARD_KPIS: dict[str, tuple[str, bool]] = {
     "order_attainment": ("订单目标达成率", True),
@@ -102,6 +105,8 @@ def weight_problems(cards: Mapping[str, object]) -> list[str]:
     problems: list[str] = []
     for role, lines in cards.items():
         where = f"scorecard.{role}"
+        if role not in ROLES:
+            problems.append(f"{where}: unknown role (roles: {', '.join(ROLES)})")
         if not isinstance(lines, list) or not all(isinstance(x, dict) for x in lines):
             problems.append(f"{where}: a list of tables ([[{where}]]) with kpi, weight and target")
             continue

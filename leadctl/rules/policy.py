@@ -51,7 +51,7 @@ _SHAPE: dict[str, Any] = {
     "planning": {"history_years": int, "season": list, "breakdown_months": int, "rate_months": int,
                  "signature_required": bool, "check_share": float, "check_count": int, "check_fields": list,
                  "correct_days": int},
-    "scorecard": dict,
+    "scorecard": {"*": [{"kpi": str, "weight": float, "target": float}]},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "no_effect": bool, "to": str}],
 }

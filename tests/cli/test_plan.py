@@ -131,8 +131,8 @@ def test_progress_shows_the_month_elapsed_and_what_is_behind(demo):
 
 @pytest.mark.parametrize("args, code", [
     (("plan", "year", "2028", "--orders", "-5"), 65),
-    (("plan", "roll", "2029-03"), 3),
-    (("plan", "month", "2030-01"), 3),
+    (("plan", "roll", "2029-03"), 65),  # outside the plans' years
+    (("plan", "month", "2030-01"), 65),
     (("plan", "month", "2026-13"), 65),
     (("plan", "month", "2026-12", "--model-share", "速腾=0.5,探岳=0.4"), 65),
     (("plan", "month", "2026-12", "--set", "person:李明=100000"), 65),
@@ -167,3 +167,8 @@ def test_a_store_without_history_splits_evenly_and_says_so(cli):
                       " WHERE s.name = '李娜'") == 1
     cli("plan", "confirm", "2026-12", actor="李娜", code=4)
     cli("plan", "year", "2027", "--orders", "5", actor="李娜", code=77)
+    cli("plan", "show", "2027", actor="王经理", code=65)  # a year outside the plan's
+
+
+def test_no_plan_at_all_is_not_found(cli):
+    cli("plan", "roll", "2026-11", actor="王经理", code=3)
