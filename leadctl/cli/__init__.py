@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "complaint": "complaints", "collisions": "manage", "vehicle": "vehicles",
     "login": "staff", "serve": "serve",
     "owners": "owners",
+    "plan": "plan", "week": "week", "checks": "week",
 }
 
 

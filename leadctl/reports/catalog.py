@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from leadctl.planning.reports import CHECKS, PLAN, PROGRESS, SCORECARD, WEEK
 from leadctl.reports.base import Report
 from leadctl.reports.complaints import COMPLAINTS
 from leadctl.reports.customers import CUSTOMERS, INVENTORY, PROSPECTS, SOURCES
@@ -14,4 +15,5 @@ from leadctl.reports.work import ACTIVITY, DAILY
 REPORTS: dict[str, Report] = {r.name: r for r in (
     TRAFFIC, DAILY, CUSTOMERS, DEFEATS, DEFEAT_REASONS, SOURCES, PROSPECTS, ARRIVALS, ACTIVITY, INVENTORY, FUNNEL,
     KPI, COMPLAINTS, OWNER_CARE, OWNERS,
+    PLAN, PROGRESS, SCORECARD, CHECKS, WEEK,
 )}

@@ -258,9 +258,27 @@ def _inventory(book: Book, sheet: str, report: Report, rows: list[dict]):
     return chart
 
 
+def _progress(book: Book, sheet: str, report: Report, rows: list[dict]):
+    weeks = sum(1 for r in rows if r.get("split") == "week")  # the week rows come first
+    if not weeks:
+        return None
+    chart = book.wb.add_chart({"type": "line"})
+    for key in ("orders_target", "orders"):
+        col = _col(report, key)
+        chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, weeks),
+                          "categories": _ref(sheet, 1, _col(report, "key"), weeks), "smooth": False,
+                          "marker": {"type": "circle", "size": 5}, "data_labels": {"value": True}})
+    chart.set_title({"name": "订单目标与实际(按周累计)"})
+    chart.set_x_axis(_axis("周"))
+    chart.set_y_axis(_axis("订单数", min=0, major_gridlines={"visible": True}))
+    chart.set_legend({"position": "bottom"})
+    return chart
+
+
 # the chart a report's sheet gets, by report name: (book, sheet name, report, rows) -> an XlsxWriter chart or None
 CHARTS: dict[str, Callable] = {
     "funnel": _funnel, "traffic": _traffic, "defeat-reasons": _defeat_reasons, "inventory": _inventory,
+    "progress": _progress,
 }
 
 

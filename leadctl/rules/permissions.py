@@ -65,6 +65,14 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "complaint.new": {R: ANY, C: ANY, T: ANY, D: ANY, S: ANY, M: ANY},
     "complaint.handle": {S: ANY, M: ANY},
     "complaint.survey": {S: ANY, M: ANY},
+    # targets [004] and the supervision forms [003]
+    "plan.set": {M: ANY, A: ANY},
+    "plan.confirm": {C: OWN, D: OWN},
+    "week.form": {C: OWN, D: OWN, T: OWN},
+    "week.sign": {M: ANY},
+    "checks.sample": {S: ANY, M: ANY},
+    "checks.record": {S: ANY, M: ANY},
+    "checks.correct": {C: OWN, D: OWN, T: OWN, M: ANY},
     # data in, and the file itself
     "import": {M: ANY, A: ANY},
     "backup": {M: ANY, A: ANY, Y: ANY},

@@ -18,6 +18,7 @@ from leadctl.models import Grade
 from leadctl.rules import care
 from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
 from leadctl.rules.phone import check_region
+from leadctl.rules.planning import planning_problems, weight_problems
 
 PRESETS = ("standard", "dcc", "fleet")
 MAX_NUMBER = 9999  # days, hours and counts: anything larger is a typing mistake
@@ -50,6 +51,10 @@ _SHAPE: dict[str, Any] = {
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
                    "callcenter_progress_working_days": int, "weekend": list, "holidays": list, "escalation": list},
     "care": care.SHAPE,
+    "planning": {"history_years": int, "season": list, "breakdown_months": int, "rate_months": int,
+                 "signature_required": bool, "check_share": float, "check_count": int, "check_fields": list,
+                 "correct_days": int},
+    "scorecard": {"*": [{"kpi": str, "weight": float, "target": float}]},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "no_effect": bool, "to": str}],
 }
@@ -259,6 +264,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
         problems.append(f"phone.region: {region!r} is not a region code the phone library knows (e.g. CN, HK)")
     limits = data.get("import", {})
     problems += [f"import.{k}: must be at least 1" for k in ("max_file_mb", "max_inflated_mb") if limits.get(k) == 0]
+    problems += planning_problems(data.get("planning", {})) + weight_problems(data.get("scorecard", {}))
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, defeat, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:

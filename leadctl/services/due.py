@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
 from leadctl.models import Role, Team
+from leadctl.planning.corrections import due_rows as check_rows
 from leadctl.rules import cadence, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
@@ -69,6 +70,7 @@ def _due(conn, now: datetime, me: staff.Staff, on: date, overdue_only: bool, own
     comments = review_comments(conn, [row[0] for row in rows])
     mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint
     extra += complaint_rows(conn, now, on, me, **mine)
+    extra += check_rows(conn, now, on, me, None if reviews else mine["owner_id"])  # cards that failed their check
     out = [{**_row(rules, me, on, row), "review": comments.get(row[0])} for row in rows]
     out += [r for r in extra if r["overdue_days"] or not overdue_only]
     cared = care_rows(conn, rules, on, me, who.id if owner else None, team)  # owner care: after the leads' rows

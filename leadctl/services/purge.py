@@ -42,6 +42,7 @@ PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
     "retention_cards": ("order_id IN (SELECT id FROM orders WHERE lead_id IN {ids})",
                         {"plate": None, "insurer": None, "cover": None, "accessories": None, "id_number": None}),
     "invitations": ("lead_id IN {ids}", {"note": None}),
+    "entry_checks": ("lead_id IN {ids}", {"note": None}),
     "handovers": ("lead_id IN {ids}", {"name": None}),
     "reviews": ("followup_id IN (SELECT id FROM followups WHERE lead_id IN {ids})", {"comment": ERASED}),
     "statuses": ("lead_id IN {ids}", {"reason": None}),

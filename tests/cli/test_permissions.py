@@ -111,6 +111,13 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "report": ["report", "arrivals", "--json"],
         "collisions": ["collisions", "--json"],
         "review.queue": ["review", "--json"],
+        "plan.set": ["plan", "year", "2026", "--orders", "10"],
+        "plan.confirm": ["plan", "confirm", "2026-11"],
+        "week.form": ["week", "summary", "--text", "本周"],
+        "week.sign": ["week", "sign", "李娜"],
+        "checks.sample": ["checks", "sample"],
+        "checks.record": ["checks", "record", "1", "--field", "name=true"],
+        "checks.correct": ["checks", "correct", "1"],
     }[act]
 
 

@@ -1,0 +1,174 @@
+"""Targets [004]: the year's plan from the sample year's seasonal index, the X+Y roll, the month's breakdown and its
+lead targets (recomputed here by hand from the tables), scorecards, and bad input that changes nothing."""
+
+import math
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+DEMO = Path(__file__).parent.parent.parent / "sample_data" / "store_year.jsonl"
+DEMO_NOW = "2026-11-20T08:30"
+MANAGER = "张建国"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    cli = Cli(tmp_path_factory.mktemp("plan") / "demo.db")
+    cli("init", now=DEMO_NOW)
+    cli("replay", str(DEMO), now=DEMO_NOW)
+    cli("plan", "year", "2026", "--orders", "800", "--deliveries", "700", actor=MANAGER, now=DEMO_NOW)
+    return cli
+
+
+def _json(cli, *args, actor=MANAGER):
+    return cli.json(*args, actor=actor, now=DEMO_NOW)
+
+
+def test_the_sample_year_gives_a_plan_summing_to_the_target_by_its_seasonal_index(demo):
+    plan = _json(demo, "plan", "year", "2027", "--orders", "731")
+    assert plan["basis"] == "history" and plan["version"] == 1
+    assert sum(m["orders"] for m in plan["months"]) == 731
+    # the index by hand: each calendar month's orders over 2025-2026, not cancelled
+    counts = dict(demo.query("SELECT CAST(substr(ordered_at, 6, 2) AS INTEGER), count(*) FROM orders WHERE"
+                             " status != 'cancelled' AND ordered_at >= '2025-01-01' AND ordered_at < '2027-01-01'"
+                             " GROUP BY 1"))
+    total = sum(counts.values())
+    for i, month in enumerate(plan["months"], 1):
+        quota = 731 * counts.get(i, 0) / total
+        assert math.floor(quota) <= month["orders"] <= math.floor(quota) + 1
+    shown = _json(demo, "plan", "show", "2027")
+    assert set(shown) >= {"year", "months"} and shown["year"] == 2027 and len(shown["months"]) == 12
+    for month in shown["months"]:
+        assert all(isinstance(month[k], int) for k in ("orders", "actual"))
+    again = _json(demo, "plan", "year", "2027", "--orders", "900")
+    assert again["version"] == 2
+    assert demo.scalar("SELECT count(*) FROM plans WHERE year = 2027") == 2  # the old version is kept
+    assert demo.scalar("SELECT count(*) FROM events WHERE action = 'plan.year'") >= 3
+
+
+def test_the_roll_moves_the_shortfall_forward(demo):
+    before = _json(demo, "plan", "show", "2026")
+    rolled = _json(demo, "plan", "roll", "2026-11")
+    actual_before = demo.scalar("SELECT count(*) FROM orders WHERE status != 'cancelled' AND ordered_at >="
+                                " '2026-01-01' AND ordered_at < '2026-11-01'")
+    assert rolled["actual_before"] == actual_before and rolled["left"] == 800 - actual_before
+    ahead = [m for m in rolled["months"] if m["month"] >= "2026-11"]
+    assert sum(m["replan"] for m in ahead) == 800 - actual_before
+    planned_ahead = sum(m["orders"] for m in before["months"] if m["month"] >= "2026-11")
+    past = [m for m in rolled["months"] if m["month"] < "2026-11"]
+    shortfall = sum(m["plan"] - m["actual"] for m in past)
+    assert sum(m["replan"] for m in ahead) == planned_ahead + shortfall  # what was missed moves forward
+    assert all(m["replan"] == m["actual"] for m in past)
+    assert rolled["open_orders_carried"] == demo.scalar("SELECT count(*) FROM orders WHERE status = 'open' AND"
+                                                        " ordered_at < '2026-11-01'")
+
+
+def test_the_month_splits_and_its_lead_targets_are_the_historical_rates(demo):
+    month = _json(demo, "plan", "month", "2026-12")
+    target = month["orders"]
+    for dimension in ("model", "type", "channel", "person"):
+        assert sum(c["orders"] for c in month["cells"] if c["dimension"] == dimension) == target
+    # the lead-to-order rate of each model by hand: leads registered 2026-06..2026-11 with that model, and those
+    # of them that ordered
+    for cell in (c for c in month["cells"] if c["dimension"] == "model" and c["rate_from"] == "model"):
+        hits, leads = demo.query(
+            "SELECT sum(EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status != 'cancelled')),"
+            " count(*) FROM leads l WHERE l.created_at >= '2026-06-01' AND l.created_at < '2026-12-01' AND"
+            " l.merged_into IS NULL AND l.grade IS NOT 'W' AND l.model = ?", cell["key"])[0]
+        assert cell["leads"] == math.ceil(cell["orders"] * leads / hits - 1e-9)
+        shown = next(r for r in month["rates"] if r["rate"] == "lead_to_order" and r["model"] == cell["key"])
+        assert (shown["numerator"], shown["denominator"], shown["window"]) == (hits, leads, "2026-06..2026-11")
+    store_ha = next(r for r in month["rates"] if r["rate"] == "ha_to_order" and r["model"] == "*")
+    first_ha = demo.query("""SELECT count(*), sum(EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = f.lead_id AND
+        o.status != 'cancelled' AND o.ordered_at >= f.at)) FROM (SELECT lead_id, min(at) AS at FROM grades
+        WHERE grade IN ('H', 'A') AND at >= '2026-06-01' AND at < '2026-12-01' GROUP BY lead_id) f""")[0]
+    assert (store_ha["denominator"], store_ha["numerator"]) == first_ha
+    person = next(c for c in month["cells"] if c["dimension"] == "person")
+    assert person["new_ha"] == math.ceil(person["orders"] * first_ha[0] / first_ha[1] - 1e-9)
+
+
+def test_a_manager_overrides_a_cell_and_the_rest_keeps_the_sum(demo):
+    month = _json(demo, "plan", "month", "2026-12", "--set", "person:李明=40", "--set", "model:速腾=100")
+    people = [c for c in month["cells"] if c["dimension"] == "person"]
+    assert next(c for c in people if c["key"] == "李明")["orders"] == 40
+    assert sum(c["orders"] for c in people) == month["orders"]
+    models = [c for c in month["cells"] if c["dimension"] == "model"]
+    assert next(c for c in models if c["key"] == "速腾") == {**next(c for c in models if c["key"] == "速腾"),
+                                                             "orders": 100, "overridden": True}
+    assert sum(c["orders"] for c in models) == month["orders"]
+
+
+def test_scorecards_weigh_to_one_hundred_and_the_workbook_carries_plan_and_scorecard(demo, tmp_path):
+    rows = _json(demo, "report", "scorecard", "--month", "2026-11")["rows"]
+    totals = [r for r in rows if r["kpi"] == "total"]
+    assert totals and all(r["weight"] == 100 for r in totals)
+    mine = [r for r in rows if r["staff"] == "李明" and r["kpi"] == "retention_rate"][0]
+    kpi = _json(demo, "report", "kpi", "--month", "2026-11", "--owner", "李明")["rows"]
+    same = next(r for r in kpi if r["kpi"] == "retention_rate")
+    assert (mine["numerator"], mine["denominator"]) == (same["numerator"], same["denominator"])  # one rule
+    book = tmp_path / "m.xlsx"
+    demo("report", "monthly", "--month", "2026-11", "--xlsx", str(book), actor=MANAGER, now=DEMO_NOW)
+    with zipfile.ZipFile(book) as z:
+        names = z.namelist()
+        workbook = z.read("xl/workbook.xml").decode()
+        charts = [z.read(n).decode() for n in names if n.startswith("xl/charts/chart")]
+    assert all(title in workbook for title in ("年度订单目标规划", "集客进度盘点", "岗位KPI考核"))
+    assert any("订单目标与实际" in chart for chart in charts)
+
+
+def test_progress_shows_the_month_elapsed_and_what_is_behind(demo):
+    rows = _json(demo, "report", "progress", "--month", "2026-11")["rows"]
+    total = next(r for r in rows if r["split"] == "total")
+    assert total["elapsed"] == round(20 / 30, 4)
+    assert total["orders"] == demo.scalar("SELECT count(*) FROM orders WHERE status != 'cancelled' AND ordered_at"
+                                          " >= '2026-11-01' AND ordered_at < '2026-11-21'")
+    weeks = [r for r in rows if r["split"] == "week"]
+    assert weeks[-1]["orders_target"] == total["orders_target"]
+
+
+@pytest.mark.parametrize("args, code", [
+    (("plan", "year", "2028", "--orders", "-5"), 65),
+    (("plan", "roll", "2029-03"), 65),  # outside the plans' years
+    (("plan", "month", "2030-01"), 65),
+    (("plan", "month", "2026-13"), 65),
+    (("plan", "month", "2026-12", "--model-share", "速腾=0.5,探岳=0.4"), 65),
+    (("plan", "month", "2026-12", "--set", "person:李明=100000"), 65),
+])
+def test_bad_input_is_one_line_and_changes_nothing(demo, args, code):
+    before = demo.fingerprint()
+    result = demo(*args, code=code, actor=MANAGER, now=DEMO_NOW)
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert demo.fingerprint() == before
+
+
+def test_weights_not_summing_to_one_hundred_are_refused(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[scorecard.consultant]]\nkpi = "order_attainment"\nweight = 60\ntarget = 1.0\n'
+                   '[[scorecard.consultant]]\nkpi = "visit_plan"\nweight = 30\ntarget = 1.0\n', encoding="utf-8")
+    before = cli.fingerprint()
+    result = cli("policy", "set-file", str(bad), code=65, actor="王经理")
+    assert "90%, not 100%" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert cli.fingerprint() == before
+
+
+def test_a_store_without_history_splits_evenly_and_says_so(cli):
+    plan = cli.json("plan", "year", "2026", "--orders", "24", actor="王经理")
+    assert plan["basis"] == "policy" and [m["orders"] for m in plan["months"]] == [2] * 12
+    month = cli.json("plan", "month", "2026-12", actor="王经理")
+    assert month["even"] and any("evenly" in n for n in month["notes"])
+    assert sorted(c["orders"] for c in month["cells"] if c["dimension"] == "person") == [1, 1]
+    assert all(c["leads"] is None for c in month["cells"])  # no rates without history
+    done = cli.json("plan", "confirm", "2026-12", actor="李娜")
+    assert done["orders"] == 1
+    assert cli.scalar("SELECT count(*) FROM confirmations c JOIN staff s ON s.id = c.staff_id"
+                      " WHERE s.name = '李娜'") == 1
+    cli("plan", "confirm", "2026-12", actor="李娜", code=4)
+    cli("plan", "year", "2027", "--orders", "5", actor="李娜", code=77)
+    cli("plan", "show", "2027", actor="王经理", code=65)  # a year outside the plan's
+
+
+def test_no_plan_at_all_is_not_found(cli):
+    cli("plan", "roll", "2026-11", actor="王经理", code=3)
