@@ -15,6 +15,7 @@ from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
+from leadctl.rules import pool
 from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
 from leadctl.rules.phone import check_region
 
@@ -49,6 +50,11 @@ _SHAPE: dict[str, Any] = {
                    "callcenter_progress_working_days": int, "weekend": list, "holidays": list, "escalation": list},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "no_effect": bool, "to": str}],
+    "distribution": {"rule": str, "roles": list, "pools": list, "pool_channels": list, "skip_previous_owner": bool,
+                     "assign_channels": list},
+    "escalation": [{"working_days": int, "action": str, "reassign": bool}],
+    "priority": {"overdue_day": float, "grades": {"*": float}, "invitation_tomorrow": float, "open_complaint": float,
+                 "planned_delivery": float, "rung": float},
 }
 
 
@@ -255,6 +261,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
         problems.append(f"phone.region: {region!r} is not a region code the phone library knows (e.g. CN, HK)")
     limits = data.get("import", {})
     problems += [f"import.{k}: must be at least 1" for k in ("max_file_mb", "max_inflated_mb") if limits.get(k) == 0]
+    problems += pool.problems(data)
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, defeat, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:

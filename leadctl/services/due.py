@@ -1,24 +1,35 @@
-"""The due list: every lead that needs contact on or before a day, most overdue first."""
+"""The due list: every lead that needs contact on or before a day, in order of an explainable priority.
+
+The listing is built in two steps: `_lead_rows` lists the leads due (their due day is the stored `next_due`), other
+modules append their own rows (reviews, complaints), and `_ordered` sorts them all by the policy's `[priority]`
+weights (rules/pool.py `score`; the default weights keep the most overdue first).
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
 from leadctl.models import Role, Team
-from leadctl.rules import cadence, visibility
+from leadctl.rules import cadence, pool, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
 from leadctl.services.complaints import due_rows as complaint_rows
+from leadctl.services.pool import Ladder
 from leadctl.services.reviews import for_owners as review_comments
 from leadctl.services.reviews import overdue as review_rows
 from leadctl.store.db import Store
 
-COLUMNS = ("lead_id", "name", "phone", "grade", "owner", "due_on", "overdue_days", "reason", "review")
+COLUMNS = ("lead_id", "name", "phone", "grade", "owner", "due_on", "overdue_days", "reason", "review", "rung",
+           "score")
 
+# the lead's own columns: enough to explain the stored due date of most leads without the per-row look-ups of
+# leads.state_columns (an open order's delivery day, a reactivation, a no-show), which are read for the rest only
+_OWN = "l.grade, l.status, l.created_at, l.last_contact_at, l.followup_count, l.planned_on"
 _SELECT = (
-    "SELECT l.id, l.name, l.phone, s.name, l.next_due, l.owner_id, l.pool, "
-    f"{leads.state_columns('l')} FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
+    f"SELECT l.id, l.name, l.phone, s.name, l.next_due, l.owner_id, l.pool, {_OWN}"
+    " FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
 )
 
 
@@ -39,47 +50,116 @@ def scope_for(me: staff.Staff, owner: str | None, team: str | None, everyone: bo
 
 
 def due(store: Store, now: datetime, actor: str | None, on: date, owner: str | None = None, team: str | None = None,
-        everyone: bool = False, overdue_only: bool = False) -> list[dict]:
+        everyone: bool = False, overdue_only: bool = False, escalated: bool = False) -> list[dict]:
     """The acting staff member's due list (or the one they ask for), phones shown as rules/visibility.py allows."""
     with store.read() as conn:
         me = staff.authorize(conn, now, actor, "due")
-        return _due(conn, now, me, on, overdue_only, **scope_for(me, owner, team, everyone))
+        rows = _due(conn, now, me, on, overdue_only, **scope_for(me, owner, team, everyone))
+    return [r for r in rows if r.get("rung_action") == "manager"] if escalated else rows
 
 
 def _due(conn, now: datetime, me: staff.Staff, on: date, overdue_only: bool, owner: str | None = None,
          team: str | None = None, reviews: bool = False, pool: str | None = None) -> list[dict]:
     rules = policy.current(conn)
-    if owner:
-        who = staff.find(conn, owner)
-        if who is None:
-            raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
+    who = staff.find(conn, owner) if owner else None
+    if owner and who is None:
+        raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
+    out = _lead_rows(conn, rules, me, on, overdue_only, who, team, pool)
+    extra = review_rows(conn, now, on, who.id if owner else None, team) if reviews else []
+    mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint
+    extra += complaint_rows(conn, now, on, me, **mine)
+    out += [r for r in extra if r["overdue_days"] or not overdue_only]
+    return _ordered(rules, on, out)
+
+
+def _lead_rows(conn, rules, me: staff.Staff, on: date, overdue_only: bool, who: staff.Staff | None,
+               team: str | None, pool_name: str | None) -> list[dict]:
+    """The leads due by `on` in the scope asked for, each with why, its rung and its priority facts."""
+    if who is not None:
         whose, args = "l.owner_id = ?", [who.id]
-        if pool:
-            whose, args = "(l.owner_id = ? OR (l.owner_id IS NULL AND l.pool = ?))", [who.id, pool]
+        if pool_name:
+            whose, args = "(l.owner_id = ? OR (l.owner_id IS NULL AND l.pool = ?))", [who.id, pool_name]
     elif team:
         whose, args = "(l.owner_id IN (SELECT id FROM staff WHERE team = ?) OR l.pool = ?)", [team, team]
     else:
         whose, args = "1", []
-    where = f"{whose} AND l.next_due <= ?"
     last_day = on - timedelta(days=1) if overdue_only else on
     args.append(last_day.isoformat())
-    rows = conn.execute(f"{_SELECT} WHERE {where} ORDER BY l.next_due, l.id", args).fetchall()
-    extra = review_rows(conn, now, on, who.id if owner else None, team) if reviews else []
-    comments = review_comments(conn, [row[0] for row in rows])
-    mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint
-    extra += complaint_rows(conn, now, on, me, **mine)
-    out = [{**_row(rules, me, on, row), "review": comments.get(row[0])} for row in rows]
-    out += [r for r in extra if r["overdue_days"] or not overdue_only]
-    return sorted(out, key=lambda r: r["due_on"])
+    rows = conn.execute(f"{_SELECT} WHERE {whose} AND l.next_due <= ? ORDER BY l.next_due, l.id", args).fetchall()
+    ids = [row[0] for row in rows]
+    comments = review_comments(conn, ids)
+    facts = _facts(conn, on, ids)
+    full = _full_states(conn, [row for row in rows if not _explained(rules, row)])
+    ladder = Ladder(rules, on)
+    out = []
+    for row in rows:
+        lead = _row(rules, me, on, row, full.get(row[0]))
+        step = ladder.rung(lead["due_on"])
+        lead.update(review=comments.get(row[0]), rung=step.rung if step else None,
+                    rung_action=step.action if step else None)
+        lead["facts"] = {**facts.get(row[0], {}), "rung": lead["rung"],
+                         "planned_delivery": lead.pop("_delivery", False)}
+        out.append(lead)
+    return out
 
 
-def _row(rules, me: staff.Staff, on: date, row: tuple) -> dict:
-    lead_id, name, phone, owner_name, due_on, owner_id, pool, *state = row
-    grade = state[0]
+def _explained(rules, row: tuple) -> bool:
+    """Whether the lead's own columns give the stored due date (true of most active leads): the cadence is then
+    not asked again with the order, reactivation and no-show look-ups."""
+    state = row[7:]
+    if state[1] != "active":
+        return False
     why = cadence.next_due(rules, leads.state_of(tuple(state)))
+    return why is not None and why.due_on.isoformat() == row[4]
+
+
+def _full_states(conn, rows: list[tuple]) -> dict[int, tuple]:
+    if not rows:
+        return {}
+    return {r[0]: tuple(r[1:]) for r in conn.execute(
+        f"SELECT l.id, {leads.state_columns('l')} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?))",
+        (json.dumps([row[0] for row in rows]),))}
+
+
+def _facts(conn, on: date, ids: list[int]) -> dict[int, dict]:
+    """The priority's look-ups for the listed leads: an invitation expected tomorrow, an open complaint."""
+    tomorrow = on + timedelta(days=1)
+    out: dict[int, dict] = {}
+    wanted = set(ids)
+    for (lead_id,) in conn.execute("SELECT lead_id FROM invitations WHERE status = 'open' AND expected_at >= ?"
+                                   " AND expected_at < ?", (tomorrow.isoformat(), (tomorrow + timedelta(days=1))
+                                                            .isoformat())):
+        if lead_id in wanted:
+            out.setdefault(lead_id, {})["invitation_tomorrow"] = True
+    for (lead_id,) in conn.execute("SELECT lead_id FROM complaints WHERE status = 'open' AND lead_id IS NOT NULL"):
+        if lead_id in wanted:
+            out.setdefault(lead_id, {})["open_complaint"] = True
+    return out
+
+
+def _ordered(rules, on: date, rows: list[dict]) -> list[dict]:
+    """Every row (leads, and the rows other modules append) scored by the policy's weights, highest first; ties keep
+    the due day's order."""
+    weights = rules.data.get("priority", {})
+    for r in rows:
+        facts = r.pop("facts", {})
+        day = date.fromisoformat(str(r["due_on"])[:10])
+        r["score"], r["terms"] = pool.score(weights, {"days_overdue": max(0, (on - day).days), "grade": r.get("grade"),
+                                                      **facts})
+    rows.sort(key=lambda r: r["due_on"])
+    rows.sort(key=lambda r: -r["score"])
+    return rows
+
+
+def _row(rules, me: staff.Staff, on: date, row: tuple, full: tuple | None = None) -> dict:
+    lead_id, name, phone, owner_name, due_on, owner_id, pool_name, *state = row
+    grade = state[0]
+    lead_state = leads.state_of(full if full is not None else tuple(state))
+    why = cadence.next_due(rules, lead_state)
     return {
-        "lead_id": lead_id, "name": name, "phone": visibility.shown(me, phone, owner_id, pool), "grade": grade,
+        "lead_id": lead_id, "name": name, "phone": visibility.shown(me, phone, owner_id, pool_name), "grade": grade,
         "owner": owner_name,
         "due_on": due_on, "overdue_days": cadence.overdue_days(date.fromisoformat(due_on), on),
         "reason": why.reason if why else "due date set before a policy change",
+        "_delivery": lead_state.delivery_on is not None,
     }
