@@ -8,6 +8,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.rules import phone as phone_rules
 from leadctl.services import followups, grading
 from leadctl.services import intake as intake_service
@@ -43,6 +44,8 @@ def intake(
     no_contact: bool = typer.Option(False, "--no-contact", help="Visitor left no details (grade W)."),
     invited: bool = typer.Option(True, "--invited/--not-invited",
                                  help="A visitor with an open invitation came because of it (closes it as arrived)."),
+    assign: bool = typer.Option(False, "--assign", help=_("A new lead without an owner goes at once to the staff on "
+                                                         "duty by the policy's distribution rule.")),
     as_json: bool = JSON,
 ) -> None:
     """Register a visit or call. A known phone is a return visit of the same lead, never a new one."""
@@ -57,7 +60,7 @@ def intake(
             c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
             info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact,
             region=intake_service.phone_region(store) if phone else phone_rules.DEFAULT_REGION)
-        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited)
+        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited, assign)
     if result["name_differs"]:
         names = result["name_differs"]
         output.say(f"warning: lead {result['lead_id']} is named {names['recorded']}, not {names['given']}: it keeps"
