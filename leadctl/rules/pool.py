@@ -70,8 +70,13 @@ def distribution(data: dict[str, Any]) -> Distribution:
                         bool(d["skip_previous_owner"]), tuple(d["assign_channels"]), cap)
 
 
+# a policy stored before the ladder existed gets the presets' (an empty list turns the ladder off)
+LADDER_DEFAULTS = ({"working_days": 1, "action": "late"}, {"working_days": 2, "action": "manager"},
+                   {"working_days": 3, "action": "manager"})
+
+
 def ladder(data: dict[str, Any]) -> tuple[Rung, ...]:
-    rows = data.get("escalation", [])
+    rows = data.get("escalation", LADDER_DEFAULTS)
     return tuple(Rung(i + 1, r["working_days"], r.get("action", "manager"), bool(r.get("reassign", False)))
                  for i, r in enumerate(sorted(rows, key=lambda r: r["working_days"])))
 
@@ -158,10 +163,10 @@ def distribute(rule: Distribution, leads: list[PoolLead], people: list[Candidate
     return out
 
 
-def working_days_late(due_on: date, on: date, working: Callable[[date], bool]) -> int:
-    """Working days after the due day up to and including `on`."""
+def working_days_late(due_on: date, on: date, working: Callable[[date], bool], enough: int = 60) -> int:
+    """Working days after the due day up to and including `on`, counted up to `enough` (the ladder's top rung)."""
     count, day = 0, due_on + timedelta(days=1)
-    while day <= on and count < 60:  # the ladder's rungs are days, not months: stop counting early
+    while day <= on and count < enough:
         count += working(day)
         day += timedelta(days=1)
     return count
@@ -173,17 +178,28 @@ def rung(steps: tuple[Rung, ...], late_days: int) -> Rung | None:
     return reached[-1] if reached else None
 
 
-def score(weights: dict[str, Any], facts: dict[str, Any]) -> tuple[float, dict[str, float]]:
-    """A due row's priority: the policy-weighted sum of its facts, and the terms that made it (like taskwarrior's
-    urgency). Facts: days_overdue, grade, invitation_tomorrow, open_complaint, planned_delivery, rung."""
-    w = {**PRIORITY_DEFAULTS, **weights}
-    terms = {
-        "days_overdue": w["overdue_day"] * facts.get("days_overdue", 0),
-        "grade": float(w["grades"].get(facts.get("grade") or "", 0.0)),
-        "invitation_tomorrow": w["invitation_tomorrow"] * bool(facts.get("invitation_tomorrow")),
-        "open_complaint": w["open_complaint"] * bool(facts.get("open_complaint")),
-        "planned_delivery": w["planned_delivery"] * bool(facts.get("planned_delivery")),
-        "rung": w["rung"] * (facts.get("rung") or 0),
-    }
-    terms = {k: round(v, 3) for k, v in terms.items() if v}
+FLAGS = ("invitation_tomorrow", "open_complaint", "planned_delivery")
+
+
+def weights(section: dict[str, Any]) -> dict[str, Any]:
+    """The policy's `[priority]` over the defaults (a policy stored before it existed gets the presets')."""
+    return {**PRIORITY_DEFAULTS, **section}
+
+
+def score(w: dict[str, Any], facts: dict[str, Any]) -> tuple[float, dict[str, float]]:
+    """A due row's priority under the weights `w` (see `weights`): the weighted sum of its facts, and the terms
+    that made it (like taskwarrior's urgency). Facts: days_overdue, grade, invitation_tomorrow, open_complaint,
+    planned_delivery, rung."""
+    terms: dict[str, float] = {}
+    days = facts.get("days_overdue", 0)
+    if days:
+        terms["days_overdue"] = round(w["overdue_day"] * days, 3)
+    grade = w["grades"].get(facts.get("grade") or "")
+    if grade:
+        terms["grade"] = round(float(grade), 3)
+    for flag in FLAGS:
+        if facts.get(flag) and w[flag]:
+            terms[flag] = round(w[flag], 3)
+    if facts.get("rung") and w["rung"]:
+        terms["rung"] = round(w["rung"] * facts["rung"], 3)
     return round(sum(terms.values()), 3), terms

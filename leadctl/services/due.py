@@ -140,7 +140,7 @@ def _facts(conn, on: date, ids: list[int]) -> dict[int, dict]:
 def _ordered(rules, on: date, rows: list[dict]) -> list[dict]:
     """Every row (leads, and the rows other modules append) scored by the policy's weights, highest first; ties keep
     the due day's order."""
-    weights = rules.data.get("priority", {})
+    weights = pool.weights(rules.data.get("priority", {}))
     for r in rows:
         facts = r.pop("facts", {})
         day = date.fromisoformat(str(r["due_on"])[:10])

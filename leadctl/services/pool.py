@@ -229,7 +229,8 @@ class Ladder:
 
     def rung(self, due_on: str) -> pool.Rung | None:
         if due_on not in self._seen:
-            late = pool.working_days_late(date.fromisoformat(due_on), self.on, self.working) if self.steps else 0
+            top = self.steps[-1].working_days if self.steps else 0
+            late = pool.working_days_late(date.fromisoformat(due_on), self.on, self.working, top) if top else 0
             self._seen[due_on] = pool.rung(self.steps, late)
         return self._seen[due_on]
 

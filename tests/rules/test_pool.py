@@ -68,11 +68,12 @@ def test_rungs_count_working_days():
 
 
 def test_score_and_its_terms():
-    total, terms = pool.score({}, {"days_overdue": 2, "grade": "H", "invitation_tomorrow": True})
+    total, terms = pool.score(pool.weights({}), {"days_overdue": 2, "grade": "H", "invitation_tomorrow": True})
     assert (total, terms) == (2.7, {"days_overdue": 2.0, "grade": 0.4, "invitation_tomorrow": 0.3})
     # with the default weights a day overdue outweighs every other term together
-    most = pool.score({}, {"grade": "H", "invitation_tomorrow": 1, "open_complaint": 1, "planned_delivery": 1})[0]
-    assert most < pool.score({}, {"days_overdue": 1})[0]
+    facts = {"grade": "H", "invitation_tomorrow": 1, "open_complaint": 1, "planned_delivery": 1}
+    most = pool.score(pool.weights({}), facts)[0]
+    assert most < pool.score(pool.weights({}), {"days_overdue": 1})[0]
 
 
 @pytest.mark.parametrize("text, problem", [
