@@ -9,8 +9,10 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import ExitCode, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.services import due as service
+
+RUNGS = {"late": N_("late"), "manager": N_("to the manager")}
 
 
 def _day(text: str) -> date:
@@ -50,6 +52,9 @@ def due(
     elif as_csv:
         output.emit_csv(rows, columns)
     else:
+        for r in rows:
+            if r.get("rung"):
+                r["rung"] = f"{r['rung']} {_(RUNGS.get(r.get('rung_action'), ''))}".strip()
         late = sum(1 for r in rows if r["overdue_days"])
         title = f"Due by {day}: {len(rows)} leads, {late} overdue"
         output.emit_table(rows, columns, title=title, styles={"overdue_days": "red", "rung": "red"})

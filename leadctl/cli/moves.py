@@ -7,6 +7,7 @@ import typer
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.services import invitations as invitations_service
 from leadctl.services import transfers
 
@@ -129,6 +130,9 @@ def sweep(
     verb = "would move" if dry_run else "moved"
     output.emit_table(done["moves"], transfers.MOVE_COLUMNS, title=f"Sweep {done['day']}: {verb} "
                       f"{len(done['moves'])} leads, {len(done['no_shows'])} no-shows")
+    if done.get("escalations"):
+        output.say(_("escalation ladder: {count} rung(s) reached, {moved} lead(s) reassigned").format(
+            count=len(done["escalations"]), moved=sum(1 for r in done["escalations"] if r.get("reassigned_to"))))
     if done["offers"]:
         flat = [{**o, "outcomes": " or ".join(o["outcomes"]), "commands": " | ".join(o["commands"])}
                 for o in done["offers"]]
