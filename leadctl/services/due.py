@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
-from leadctl.models import Role, Team
+from leadctl.models import Due, LeadState, Role, Team
 from leadctl.rules import cadence, pool, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
@@ -89,11 +89,15 @@ def _lead_rows(conn, rules, me: staff.Staff, on: date, overdue_only: bool, who: 
     ids = [row[0] for row in rows]
     comments = review_comments(conn, ids)
     facts = _facts(conn, on, ids)
-    full = _full_states(conn, [row for row in rows if not _explained(rules, row)])
+    own = [_explained(rules, row) for row in rows]
+    full = _full_states(conn, [row for row, why in zip(rows, own, strict=True) if why is None])
     ladder = Ladder(rules, on)
     out = []
-    for row in rows:
-        lead = _row(rules, me, on, row, full.get(row[0]))
+    for row, known in zip(rows, own, strict=True):
+        if known is None:
+            state = leads.state_of(full[row[0]])
+            known = state, cadence.next_due(rules, state)
+        lead = _row(me, on, row, *known)
         step = ladder.rung(lead["due_on"])
         lead.update(review=comments.get(row[0]), rung=step.rung if step else None,
                     rung_action=step.action if step else None)
@@ -103,14 +107,14 @@ def _lead_rows(conn, rules, me: staff.Staff, on: date, overdue_only: bool, who: 
     return out
 
 
-def _explained(rules, row: tuple) -> bool:
-    """Whether the lead's own columns give the stored due date (true of most active leads): the cadence is then
-    not asked again with the order, reactivation and no-show look-ups."""
-    state = row[7:]
-    if state[1] != "active":
-        return False
-    why = cadence.next_due(rules, leads.state_of(tuple(state)))
-    return why is not None and why.due_on.isoformat() == row[4]
+def _explained(rules, row: tuple) -> tuple[LeadState, Due] | None:
+    """The lead's state and why it is due, when its own columns give the stored due date (true of most active
+    leads); None when the order, reactivation and no-show look-ups are needed."""
+    if row[8] != "active":
+        return None
+    state = leads.state_of(tuple(row[7:]))
+    why = cadence.next_due(rules, state)
+    return (state, why) if why is not None and why.due_on.isoformat() == row[4] else None
 
 
 def _full_states(conn, rows: list[tuple]) -> dict[int, tuple]:
@@ -151,11 +155,9 @@ def _ordered(rules, on: date, rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _row(rules, me: staff.Staff, on: date, row: tuple, full: tuple | None = None) -> dict:
+def _row(me: staff.Staff, on: date, row: tuple, lead_state: LeadState, why: Due | None) -> dict:
     lead_id, name, phone, owner_name, due_on, owner_id, pool_name, *state = row
     grade = state[0]
-    lead_state = leads.state_of(full if full is not None else tuple(state))
-    why = cadence.next_due(rules, lead_state)
     return {
         "lead_id": lead_id, "name": name, "phone": visibility.shown(me, phone, owner_id, pool_name), "grade": grade,
         "owner": owner_name,
