@@ -10,8 +10,10 @@ What a day counts, for each person (the lead's owner that day; `(pool)` for unow
 - the workload is due + overdue: the contacts the day asks for, against the calls-a-day norm
   (kpi.calls_per_day: days over its maximum, working days under its minimum).
 
-The replay starts `LOOKBACK` days before the period so that each lead's state is known when the period opens.
-Leads untouched since before then are left out (both policies would count them overdue alike).
+Each lead's state when the period opens is rewound from its first later change (grade, status and owner rows keep
+the previous value), its follow-up count from the stored count, its last contact from its latest follow-up before
+the period. Leads untouched for `LOOKBACK` days before the period are left out (both policies would count them
+overdue alike).
 """
 
 from __future__ import annotations
@@ -61,37 +63,44 @@ def simulate(store: Store, now: datetime, actor: str | None, path: str, start: d
         staff.authorize(conn, now, actor, "policy.simulate")
         current = policies.current(conn)
         proposed = policies.resolve(None, path, base=current.data)
-        history, names = _load(conn, start - timedelta(days=LOOKBACK), end)
-    sides = {"proposed": _replay(proposed, history, start, end), "current": _replay(current, history, start, end)}
-    return _report(proposed, current, sides, names, start, end)
+        history, names = _load(conn, start - timedelta(days=LOOKBACK), start, end)
+    totals = _replay([proposed, current], history, start, end)
+    return _report(proposed, current, dict(zip(("proposed", "current"), totals, strict=True)), names, start, end)
 
 
-def _load(conn, since: date, end: date) -> tuple[list[Lead], dict[int | None, str]]:
-    """Everything the replay reads, from one snapshot."""
-    ws, last = since.isoformat(), (end + timedelta(days=1)).isoformat()
+GRADES = {g.value: g for g in Grade}
+STATUSES = {s.value: s for s in Status}
+
+
+def _load(conn, since: date, start: date, end: date) -> tuple[list[Lead], dict[int | None, str]]:
+    """Everything the replay reads, from one snapshot: the leads touched since `since`, and their events from the
+    period's first day (their state then is rewound from the first later change of each kind)."""
+    ws, first, last = since.isoformat(), start.isoformat(), (end + timedelta(days=1)).isoformat()
     leads: dict[int, Lead] = {}
     for lead_id, created, grade, status, owner, count, before in conn.execute(
             "SELECT l.id, l.created_at, l.grade, l.status, l.owner_id, l.followup_count,"
-            " (SELECT max(f.at) FROM followups f WHERE f.lead_id = l.id AND f.at < :ws)"
+            " (SELECT max(f.at) FROM followups f WHERE f.lead_id = l.id AND f.at < :first)"
             " FROM leads l WHERE l.merged_into IS NULL AND l.phone IS NOT NULL AND l.created_at < :last"
-            " AND (l.created_at >= :ws OR l.last_contact_at >= :ws)", {"ws": ws, "last": last}):
-        leads[lead_id] = Lead(lead_id, datetime.fromisoformat(created), Grade(grade) if grade else None,
-                              Status(status), owner, count, datetime.fromisoformat(before) if before else None)
+            " AND (l.created_at >= :ws OR l.last_contact_at >= :ws)", {"ws": ws, "first": first, "last": last}):
+        leads[lead_id] = Lead(lead_id, datetime.fromisoformat(created), GRADES.get(grade), STATUSES[status], owner,
+                              count, datetime.fromisoformat(before) if before else None)
     later: dict[int, int] = defaultdict(int)
+    parse = datetime.fromisoformat
     for lead_id, at, grade, next_on in conn.execute(
-            "SELECT lead_id, at, grade, next_on FROM followups WHERE at >= ?", (ws,)):
-        if lead_id in leads:
+            "SELECT lead_id, at, grade, next_on FROM followups WHERE at >= ?", (first,)):
+        lead = leads.get(lead_id)
+        if lead is not None:
             later[lead_id] += 1
-            leads[lead_id].events.append((datetime.fromisoformat(at), "followup", (grade, next_on)))
-    for lead_id, at in conn.execute("SELECT lead_id, arrived_at FROM visits WHERE arrived_at >= ?", (ws,)):
+            lead.events.append((parse(at), "followup", (GRADES.get(grade), next_on)))
+    for lead_id, at in conn.execute("SELECT lead_id, arrived_at FROM visits WHERE arrived_at >= ?", (first,)):
         if lead_id in leads:
-            leads[lead_id].events.append((datetime.fromisoformat(at), "visit", None))
+            leads[lead_id].events.append((parse(at), "visit", None))
     for table, sql in (("grades", "SELECT lead_id, at, grade, previous FROM grades WHERE at >= ?"),
                        ("statuses", "SELECT lead_id, at, status, previous FROM statuses WHERE at >= ?"),
                        ("owners", "SELECT lead_id, at, to_id, from_id FROM owners WHERE at >= ?")):
-        for lead_id, at, value, previous in conn.execute(sql, (ws,)):
+        for lead_id, at, value, previous in conn.execute(sql, (first,)):
             if lead_id in leads:
-                leads[lead_id].events.append((datetime.fromisoformat(at), table, (value, previous)))
+                leads[lead_id].events.append((parse(at), table, (value, previous)))
     for lead in leads.values():
         lead.count = max(0, lead.count - later[lead.id])
         lead.events.sort(key=lambda e: (e[0], e[1] != "owners"))
@@ -109,27 +118,44 @@ def _rewind(lead: Lead) -> None:
             seen.add(kind)
             previous = value[1]
             if kind == "grades":
-                lead.grade = Grade(previous) if previous else None
+                lead.grade = GRADES.get(previous)
             elif kind == "statuses":
-                lead.status = Status(previous) if previous else Status.ACTIVE
+                lead.status = STATUSES.get(previous, Status.ACTIVE)
             else:
                 lead.owner = previous
 
 
-class _Counter:
-    """Per person, a difference array over the period's days (a range of overdue days is two additions)."""
+class _Side:
+    """One policy's replay: per person, difference arrays over the period's days (day ordinals), so a range of
+    overdue days is two additions; and the day each due day reaches the ladder's first manager rung."""
 
-    def __init__(self, start: date, end: date):
-        self.start, self.days = start, (end - start).days + 1
+    def __init__(self, rules: Policy, start: date, end: date):
+        self.rules, self.start, self.end, self.days = rules, start.toordinal(), end.toordinal(), (end - start).days + 1
         self.data: dict[tuple[str, int | None], list[int]] = {}
+        self.working = calendar(rules)
+        self.steps = [r for r in pool_rules.ladder(rules.data) if r.action == "manager"]
+        self.reach: dict[int, int | None] = {}
 
-    def add(self, what: str, who: int | None, first: date, last: date) -> None:
-        a, b = max(0, (first - self.start).days), min(self.days - 1, (last - self.start).days)
+    def add(self, what: str, who: int | None, first: int, last: int) -> None:
+        a, b = max(0, first - self.start), min(self.days - 1, last - self.start)
         if a > b:
             return
-        row = self.data.setdefault((what, who), [0] * (self.days + 1))
+        row = self.data.get((what, who))
+        if row is None:
+            row = self.data[(what, who)] = [0] * (self.days + 1)
         row[a] += 1
         row[b + 1] -= 1
+
+    def escalation_day(self, due_on: int) -> int | None:
+        if not self.steps:
+            return None
+        if due_on not in self.reach:
+            day, count, need = due_on, 0, self.steps[0].working_days
+            while count < need and day <= self.end:
+                day += 1
+                count += self.working(date.fromordinal(day))
+            self.reach[due_on] = day if count >= need else None
+        return self.reach[due_on]
 
     def totals(self) -> dict[tuple[str, int | None], list[int]]:
         out = {}
@@ -142,64 +168,56 @@ class _Counter:
         return out
 
 
-def _replay(rules: Policy, history: list[Lead], start: date, end: date) -> dict:
-    counter = _Counter(start, end)
-    working = calendar(rules)
-    steps = [r for r in pool_rules.ladder(rules.data) if r.action == "manager"]
-    reach: dict[date, date | None] = {}
-
-    def escalation_day(due_on: date) -> date | None:
-        if not steps:
-            return None
-        if due_on not in reach:
-            day, count = due_on, 0
-            while count < steps[0].working_days and day <= end:
-                day += timedelta(days=1)
-                count += working(day)
-            reach[due_on] = day if count >= steps[0].working_days else None
-        return reach[due_on]
-
+def _replay(rules: list[Policy], history: list[Lead], start: date, end: date) -> list[dict]:
+    """Each policy's counts, from one walk through every lead's events (the state is built once per event)."""
+    sides = [_Side(r, start, end) for r in rules]
     for lead in history:
-        _lead(rules, lead, counter, escalation_day, end)
-    return counter.totals()
+        _lead(sides, lead, end)
+    return [side.totals() for side in sides]
 
 
-def _lead(rules: Policy, lead: Lead, counter: _Counter, escalation_day, end: date) -> None:
+def _lead(sides: list[_Side], lead: Lead, end: date) -> None:
     grade, status, owner, count, last = lead.grade, lead.status, lead.owner, lead.count, lead.last
     planned, restarted = None, None
-    counted: set[date] = set()
-    at = lead.created_at
+    counted: list[set[int]] = [set() for _ in sides]
+    at_day, first_day, last_day = lead.created_at.toordinal(), sides[0].start, sides[0].end
     events = lead.events + [(datetime.combine(end + timedelta(days=1), datetime.min.time()), "end", None)]
     for when, kind, value in events:
         if when < lead.created_at:
             when = lead.created_at
-        due = cadence.next_due(rules, LeadState(grade, status, lead.created_at, last, count, planned, None, restarted))
-        if due is not None and when.date() >= at.date():
-            d = due.due_on
-            contact = kind in ("followup", "visit")
-            stop = when.date() if contact else when.date() - timedelta(days=1)
-            if d not in counted and at.date() <= d <= stop:
-                counted.add(d)
-                counter.add("due", owner, d, d)
-            counter.add("overdue", owner, max(d + timedelta(days=1), at.date()), stop)
-            up = escalation_day(d)
-            if up is not None and at.date() <= up <= stop and (d, "up") not in counted:
-                counted.add((d, "up"))
-                counter.add("escalated", owner, up, up)
+        day = when.toordinal()
+        stop = day if kind == "followup" or kind == "visit" else day - 1
+        if stop >= first_day and day >= at_day:
+            state = LeadState(grade, status, lead.created_at, last, count, planned, None, restarted)
+            for side, seen in zip(sides, counted, strict=True):
+                due = cadence.next_due(side.rules, state)
+                if due is None:
+                    continue
+                d = due.due_on.toordinal()
+                if at_day <= d <= stop and d not in seen:
+                    seen.add(d)
+                    side.add("due", owner, d, d)
+                side.add("overdue", owner, max(d + 1, at_day), stop)
+                up = side.escalation_day(d)
+                if up is not None and at_day <= up <= stop and -d not in seen:
+                    seen.add(-d)
+                    side.add("escalated", owner, up, up)
         if kind == "followup":
             count, last, planned = count + 1, when, date.fromisoformat(value[1]) if value[1] else None
-            grade = Grade(value[0]) if value[0] else grade
+            grade = value[0] or grade
         elif kind == "visit":
             last = when if last is None or when > last else last
         elif kind == "grades":
-            grade = Grade(value[0])
+            grade = GRADES.get(value[0])
         elif kind == "statuses":
-            status = Status(value[0])
+            status = STATUSES[value[0]]
             if status is Status.ACTIVE and value[1] in ("defeated", "lost", "closed"):
                 restarted = when
         elif kind == "owners":
             owner = value[0]
-        at = when
+        at_day = day
+        if day > last_day:
+            break
 
 
 def _report(proposed: Policy, current: Policy, sides: dict, names: dict, start: date, end: date) -> dict:
