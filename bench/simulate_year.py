@@ -51,9 +51,11 @@ def main() -> None:
                               capture_output=True, text=True, check=True)
         seconds = time.perf_counter() - started
         after = None if args.no_hash else digest(args.db)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     out = json.loads(done.stdout)
-    print(json.dumps({"seconds": round(seconds, 1), "peak_mib": round(peak), "people": len(out["people"]),
+    print(json.dumps({"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "peak_mib": round(peak),
+                      "people": len(out["people"]),
                       "day_rows": len(out["days"]), "summary": out["summary"] | {"overloaded_days": len(
                           out["summary"]["overloaded_days"])}, "unchanged": before == after}, ensure_ascii=False))
 
