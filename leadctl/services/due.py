@@ -108,9 +108,10 @@ def _lead_rows(conn, rules, me: staff.Staff, on: date, overdue_only: bool, who: 
 
 
 def _explained(rules, row: tuple) -> tuple[LeadState, Due] | None:
-    """The lead's state and why it is due, when its own columns give the stored due date (true of most active
-    leads); None when the order, reactivation and no-show look-ups are needed."""
-    if row[8] != "active":
+    """The lead's state and why it is due, when its own columns give the stored due date (true of most active leads,
+    and of every delivered one: owner care is due when its owner plans it); None when the order, reactivation and
+    no-show look-ups are needed (an ordered lead's delivery day, always)."""
+    if row[8] != "active" and row[8] != "delivered":
         return None
     state = leads.state_of(tuple(row[7:]))
     why = cadence.next_due(rules, state)
