@@ -149,3 +149,13 @@ def test_dry_run_sweep_lists_the_rungs_and_writes_nothing(cli):
     out = cli.json("transfer", "sweep", "--dry-run", actor=M, now="2026-11-26T08:00")
     assert [r["rung"] for r in out["escalations"]] == [1, 2]
     assert cli.fingerprint() == before
+
+
+def test_import_assign(dcc, tmp_path):
+    rows = tmp_path / "web.csv"
+    rows.write_text("name,phone,channel\n张三,13912345601,web\n李四,13912345602,web\n王五,13912345603,walk-in\n",
+                    encoding="utf-8")
+    summary = dcc.json("import", str(rows), "--assign", actor=M)
+    assert (summary["new"], summary["assigned"]) == (3, 2)
+    assert dcc.query("SELECT l.channel, s.name FROM leads l LEFT JOIN staff s ON s.id = l.owner_id ORDER BY l.id") == [
+        ("web", "赵电销"), ("web", "钱电销"), ("walk-in", None)]
