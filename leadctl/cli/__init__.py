@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "login": "staff", "serve": "serve",
     "owners": "owners",
     "plan": "plan", "week": "week", "checks": "week",
+    "assign": "pool", "duty": "pool",
 }
 
 

@@ -46,6 +46,8 @@ def intake(
                                  help="A visitor with an open invitation came because of it (closes it as arrived)."),
     referred_by: str = typer.Option(None, "--referred-by", help=_("Lead id or phone of the owner who referred this "
                                     "customer (with --channel referral/转介绍).")),
+    assign: bool = typer.Option(False, "--assign", help=_("A new lead without an owner goes at once to the staff on "
+                                                         "duty by the policy's distribution rule.")),
     as_json: bool = JSON,
 ) -> None:
     """Register a visit or call. A known phone is a return visit of the same lead, never a new one."""
@@ -60,7 +62,7 @@ def intake(
             c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
             info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact,
             region=intake_service.phone_region(store) if phone else phone_rules.DEFAULT_REGION)
-        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited, referred_by)
+        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited, referred_by, assign)
     if result["name_differs"]:
         names = result["name_differs"]
         output.say(f"warning: lead {result['lead_id']} is named {names['recorded']}, not {names['given']}: it keeps"

@@ -145,6 +145,9 @@ def sweep(
     if len(shown) < len(done["moves"]):
         output.say(_("{more} more moves: --all lists them, --jsonl gives them to a script").format(
             more=len(done["moves"]) - len(shown)))
+    if done.get("escalations"):
+        output.say(_("escalation ladder: {count} rung(s) reached, {moved} lead(s) reassigned").format(
+            count=len(done["escalations"]), moved=sum(1 for r in done["escalations"] if r.get("reassigned_to"))))
     if done["offers"]:
         flat = [{**o, "outcomes": " or ".join(o["outcomes"]), "commands": " | ".join(o["commands"])}
                 for o in (done["offers"] if every else done["offers"][:SHOWN])]

@@ -43,6 +43,10 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     # moving leads
     "transfer": {M: ANY},
     "transfer.sweep": {M: ANY, A: ANY, Y: ANY},
+    # the DCC pool: distribution, the duty roster, a policy tried on the past
+    "assign": {M: ANY, A: ANY, Y: ANY},
+    "duty.set": {M: ANY, A: ANY},
+    "policy.simulate": {M: ANY, A: ANY},
     "collisions.rule": {M: ANY},
     "merge": {M: ANY},
     "fleet": {M: ANY},

@@ -15,7 +15,7 @@ from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
-from leadctl.rules import care
+from leadctl.rules import care, pool
 from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
 from leadctl.rules.phone import check_region
 from leadctl.rules.planning import planning_problems, weight_problems
@@ -57,6 +57,11 @@ _SHAPE: dict[str, Any] = {
     "scorecard": {"*": [{"kpi": str, "weight": float, "target": float}]},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "no_effect": bool, "to": str}],
+    "distribution": {"rule": str, "roles": list, "pools": list, "pool_channels": list, "skip_previous_owner": bool,
+                     "assign_channels": list},
+    "escalation": [{"working_days": int, "action": str, "reassign": bool}],
+    "priority": {"overdue_day": float, "grades": {"*": float}, "invitation_tomorrow": float, "open_complaint": float,
+                 "planned_delivery": float, "rung": float},
 }
 
 
@@ -265,6 +270,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     limits = data.get("import", {})
     problems += [f"import.{k}: must be at least 1" for k in ("max_file_mb", "max_inflated_mb") if limits.get(k) == 0]
     problems += planning_problems(data.get("planning", {})) + weight_problems(data.get("scorecard", {}))
+    problems += pool.problems(data)
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, defeat, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:

@@ -12,7 +12,7 @@ from leadctl.i18n import _
 from leadctl.models import Channel, Grade, InfoSource, Status
 from leadctl.rules import grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
-from leadctl.services import invitations, leads, policy, referral, staff
+from leadctl.services import invitations, leads, policy, pool, referral, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -75,7 +75,7 @@ def phone_region(store: Store) -> str:
 
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
-           invited: bool = True, referred_by: str | None = None) -> dict:
+           invited: bool = True, referred_by: str | None = None, assign: bool = False) -> dict:
     """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None), the
     phone as stored, and name_differs: the lead's name and another given for its phone (kept on the visit, never
     silently dropped), or None.
@@ -120,6 +120,8 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
             _repurchase(conn, visit.arrived, who.id, lead_id)
         referrer = referral.refer(conn, lead_id, referred_by) if referred_by else None
         leads.replan(conn, rules, lead_id)
+        if known is None and owner_id is None and pool.assign_new(conn, now, who.id, [lead_id], assign):
+            owner_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
                owner=owner_id, collision=collision, invitation=invitation, name_differs=differs is not None,

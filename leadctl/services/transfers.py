@@ -11,7 +11,7 @@ from leadctl.models import Grade, Status
 from leadctl.rules import ownership
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.rules.policy import SweepRule
-from leadctl.services import invitations, leads, policy, staff
+from leadctl.services import invitations, leads, policy, pool, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -55,7 +55,8 @@ def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False)
         with store.read() as conn:
             staff.authorize(conn, now, actor, "transfer.sweep")
             no_shows = [row[0] for row in invitations.pending_no_shows(conn, day)]
-            return _result(conn, day, True, no_shows, plan(conn, day))
+            return {**_result(conn, day, True, no_shows, plan(conn, day)), "escalations": _rungs(pool.escalate(
+                conn, now, None, dry_run=True))}
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "transfer.sweep")
         no_shows = invitations.close_no_shows(conn, now, who.id)
@@ -66,7 +67,12 @@ def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False)
                 _apply(conn, now, who.id, move)
         for lead_id in {m.lead_id for m in moves if m.to == "close"}:
             leads.replan(conn, rules, lead_id)
-        return _result(conn, day, False, no_shows, moves)
+        rungs = _rungs(pool.escalate(conn, now, who.id))  # the escalation ladder, in the same transaction
+        return {**_result(conn, day, False, no_shows, moves), "escalations": rungs}
+
+
+def _rungs(rows: list[dict]) -> list[dict]:
+    return [{k: r.get(k) for k in ("lead_id", "due_on", "rung", "action", "reassigned_to")} for r in rows]
 
 
 def plan(conn: sqlite3.Connection, day: date) -> list[ownership.Move]:

@@ -86,6 +86,7 @@ OFFERS = [{"lead_id": 5, "rule": "no-effect-6-months", "owner": "赵电销", "po
 def test_dry_run_lists_the_moves_and_changes_nothing(store):
     before = store.fingerprint()
     out = store.json("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
+    assert out.pop("escalations")
     assert out == {"day": "2026-11-30", "dry_run": True, "moves": EXPECTED, "no_shows": [1], "offers": OFFERS}
     table = store("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
     assert "month-end-showroom" in table.stdout and "would move 3 leads" in table.stdout
@@ -111,6 +112,7 @@ def test_a_large_sweep_streams_one_object_a_line_and_the_terminal_summarises(sto
 
 def test_the_sweep_applies_every_rule_once(store):
     out = store.json("transfer", "sweep", actor="王经理", now=MONTH_END)
+    assert out.pop("escalations")
     assert out == {"day": "2026-11-30", "dry_run": False, "moves": EXPECTED, "no_shows": [1], "offers": OFFERS}
     assert [owner_and_pool(store, i) for i in range(1, 6)] == [
         (None, "dcc", "active"), (None, "dcc", "active"), ("李娜", None, "active"), (None, "manager", "active"),
