@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "export": "data_out", "check": "data_out", "backup": "data_out", "restore": "data_out", "purge": "data_out",
     "staff": "staff", "policy": "policy", "transfer": "moves", "defeat": "closing", "order": "closing",
     "complaint": "complaints", "collisions": "manage", "vehicle": "vehicles",
+    "edit": "card", "visit": "card", "find": "find", "leads": "find",
 }
 
 

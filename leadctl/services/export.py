@@ -32,13 +32,13 @@ KINDS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
     "visits": ("v.arrived_at", f"""SELECT v.id AS id, v.lead_id AS lead_id, {_LEAD}, v.kind AS kind,
         v.channel AS channel, v.arrived_at AS arrived_at, v.left_at AS left_at, v.party AS party,
         v.first_visit AS first_visit, v.test_drive AS test_drive, v.model AS model, s.name AS staff
-        FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id""",
+        FROM live_visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id""",
                (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"), ("kind", "类型"),
                 ("channel", "客户来源"), ("arrived_at", "到店时间"), ("left_at", "离店时间"), ("party", "人数"),
                 ("first_visit", "首次"), ("test_drive", "试驾"), ("model", "车型"), ("staff", "接待顾问"))),
     "followups": ("f.at", f"""SELECT f.id AS id, f.lead_id AS lead_id, {_LEAD}, f.at AS at, f.method AS method,
         f.result AS result, f.grade AS grade, f.next_on AS next_on, s.name AS by, {REVIEW} AS review
-        FROM followups f JOIN leads l ON l.id = f.lead_id LEFT JOIN staff s ON s.id = f.by_id""",
+        FROM live_followups f JOIN leads l ON l.id = f.lead_id LEFT JOIN staff s ON s.id = f.by_id""",
                   (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"),
                    ("at", "回访时间"), ("method", "回访方式"), ("result", "回访结果"), ("grade", "意向级别"),
                    ("next_on", "计划下次"), ("by", "回访人"), ("review", "批复"))),

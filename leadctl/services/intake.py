@@ -11,7 +11,7 @@ from leadctl.errors import BadInput
 from leadctl.models import Channel, Grade, InfoSource, Status
 from leadctl.rules import grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
-from leadctl.services import invitations, leads, policy, staff
+from leadctl.services import card, invitations, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -74,7 +74,7 @@ def phone_region(store: Store) -> str:
 
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
-           invited: bool = True) -> dict:
+           invited: bool = True, card_values: dict | None = None) -> dict:
     """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None), the
     phone as stored, and name_differs: the lead's name and another given for its phone (kept on the visit, never
     silently dropped), or None.
@@ -114,6 +114,8 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
             if in_person and invited else None
         if known is not None and visit.channel is Channel.REPURCHASE:
             _repurchase(conn, visit.arrived, who.id, lead_id)
+        card.at_intake(conn, visit.arrived, who.id, rules, lead_id, visit_id, known is None, visit.trade_in,
+                       card_values or {})
         leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
@@ -122,6 +124,20 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
                 "invitation": invitation, "phone": visibility.shown(who, visit.phone, owner_id, None, registering),
                 "name_differs": differs}
+
+
+def known(store: Store, now: datetime, actor: str | None, phone_text: str) -> dict | None:
+    """The card of a known phone as the desk sees it (owner, grade, last contact), or None."""
+    with store.read() as conn:
+        staff.authorize(conn, now, actor, "intake")
+        try:
+            number = phone.normalize(phone_text, leads.region(conn))
+        except BadInput:
+            return None
+        row = conn.execute("SELECT k.id, s.name, k.grade, k.last_contact_at FROM leads l JOIN leads k"
+                           " ON k.id = coalesce(l.merged_into, l.id) LEFT JOIN staff s ON s.id = k.owner_id"
+                           " WHERE l.phone = ?", (number,)).fetchone()
+    return dict(zip(("lead_id", "owner", "grade", "last_contact_at"), row, strict=True)) if row else None
 
 
 def _name_differs(conn: sqlite3.Connection, lead_id: int, given: str | None) -> dict | None:
