@@ -53,7 +53,8 @@ def arrivals(ctx: Context) -> list[dict]:
     calls = int(bool(ctx.policy.data.get("card", {}).get("register_calls", False)))
     rows = ctx.conn.execute(f"""
         SELECT v.arrived_at, l.name, v.first_visit, l.phone, l.channel, coalesce(v.model, l.model),
-               coalesce(v.grade, l.grade), coalesce(v.trade_in, l.trade_in), l.info_source, v.left_at, v.test_drive, s.name,
+               coalesce(v.grade, l.grade), coalesce(v.trade_in, l.trade_in), l.info_source, v.left_at, v.test_drive,
+               s.name,
                (SELECT f.result FROM live_followups f WHERE {_WITHIN_24H.format(t="f")} ORDER BY f.at, f.id LIMIT 1),
                (SELECT g.at || char(31) || g.grade FROM grades g WHERE {_WITHIN_24H.format(t="g")}
                 AND g.grade != 'W' ORDER BY g.at DESC, g.id DESC LIMIT 1),

@@ -26,8 +26,8 @@ def daily(ctx: Context) -> list[dict]:
     counts = {
         "new_leads": _count_by(ctx, "SELECT owner_id, count(*) FROM leads WHERE created_at >= ? AND created_at < ?"
                                     " GROUP BY owner_id", lo, hi),
-        "followups": _count_by(ctx, "SELECT by_id, count(*) FROM live_followups WHERE at >= ? AND at < ? GROUP BY by_id",
-                               lo, hi),
+        "followups": _count_by(ctx, "SELECT by_id, count(*) FROM live_followups WHERE at >= ? AND at < ?"
+                               " GROUP BY by_id", lo, hi),
         "due": _count_by(ctx, "SELECT owner_id, count(*) FROM leads WHERE next_due = ? GROUP BY owner_id", asof),
         "overdue": _count_by(ctx, "SELECT owner_id, count(*) FROM leads WHERE next_due < ? GROUP BY owner_id", asof),
     }

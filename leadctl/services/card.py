@@ -122,10 +122,9 @@ def history_rows(conn: sqlite3.Connection, lead_id: int) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
 
-def incomplete(store: Store, now: datetime, actor: str | None) -> list[dict]:
+def incomplete(store: Store, now: datetime) -> list[dict]:
     """Active cards missing a required field, per owner (`check`): lead, owner, the fields missing."""
     with store.read() as conn:
-        staff.authorize(conn, now, actor, "report")
         rules_ = policy.current(conn)
         required = [k for k in rules_.required_fields]
         if not required:
@@ -146,7 +145,7 @@ def incomplete(store: Store, now: datetime, actor: str | None) -> list[dict]:
 def at_intake(conn: sqlite3.Connection, at: datetime, by_id: int, rules_: Policy, lead_id: int, visit_id: int,
               new_lead: bool, trade_in: bool, values: dict) -> None:
     """The card fields the desk gave: on a new card as registered (and whether it is complete at entry); on a
-    known one as corrections with history. The visit keeps the grade and the trade-in wish of that day."""
+    known one as corrections with history. The visit keeps the grade and the trade-in wish as they stand after it."""
     if new_lead:
         apply(conn, at, by_id, lead_id, values, keep_history=False)
         at_entry(conn, rules_, lead_id)
@@ -154,5 +153,14 @@ def at_intake(conn: sqlite3.Connection, at: datetime, by_id: int, rules_: Policy
         if trade_in:
             values = {**values, "trade_in": 1}
         apply(conn, at, by_id, lead_id, rules.parse({}, at.date(), None) | values)
-    conn.execute("UPDATE visits SET grade = (SELECT grade FROM leads WHERE id = ?), trade_in = ? WHERE id = ?",
-                 (lead_id, int(trade_in), visit_id))
+    conn.execute("UPDATE visits SET (grade, trade_in) = (SELECT grade, trade_in FROM leads WHERE id = ?) WHERE id = ?",
+                 (lead_id, visit_id))
+
+
+def rebuild_index(store: Store) -> int:
+    """`check --fix-index`: the search index and pinyin keys made again from the tables."""
+    from leadctl.rules import pinyin
+    from leadctl.store import search
+
+    with store.write() as conn:
+        return search.rebuild(conn, pinyin.keys)
