@@ -93,7 +93,11 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
         AND t.at >= ? AND t.at < ? AND {owner}""", *oargs)
     late, dated = ctx.conn.execute(f"""SELECT sum(l.next_due < ?), count(*) FROM leads l
         WHERE l.status = 'active' AND l.next_due IS NOT NULL AND {owner}""", [asof, *oargs]).fetchone()
-    return {"retention_rate": (kept or 0, first), "dcc_share": (dcc or 0, orders),
+    registered, rargs = ctx.scope.sql("l.registered_by")
+    complete, entered = _one(ctx, f"""SELECT sum(l.complete_at_entry), count(*) FROM leads l WHERE l.created_at >= ?
+        AND l.created_at < ? AND l.complete_at_entry IS NOT NULL AND {registered}""", *rargs)
+    return {"info_accuracy": (complete or 0, entered), "retention_rate": (kept or 0, first),
+            "dcc_share": (dcc or 0, orders),
             "arrival_rate": (arrived or 0, closed),
             "close_rate": (won, arrived or 0), "downgrade_rate": (down or 0, changes),
             "defeat_share": (defeated + lost, orders + defeated + lost), "overdue_rate": (late or 0, dated)}
