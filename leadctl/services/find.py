@@ -20,7 +20,6 @@ from leadctl.store import search
 from leadctl.store.db import Store
 
 MAX_LIMIT = 1000
-SCAN = 200  # a word shorter than the index's three characters: the newest rows holding it, at most this many
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LEAD = ("SELECT l.id, coalesce(l.merged_into, l.id), l.name, l.phone, s.name, l.grade, l.status, l.owner_id, l.pool,"
          " l.last_contact_at FROM leads l LEFT JOIN staff s ON s.id = l.owner_id WHERE l.id IN ({ids})")
@@ -66,7 +65,7 @@ def _matches(conn: sqlite3.Connection, query: str, limit: int):
                 number = phone.normalize(query, lead_service.region(conn))
             except BadInput:
                 number = None
-            for (i,) in conn.execute("SELECT id FROM leads WHERE phone = ?", (number,)) if number else ():
+            for (i,) in conn.execute("SELECT id FROM leads WHERE phone = ? OR phone = ?", (number, digits)):
                 yield i, 100, _("phone")
     upper = query.upper().replace(" ", "")
     for (i,) in conn.execute("SELECT o.lead_id FROM retention_cards c JOIN orders o ON o.id = c.order_id"
@@ -93,26 +92,20 @@ def _matches(conn: sqlite3.Connection, query: str, limit: int):
 
 
 def _words(conn: sqlite3.Connection, query: str, cap: int):
-    """Words of the card's notes and of follow-up results: through the trigram index from three characters, a
-    bounded look at the newest rows below that."""
-    if len(query) >= 3:
-        phrase = '"' + query.replace('"', '""') + '"'
-        for (i,) in conn.execute("SELECT rowid FROM search_leads WHERE search_leads MATCH ? LIMIT ?",
-                                 ("name : " + phrase, cap)):
+    """Words of the name, the card's notes and follow-up results, through the index (newest first)."""
+    words = search.phrase(query)
+    if words == '""':
+        return
+    if _CJK.search(query):
+        for (i,) in conn.execute("SELECT rowid FROM search_leads WHERE search_leads MATCH ? ORDER BY rowid DESC"
+                                 " LIMIT ?", ("name : " + words, cap)):
             yield i, 50, _("name holds {text}").format(text=query)
-        leads_sql = "SELECT rowid FROM search_leads WHERE search_leads MATCH ? ORDER BY rank LIMIT ?"
-        follow_sql = ("SELECT f.lead_id, f.id FROM search_followups s JOIN followups f ON f.id = s.rowid"
-                      " WHERE search_followups MATCH ? ORDER BY s.rank LIMIT ?")
-        args = ("card : " + phrase, cap)
-        follow_args = (phrase, cap)
-    else:
-        leads_sql = "SELECT rowid FROM search_leads WHERE instr(card, ?) > 0 ORDER BY rowid DESC LIMIT ?"
-        follow_sql = ("SELECT f.lead_id, f.id FROM search_followups s JOIN followups f ON f.id = s.rowid"
-                      " WHERE instr(s.result, ?) > 0 ORDER BY s.rowid DESC LIMIT ?")
-        args = follow_args = (query, min(cap, SCAN))
-    for (i,) in conn.execute(leads_sql, args):
+    for (i,) in conn.execute("SELECT rowid FROM search_leads WHERE search_leads MATCH ? ORDER BY rowid DESC LIMIT ?",
+                             ("card : " + words, cap)):
         yield i, 40, _("card notes")
-    for lead_id, followup_id in conn.execute(follow_sql, follow_args):
+    for lead_id, followup_id in conn.execute(
+            "SELECT f.lead_id, f.id FROM search_followups s JOIN followups f ON f.id = s.rowid"
+            " WHERE search_followups MATCH ? ORDER BY s.rowid DESC LIMIT ?", (words, cap)):
         yield lead_id, 30, _("follow-up {id}").format(id=followup_id)
 
 

@@ -3,17 +3,43 @@
 SQLite refuses a virtual table inside a trigger while trusted_schema is off (the connection recipe), so the
 triggers on leads and follow-ups queue each changed row in search_dirty, in the writing transaction; `refresh`
 indexes the queue (FTS5 rows, pinyin keys) before every search, so a search always sees every committed write.
+
+FTS5's own tokenizer reads a run of Chinese characters as one word; the index holds Chinese as overlapping pairs
+of characters instead (长安物流 -> 长安 安物 物流), and a query is written the same way as a phrase, so any two or more
+characters inside a text are found through the index, newest first.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 # the card's free text a search reads (besides the name)
 CARD_TEXT = ("story", "favourable", "unfavourable", "objections", "resources", "employer", "industry", "address",
              "current_vehicle", "purpose", "wechat")
 BATCH = 5000
+
+
+def pairs(text: str | None) -> str | None:
+    """Text as the index holds it: each run of Chinese characters as its overlapping pairs (a lone character as
+    itself), everything else as written."""
+    if not text:
+        return text
+
+    def split(match: re.Match) -> str:
+        run = match.group(0)
+        return " " + (" ".join(run[i:i + 2] for i in range(len(run) - 1)) if len(run) > 1 else run) + " "
+
+    return _CJK_RUN.sub(split, text)
+
+
+def phrase(query: str) -> str:
+    """A query as an FTS5 phrase over the pairs: matches the text wherever it holds the query."""
+    words = (pairs(query) or "").split()
+    return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
 
 
 def pending(conn: sqlite3.Connection) -> bool:
@@ -48,7 +74,7 @@ def _leads(conn: sqlite3.Connection, ids: list[int], name_keys) -> None:
         if found:
             keys.append((lead_id, *found))
         if name or card.strip():
-            docs.append((lead_id, name, found[0] if found else None, card.strip() or None))
+            docs.append((lead_id, pairs(name), found[0] if found else None, pairs(card.strip()) or None))
     conn.executemany("INSERT INTO search_leads (rowid, name, pinyin, card) VALUES (?,?,?,?)", docs)
     conn.executemany("INSERT INTO name_keys (lead_id, pinyin, initials) VALUES (?,?,?)", keys)
 
@@ -58,8 +84,9 @@ def _followups(conn: sqlite3.Connection, ids: list[int]) -> None:
         return
     conn.executemany("DELETE FROM search_followups WHERE rowid = ?", [(i,) for i in ids])
     marks = ",".join("?" * len(ids))
-    conn.execute(f"INSERT INTO search_followups (rowid, result) SELECT id, result FROM followups"
-                 f" WHERE id IN ({marks}) AND voided_at IS NULL", ids)
+    rows = conn.execute(f"SELECT id, result FROM followups WHERE id IN ({marks}) AND voided_at IS NULL", ids)
+    conn.executemany("INSERT INTO search_followups (rowid, result) VALUES (?, ?)",
+                     [(i, pairs(result)) for i, result in rows])
 
 
 def rebuild(conn: sqlite3.Connection, name_keys) -> int:

@@ -132,7 +132,7 @@ def people(cli):
     ("zhangwei", {1, 2}, "name in pinyin"), ("zw", {1, 2}, "name's initials"), ("Zhang Wei", {1, 2}, "name in pinyin"),
     ("张伟", {1}, "name"), ("8001", {2}, "phone ends 8001"), ("+86 138-0013-8000", {1}, "phone"),
     ("轩逸", {3}, "follow-up 1"), ("朗逸的价格", {3}, "follow-up 1"), ("wangxiaoming", {3}, "name in pinyin"),
-    ("小明", set(), None)])
+    ("小明", {3}, "name holds 小明"), ("不存在的词", set(), None)])
 def test_find_each_way_the_desk_asks(people, text, found, why):
     hits = people.json("find", text, actor="李娜")
     assert {h["lead_id"] for h in hits} == found

@@ -51,13 +51,14 @@ CREATE INDEX card_history_lead ON card_history(lead_id, id);
 CREATE VIEW live_visits AS SELECT * FROM visits WHERE voided_at IS NULL;
 CREATE VIEW live_followups AS SELECT * FROM followups WHERE voided_at IS NULL;
 
--- find: full-text indexes (trigram: any three characters or more inside a text, Chinese or not) of each lead's name,
--- its pinyin and its card's free text, and of each follow-up's result; with the pinyin and initials of each name.
+-- find: full-text indexes of each lead's name, its pinyin and its card's free text, and of each follow-up's result
+-- (Chinese written as overlapping pairs of characters, store/search.py: any two characters or more inside a text are
+-- found through the index); with the pinyin and initials of each name.
 -- SQLite refuses virtual tables inside triggers while trusted_schema is off (the connection recipe), so triggers
 -- queue what changed (search_dirty) in the writing transaction, and `find` (or `check --fix-index`) indexes the
 -- queue before it searches: what it finds is always current.
-CREATE VIRTUAL TABLE search_leads USING fts5(name, pinyin, card, tokenize = 'trigram');
-CREATE VIRTUAL TABLE search_followups USING fts5(result, tokenize = 'trigram');
+CREATE VIRTUAL TABLE search_leads USING fts5(name, pinyin, card);
+CREATE VIRTUAL TABLE search_followups USING fts5(result);
 CREATE TABLE name_keys (
     lead_id INTEGER PRIMARY KEY REFERENCES leads(id),
     pinyin TEXT NOT NULL,
