@@ -6,6 +6,8 @@ the function, and only `find` and `check --fix-index` call it, never a hot comma
 
 from __future__ import annotations
 
+import re
+
 
 def keys(name: str | None) -> tuple[str, str] | None:
     """(pinyin, initials) of a name, lower case, letters and digits only; None for no name."""
@@ -14,9 +16,8 @@ def keys(name: str | None) -> tuple[str, str] | None:
         return None
     from pypinyin import Style, lazy_pinyin
 
-    syllables = [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default") if s.strip()]
-    words = ["".join(ch for ch in s if ch.isalnum()) for s in syllables]
-    words = [w for w in words if w]
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")  # other text comes back as one piece
+    words = [w for s in syllables for w in re.split(r"[^0-9a-z]+", s.lower()) if w]
     return "".join(words), "".join(w[0] for w in words)
 
 
