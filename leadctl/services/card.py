@@ -147,12 +147,11 @@ def at_intake(conn: sqlite3.Connection, at: datetime, by_id: int, rules_: Policy
     """The card fields the desk gave: on a new card as registered (and whether it is complete at entry); on a
     known one as corrections with history. The visit keeps the grade and the trade-in wish as they stand after it."""
     if new_lead:
-        apply(conn, at, by_id, lead_id, values, keep_history=False)
+        if values:
+            apply(conn, at, by_id, lead_id, values, keep_history=False)
         at_entry(conn, rules_, lead_id)
-    else:
-        if trade_in:
-            values = {**values, "trade_in": 1}
-        apply(conn, at, by_id, lead_id, rules.parse({}, at.date(), None) | values)
+    elif values or trade_in:
+        apply(conn, at, by_id, lead_id, {**values, "trade_in": 1} if trade_in else values)
     conn.execute("UPDATE visits SET (grade, trade_in) = (SELECT grade, trade_in FROM leads WHERE id = ?) WHERE id = ?",
                  (lead_id, visit_id))
 
