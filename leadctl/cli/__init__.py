@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "owners": "owners",
     "plan": "plan", "week": "week", "checks": "week",
     "assign": "pool", "duty": "pool",
+    "edit": "card", "visit": "card", "find": "find", "leads": "find",
 }
 
 

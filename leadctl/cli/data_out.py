@@ -10,6 +10,7 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import ExitCode, UsageError
+from leadctl.i18n import _
 from leadctl.services import export as export_service
 from leadctl.services import maintenance
 from leadctl.services import purge as purge_service
@@ -46,17 +47,26 @@ def export(
 def check(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    fix_index: bool = typer.Option(False, "--fix-index", help="Rebuild the search index and pinyin keys of `find`."),
 ) -> None:
     """Check the file (quick_check, schema, audit chain) and the rules a manager checks by hand; exit 74 when the
-    file is damaged or was changed outside leadctl, 5 when something needs attention."""
+    file is damaged or was changed outside leadctl, 5 when something needs attention. Cards missing a field the
+    policy requires are listed per owner ([card] required), without changing the exit code."""
+    from leadctl.services import card
+
     c = context.get(ctx)
     with c.store() as store:
+        if fix_index:
+            output.say(_("search index rebuilt: {rows} rows").format(rows=card.rebuild_index(store)))
         findings = maintenance.check(store, c.now)
+        findings["cards_missing_required"] = card.incomplete(store, c.now)
     if as_json:
         output.emit_json(findings)
     else:
         for key, items in findings.items():
-            if key not in ("ok", "totals") and items:
+            if key == "cards_missing_required":
+                _incomplete(items)
+            elif key not in ("ok", "totals") and items:
                 output.say(f"{key}: {findings.get('totals', {}).get(key, len(items))}")
                 for item in items[:10]:
                     output.say(f"  {item}")
@@ -65,6 +75,16 @@ def check(
         raise typer.Exit(int(ExitCode.IO))
     if not findings["ok"]:
         raise typer.Exit(int(ExitCode.ATTENTION))
+
+
+def _incomplete(items: list[dict]) -> None:
+    owners: dict[str, list[dict]] = {}
+    for item in items:
+        owners.setdefault(item["owner"] or _("(no owner)"), []).append(item)
+    for owner, cards in owners.items():
+        output.say(_("{owner}: {count} card(s) missing a required field").format(owner=owner, count=len(cards)))
+        for item in cards[:10]:
+            output.say(f"  lead {item['lead_id']}: {', '.join(item['missing'])}")
 
 
 def backup(

@@ -6,9 +6,11 @@ import sys
 
 import typer
 
+from leadctl.cli import card as card_options
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
 from leadctl.i18n import _
+from leadctl.rules import card as card_rules
 from leadctl.rules import phone as phone_rules
 from leadctl.services import followups, grading
 from leadctl.services import intake as intake_service
@@ -48,21 +50,37 @@ def intake(
                                     "customer (with --channel referral/转介绍).")),
     assign: bool = typer.Option(False, "--assign", help=_("A new lead without an owner goes at once to the staff on "
                                                          "duty by the policy's distribution rule.")),
+    gender: str = card_options.GENDER, birth_year: str = card_options.BIRTH_YEAR,
+    birthday: str = card_options.BIRTHDAY, birthday_calendar: str = card_options.BIRTHDAY_CALENDAR,
+    employer: str = card_options.EMPLOYER, industry: str = card_options.INDUSTRY, address: str = card_options.ADDRESS,
+    wechat: str = card_options.WECHAT, landline: str = card_options.LANDLINE,
+    current_vehicle: str = card_options.CURRENT_VEHICLE, brand: str = card_options.BRAND,
+    series: str = card_options.SERIES, config: str = card_options.CONFIG, colour: str = card_options.COLOUR,
+    competitors: list[str] = card_options.COMPETITORS, budget_min: str = card_options.BUDGET_MIN,
+    budget_max: str = card_options.BUDGET_MAX, payment: str = card_options.PAYMENT, purpose: str = card_options.PURPOSE,
+    favourable: str = card_options.FAVOURABLE, unfavourable: str = card_options.UNFAVOURABLE,
+    objections: str = card_options.OBJECTIONS, resources: str = card_options.RESOURCES, story: str = card_options.STORY,
     as_json: bool = JSON,
 ) -> None:
     """Register a visit or call. A known phone is a return visit of the same lead, never a new one."""
     c = context.get(ctx)
+    fields = card_options.given({k: v for k, v in locals().items() if k in card_rules.BY_KEY and k != "trade_in"
+                                 and k != "model"})
+    card_values = card_rules.parse(fields, c.now.date())
     interactive = not as_json and not no_contact and sys.stdin.isatty()
     phone = _ask(phone, "--phone", "Phone", interactive)
     name = _ask(name, "--name", "Name", interactive)
     if not no_contact and not phone:
         raise UsageError("--phone is required", "give --phone, or --no-contact for a visitor who left none")
     with c.store() as store:
+        if interactive:
+            _known(store, c, phone)
         visit = intake_service.parse_visit(
             c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
             info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact,
             region=intake_service.phone_region(store) if phone else phone_rules.DEFAULT_REGION)
-        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited, referred_by, assign)
+        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited, referred_by=referred_by,
+                                       assign=assign, card_values=card_values)
     if result["name_differs"]:
         names = result["name_differs"]
         output.say(f"warning: lead {result['lead_id']} is named {names['recorded']}, not {names['given']}: it keeps"
@@ -76,6 +94,16 @@ def intake(
         output.say(f"invitation {result['invitation']} arrived")
     if result["collision"]:
         output.say(f"collision {result['collision']} opened: this customer already has an owner; a manager rules")
+
+
+def _known(store, c, phone: str) -> None:
+    """On a terminal: a known phone's card (owner, grade, last contact) before the visit is recorded, so the desk
+    can tell the customer who their consultant is."""
+    known = intake_service.known(store, c.now, c.actor, phone)
+    if known:
+        output.say(_("known customer: lead {lead}, owner {owner}, grade {grade}, last contact {last}").format(
+            lead=known["lead_id"], owner=known["owner"] or _("none"), grade=known["grade"] or "-",
+            last=(known["last_contact_at"] or "-")[:16]))
 
 
 def grade(
@@ -103,23 +131,48 @@ def grade(
 
 def followup(
     ctx: typer.Context,
-    lead: str = typer.Argument(..., help="Lead id or phone."),
-    result: str = typer.Option(..., "--result", help="What came of it (required: no result, no follow-up)."),
-    method: str = typer.Option("phone", "--method", help="phone|sms|wechat|visit|store (or 电话 短信 微信 上门 到店)."),
+    lead: str = typer.Argument(..., help="Lead id or phone; or amend|void to correct a follow-up."),
+    followup_id: int = typer.Argument(None, help="With amend or void: the follow-up's id (see `show`)."),
+    result: str = typer.Option(None, "--result", help="What came of it (required: no result, no follow-up)."),
+    method: str = typer.Option(None, "--method", help="phone|sms|wechat|visit|store (or 电话 短信 微信 上门 到店)."),
     grade: str = typer.Option(None, "--grade", help="New grade after this contact."),
     next_on: str = typer.Option(None, "--next", help="Plan the next contact (no later than the cadence allows)."),
     at: str = typer.Option(None, "--at", help="When it happened, ISO [default: now]."),
     care: str = typer.Option(None, "--care", help=_("Owner care contact it makes: thanks|ssi|service|insurance|"
                                                     "birthday|anniversary (a delivered customer).")),
     score: int = typer.Option(None, "--score", help=_("SSI satisfaction score, 1-10 (with --care ssi).")),
+    reason: str = typer.Option(None, "--reason", help="With amend or void: why (kept in the card's history)."),
     as_json: bool = JSON,
 ) -> None:
-    """Record a follow-up with its result; the next due date follows the grade's cadence."""
-    done = context.call(ctx, followups.followup, lead, result, method, grade, next_on, at, care, score)
+    """Record a follow-up with its result; the next due date follows the grade's cadence. `followup amend ID` and
+    `followup void ID --reason` correct one recorded by mistake (its author the same day, or a manager)."""
+    if lead in ("amend", "void"):
+        _correct(ctx, lead, followup_id, reason, as_json, result=result, method=method, next_on=next_on, at=at)
+        return
+    if not result:
+        raise UsageError(_("--result is required"), _("say what came of it with --result"))
+    done = context.call(ctx, followups.followup, lead, result, method or "phone", grade, next_on, at, care, score)
     output.done(done, as_json, f"follow-up {done['followup_id']} on lead {done['lead_id']}; "
                                f"grade {done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
     if done.get("care") and not as_json:
         output.say(_("owner care: {kind} contact due {day} made").format(kind=done["care"], day=done["care_due_on"]))
+
+
+def _correct(ctx, action: str, followup_id: int | None, reason: str | None, as_json: bool, **changes) -> None:
+    from leadctl.services import corrections
+
+    if followup_id is None:
+        raise UsageError(_("followup {action} needs the follow-up's id").format(action=action),
+                         _("see the ids on the card: `leadctl show LEAD`"))
+    if action == "void":
+        done = context.call(ctx, corrections.void, "followup", followup_id, reason)
+        message = _("follow-up {id} voided").format(id=followup_id)
+    else:
+        done = context.call(ctx, corrections.amend, "followup", followup_id, reason, changes)
+        message = _("follow-up {id}: {fields}").format(id=followup_id,
+                                                       fields=", ".join(done["changed"]) or _("nothing changed"))
+    output.done(done, as_json, message + _("; lead {lead} next due {due}").format(lead=done["lead_id"],
+                                                                                  due=done["next_due"] or "-"))
 
 
 def show(
@@ -133,8 +186,9 @@ def show(
         output.emit_json(card)
         return
     lists = ("visits", "grades", "followups", "reviews", "owners", "collisions", "invitations", "handovers", "defeats",
-             "orders", "statuses", "complaints", "events")
-    output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=f"Lead {card['id']}")
+             "orders", "statuses", "complaints", "history", "events")
+    pairs = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in card.items() if k not in lists}
+    output.emit_pairs(pairs, title=f"Lead {card['id']}")
     for key in lists:
         if card[key]:
             output.emit_table(card[key], list(card[key][0]), title=key.capitalize())

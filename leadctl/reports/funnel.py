@@ -30,7 +30,7 @@ def _cohort(ctx: Context) -> dict[str, list[int]]:
             SELECT {_DCC_LEAD} AS dcc, l.phone IS NOT NULL AS kept,
                    EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id) AS invited,
                    EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id AND {invited_arrival("i")}) AS came,
-                   EXISTS (SELECT 1 FROM visits v WHERE v.lead_id = l.id AND v.kind = 'visit') AS visited,
+                   EXISTS (SELECT 1 FROM live_visits v WHERE v.lead_id = l.id AND v.kind = 'visit') AS visited,
                    EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status != 'cancelled') AS ordered,
                    EXISTS (SELECT 1 FROM orders o WHERE o.lead_id = l.id AND o.status = 'delivered') AS delivered
             FROM leads l WHERE l.created_at >= ? AND l.created_at < ? AND l.merged_into IS NULL AND {where}),
@@ -78,7 +78,7 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
     new_rank, old_rank = (("CASE " + " ".join(f"WHEN {c} = '{g}' THEN {r}" for g, r in GRADE_RANK.items()) + " END")
                           for c in ("g.grade", "g.previous"))
     asof = min(ctx.period.end, ctx.now.date()).isoformat()
-    kept, first = _one(ctx, f"""SELECT sum(v.left_contact), count(*) FROM visits v WHERE v.kind = 'visit'
+    kept, first = _one(ctx, f"""SELECT sum(v.left_contact), count(*) FROM live_visits v WHERE v.kind = 'visit'
         AND v.first_visit AND v.arrived_at >= ? AND v.arrived_at < ? AND {visits} AND NOT EXISTS (SELECT 1 FROM orders o
         WHERE o.lead_id = v.lead_id AND substr(o.ordered_at, 1, 10) = substr(v.arrived_at, 1, 10))""", *vargs)
     dcc, orders = _one(ctx, f"""SELECT sum({_DCC_LEAD}), count(*) FROM orders o JOIN leads l ON l.id = o.lead_id
@@ -101,7 +101,11 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
                   *oargs)
     late, dated = ctx.conn.execute(f"""SELECT sum(l.next_due < ?), count(*) FROM leads l
         WHERE l.status = 'active' AND l.next_due IS NOT NULL AND {owner}""", [asof, *oargs]).fetchone()
-    return {"retention_rate": (kept or 0, first), "dcc_share": (dcc or 0, orders),
+    registered, rargs = ctx.scope.sql("l.registered_by")
+    complete, entered = _one(ctx, f"""SELECT sum(l.complete_at_entry), count(*) FROM leads l WHERE l.created_at >= ?
+        AND l.created_at < ? AND l.complete_at_entry IS NOT NULL AND {registered}""", *rargs)
+    return {"info_accuracy": (complete or 0, entered), "retention_rate": (kept or 0, first),
+            "dcc_share": (dcc or 0, orders),
             "arrival_rate": (arrived or 0, closed),
             "close_rate": (won, arrived or 0), "downgrade_rate": (down or 0, changes),
             "defeat_share": (defeated + lost, orders + defeated + lost), "overdue_rate": (late or 0, dated),
@@ -113,14 +117,14 @@ def workload(ctx: Context) -> list[tuple[str, str, float, float]]:
     where, args = ctx.scope.sql("s.id")
     # calls in and out [002]: phone follow-ups, and the inbound calls (来电, 400) they took and registered
     calls = ctx.conn.execute(f"""SELECT s.name, sum(c.phone), count(DISTINCT substr(c.at, 1, 10)) FROM (
-            SELECT f.by_id AS staff_id, f.at AS at, f.method = 'phone' AS phone FROM followups f
-            UNION ALL SELECT v.registered_by, v.arrived_at, 1 FROM visits v WHERE v.kind = 'call') c
+            SELECT f.by_id AS staff_id, f.at AS at, f.method = 'phone' AS phone FROM live_followups f
+            UNION ALL SELECT v.registered_by, v.arrived_at, 1 FROM live_visits v WHERE v.kind = 'call') c
         JOIN staff s ON s.id = c.staff_id WHERE s.role = 'telesales' AND c.at >= ? AND c.at < ?
         AND {where} GROUP BY s.id ORDER BY s.name""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     # a new reception is a customer received for the first time by that person, by a first visit or a handover
     receptions = ctx.conn.execute(f"""SELECT s.name, count(*), count(DISTINCT substr(r.at, 1, 10)) FROM (
             SELECT staff_id, lead_id, min(at) AS at FROM (
-                SELECT v.staff_id AS staff_id, v.lead_id AS lead_id, v.arrived_at AS at FROM visits v
+                SELECT v.staff_id AS staff_id, v.lead_id AS lead_id, v.arrived_at AS at FROM live_visits v
                 WHERE v.kind = 'visit' AND v.first_visit UNION ALL SELECT h.to_id, h.lead_id, h.at FROM handovers h)
             GROUP BY staff_id, lead_id) r JOIN staff s ON s.id = r.staff_id
         WHERE s.role = 'direct-sales' AND r.at >= ? AND r.at < ? AND {where} GROUP BY s.id ORDER BY s.name""",

@@ -18,7 +18,7 @@ def traffic(ctx: Context) -> list[dict]:
                sum(v.kind = 'visit' AND v.first_visit), sum(v.kind = 'visit' AND NOT v.first_visit),
                sum(v.kind = 'visit' AND v.first_visit AND v.left_contact), sum(v.kind = 'visit' AND NOT v.left_contact),
                sum(v.kind = 'call'), sum(v.kind = 'list'), {bands}
-        FROM visits v WHERE v.arrived_at >= ? AND v.arrived_at < ? AND {where}
+        FROM live_visits v WHERE v.arrived_at >= ? AND v.arrived_at < ? AND {where}
         GROUP BY 1""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     by_day = {r[0]: r[1:] for r in rows}
     keys = [c.key for c in TRAFFIC.columns[2:]]
@@ -46,19 +46,23 @@ _WITHIN_24H = "{t}.lead_id = v.lead_id AND {t}.at >= v.arrived_at AND {t}.at < "
 
 def arrivals(ctx: Context) -> list[dict]:
     """The register; its 24小时追踪级别 is the last grade recorded within 24 hours of the visit, by any command
-    (a batch that left no contact, W, has none to track)."""
+    (a batch that left no contact, W, has none to track). Each row keeps what was true at that visit: the grade then
+    and the trade-in wish stated; calls (来电) are listed when the store's form includes them ([card] register_calls,
+    the [001] form is 来店(电))."""
     where, args = ctx.scope.sql("v.staff_id")
+    calls = int(bool(ctx.policy.data.get("card", {}).get("register_calls", False)))
     rows = ctx.conn.execute(f"""
-        SELECT v.arrived_at, l.name, v.first_visit, l.phone, l.channel, coalesce(v.model, l.model), l.grade,
-               l.trade_in, l.info_source, v.left_at, v.test_drive, s.name,
-               (SELECT f.result FROM followups f WHERE {_WITHIN_24H.format(t="f")} ORDER BY f.at, f.id LIMIT 1),
+        SELECT v.arrived_at, l.name, v.first_visit, l.phone, l.channel, coalesce(v.model, l.model),
+               coalesce(v.grade, l.grade), coalesce(v.trade_in, l.trade_in), l.info_source, v.left_at, v.test_drive,
+               s.name,
+               (SELECT f.result FROM live_followups f WHERE {_WITHIN_24H.format(t="f")} ORDER BY f.at, f.id LIMIT 1),
                (SELECT g.at || char(31) || g.grade FROM grades g WHERE {_WITHIN_24H.format(t="g")}
                 AND g.grade != 'W' ORDER BY g.at DESC, g.id DESC LIMIT 1),
-               (SELECT f.at || char(31) || f.grade FROM followups f WHERE {_WITHIN_24H.format(t="f")}
+               (SELECT f.at || char(31) || f.grade FROM live_followups f WHERE {_WITHIN_24H.format(t="f")}
                 AND f.grade IS NOT NULL ORDER BY f.at DESC, f.id DESC LIMIT 1), l.owner_id, l.pool
-        FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id
-        WHERE v.kind = 'visit' AND v.arrived_at >= ? AND v.arrived_at < ? AND {where}
-        ORDER BY v.arrived_at, v.id""", [ctx.period.lo, ctx.period.hi, *args]).fetchall()
+        FROM live_visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id
+        WHERE (v.kind = 'visit' OR (v.kind = 'call' AND ?)) AND v.arrived_at >= ? AND v.arrived_at < ? AND {where}
+        ORDER BY v.arrived_at, v.id""", [calls, ctx.period.lo, ctx.period.hi, *args]).fetchall()
     out = []
     for (arrived, name, first, phone, channel, model, grade, trade_in, source, left, drive, staff, fu_result,
          *graded, owner_id, pool) in rows:

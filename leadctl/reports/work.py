@@ -26,8 +26,8 @@ def daily(ctx: Context) -> list[dict]:
     counts = {
         "new_leads": _count_by(ctx, "SELECT owner_id, count(*) FROM leads WHERE created_at >= ? AND created_at < ?"
                                     " GROUP BY owner_id", lo, hi),
-        "followups": _count_by(ctx, "SELECT by_id, count(*) FROM followups WHERE at >= ? AND at < ? GROUP BY by_id",
-                               lo, hi),
+        "followups": _count_by(ctx, "SELECT by_id, count(*) FROM live_followups WHERE at >= ? AND at < ?"
+                               " GROUP BY by_id", lo, hi),
         "due": _count_by(ctx, "SELECT owner_id, count(*) FROM leads WHERE next_due = ? GROUP BY owner_id", asof),
         "overdue": _count_by(ctx, "SELECT owner_id, count(*) FROM leads WHERE next_due < ? GROUP BY owner_id", asof),
     }
@@ -61,7 +61,7 @@ def activity(ctx: Context) -> list[dict]:
     rows = ctx.conn.execute(f"""
         SELECT substr(f.at, 1, 10), s.name, sum(f.method = 'phone'), sum(f.method = 'sms'), sum(f.method = 'wechat'),
                sum(f.method = 'visit'), sum(f.method = 'store'), count(*)
-        FROM followups f JOIN staff s ON s.id = f.by_id
+        FROM live_followups f JOIN staff s ON s.id = f.by_id
         WHERE f.at >= ? AND f.at < ? AND {where} GROUP BY 1, f.by_id ORDER BY 1, s.name""",
                             [ctx.period.lo, ctx.period.hi, *args]).fetchall()
     new, old = _RANK_SQL.format(c="g.grade"), _RANK_SQL.format(c="g.previous")

@@ -51,6 +51,8 @@ KPIS = (
     ("receptions_per_day", "直销日均新接待", "direct sales' new receptions (customers they first received, by a "
                                            "first visit or a handover, each once) per working day, per person [002]"),
 )
+KPIS += (("info_accuracy", "信息登记准确率", "new cards of the period complete at entry (every field the policy's "
+                                          "[card] required lists) / new cards registered in the period [000]"),)
 KPI_NAMES = tuple(k for k, _, _ in KPIS)
 
 

@@ -7,6 +7,7 @@ table is refused.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from leadctl.models import Role
@@ -36,6 +37,10 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "intake": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY},
     "grade": {C: OWN, D: OWN, T: POOL, M: ANY},
     "followup": {C: OWN, D: OWN, T: POOL, M: ANY},
+    # correcting the card, and visits or follow-ups recorded by mistake (see may_correct for the same-day rules)
+    "edit": {R: ANY, C: OWN, D: OWN, T: POOL, M: ANY},
+    "visit.correct": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY},
+    "followup.correct": {C: ANY, T: ANY, D: ANY, M: ANY},
     # invitations and handover (DCC)
     "invite": {T: POOL, M: ANY},
     "arrive": {R: ANY, T: POOL, M: ANY},
@@ -96,6 +101,8 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "report": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "collisions": {M: ANY, A: ANY},
     "review.queue": {M: ANY, A: ANY},
+    "find": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "leads": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
 }
 
 # Roles that own leads: a lead registered by one of them is theirs unless another owner is named.
@@ -112,6 +119,25 @@ def reaches(scope_: Scope, actor_id: int, owner_id: int | None, pool: str | None
     if scope_ is Scope.ANY or owner_id == actor_id:
         return True
     return scope_ is Scope.POOL and owner_id is None and pool == "dcc"
+
+
+def may_edit_card(role: Role, actor_id: int, owner_id: int | None, pool: str | None, registered_by: int | None,
+                  registered_on: date, today: date) -> bool:
+    """Who corrects a card: its owner (telesales also the DCC pool's), a manager; a receptionist the cards they
+    registered themselves, the same day."""
+    allowed = scope("edit", role)
+    if allowed is None:
+        return False
+    if role is Role.RECEPTIONIST:
+        return registered_by == actor_id and registered_on == today
+    return reaches(allowed, actor_id, owner_id, pool)
+
+
+def may_correct(act: str, role: Role, actor_id: int, author_id: int | None, recorded_on: date, today: date) -> bool:
+    """Who amends or voids a visit or follow-up recorded by mistake: a manager, or its author the same day."""
+    if scope(act, role) is None:
+        return False
+    return role is Role.MANAGER or (author_id == actor_id and recorded_on == today)
 
 
 def roles_for(act: str) -> list[str]:

@@ -15,12 +15,14 @@ from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
+from leadctl.rules import card as card_rules
 from leadctl.rules import care, pool
 from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
 from leadctl.rules.phone import check_region
 from leadctl.rules.planning import planning_problems, weight_problems
 
 PRESETS = ("standard", "dcc", "fleet")
+DEFAULT_REQUIRED = ("name", "phone", "channel", "info_source", "model", "grade")
 MAX_NUMBER = 9999  # days, hours and counts: anything larger is a typing mistake
 FACTORS = ("need", "confidence", "power")
 
@@ -46,6 +48,7 @@ _SHAPE: dict[str, Any] = {
     "orders": {"vin_check_digit": str, "followup_days": int, "delivery_notice_days": int},
     "phone": {"region": str},
     "staff": {"shift_hours": int},  # a shared desk's `leadctl login` lasts this long (default 10)
+    "card": {"required": list, "register_calls": bool},
     "import": {"max_file_mb": int, "max_inflated_mb": int},
     "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
@@ -147,6 +150,11 @@ class Policy:
 
     def rule(self, grade: Grade) -> GradeRule | None:
         return self.grades.get(grade)
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        """The card fields the store requires ([000] 黄色选项为必须填写项): listed by `check`, never blocking intake."""
+        return tuple(self.data.get("card", {}).get("required", DEFAULT_REQUIRED))
 
     @property
     def orders(self) -> OrderRules:
@@ -267,6 +275,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     region = data.get("phone", {}).get("region", "CN")
     if not check_region(region):
         problems.append(f"phone.region: {region!r} is not a region code the phone library knows (e.g. CN, HK)")
+    problems += card_rules.check_required(data.get("card", {}).get("required", []))
     limits = data.get("import", {})
     problems += [f"import.{k}: must be at least 1" for k in ("max_file_mb", "max_inflated_mb") if limits.get(k) == 0]
     problems += planning_problems(data.get("planning", {})) + weight_problems(data.get("scorecard", {}))

@@ -30,7 +30,7 @@ FROM collisions c JOIN leads l ON l.id = c.lead_id JOIN visits v ON v.id = c.vis
 
 def _side(conn: sqlite3.Connection, staff_id: int, lead_id: int, recorded: str, entered: str) -> Side:
     name, team = conn.execute("SELECT name, team FROM staff WHERE id = ?", (staff_id,)).fetchone()
-    count, last = conn.execute("SELECT count(*), max(at) FROM followups WHERE lead_id = ? AND by_id = ?",
+    count, last = conn.execute("SELECT count(*), max(at) FROM live_followups WHERE lead_id = ? AND by_id = ?",
                                (lead_id, staff_id)).fetchone()
     return Side(staff_id, name, team, datetime.fromisoformat(recorded), datetime.fromisoformat(entered), count,
                 datetime.fromisoformat(last) if last else None)

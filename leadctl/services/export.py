@@ -9,6 +9,7 @@ from pathlib import Path
 
 from leadctl.errors import PermissionDenied, UsageError
 from leadctl.models import Grade, Team
+from leadctl.rules import card as card_rules
 from leadctl.rules import visibility
 from leadctl.rules.permissions import Scope, scope
 from leadctl.rules.phone import mask_in
@@ -17,6 +18,10 @@ from leadctl.store.audit import record
 from leadctl.store.db import Store
 
 _LEAD = "l.name AS name, l.phone AS phone"
+# the card's own fields on the leads export, under the forms' Chinese headers (rules/card.py)
+_CARD_KEYS = tuple(f.key for f in card_rules.FIELDS if f.key not in ("model", "trade_in"))
+_CARD = ", ".join(f"l.{k} AS {k}" for k in _CARD_KEYS) + ", l.complete_at_entry AS complete_at_entry"
+_CARD_HEADERS = (*((k, card_rules.BY_KEY[k].header) for k in _CARD_KEYS), ("complete_at_entry", "建档信息完整"))
 REVIEW = reviews.LATEST.format(f="f")  # the manager's latest comment (批复), "reviewer: comment"
 _WHOSE = ", l.owner_id AS _owner_id, l.pool AS _pool FROM "  # whose lead each row is: who may see its phone
 # kind: (date column for --from/--to, SELECT ... FROM ... , [(key, Chinese header)])
@@ -24,21 +29,22 @@ KINDS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
     "leads": ("l.created_at", """SELECT l.id AS id, l.name AS name, l.phone AS phone, l.channel AS channel,
         l.info_source AS info_source, l.model AS model, l.grade AS grade, l.status AS status, s.name AS owner,
         l.created_at AS created_at, l.last_contact_at AS last_contact_at, l.next_due AS next_due,
-        l.trade_in AS trade_in, l.fleet AS fleet FROM leads l LEFT JOIN staff s ON s.id = l.owner_id""",
+        l.trade_in AS trade_in, l.fleet AS fleet, """ + _CARD + """
+        FROM leads l LEFT JOIN staff s ON s.id = l.owner_id""",
               (("id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"), ("channel", "客户来源"),
                ("info_source", "信息来源"), ("model", "意向车型"), ("grade", "意向级别"), ("status", "状态"),
                ("owner", "销售顾问"), ("created_at", "建档时间"), ("last_contact_at", "上次联系"),
-               ("next_due", "下次跟进"), ("trade_in", "置换"), ("fleet", "大客户"))),
+               ("next_due", "下次跟进"), ("trade_in", "置换"), ("fleet", "大客户"), *_CARD_HEADERS)),
     "visits": ("v.arrived_at", f"""SELECT v.id AS id, v.lead_id AS lead_id, {_LEAD}, v.kind AS kind,
         v.channel AS channel, v.arrived_at AS arrived_at, v.left_at AS left_at, v.party AS party,
         v.first_visit AS first_visit, v.test_drive AS test_drive, v.model AS model, s.name AS staff
-        FROM visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id""",
+        FROM live_visits v JOIN leads l ON l.id = v.lead_id LEFT JOIN staff s ON s.id = v.staff_id""",
                (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"), ("kind", "类型"),
                 ("channel", "客户来源"), ("arrived_at", "到店时间"), ("left_at", "离店时间"), ("party", "人数"),
                 ("first_visit", "首次"), ("test_drive", "试驾"), ("model", "车型"), ("staff", "接待顾问"))),
     "followups": ("f.at", f"""SELECT f.id AS id, f.lead_id AS lead_id, {_LEAD}, f.at AS at, f.method AS method,
         f.result AS result, f.grade AS grade, f.next_on AS next_on, s.name AS by, {REVIEW} AS review
-        FROM followups f JOIN leads l ON l.id = f.lead_id LEFT JOIN staff s ON s.id = f.by_id""",
+        FROM live_followups f JOIN leads l ON l.id = f.lead_id LEFT JOIN staff s ON s.id = f.by_id""",
                   (("id", "编号"), ("lead_id", "客户编号"), ("name", "客户姓名"), ("phone", "电话"),
                    ("at", "回访时间"), ("method", "回访方式"), ("result", "回访结果"), ("grade", "意向级别"),
                    ("next_on", "计划下次"), ("by", "回访人"), ("review", "批复"))),
@@ -114,6 +120,9 @@ def export(store: Store, now: datetime, actor: str | None, kind: str, filters: d
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         codes = _codes(conn, filters)
     masked = 0
+    for row in rows if kind == "leads" else ():
+        for key in _CARD_KEYS:
+            row[key] = card_rules.exported(key, row[key])
     for row in rows:
         number = row["phone"]
         row["phone"] = visibility.shown(who, number, row.pop("_owner_id"), row.pop("_pool"))

@@ -12,7 +12,7 @@ from leadctl.i18n import _
 from leadctl.models import Channel, Grade, InfoSource, Status
 from leadctl.rules import grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
-from leadctl.services import invitations, leads, policy, pool, referral, staff
+from leadctl.services import card, invitations, leads, policy, pool, referral, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -75,7 +75,8 @@ def phone_region(store: Store) -> str:
 
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
-           invited: bool = True, referred_by: str | None = None, assign: bool = False) -> dict:
+           invited: bool = True, referred_by: str | None = None, assign: bool = False,
+           card_values: dict | None = None) -> dict:
     """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None), the
     phone as stored, and name_differs: the lead's name and another given for its phone (kept on the visit, never
     silently dropped), or None.
@@ -119,6 +120,8 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         if known is not None and visit.channel is Channel.REPURCHASE:
             _repurchase(conn, visit.arrived, who.id, lead_id)
         referrer = referral.refer(conn, lead_id, referred_by) if referred_by else None
+        card.at_intake(conn, visit.arrived, who.id, rules, lead_id, visit_id, known is None, visit.trade_in,
+                       card_values or {})
         leads.replan(conn, rules, lead_id)
         if known is None and owner_id is None and pool.assign_new(conn, now, who.id, [lead_id], assign):
             owner_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
@@ -130,6 +133,20 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
                 "invitation": invitation, "phone": visibility.shown(who, visit.phone, owner_id, None, registering),
                 "name_differs": differs}
+
+
+def known(store: Store, now: datetime, actor: str | None, phone_text: str) -> dict | None:
+    """The card of a known phone as the desk sees it (owner, grade, last contact), or None."""
+    with store.read() as conn:
+        staff.authorize(conn, now, actor, "intake")
+        try:
+            number = phone.normalize(phone_text, leads.region(conn))
+        except BadInput:
+            return None
+        row = conn.execute("SELECT k.id, s.name, k.grade, k.last_contact_at FROM leads l JOIN leads k"
+                           " ON k.id = coalesce(l.merged_into, l.id) LEFT JOIN staff s ON s.id = k.owner_id"
+                           " WHERE l.phone = ?", (number,)).fetchone()
+    return dict(zip(("lead_id", "owner", "grade", "last_contact_at"), row, strict=True)) if row else None
 
 
 def _name_differs(conn: sqlite3.Connection, lead_id: int, given: str | None) -> dict | None:

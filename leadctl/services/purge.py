@@ -27,10 +27,17 @@ from leadctl.store.audit import record, redact
 from leadctl.store.db import Store
 
 ERASED = "(已删除)"
+# the card's fields a person typed about the customer (migration 0016); the search index and the pinyin keys are
+# re-made from the erased rows before the purge commits (store/search.py), their old segments merged away
+CARD_TEXT = ("gender", "birth_year", "employer", "industry", "wechat", "current_vehicle", "brand", "series", "config",
+             "colour", "competitors", "budget_min", "budget_max", "payment", "purpose", "favourable", "unfavourable",
+             "objections", "resources", "story")
 # table -> (rows of the customer, {column: replacement}); every column a person may have typed a name, phone or
 # note into, for leads `{ids}` (the lead and those merged into it) with phones `{phones}`
 PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
-    "leads": ("id IN {ids}", {"birthday": None, "birthday_calendar": None, "address": None, "landline": None}),
+    "leads": ("id IN {ids}", {"birthday": None, "birthday_calendar": None, "address": None, "landline": None,
+                              **dict.fromkeys(CARD_TEXT, None)}),
+    "card_history": ("lead_id IN {ids}", {"old": None, "new": None, "reason": None}),
     "followups": ("lead_id IN {ids}", {"result": ERASED}),
     "visits": ("lead_id IN {ids}", {"given_name": None}),
     "grades": ("lead_id IN {ids}", {"reason": None}),
@@ -89,12 +96,23 @@ def erase(conn: sqlite3.Connection, now: datetime, actor_id: int | None, lead_id
     changed["leads"] = conn.execute(f"UPDATE leads SET name = NULL, phone = 'purged:' || id WHERE id IN {scope['ids']}",
                                     params).rowcount
     _close(conn, now, actor_id, ids)
+    _unindex(conn)
     blanked = _events_naming(conn, ids, phones, names)
     redact(conn, blanked)
     changed["events"] = len(blanked)
     record(conn, now, actor_id, "purge", lead_id, phone=mask(number) if number else None, rows=changed,
            events_redacted=blanked, **why)
     return changed
+
+
+def _unindex(conn: sqlite3.Connection) -> None:
+    """The erased rows out of the search index and the pinyin keys, and the index merged so no old segment keeps
+    their bytes (a purged name has no keys: pypinyin is never asked)."""
+    from leadctl.rules import pinyin
+    from leadctl.store import search
+
+    search.refresh(conn, pinyin.keys)
+    search.optimize(conn)
 
 
 def _close(conn: sqlite3.Connection, now: datetime, actor_id: int | None, ids: list[int]) -> None:

@@ -26,7 +26,7 @@ def queue(store: Store, now: datetime, actor: str | None, by: str | None = None)
             where += " AND f.by_id = ?"
             args.append(staff.get(conn, by).id)
         rows = conn.execute(
-            "SELECT f.id, f.lead_id, l.name, s.name, f.at, f.method, f.result FROM followups f"
+            "SELECT f.id, f.lead_id, l.name, s.name, f.at, f.method, f.result FROM live_followups f"
             f" JOIN leads l ON l.id = f.lead_id LEFT JOIN staff s ON s.id = f.by_id WHERE {where}"
             " ORDER BY f.at, f.id", args).fetchall()
     return [dict(zip(COLUMNS, (*row, int((now - datetime.fromisoformat(row[4])).total_seconds() // 3600)),
@@ -71,7 +71,7 @@ def for_owners(conn: sqlite3.Connection, lead_ids: list[int]) -> dict[int, str]:
     leads of a due list only (each an indexed look-up, never a scan of every follow-up)."""
     rows = conn.execute(f"""
         SELECT l.id, {LATEST.format(f="f")} FROM json_each(?) j JOIN leads l ON l.id = j.value
-        JOIN followups f ON f.id = (SELECT g.id FROM followups g WHERE g.lead_id = l.id AND g.by_id = l.owner_id
+        JOIN followups f ON f.id = (SELECT g.id FROM live_followups g WHERE g.lead_id = l.id AND g.by_id = l.owner_id
                                     ORDER BY g.at DESC, g.id DESC LIMIT 1)
         WHERE f.reviewed""", (json.dumps(lead_ids),)).fetchall()
     return dict(rows)
@@ -91,7 +91,7 @@ def overdue(conn: sqlite3.Connection, now: datetime, on: date, owner_id: int | N
     elif team is not None:
         whose, args = "f.by_id IN (SELECT id FROM staff WHERE team = ?)", [team]
     rows = conn.execute(
-        "SELECT s.name, count(*), min(f.at) FROM followups f LEFT JOIN staff s ON s.id = f.by_id"
+        "SELECT s.name, count(*), min(f.at) FROM live_followups f LEFT JOIN staff s ON s.id = f.by_id"
         f" WHERE f.reviewed = 0 AND f.at >= ? AND f.at < ? AND {whose} GROUP BY f.by_id ORDER BY min(f.at)",
         (start.isoformat(), (moment - limit).isoformat(), *args)).fetchall()
     out = []

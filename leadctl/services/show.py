@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from leadctl.rules import cadence, visibility
+from leadctl.services import card as fields
 from leadctl.services import leads, policy, reviews, staff
 from leadctl.store.db import Store
 
@@ -15,6 +16,13 @@ def _rows(conn: sqlite3.Connection, sql: str, lead_id: int) -> list[dict]:
     cur = conn.execute(sql, {"id": lead_id})
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _customer_type(conn: sqlite3.Connection, lead_id: int, channel: str) -> str:
+    """客户性质 新/老, derived: returning once the customer has bought here (a delivered order) or came back to buy
+    again (续购)."""
+    bought = conn.execute("SELECT 1 FROM orders WHERE lead_id = ? AND status = 'delivered'", (lead_id,)).fetchone()
+    return "returning" if bought or channel == "repurchase" else "new"
 
 
 def show(store: Store, now: datetime, actor: str | None, ref: str) -> dict:
@@ -31,16 +39,22 @@ def show(store: Store, now: datetime, actor: str | None, ref: str) -> dict:
         due = cadence.next_due(policy.current(conn), leads.load_state(conn, lead_id))
         card["due_reason"] = due.reason if due else None
         card["trade_in"], card["fleet"] = bool(card["trade_in"]), bool(card["fleet"])
+        card.update(fields.shown(fields.stored(conn, lead_id)))
+        card["customer_type"] = _customer_type(conn, lead_id, card["channel"])
+        card["history"] = [{"field": h["field"], "old": h["old"], "new": h["new"], "by": h["by"], "at": h["at"],
+                            "subject": h["subject"], "subject_id": h["subject_id"], "reason": h["reason"]}
+                           for h in fields.history_rows(conn, lead_id)]
         card["visits"] = _rows(conn, """
             SELECT v.id, v.kind, v.channel, v.arrived_at, v.left_at, v.party, v.first_visit, v.test_drive,
-                   v.model, s.name AS staff, v.given_name FROM visits v LEFT JOIN staff s ON s.id = v.staff_id
+                   v.model, s.name AS staff, v.given_name, v.grade, v.trade_in, r.name AS receptionist, v.voided_at
+            FROM visits v LEFT JOIN staff s ON s.id = v.staff_id LEFT JOIN staff r ON r.id = v.registered_by
             WHERE v.lead_id = :id ORDER BY v.arrived_at, v.id""", lead_id)
         card["grades"] = _rows(conn, """
             SELECT g.at, g.grade, g.previous, g.basis, g.detail, g.reason, s.name AS by
             FROM grades g LEFT JOIN staff s ON s.id = g.by_id WHERE g.lead_id = :id ORDER BY g.at, g.id""", lead_id)
         card["followups"] = _rows(conn, f"""
             SELECT f.id, f.at, f.method, f.result, f.grade, f.next_on, s.name AS by,
-                   {reviews.LATEST.format(f="f")} AS review
+                   {reviews.LATEST.format(f="f")} AS review, f.voided_at
             FROM followups f LEFT JOIN staff s ON s.id = f.by_id WHERE f.lead_id = :id ORDER BY f.at, f.id""", lead_id)
         card["reviews"] = _rows(conn, """
             SELECT r.followup_id, r.at, s.name AS by, r.comment FROM reviews r JOIN followups f ON f.id = r.followup_id
@@ -86,4 +100,5 @@ def show(store: Store, now: datetime, actor: str | None, ref: str) -> dict:
         e["detail"] = json.loads(e["detail"])
     for v in card["visits"]:
         v["first_visit"], v["test_drive"] = bool(v["first_visit"]), bool(v["test_drive"])
+        v["trade_in"] = None if v["trade_in"] is None else bool(v["trade_in"])
     return card

@@ -121,7 +121,19 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "checks.sample": ["checks", "sample"],
         "checks.record": ["checks", "record", "1", "--field", "name=true"],
         "checks.correct": ["checks", "correct", "1"],
+        # the day the template's cards were registered: the desk corrects its own cards, and authors their records,
+        # that day (the row rules of rules/permissions.py, tested in test_card.py; here the table's)
+        "edit": ["--now", SAME_DAY, "edit", lead, "--industry", "教育"],
+        "visit.correct": ["--now", SAME_DAY, "visit", "void", "1" if actor in ("张前台", "王经理") else "99",
+                          "--reason", "登记错"],
+        "followup.correct": ["--now", SAME_DAY, "followup", "void", FOLLOWUP_OF.get(actor, "4"), "--reason", "记错"],
+        "find": ["find", "客户", "--json"],
+        "leads": ["leads", "--json"],
     }[act]
+
+
+SAME_DAY = "2026-11-20T16:00"
+FOLLOWUP_OF = {"李娜": "1", "赵电销": "2", "周直销": "3"}  # each owner's follow-up of the template
 
 
 CASES = [(act, role) for act in PERMISSIONS for role in ROLES]
