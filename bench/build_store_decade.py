@@ -546,8 +546,9 @@ def build(out: Path, leads: int, followups: int, seed: int, workers: int, progre
         conn.execute(sql)
         progress.say(f"created index in {time.perf_counter() - started:.1f}s: {' '.join(sql.split()[:6])}")
     counts = {t: conn.execute(f"SELECT max(id) FROM {t}").fetchone()[0] or 0 for t in BULK_TABLES}
-    conn.execute("INSERT INTO events (at, actor_id, action, lead_id, detail) VALUES (?, NULL, 'bench.build', NULL, ?)",
-                 (NOW.isoformat(), json.dumps({"seed": seed, **counts}, ensure_ascii=False)))
+    from leadctl.store.audit import record
+
+    record(conn, NOW, None, "bench.build", None, seed=seed, **counts)  # chained: `check` finds the trail sound
     conn.execute("PRAGMA ignore_check_constraints = OFF")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     counts["user_version"] = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -127,12 +127,14 @@ class Role(Term):
     MANAGER = "manager"
     SERVICE = "service"
     ADMIN = "admin"
+    SYSTEM = "system"  # cron: the sweep, the due lists, backups; nothing else
 
     @classmethod
     def labels(cls):
         return {
             "receptionist": "前台", "consultant": "销售顾问", "telesales": "电销员",
             "direct-sales": "直销员", "manager": "销售经理", "service": "客服", "admin": "管理员",
+            "system": "系统",
         }
 
     @classmethod

@@ -6,7 +6,7 @@ import sys
 
 from tests.conftest import intake
 
-HEAVY = ("pandas", "openpyxl", "sqlite_utils", "chinese_calendar")
+HEAVY = ("pandas", "openpyxl", "sqlite_utils", "chinese_calendar", "xlsxwriter")
 
 SCRIPT = """
 import json, sys

@@ -14,7 +14,6 @@ import typer
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
-from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import BadInput, LeadctlError, UsageError
 from leadctl.rules import text
@@ -35,7 +34,10 @@ COMMANDS: dict[str, str] = {
     "export": "data_out", "check": "data_out", "backup": "data_out", "restore": "data_out", "purge": "data_out",
     "staff": "staff", "policy": "policy", "transfer": "moves", "defeat": "closing", "order": "closing",
     "complaint": "complaints", "collisions": "manage", "vehicle": "vehicles",
+    "login": "staff", "serve": "serve",
+    "owners": "owners",
     "plan": "plan", "week": "week", "checks": "week",
+    "assign": "pool", "duty": "pool",
 }
 
 
@@ -64,11 +66,17 @@ class _Group(TyperGroup):
             raise
 
     def main(self, args=None, *rest, **kwargs):
+        argv = sys.argv[1:] if args is None else list(args)
         try:
-            _readable(sys.argv[1:] if args is None else list(args))
+            _readable(argv)
+            socket = context.transport(argv)
         except LeadctlError as exc:
             output.say(output.error_line(exc))
             sys.exit(int(exc.code))
+        if socket is not None:  # the store service runs the command; this process only carries it
+            from leadctl.server.client import run
+
+            sys.exit(run(socket, argv))
         try:
             return super().main(args, *rest, **kwargs)
         except ClickUsageError as exc:  # only reached with standalone_mode=False
@@ -198,6 +206,6 @@ def root(
     if not (math.isfinite(busy_timeout) and 0 <= busy_timeout <= MAX_BUSY_SECONDS):
         raise UsageError(f"--busy-timeout {busy_timeout} is out of range",
                          f"give the seconds to wait, 0 to {MAX_BUSY_SECONDS}")
-    ctx.obj = context.Context(db or default_path(), actor, clock.read(now), int(busy_timeout * 1000))
+    ctx.obj = context.build(ctx, db, actor, now, int(busy_timeout * 1000))
 
 

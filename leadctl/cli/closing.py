@@ -6,7 +6,9 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
-from leadctl.services import defeats, orders
+from leadctl.i18n import _
+from leadctl.rules import phone as phone_rules
+from leadctl.services import defeats, intake, orders
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 CSV = typer.Option(False, "--csv", help="Print the list as CSV.")
@@ -169,11 +171,12 @@ def order_delivery_on(
 def order_list(
     ctx: typer.Context,
     status: str = typer.Option(None, "--status", help="open, cancelled or delivered [default: all]."),
+    late: bool = typer.Option(False, "--late", help=_("Only open orders past their planned delivery day.")),
     as_json: bool = JSON,
     as_csv: bool = CSV,
 ) -> None:
     """List orders, oldest first."""
-    rows = context.call(ctx, orders.listing, status)
+    rows = context.call(ctx, orders.listing, status, late)
     output.listing(rows, orders.COLUMNS, "Orders", as_json, as_csv)
 
 
@@ -185,10 +188,22 @@ def deliver(
     insurer: str = typer.Option(None, "--insurer", help="Insurance company."),
     cover: str = typer.Option(None, "--cover", help="Insurance cover (险种)."),
     accessories: str = typer.Option(None, "--accessories", help="Accessories fitted (精品/装饰)."),
+    address: str = typer.Option(None, "--address", help=_("The owner's address (地址).")),
+    id_number: str = typer.Option(None, "--id-number", help=_("The owner's 18-digit resident ID number (身份证号; "
+                                  "check digit verified; stored only if the policy allows; masked except for "
+                                  "managers).")),
+    birthday: str = typer.Option(None, "--birthday", help=_("Birthday, YYYY-MM-DD on its calendar.")),
+    birthday_calendar: str = typer.Option(None, "--birthday-calendar", help=_("solar|lunar (阳历|阴历) "
+                                          "[default: solar].")),
+    landline: str = typer.Option(None, "--landline", help=_("Landline with area code (固定电话).")),
     as_json: bool = JSON,
 ) -> None:
     """Deliver an order: the lead is delivered and the customer an owner with a retention card (保有客户卡)."""
-    card = context.call(ctx, orders.deliver, order_id, plate, plate_date, insurer, cover, accessories)
+    c = context.get(ctx)
+    with c.store() as store:
+        who = orders.person(c.now, address, id_number, birthday, birthday_calendar, landline,
+                            intake.phone_region(store) if landline else phone_rules.DEFAULT_REGION)
+        card = orders.deliver(store, c.now, c.actor, order_id, plate, plate_date, insurer, cover, accessories, who)
     output.done(card, as_json, f"order {card['order_id']} delivered: retention card {card['id']} for lead "
                          f"{card['lead_id']}")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from leadctl.cli import context, output
+from leadctl.i18n import _
 
 
 @contextmanager
@@ -70,6 +71,8 @@ def import_(
     force: bool = typer.Option(False, "--force", help="Replace the --rejects file if it exists (never the "
                                                       "database)."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the good rows even when some are rejected."),
+    assign: bool = typer.Option(False, "--assign", help=_("New leads without an owner go at once to the staff on "
+                                                         "duty by the policy's distribution rule.")),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (also when rows are rejected)."),
 ) -> None:
     """Import leads, visits or follow-ups from a CSV/XLSX export in one transaction (manager or admin)."""
@@ -79,7 +82,7 @@ def import_(
     try:
         with c.store() as store, _progress_bar(file) as progress:
             summary = import_file(store, c.now, c.actor, file, kind, source, maps or (), encoding, dry_run,
-                                  skip_bad, rejects, progress, force)
+                                  skip_bad, rejects, progress, force, assign)
     except ImportRejected as exc:
         if as_json:
             output.emit_json(exc.summary)

@@ -56,8 +56,8 @@ def check(
         output.emit_json(findings)
     else:
         for key, items in findings.items():
-            if key != "ok" and items:
-                output.say(f"{key}: {len(items)}")
+            if key not in ("ok", "totals") and items:
+                output.say(f"{key}: {findings.get('totals', {}).get(key, len(items))}")
                 for item in items[:10]:
                     output.say(f"  {item}")
         output.say("ok" if findings["ok"] else "needs attention")

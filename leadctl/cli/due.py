@@ -9,7 +9,10 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import ExitCode, UsageError
+from leadctl.i18n import N_, _
 from leadctl.services import due as service
+
+RUNGS = {"late": N_("late"), "manager": N_("to the manager")}
 
 
 def _day(text: str) -> date:
@@ -26,24 +29,35 @@ def due(
     overdue: bool = typer.Option(False, "--overdue", help="Only leads past their due date."),
     fail_if_overdue: bool = typer.Option(False, "--fail-if-overdue",
                                          help=f"Exit {int(ExitCode.ATTENTION)} when anything is overdue (cron)."),
+    escalated: bool = typer.Option(False, "--escalated", help=_("Only leads up the escalation ladder to the manager.")),
+    explain: bool = typer.Option(False, "--explain", help=_("Show each row's priority score and its terms.")),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
 ) -> None:
-    """Leads due for contact, most overdue first, each with why it is due."""
+    """Leads due for contact, most urgent first (the policy's priority weights: days overdue, grade, an invitation
+    tomorrow, an open complaint, a planned delivery, the escalation rung), each with why it is due and its rung."""
     c = context.get(ctx)
     if today and on:
         raise UsageError("give --today or --on, not both", "--on DATE lists what is due by that day")
     day = _day(on) if on else c.now.date()
     with c.store() as store:
-        rows = service.due(store, c.now, c.actor, day, owner, team, everyone, overdue)
+        rows = service.due(store, c.now, c.actor, day, owner, team, everyone, overdue, escalated)
+    columns = service.COLUMNS + ("terms",) if explain else service.COLUMNS
+    for r in rows:
+        terms = r.pop("terms", {})
+        if explain:
+            r["terms"] = terms if as_json else " + ".join(f"{k} {v:g}" for k, v in terms.items())
     if as_json:
         output.emit_json(rows)
     elif as_csv:
-        output.emit_csv(rows, service.COLUMNS)
+        output.emit_csv(rows, columns)
     else:
+        for r in rows:
+            if r.get("rung"):
+                r["rung"] = f"{r['rung']} {_(RUNGS.get(r.get('rung_action'), ''))}".strip()
         late = sum(1 for r in rows if r["overdue_days"])
         title = f"Due by {day}: {len(rows)} leads, {late} overdue"
-        output.emit_table(rows, service.COLUMNS, title=title, styles={"overdue_days": "red"})
+        output.emit_table(rows, columns, title=title, styles={"overdue_days": "red", "rung": "red"})
     if fail_if_overdue and any(r["overdue_days"] for r in rows):
         raise typer.Exit(int(ExitCode.ATTENTION))
 

@@ -8,6 +8,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.rules import phone as phone_rules
 from leadctl.services import followups, grading
 from leadctl.services import intake as intake_service
@@ -43,6 +44,10 @@ def intake(
     no_contact: bool = typer.Option(False, "--no-contact", help="Visitor left no details (grade W)."),
     invited: bool = typer.Option(True, "--invited/--not-invited",
                                  help="A visitor with an open invitation came because of it (closes it as arrived)."),
+    referred_by: str = typer.Option(None, "--referred-by", help=_("Lead id or phone of the owner who referred this "
+                                    "customer (with --channel referral/转介绍).")),
+    assign: bool = typer.Option(False, "--assign", help=_("A new lead without an owner goes at once to the staff on "
+                                                         "duty by the policy's distribution rule.")),
     as_json: bool = JSON,
 ) -> None:
     """Register a visit or call. A known phone is a return visit of the same lead, never a new one."""
@@ -57,7 +62,7 @@ def intake(
             c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
             info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact,
             region=intake_service.phone_region(store) if phone else phone_rules.DEFAULT_REGION)
-        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited)
+        result = intake_service.intake(store, c.now, c.actor, visit, owner, invited, referred_by, assign)
     if result["name_differs"]:
         names = result["name_differs"]
         output.say(f"warning: lead {result['lead_id']} is named {names['recorded']}, not {names['given']}: it keeps"
@@ -104,12 +109,17 @@ def followup(
     grade: str = typer.Option(None, "--grade", help="New grade after this contact."),
     next_on: str = typer.Option(None, "--next", help="Plan the next contact (no later than the cadence allows)."),
     at: str = typer.Option(None, "--at", help="When it happened, ISO [default: now]."),
+    care: str = typer.Option(None, "--care", help=_("Owner care contact it makes: thanks|ssi|service|insurance|"
+                                                    "birthday|anniversary (a delivered customer).")),
+    score: int = typer.Option(None, "--score", help=_("SSI satisfaction score, 1-10 (with --care ssi).")),
     as_json: bool = JSON,
 ) -> None:
     """Record a follow-up with its result; the next due date follows the grade's cadence."""
-    done = context.call(ctx, followups.followup, lead, result, method, grade, next_on, at)
+    done = context.call(ctx, followups.followup, lead, result, method, grade, next_on, at, care, score)
     output.done(done, as_json, f"follow-up {done['followup_id']} on lead {done['lead_id']}; "
                                f"grade {done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+    if done.get("care") and not as_json:
+        output.say(_("owner care: {kind} contact due {day} made").format(kind=done["care"], day=done["care_due_on"]))
 
 
 def show(

@@ -7,6 +7,7 @@ import typer
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.services import invitations as invitations_service
 from leadctl.services import transfers
 
@@ -114,26 +115,57 @@ def transfer(
         output.say(f"lead {done['lead_id']}: {origin} -> {done['to']}")
 
 
+SHOWN = 20  # moves a terminal lists unless --all
+
+
 @transfer_app.command("sweep")
 def sweep(
     ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="List the moves with their rule; change nothing."),
-    as_json: bool = JSON,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one compact JSON document."),
+    as_jsonl: bool = typer.Option(False, "--jsonl", help=_("Print one JSON object a line: the summary first, "
+                                                          "then each move, no-show and offer.")),
+    every: bool = typer.Option(False, "--all", help=_("On the terminal, list every move, not only the first "
+                                                      "{shown}.").format(shown=SHOWN)),
 ) -> None:
     """Apply the policy's sweep rules for today and record no-shows (cron, daily; a rerun moves nothing); list the
     leads whose outcome the manager decides."""
+    if as_json and as_jsonl:
+        raise UsageError(_("give --json or --jsonl, not both"), _("--jsonl is one object a line"))
     done = context.call(ctx, transfers.sweep, dry_run)
-    if as_json:
-        output.emit_json(done)
+    if as_json or as_jsonl:
+        _stream(done, as_jsonl)
         return
     verb = "would move" if dry_run else "moved"
-    output.emit_table(done["moves"], transfers.MOVE_COLUMNS, title=f"Sweep {done['day']}: {verb} "
-                      f"{len(done['moves'])} leads, {len(done['no_shows'])} no-shows")
+    title = f"Sweep {done['day']}: {verb} {len(done['moves'])} leads, {len(done['no_shows'])} no-shows"
+    output.emit_table(transfers.by_rule(done), ("rule", "to", "leads"), title=title)
+    shown = done["moves"] if every else done["moves"][:SHOWN]
+    if shown:
+        output.emit_table(shown, transfers.MOVE_COLUMNS)
+    if len(shown) < len(done["moves"]):
+        output.say(_("{more} more moves: --all lists them, --jsonl gives them to a script").format(
+            more=len(done["moves"]) - len(shown)))
+    if done.get("escalations"):
+        output.say(_("escalation ladder: {count} rung(s) reached, {moved} lead(s) reassigned").format(
+            count=len(done["escalations"]), moved=sum(1 for r in done["escalations"] if r.get("reassigned_to"))))
     if done["offers"]:
         flat = [{**o, "outcomes": " or ".join(o["outcomes"]), "commands": " | ".join(o["commands"])}
-                for o in done["offers"]]
-        output.emit_table(flat, transfers.OFFER_COLUMNS, title=f"For the manager to decide: {len(flat)} leads with "
-                          "no effect (mark lost, or transfer to another owner)")
+                for o in (done["offers"] if every else done["offers"][:SHOWN])]
+        output.emit_table(flat, transfers.OFFER_COLUMNS, title=f"For the manager to decide: {len(done['offers'])}"
+                          " leads with no effect (mark lost, or transfer to another owner)")
+
+
+def _stream(done: dict, lines: bool) -> None:
+    """Compact JSON (no indent: at a million leads the indent alone took seconds), by the C encoder in one go;
+    --jsonl one line an object."""
+    import json
+    import sys
+
+    if lines:
+        for item in transfers.json_lines(done):
+            sys.stdout.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+        return
+    sys.stdout.write(json.dumps(done, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def register(app: typer.Typer) -> None:

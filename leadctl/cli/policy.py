@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from leadctl.cli import context, output
+from leadctl.i18n import _
 from leadctl.services import policy as service
 
 app = typer.Typer(help="The store's policy: grades, cadences, first-contact rules.", no_args_is_help=True)
@@ -36,6 +37,39 @@ def set_file(
     """Change the policy from a TOML file (manager); every open lead is re-planned."""
     new = context.call(ctx, service.set_file, path)
     output.say(f"policy {new.name} is now in force")
+
+
+@app.command("simulate")
+def simulate(
+    ctx: typer.Context,
+    path: str = typer.Argument(..., help=_("TOML file: the proposed policy (over the policy in force).")),
+    start: str = typer.Option(None, "--from", help=_("First day replayed (default: a year before --to).")),
+    end: str = typer.Option(None, "--to", help=_("Last day replayed (default: yesterday).")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print as JSON, with every day and person.")),
+) -> None:
+    """Try a policy on the store's past (manager): replay the recorded history under it and under the policy in
+    force, per day and person (contacts due, overdue, escalated, workload against the calls-a-day norm); nothing
+    is written."""
+    from leadctl import clock
+    from leadctl.services import simulate as sim
+
+    first = clock.parse_day(start, "--from") if start else None
+    last = clock.parse_day(end, "--to") if end else None
+    result = context.call(ctx, sim.simulate, path, first, last)
+    if as_json:
+        output.emit_json(result)
+        return
+    rows = [{"person": p["person"], **{f"{side}.{k}": p[side][k] for side in ("proposed", "current")
+                                       for k in ("due", "overdue", "escalated", "days_over", "days_under")}}
+            for p in result["people"]]
+    columns = ("person", *(f"{side}.{k}" for k in ("due", "overdue", "escalated", "days_over", "days_under")
+                           for side in ("proposed", "current")))
+    output.emit_table(rows, columns, title=_("{proposed} vs {current}, {start} .. {end}").format(
+        proposed=result["proposed"], current=result["current"], start=result["from"], end=result["to"]))
+    summary = result["summary"]
+    output.say(_("overloaded by the proposed policy: {people}; on {count} days ({days})").format(
+        people=", ".join(summary["overloaded_people"]) or "-", count=len(summary["overloaded_days"]),
+        days=", ".join(summary["overloaded_days"][:10]) + (" ..." if len(summary["overloaded_days"]) > 10 else "")))
 
 
 def register(root: typer.Typer) -> None:

@@ -1,10 +1,12 @@
-"""Staff commands: add, list."""
+"""Staff commands: add, list, deactivate, bind, pin; and `leadctl login` for a shared desk."""
 
 from __future__ import annotations
 
 import typer
 
 from leadctl.cli import context, output
+from leadctl.errors import ConfigError
+from leadctl.i18n import _
 from leadctl.services import staff as service
 
 app = typer.Typer(help="The store's staff: who may act, in which role and team.", no_args_is_help=True)
@@ -59,5 +61,60 @@ def deactivate(
                 f"{result['name']} deactivated; {result['moved']} open lead(s) moved to {result['to'] or '-'}")
 
 
+@app.command("bind")
+def bind(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help=_("The staff member.")),
+    os_user: str = typer.Option(..., "--os-user", help=_("OS login name, or numeric uid, that acts as them.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the binding as JSON.")),
+) -> None:
+    """Let an OS account act as a staff member in the store service (admin); an account bound to several staff
+    (a shared desk) needs `leadctl login`."""
+    from leadctl.services import identity
+
+    result = context.call(ctx, identity.bind, name, os_user)
+    shared = _(" (shared: `leadctl login` needed)") if result["shared"] else ""
+    output.done(result, as_json, _("OS uid {uid} acts as {name}{shared}").format(
+        uid=result["os_uid"], name=result["name"], shared=shared))
+
+
+def _pin() -> str:
+    import sys
+
+    if sys.stdin.isatty():
+        return typer.prompt(_("PIN"), hide_input=True)
+    return sys.stdin.readline()
+
+
+@app.command("pin")
+def pin(
+    ctx: typer.Context,
+    name: str = typer.Argument(None, help=_("Whose PIN (an admin's choice; yourself when left out).")),
+) -> None:
+    """Set a PIN (read from the terminal, or a line on stdin) for `leadctl login` on a shared desk."""
+    from leadctl.services import identity
+
+    result = context.call(ctx, identity.set_pin, name, _pin())
+    output.say(_("PIN set for {name}").format(name=result["name"]))
+
+
+def login(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help=_("The staff member signing in at this shared desk.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the session as JSON.")),
+) -> None:
+    """Sign in at a shared desk account with your PIN: it acts as you for the policy's shift."""
+    from leadctl.services import identity
+
+    c = context.get(ctx)
+    if c.peer is None:
+        raise ConfigError(_("login signs in to the store service; this run opens the database itself"),
+                          _("set LEADCTL_SOCKET, or use --as in embedded mode"))
+    with c.store() as store:
+        result = identity.login(store, c.now, c.peer, name, _pin())
+    output.done(result, as_json, _("{name} signed in until {until}").format(**result))
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="staff")
+    root.command("login")(login)

@@ -12,6 +12,11 @@ from leadctl.rules.funnel import KPIS, STAGES, invited_arrival, judge, rate, ste
 SHOWROOM_CHANNELS = ("walk-in", "show", "referral", "repurchase")
 _SHOWROOM = "l.channel IN ('walk-in', 'show', 'referral', 'repurchase')"
 _DCC_LEAD = f"(NOT {_SHOWROOM} OR EXISTS (SELECT 1 FROM invitations i WHERE i.lead_id = l.id))"
+# an order from an existing owner [002]: the owner buying again (a delivered order before it on the same lead), or a
+# customer an owner referred (转介绍, leads.referred_by names a lead with a delivered order)
+OWNER_ORDER = ("EXISTS (SELECT 1 FROM orders p WHERE p.lead_id = o.lead_id AND p.status = 'delivered' AND p.id < o.id)"
+               " OR EXISTS (SELECT 1 FROM orders p WHERE p.lead_id = l.referred_by AND p.status = 'delivered'"
+               " AND p.delivered_at <= o.ordered_at)")
 _SPLITS = (("showroom", "展厅"), ("dcc", "DCC"), ("total", "合计"))
 
 
@@ -91,12 +96,16 @@ def store_counts(ctx: Context) -> dict[str, tuple[float, float]]:
         WHERE d.status = 'approved' AND d.decided_at >= ? AND d.decided_at < ? AND {owner}""", *oargs)
     lost, = _one(ctx, f"""SELECT count(*) FROM statuses t JOIN leads l ON l.id = t.lead_id WHERE t.status = 'lost'
         AND t.at >= ? AND t.at < ? AND {owner}""", *oargs)
+    owned, = _one(ctx, f"""SELECT count(*) FROM orders o JOIN leads l ON l.id = o.lead_id
+        WHERE o.ordered_at >= ? AND o.ordered_at < ? AND o.status != 'cancelled' AND {owner} AND ({OWNER_ORDER})""",
+                  *oargs)
     late, dated = ctx.conn.execute(f"""SELECT sum(l.next_due < ?), count(*) FROM leads l
         WHERE l.status = 'active' AND l.next_due IS NOT NULL AND {owner}""", [asof, *oargs]).fetchone()
     return {"retention_rate": (kept or 0, first), "dcc_share": (dcc or 0, orders),
             "arrival_rate": (arrived or 0, closed),
             "close_rate": (won, arrived or 0), "downgrade_rate": (down or 0, changes),
-            "defeat_share": (defeated + lost, orders + defeated + lost), "overdue_rate": (late or 0, dated)}
+            "defeat_share": (defeated + lost, orders + defeated + lost), "overdue_rate": (late or 0, dated),
+            "owner_share": (owned, orders)}
 
 
 def workload(ctx: Context) -> list[tuple[str, str, float, float]]:

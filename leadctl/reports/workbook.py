@@ -1,13 +1,21 @@
 """The Excel workbook: a summary sheet of KPIs (this period against the previous one), then one sheet per
 report, with the stores' Chinese headers, real dates and number formats, and native charts.
 
-openpyxl is imported here only, when a workbook is written. Every cell is written by `_put`: no cell is ever
-a formula (text that begins with = stays text), and characters a workbook cannot hold are dropped.
+Written by XlsxWriter in constant-memory mode: each row goes to disk as it is written, the formats are a few
+shared objects (one per kind of column), so the time is the library's own writing and memory does not grow
+with the rows. XlsxWriter is imported here only, when a workbook is written. Every cell is written by `_put`:
+text always as a string (never a formula, whatever it begins with; XlsxWriter's own guessing of formulas, URLs
+and numbers in strings is off), and only with characters XML allows.
+
+What a sheet shows is driven by the Report's columns (their kind picks the format and the width); the charts
+are listed in CHARTS by report name.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from leadctl.reports.base import LABELS, Column, Report
@@ -15,22 +23,28 @@ from leadctl.services.files import xlsx_text
 
 FORMATS = {"int": "0", "rate": "0.0%", "money": "#,##0", "date": "yyyy-mm-dd", "decimal": "0.0"}
 PASS_FILL, FAIL_FILL, HEAD_FILL = "C6EFCE", "FFC7CE", "DDEBF7"
+MAX_WIDTH = 60
 
 
-def _width(value: Any) -> int:
-    text = "" if value is None else str(value)
+def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _put(ws, row: int, col: int, value: Any, number_format: str | None = None):
-    """Write one cell as data, never as a formula, and only with characters XML allows."""
-    value = xlsx_text(value)
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; data is text
-    if number_format:
-        cell.number_format = number_format
-    return cell
+def _shown(value: Any, kind: str) -> str:
+    """The value as the cell's format displays it, for the column's width (100.0%, not 1.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if kind == "rate":
+            return f"{value:.1%}"
+        if kind == "money":
+            return f"{value:,.0f}"
+        if kind in ("decimal", "kpi"):
+            return f"{value:.1f}"
+        return f"{value:.0f}" if kind == "int" else str(value)
+    if isinstance(value, date):
+        return "yyyy-mm-dd"
+    return str(value)
 
 
 def _kind(column: Column, row: dict) -> str:
@@ -50,87 +64,226 @@ def _value(column: Column, row: dict) -> Any:
     return value
 
 
-def write_sheet(wb, report: Report, rows: list[dict], title: str | None = None):
-    from openpyxl.styles import Font, PatternFill
+class Book:
+    """One workbook being written to `path`; `close()` finishes the file (OSError when the disk refuses it)."""
 
-    ws = wb.create_sheet((title or report.title)[:31])
-    head = PatternFill("solid", fgColor=HEAD_FILL)
-    widths = []
-    for col, column in enumerate(report.columns, 1):
-        cell = _put(ws, 1, col, column.header)
-        cell.font, cell.fill = Font(bold=True), head
-        widths.append(_width(column.header))
-    for r, row in enumerate(rows, 2):
-        for col, column in enumerate(report.columns, 1):
+    def __init__(self, path: Path):
+        import xlsxwriter
+
+        self.wb = xlsxwriter.Workbook(str(path), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "tmpdir": str(Path(path).parent)})
+        self._formats: dict[tuple, Any] = {}
+        self.sheetnames: list[str] = []
+
+    def fmt(self, **props):
+        """A shared format (XlsxWriter wants few): one object per distinct set of properties."""
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format(props) if props else None
+        return self._formats[key]
+
+    def number(self, kind: str | None, fill: str | None = None):
+        props: dict[str, Any] = {}
+        if kind in FORMATS:
+            props["num_format"] = FORMATS[kind]
+        elif kind and kind.startswith('"'):
+            props["num_format"] = kind
+        if fill:
+            props.update(pattern=1, bg_color=f"#{fill}")
+        return self.fmt(**props)
+
+    def header(self):
+        return self.fmt(bold=True, pattern=1, bg_color=f"#{HEAD_FILL}", border=1)
+
+    def add(self, title: str):
+        ws = self.wb.add_worksheet(title[:31])
+        self.sheetnames.append(ws.get_name())
+        return ws
+
+    def close(self) -> None:
+        from xlsxwriter.exceptions import FileCreateError
+
+        try:
+            self.wb.close()
+        except FileCreateError as exc:
+            inner = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise (OSError(inner.errno, inner.strerror) if inner else OSError(str(exc))) from None
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        if kind is None:
+            self.close()
+
+
+def _put(ws, row: int, col: int, value: Any, fmt=None) -> None:
+    """Write one cell as data, never as a formula, and only with characters XML allows (0-based row, col)."""
+    value = xlsx_text(value)
+    if value is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, datetime.combine(value, time()), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _printable(ws, header_row: int = 0) -> None:
+    """Printed (or saved as PDF) landscape on A4, every column on one page wide, the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+
+
+def write_sheet(book: Book, report: Report, rows: list[dict], title: str | None = None):
+    """A report's rows under its headers: formats and widths from the columns' kinds, frozen header, filter.
+    One pass: each value is written and measured; the widths are set after (XlsxWriter writes them at close)."""
+    ws = book.add(title or report.title)
+    columns = report.columns
+    widths = [_width(c.header) + 3 for c in columns]  # the filter's button sits beside the header
+    for i, column in enumerate(columns):
+        _put(ws, 0, i, column.header, book.header())
+    dynamic = [c.kind in ("kpi", "mark") for c in columns]  # their format depends on the row
+    fixed = [book.number(c.kind) for c in columns]
+    for r, row in enumerate(rows, 1):
+        for i, column in enumerate(columns):
             value = _value(column, row)
-            cell = _put(ws, r, col, value, FORMATS.get(_kind(column, row)))
-            if column.kind == "mark" and value is not None:
-                cell.fill = PatternFill("solid", fgColor=PASS_FILL if row.get(column.key) else FAIL_FILL)
-            widths[col - 1] = max(widths[col - 1], min(_width(value if not isinstance(value, date) else "yyyy-mm-dd"),
-                                                       60))
-    for col, width in enumerate(widths, 1):
-        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width + 2
-    ws.freeze_panes = "A2"
+            kind = _kind(column, row)
+            fmt = fixed[i]
+            if dynamic[i]:
+                fill = None
+                if column.kind == "mark" and value is not None:
+                    fill = PASS_FILL if row.get(column.key) else FAIL_FILL
+                fmt = book.number(kind, fill)
+            _put(ws, r, i, value, fmt)
+            shown = _width(_shown(value, kind)) + 2
+            if shown > widths[i]:
+                widths[i] = min(shown, MAX_WIDTH)
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, max(width, 6))
+    ws.freeze_panes(1, 0)
     _printable(ws)
     if rows:
-        ws.auto_filter.ref = ws.dimensions
+        ws.autofilter(0, 0, len(rows), len(columns) - 1)
+    chart = CHARTS.get(report.name) if report.chart else None
+    if chart and rows:
+        drawn = chart(book, ws.get_name(), report, rows)
+        if drawn is not None:
+            drawn.set_size({"width": min(1600, max(760, 22 * len(rows))), "height": 380})  # room for each label
+            ws.insert_chart(1, len(columns) + 1, drawn)
     return ws
 
 
-def _anchor(ws) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(ws.max_column + 2)}2"
-
+# -- charts: straight lines, data labels where a reader wants the number, axes titled -------------------------
 
 def _col(report: Report, key: str) -> int:
-    return [c.key for c in report.columns].index(key) + 1
+    return [c.key for c in report.columns].index(key)
 
 
-def add_chart(ws, report: Report, rows: list[dict]) -> None:
-    """The native chart a report asks for: funnel bars, traffic lines, defeat-reason pie, grade mix stacks."""
-    from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+def _ref(sheet: str, first_row: int, col: int, last_row: int, last_col: int | None = None) -> list:
+    return [sheet, first_row, col, last_row, col if last_col is None else last_col]
 
-    if not rows or not report.chart:
-        return
-    n = len(rows) + 1
-    if report.name == "funnel":
-        chart, first = BarChart(), next(i for i, r in enumerate(rows, 2) if r["split"] == "合计")
-        chart.type = "bar"
-        chart.add_data(Reference(ws, min_col=_col(report, "count"), min_row=first, max_row=first + 5))
-        chart.set_categories(Reference(ws, min_col=_col(report, "stage_name"), min_row=first, max_row=first + 5))
-        chart.x_axis.scaling.orientation = "maxMin"
-        chart.legend, chart.title = None, "集客转化漏斗(合计)"
-    elif report.name == "traffic":
-        chart = LineChart()
-        for key in ("batches", "calls"):
-            chart.add_data(Reference(ws, min_col=_col(report, key), min_row=1, max_row=n), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=_col(report, "date"), min_row=2, max_row=n))
-        chart.title, chart.x_axis.number_format = "每日来店批次与来电", "mm-dd"
-    elif report.name == "defeat-reasons":
-        chart = PieChart()
-        chart.add_data(Reference(ws, min_col=_col(report, "defeats"), min_row=1, max_row=n), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=_col(report, "reason"), min_row=2, max_row=n))
-        chart.title = "战败原因"
-    elif report.name == "progress":
-        chart, weeks = LineChart(), sum(1 for r in rows if r["split"] == "week")
-        for key in ("orders_target", "orders"):
-            chart.add_data(Reference(ws, min_col=_col(report, key), min_row=1, max_row=weeks + 1),
-                           titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=_col(report, "key"), min_row=2, max_row=weeks + 1))
-        chart.title = "订单目标与实际(按周累计)"
-    else:  # inventory: grade mix per owner
-        chart = BarChart()
-        chart.grouping, chart.overlap = "stacked", 100
-        chart.add_data(Reference(ws, min_col=_col(report, "H"), max_col=_col(report, "D"), min_row=1, max_row=n),
-                       titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=_col(report, "owner"), min_row=2, max_row=n))
-        chart.title = "各顾问意向级别结构"
-    chart.width, chart.height = 18, 9
-    ws.add_chart(chart, _anchor(ws))
+
+def _axis(name: str, **more) -> dict:
+    return {"name": name, "name_font": {"bold": False, "size": 10}, **more}
+
+
+def _funnel(book: Book, sheet: str, report: Report, rows: list[dict]):
+    first = next((i for i, r in enumerate(rows, 1) if r.get("split") == "合计"), None)
+    if first is None:
+        return None
+    last = min(first + 5, len(rows))
+    chart = book.wb.add_chart({"type": "bar"})
+    chart.add_series({"name": "人数", "values": _ref(sheet, first, _col(report, "count"), last),
+                      "categories": _ref(sheet, first, _col(report, "stage_name"), last),
+                      "data_labels": {"value": True}, "fill": {"color": "#5B9BD5"}})
+    chart.set_title({"name": "集客转化漏斗(合计)"})
+    chart.set_y_axis(_axis("阶段", reverse=True))
+    chart.set_x_axis(_axis("人数", min=0, major_gridlines={"visible": True}))
+    chart.set_legend({"none": True})
+    return chart
+
+
+def _traffic(book: Book, sheet: str, report: Report, rows: list[dict]):
+    chart = book.wb.add_chart({"type": "line"})
+    n = len(rows)
+    for key in ("batches", "calls"):
+        col = _col(report, key)
+        chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, n),
+                          "categories": _ref(sheet, 1, _col(report, "date"), n), "smooth": False,
+                          "marker": {"type": "circle", "size": 4}})
+    chart.set_title({"name": "每日来店批次与来电"})
+    chart.set_x_axis(_axis("日期(日)", date_axis=True, num_format='d"日"', major_unit=1, major_unit_type="days",
+                           num_font={"rotation": 0, "size": 8}))
+    chart.set_y_axis(_axis("批次 / 来电数", min=0, major_gridlines={"visible": True}))
+    chart.set_legend({"position": "bottom"})
+    return chart
+
+
+def _defeat_reasons(book: Book, sheet: str, report: Report, rows: list[dict]):
+    chart = book.wb.add_chart({"type": "pie"})
+    n = len(rows)
+    col = _col(report, "defeats")
+    chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, n),
+                      "categories": _ref(sheet, 1, _col(report, "reason"), n),
+                      "data_labels": {"percentage": True, "category": True, "leader_lines": True,
+                                      "position": "best_fit", "separator": "\n"}})
+    chart.set_title({"name": "战败原因"})
+    chart.set_legend({"position": "right"})
+    return chart
+
+
+def _inventory(book: Book, sheet: str, report: Report, rows: list[dict]):
+    chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
+    n = len(rows)
+    owner = _col(report, "owner")
+    # a few consultants: the number on each part (none on an empty one); forty would bury the bars under labels
+    labels = {"value": True, "num_format": "0;-0;;@"} if n <= 12 else None
+    for col in range(_col(report, "H"), _col(report, "D") + 1):
+        chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, n),
+                          "categories": _ref(sheet, 1, owner, n), "gap": 60, "data_labels": labels})
+    chart.set_title({"name": "各顾问意向级别结构"})
+    chart.set_x_axis(_axis("销售顾问"))
+    chart.set_y_axis(_axis("客户数", min=0, major_gridlines={"visible": True}))
+    chart.set_legend({"position": "bottom"})
+    return chart
+
+
+def _progress(book: Book, sheet: str, report: Report, rows: list[dict]):
+    weeks = sum(1 for r in rows if r.get("split") == "week")  # the week rows come first
+    if not weeks:
+        return None
+    chart = book.wb.add_chart({"type": "line"})
+    for key in ("orders_target", "orders"):
+        col = _col(report, key)
+        chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, weeks),
+                          "categories": _ref(sheet, 1, _col(report, "key"), weeks), "smooth": False,
+                          "marker": {"type": "circle", "size": 5}, "data_labels": {"value": True}})
+    chart.set_title({"name": "订单目标与实际(按周累计)"})
+    chart.set_x_axis(_axis("周"))
+    chart.set_y_axis(_axis("订单数", min=0, major_gridlines={"visible": True}))
+    chart.set_legend({"position": "bottom"})
+    return chart
+
+
+# the chart a report's sheet gets, by report name: (book, sheet name, report, rows) -> an XlsxWriter chart or None
+CHARTS: dict[str, Callable] = {
+    "funnel": _funnel, "traffic": _traffic, "defeat-reasons": _defeat_reasons, "inventory": _inventory,
+    "progress": _progress,
+}
 
 
 SUMMARY_HEADERS = ("指标", "员工", "本期", "上期", "变化", "下限", "上限", "达标", "未达标原因")
+SUMMARY_WIDTHS = (30, 10, 10, 10, 10, 12, 12, 8, 12)
 
 
 def _bound_format(fmt: str, sign: str) -> str:
@@ -138,38 +291,28 @@ def _bound_format(fmt: str, sign: str) -> str:
     return f'"{sign} "{fmt}'
 
 
-def _printable(ws, header_row: int = 1) -> None:
-    """Printed (or saved as PDF) landscape, every column on one page wide, the header row on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-
-
-def write_summary(wb, title: str, current: list[dict], previous: list[dict]) -> None:
-    from openpyxl.styles import Font, PatternFill
-
-    ws = wb.create_sheet("汇总", 0)
-    _put(ws, 1, 1, title).font = Font(bold=True, size=14)
-    for col, header in enumerate(SUMMARY_HEADERS, 1):
-        cell = _put(ws, 3, col, header)
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL)
+def write_summary(book: Book, title: str, current: list[dict], previous: list[dict]) -> None:
+    """The KPI summary: written first, so it is the workbook's first sheet."""
+    ws = book.add("汇总")
+    for col, width in enumerate(SUMMARY_WIDTHS):
+        ws.set_column(col, col, width)
+    _put(ws, 0, 0, title, book.fmt(bold=True, size=14))
+    for col, header in enumerate(SUMMARY_HEADERS):
+        _put(ws, 2, col, header, book.header())
     before = {(r["kpi"], r["staff"]): r["value"] for r in previous}
-    for r, row in enumerate(current, 4):
-        fmt = FORMATS["rate"] if row["unit"] == "rate" else FORMATS["decimal"]
+    for r, row in enumerate(current, 3):
+        kind = "rate" if row["unit"] == "rate" else "decimal"
         last = before.get((row["kpi"], row["staff"]))
         change = row["value"] - last if row["value"] is not None and last is not None else None
-        values = (row["name"], row["staff"], row["value"], last, change)
-        for col, value in enumerate(values, 1):
-            _put(ws, r, col, value, fmt if col > 2 else None)
-        for col, key, signs in ((6, "minimum", "≥>"), (7, "maximum", "≤<")):
+        for col, value in enumerate((row["name"], row["staff"], row["value"], last, change)):
+            _put(ws, r, col, value, book.number(kind) if col > 1 else None)
+        for col, key, signs in ((5, "minimum", "≥>"), (6, "maximum", "≤<")):
             if row[key] is not None:
-                _put(ws, r, col, row[key], _bound_format(fmt, signs[0] if row[f"{key}_inclusive"] else signs[1]))
-        mark = _put(ws, r, 8, None if row["passed"] is None else ("达标" if row["passed"] else "未达标"))
+                sign = signs[0] if row[f"{key}_inclusive"] else signs[1]
+                _put(ws, r, col, row[key], book.number(_bound_format(FORMATS[kind], sign)))
         if row["passed"] is not None:
-            mark.fill = PatternFill("solid", fgColor=PASS_FILL if row["passed"] else FAIL_FILL)
-        _put(ws, r, 9, LABELS["failure"].get(row["failed_because"]))
-    for col, width in zip("ABCDEFGHI", (30, 10, 10, 10, 10, 11, 11, 8, 12), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A4"
-    _printable(ws, header_row=3)
+            _put(ws, r, 7, "达标" if row["passed"] else "未达标",
+                 book.number(None, PASS_FILL if row["passed"] else FAIL_FILL))
+        _put(ws, r, 8, LABELS["failure"].get(row["failed_because"]))
+    ws.freeze_panes(3, 0)
+    _printable(ws, header_row=2)

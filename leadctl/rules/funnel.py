@@ -44,6 +44,8 @@ KPIS = (
                                      "control), in the period [004]"),
     ("overdue_rate", "逾期率", "active leads past their due date / active leads with a due date, at the period's "
                               "end"),
+    ("owner_share", "保有客户成交结构比", "orders from existing owners (re-purchase, or a customer an owner "
+                                          "referred) / all orders, in the period [002]"),
     ("calls_per_day", "电销日均呼入呼出", "telesales' calls (phone follow-ups, and inbound calls they registered) per "
                                         "working day, per person [002]"),
     ("receptions_per_day", "直销日均新接待", "direct sales' new receptions (customers they first received, by a "

@@ -20,12 +20,15 @@ class Scope(StrEnum):
 
 R, C, T, D, M, S, A = (Role.RECEPTIONIST, Role.CONSULTANT, Role.TELESALES, Role.DIRECT_SALES, Role.MANAGER,
                        Role.SERVICE, Role.ADMIN)
+Y = Role.SYSTEM  # cron's account: what the README's cron script does, nothing else
 ANY, OWN, POOL = Scope.ANY, Scope.OWN, Scope.POOL
 
 PERMISSIONS: dict[str, dict[Role, Scope]] = {
     # the store's set-up
     "staff.add": {M: ANY, A: ANY},
     "staff.deactivate": {M: ANY, A: ANY},
+    "staff.bind": {A: ANY},  # which OS account acts as whom (the store service)
+    "staff.pin": {A: ANY},  # another person's PIN; one's own needs no permission
     "policy.set": {M: ANY, A: ANY},
     "replay": {M: ANY, A: ANY},
     "vehicle.set": {M: ANY, A: ANY},
@@ -39,7 +42,11 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "handover": {T: POOL, M: ANY},
     # moving leads
     "transfer": {M: ANY},
-    "transfer.sweep": {M: ANY, A: ANY},
+    "transfer.sweep": {M: ANY, A: ANY, Y: ANY},
+    # the DCC pool: distribution, the duty roster, a policy tried on the past
+    "assign": {M: ANY, A: ANY, Y: ANY},
+    "duty.set": {M: ANY, A: ANY},
+    "policy.simulate": {M: ANY, A: ANY},
     "collisions.rule": {M: ANY},
     "merge": {M: ANY},
     "fleet": {M: ANY},
@@ -72,17 +79,18 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "checks.correct": {C: OWN, D: OWN, T: OWN, M: ANY},
     # data in, and the file itself
     "import": {M: ANY, A: ANY},
-    "backup": {M: ANY, A: ANY},
+    "backup": {M: ANY, A: ANY, Y: ANY},
     "restore": {A: ANY, M: ANY},
     "purge": {M: ANY},
     # reading customer data: any active staff member may look; rules/visibility.py decides which phones they see
     # in full. The manager's tools (the collision evidence, the review queue) are the manager's and the admin's.
     "show": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
-    "due": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "due": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY, Y: ANY},
     "invitations": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "handovers": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "defeat.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "order.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
+    "owners": {C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "complaint.list": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "complaint.show": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},
     "report": {R: ANY, C: ANY, T: ANY, D: ANY, M: ANY, S: ANY, A: ANY},

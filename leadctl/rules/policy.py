@@ -15,6 +15,7 @@ from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
 from leadctl.models import Grade
+from leadctl.rules import care, pool
 from leadctl.rules.funnel import BOUND_KEYS, KPI_NAMES, bound_problems, replace_sides
 from leadctl.rules.phone import check_region
 from leadctl.rules.planning import planning_problems, weight_problems
@@ -44,16 +45,23 @@ _SHAPE: dict[str, Any] = {
     "kpi": {"*": dict.fromkeys(BOUND_KEYS, float)},
     "orders": {"vin_check_digit": str, "followup_days": int, "delivery_notice_days": int},
     "phone": {"region": str},
+    "staff": {"shift_hours": int},  # a shared desk's `leadctl login` lasts this long (default 10)
     "import": {"max_file_mb": int, "max_inflated_mb": int},
     "complaints": {"onsite_plan_minutes": int, "first_reply_hours": int, "result_days": int,
                    "callcenter_first_reply_hours": int, "callcenter_contact_working_days": int,
                    "callcenter_progress_working_days": int, "weekend": list, "holidays": list, "escalation": list},
+    "care": care.SHAPE,
     "planning": {"history_years": int, "season": list, "breakdown_months": int, "rate_months": int,
                  "signature_required": bool, "check_share": float, "check_count": int, "check_fields": list,
                  "correct_days": int},
     "scorecard": {"*": [{"kpi": str, "weight": float, "target": float}]},
     "sweeps": [{"code": str, "source": str, "from_team": str, "grades": list, "month_end": bool,
                 "age_days": int, "invited_days": int, "quiet_days": int, "no_effect": bool, "to": str}],
+    "distribution": {"rule": str, "roles": list, "pools": list, "pool_channels": list, "skip_previous_owner": bool,
+                     "assign_channels": list},
+    "escalation": [{"working_days": int, "action": str, "reassign": bool}],
+    "priority": {"overdue_day": float, "grades": {"*": float}, "invitation_tomorrow": float, "open_complaint": float,
+                 "planned_delivery": float, "rung": float},
 }
 
 
@@ -255,12 +263,14 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     if data.get("orders", {}).get("followup_days", 1) == 0:
         problems.append("orders.followup_days: must be at least 1")
     _check_calendar(data.get("complaints", {}), problems)
+    problems += care.problems(data.get("care", {}))
     region = data.get("phone", {}).get("region", "CN")
     if not check_region(region):
         problems.append(f"phone.region: {region!r} is not a region code the phone library knows (e.g. CN, HK)")
     limits = data.get("import", {})
     problems += [f"import.{k}: must be at least 1" for k in ("max_file_mb", "max_inflated_mb") if limits.get(k) == 0]
     problems += planning_problems(data.get("planning", {})) + weight_problems(data.get("scorecard", {}))
+    problems += pool.problems(data)
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, defeat, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:

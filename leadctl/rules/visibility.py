@@ -23,7 +23,7 @@ from leadctl.rules import permissions
 from leadctl.rules.permissions import Scope
 from leadctl.rules.phone import mask
 
-FULL_VIEW = frozenset({Role.MANAGER, Role.ADMIN})
+FULL_VIEW = frozenset({Role.MANAGER, Role.ADMIN, Role.SYSTEM})  # system: the due lists cron mails to managers
 # salespeople: whose leads are "their own" (permissions.reaches decides with this scope)
 OWN_LEADS = {Role.CONSULTANT: Scope.OWN, Role.DIRECT_SALES: Scope.OWN, Role.TELESALES: Scope.POOL}
 
@@ -90,3 +90,11 @@ def complaint_task(status: str, responsible_id: int | None, surveyed_at: str | N
 def defeat_task(status: str) -> Task | None:
     """A defeat request waiting for customer service's verification call."""
     return Task(VERIFY) if status == "requested" else None
+
+
+def shown_id_number(viewer: Viewer | None, number: str | None) -> str | None:
+    """A customer's ID number (身份证号) as `viewer` may see it: in full for managers only, masked for everyone else
+    (first 3 and last 4 characters)."""
+    if not number or (viewer is not None and viewer.role is Role.MANAGER):
+        return number
+    return f"{number[:3]}{'*' * (len(number) - 7)}{number[-4:]}"

@@ -158,13 +158,9 @@ def _write_csv(path: Path, kind: str, rows: list[dict]) -> None:
 
 
 def _write_xlsx(path: Path, kind: str, rows: list[dict]) -> None:
-    from openpyxl import Workbook
-
     from leadctl.reports.base import Column, Report
-    from leadctl.reports.workbook import write_sheet
+    from leadctl.reports.workbook import Book, write_sheet
 
-    wb = Workbook()
-    wb.remove(wb.active)
     columns = tuple(Column(key, header) for key, header in KINDS[kind][2])
-    write_sheet(wb, Report(kind, kind, columns, lambda ctx: rows), rows, title=kind)
-    files.save_workbook(wb, path)
+    with Book(path) as book:
+        write_sheet(book, Report(kind, kind, columns, lambda ctx: rows), rows, title=kind)

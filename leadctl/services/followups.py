@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from leadctl.clock import parse_day, parse_instant
 from leadctl.errors import BadInput
+from leadctl.i18n import _
 from leadctl.models import Grade, Method, Status
-from leadctl.rules import cadence, grading, lifecycle
+from leadctl.rules import cadence, care, grading, lifecycle
+from leadctl.services import care as care_service
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -18,8 +20,10 @@ def _parse_date(text: str) -> date:
 
 
 def followup(store: Store, now: datetime, actor: str | None, lead: str, result: str, method: str = "phone",
-             grade: str | None = None, next_on: str | None = None, at: str | None = None) -> dict:
-    """Record a follow-up with its result; returns its id, the grade and the next due date."""
+             grade: str | None = None, next_on: str | None = None, at: str | None = None, care_kind: str | None = None,
+             score: int | None = None) -> dict:
+    """Record a follow-up with its result; returns its id, the grade and the next due date. With `care_kind` it
+    makes an owner-care contact of a delivered customer (an SSI call may carry its `score`)."""
     result = (result or "").strip()
     if not result:
         raise BadInput("a follow-up counts only with its result", "say what came of it with --result")
@@ -27,6 +31,10 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     given = parse_instant(at, "--at") if at else None
     planned = _parse_date(next_on) if next_on else None
     new_grade = Grade.parse(grade) if grade else None
+    kind = care.kind_of(care_kind) if care_kind else None
+    if score is not None and kind is None:
+        raise BadInput(_("--score is the SSI call's score"), _("give it with --care ssi"))
+    score = care.score(score, kind) if kind else None
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "followup", lead_id)
@@ -51,8 +59,9 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
             " last_contact_at = max(coalesce(last_contact_at, ''), ?) WHERE id = ?",
             (planned.isoformat() if planned else None, when.isoformat(), lead_id),
         )
+        cared = care_service.record(conn, rules, lead_id, kind, when.date(), followup_id, score) if kind else {}
         next_due = leads.replan(conn, rules, lead_id)
         record(conn, now, who.id, "followup", lead_id, followup_id=followup_id, method=method_.value,
-               grade=new_grade, previous=current, next_on=planned, at=when)
+               grade=new_grade, previous=current, next_on=planned, at=when, **cared)
         return {"followup_id": followup_id, "lead_id": lead_id, "grade": effective.value if effective else None,
-                "next_due": next_due}
+                "next_due": next_due, **cared}

@@ -25,7 +25,7 @@ from leadctl.errors import BadInput, UsageError
 from leadctl.models import Channel
 from leadctl.rules import columns
 from leadctl.rules.policy import Policy
-from leadctl.services import files, import_rows, policy, staff
+from leadctl.services import files, import_rows, policy, pool, staff
 from leadctl.services.import_plan import Plan
 from leadctl.services.import_rows import Problem
 from leadctl.store.audit import record
@@ -90,7 +90,7 @@ def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_chan
 def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind: str = "leads",
                 source: str | None = None, maps: list[str] | tuple[str, ...] = (), encoding: str | None = None,
                 dry_run: bool = False, skip_bad: bool = False, rejects: Path | None = None, progress=None,
-                force: bool = False) -> dict:
+                force: bool = False, assign: bool = False) -> dict:
     """Import a CSV or XLSX file of leads, visits or follow-ups; returns the summary (see the module doc)."""
     if kind not in columns.KINDS:
         raise UsageError(f"unknown --kind {kind!r}", f"use one of: {', '.join(KINDS)}")
@@ -105,6 +105,7 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
     digest, table = _read(path, kind, extra, encoding, default_channel, src, limits)
     with (store.read() if dry_run else store.write()) as conn, (nullcontext() if dry_run else Writer(conn)) as writer:
         who = staff.authorize(conn, now, actor, "import")
+        first_new = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0]
         plan = Plan(conn, now, who.id, policy.current(conn), kind, src, table.cols, skip_bad, progress, digest)
         checker = import_rows.Checker(table, kind, now, default_channel, plan.checks(), limits.phone_region)
         plan.add(checker, writer)
@@ -125,6 +126,8 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
         if (plan.counts["new"] or plan.counts["merged"]) and writer is not None:
             counts = (read, plan.counts["new"], plan.counts["merged"], plan.counts["skipped_duplicates"], rejected)
             plan.finish(writer, (now.isoformat(), who.id, path.name, digest, src, kind, *counts))
+            new_ids = [r[0] for r in conn.execute("SELECT id FROM leads WHERE id >= ?", (first_new,))]
+            summary["assigned"] = pool.assign_new(conn, now, who.id, new_ids, assign)  # by the policy's rule
             record(conn, now, who.id, "import", None, import_id=plan.import_id, sha256=digest, kind=kind, read=read,
                    **plan.counts, rejected=rejected, **plan.tallies)
             summary.update(committed=True, import_id=plan.import_id)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.clock import parse_instant
-from leadctl.errors import BadInput
+from leadctl.errors import BadInput, UsageError
+from leadctl.i18n import _
 from leadctl.models import Channel, Grade, InfoSource, Status
 from leadctl.rules import grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
-from leadctl.services import invitations, leads, policy, staff
+from leadctl.services import invitations, leads, policy, pool, referral, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -74,14 +75,17 @@ def phone_region(store: Store) -> str:
 
 
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
-           invited: bool = True) -> dict:
+           invited: bool = True, referred_by: str | None = None, assign: bool = False) -> dict:
     """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None), the
     phone as stored, and name_differs: the lead's name and another given for its phone (kept on the visit, never
     silently dropped), or None.
 
     An invited customer who comes in closes their open invitation as arrived (unless `invited` is False: the
     visitor says they came on their own). A delivered customer who comes back through 续购 starts a new purchase.
+    A customer referred (转介绍) names the lead who referred them (`referred_by`, a lead id or phone).
     """
+    if referred_by and visit.channel is not Channel.REFERRAL:
+        raise UsageError(_("--referred-by goes with --channel referral (转介绍)"), _("add --channel 转介绍"))
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "intake")
         rules = policy.current(conn)
@@ -114,10 +118,14 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
             if in_person and invited else None
         if known is not None and visit.channel is Channel.REPURCHASE:
             _repurchase(conn, visit.arrived, who.id, lead_id)
+        referrer = referral.refer(conn, lead_id, referred_by) if referred_by else None
         leads.replan(conn, rules, lead_id)
+        if known is None and owner_id is None and pool.assign_new(conn, now, who.id, [lead_id], assign):
+            owner_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
-               owner=owner_id, collision=collision, invitation=invitation, name_differs=differs is not None)
+               owner=owner_id, collision=collision, invitation=invitation, name_differs=differs is not None,
+               **({"referred_by": referrer} if referrer else {}))
         registering = visibility.Task(visibility.INTAKE, who.id)  # the number just given, back to who gave it
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
                 "invitation": invitation, "phone": visibility.shown(who, visit.phone, owner_id, None, registering),

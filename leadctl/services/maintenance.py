@@ -22,6 +22,22 @@ from leadctl.store.verify import constraint_problems, schema_problems
 FILE_FINDINGS = ("integrity", "schema", "constraints", "audit_chain")  # the file itself is not sound: exit 74
 
 ORDER_DELIVERY_DAYS = 60  # an open order older than this is "never delivered"
+LISTED = 1000  # findings of one kind held and listed; `totals` counts them all (memory stays flat with the file)
+
+
+class Findings(list):
+    """The first LISTED findings of one check, and how many there were in all."""
+
+    def __init__(self, items=()):
+        super().__init__()
+        self.total = 0
+        for item in items:
+            self.add(item)
+
+    def add(self, item) -> None:
+        self.total += 1
+        if len(self) < LISTED:
+            self.append(item)
 
 
 def _integrity(conn: sqlite3.Connection) -> list[str]:
@@ -32,28 +48,50 @@ def _integrity(conn: sqlite3.Connection) -> list[str]:
 def _cadence(conn: sqlite3.Connection, now: datetime) -> tuple[list[dict], list[dict]]:
     """Active and ordered leads that should have a due date and do not, and due dates later than the policy allows."""
     rules = policy.current(conn)
-    missing, late = [], []
+    missing, late = Findings(), Findings()
     for lead_id, stored, *state in conn.execute(
             f"SELECT id, next_due, {leads.STATE_COLUMNS} FROM leads WHERE status IN ('active', 'ordered')"):
         due = cadence.next_due(rules, leads.state_of(tuple(state)))
         if due is not None and stored is None:
-            missing.append({"lead_id": lead_id, "should_be": due.due_on.isoformat()})
+            missing.add({"lead_id": lead_id, "should_be": due.due_on.isoformat()})
         elif due is not None and date.fromisoformat(stored) > due.due_on:
-            late.append({"lead_id": lead_id, "due": stored, "should_be": due.due_on.isoformat()})
+            late.add({"lead_id": lead_id, "due": stored, "should_be": due.due_on.isoformat()})
     return missing, late
 
 
-def _duplicates(conn: sqlite3.Connection) -> list[dict]:
-    """Probable duplicates: the same name with phones that share their last eight digits or differ in one."""
-    rows = conn.execute("SELECT a.id, b.id, a.name, a.phone, b.phone FROM leads a JOIN leads b ON a.name = b.name"
-                        " AND a.id < b.id AND a.merged_into IS NULL AND b.merged_into IS NULL"
-                        " WHERE a.phone IS NOT NULL AND b.phone IS NOT NULL").fetchall()
-    out = []
-    for first, second, name, p1, p2 in rows:
-        near = len(p1) == len(p2) and sum(x != y for x, y in zip(p1, p2, strict=True)) <= 1
-        if near or p1[-8:] == p2[-8:]:
-            out.append({"lead_ids": [first, second], "name": name, "phones": [mask(p1), mask(p2)]})
-    return out
+# Two numbers of one length that differ in at most one digit share their first or their second half; numbers
+# sharing their last eight digits share that key. Each key is a GROUP BY: a group holds one name's few candidates.
+_NEAR_KEYS = ("substr(phone, -8)", "length(phone) || ':' || substr(phone, 1, length(phone) / 2)",
+              "length(phone) || '/' || substr(phone, length(phone) / 2 + 1)")
+_SEP = "\x1f"
+
+
+def _candidates(conn: sqlite3.Connection):
+    """Groups of live leads with one name and one key, as (name, ids, phones); a cursor, never the whole list."""
+    for key in _NEAR_KEYS:
+        yield from conn.execute(
+            "SELECT name, group_concat(id, char(31)), group_concat(phone, char(31)) FROM leads"
+            " WHERE merged_into IS NULL AND phone IS NOT NULL AND name IS NOT NULL"
+            f" GROUP BY name, {key} HAVING count(*) > 1")
+
+
+def _near(p1: str, p2: str) -> bool:
+    one_digit = len(p1) == len(p2) and sum(x != y for x, y in zip(p1, p2, strict=True)) <= 1
+    return one_digit or p1[-8:] == p2[-8:]
+
+
+def _duplicates(conn: sqlite3.Connection) -> Findings:
+    """Probable duplicates: the same name with phones that share their last eight digits or differ in one.
+    Only the pairs found are held, not every pair of leads with one name."""
+    found: dict[tuple[int, int], dict] = {}
+    for name, ids, phones in _candidates(conn):
+        group = sorted(zip(map(int, ids.split(_SEP)), phones.split(_SEP), strict=True))
+        for i, (first, p1) in enumerate(group):
+            for second, p2 in group[i + 1:]:
+                if (first, second) not in found and _near(p1, p2):
+                    found[first, second] = {"lead_ids": [first, second], "name": name,
+                                            "phones": [mask(p1), mask(p2)]}
+    return Findings(found[pair] for pair in sorted(found))
 
 
 def _tampering(conn: sqlite3.Connection) -> dict[str, list[str]]:
@@ -79,22 +117,23 @@ def check(store: Store, now: datetime) -> dict:
             "no_next_due": missing,
             "cadence_breaches": late,
             "probable_duplicates": _duplicates(conn),
-            "phones_rejected": phone_check.rejected(conn, rules.phone_region),  # stored before today's rule
-            "orders_never_delivered": [
+            "phones_rejected": Findings(phone_check.each_rejected(conn, rules.phone_region)),  # before today's rule
+            "orders_never_delivered": Findings(
                 {"order_id": o, "lead_id": lead, "ordered_at": at} for o, lead, at in conn.execute(
                     "SELECT id, lead_id, ordered_at FROM orders WHERE status = 'open' AND ordered_at < ?",
-                    ((now - timedelta(days=ORDER_DELIVERY_DAYS)).isoformat(),))],
-            "visits_without_consultant": [
+                    ((now - timedelta(days=ORDER_DELIVERY_DAYS)).isoformat(),))),
+            "visits_without_consultant": Findings(
                 {"visit_id": v, "lead_id": lead, "arrived_at": at} for v, lead, at in conn.execute(
                     "SELECT id, lead_id, arrived_at FROM visits WHERE kind = 'visit' AND staff_id IS NULL"
-                    " AND left_contact = 1 ORDER BY id")],
-            "collisions_left_open": [
+                    " AND left_contact = 1 ORDER BY id")),
+            "collisions_left_open": Findings(
                 {"collision_id": c, "lead_id": lead, "opened_at": at} for c, lead, at in conn.execute(
                     "SELECT id, lead_id, opened_at FROM collisions WHERE status = 'open' AND opened_at < ?",
-                    ((now - timedelta(hours=rules.evidence_hours)).isoformat(),))],
+                    ((now - timedelta(hours=rules.evidence_hours)).isoformat(),))),
             "holiday_calendar_unknown_years": workdays.unknown_years(now),
         }
     findings["ok"] = not any(findings[k] for k in findings if k != "ok")
+    findings["totals"] = {k: v.total for k, v in findings.items() if isinstance(v, Findings) and v.total > len(v)}
     return findings
 
 

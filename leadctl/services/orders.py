@@ -12,8 +12,9 @@ from datetime import date, datetime
 
 from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
+from leadctl.i18n import _
 from leadctl.models import Grade
-from leadctl.rules import lifecycle, phone, vin, visibility
+from leadctl.rules import care, lifecycle, lunar, phone, vin, visibility
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff, vehicles
 from leadctl.services.defeats import lead_state, open_request, text
@@ -26,7 +27,7 @@ COLUMNS = ("id", "lead_id", "name", "phone", "owner", "vin", "brand", "series", 
            "delivered_at", "lead_status", "delivery_on")
 CARD_COLUMNS = ("id", "order_id", "lead_id", "name", "phone", "brand", "series", "model", "config", "colour",
                 "vin", "price", "accessories", "plate", "plate_date", "insurer", "cover", "delivered_at",
-                "delivered_by")
+                "delivered_by", "id_number", "address", "birthday", "birthday_calendar", "landline")
 
 _SELECT = """
     SELECT o.id, o.lead_id, l.name, l.phone, w.name, o.vin, o.brand, o.series, o.model, o.config, o.colour,
@@ -37,7 +38,7 @@ _SELECT = """
 _CARD = """
     SELECT c.id, c.order_id, o.lead_id, l.name, l.phone, o.brand, o.series, o.model, o.config, o.colour,
            o.vin, o.price, c.accessories, c.plate, c.plate_date, c.insurer, c.cover, c.delivered_at, s.name,
-           l.owner_id, l.pool
+           c.id_number, l.address, l.birthday, l.birthday_calendar, l.landline, l.owner_id, l.pool
     FROM retention_cards c JOIN orders o ON o.id = c.order_id JOIN leads l ON l.id = o.lead_id
     LEFT JOIN staff s ON s.id = c.delivered_by WHERE c.id = ?"""
 
@@ -76,6 +77,8 @@ def _shown(viewer: staff.Staff, columns: tuple[str, ...], row: tuple) -> dict:
     *values, owner_id, pool = row
     out = dict(zip(columns, values, strict=True))
     out["phone"] = visibility.shown(viewer, out["phone"], owner_id, pool)
+    if "id_number" in out:
+        out["id_number"] = visibility.shown_id_number(viewer, out["id_number"])
     return out
 
 
@@ -175,7 +178,7 @@ def delivery_on(store: Store, now: datetime, actor: str | None, order_id: int, d
     if wanted is None:
         raise BadInput("a delivery day is needed", "give it as YYYY-MM-DD, e.g. 2026-12-15")
     with store.write() as conn:
-        lead_id, status, _ = _order(conn, order_id)
+        lead_id, status, _grade = _order(conn, order_id)
         who = staff.authorize(conn, now, actor, "order.delivery_on", lead_id)
         if status != "open":
             raise Refused(f"order {order_id} is {status}; only an open order has a delivery day to plan",
@@ -231,40 +234,80 @@ def _plate_date(value: str | None, now: datetime) -> str | None:
     return day.isoformat()
 
 
+@dataclass(frozen=True)
+class Person:
+    """The retention card's personal fields [003] 保有客户维系卡, validated before any database work. The birthday,
+    address and landline are the lead's (the A card shows the same); the ID number is the card's."""
+
+    address: str | None = None
+    id_number: str | None = None
+    birthday: str | None = None
+    calendar: str | None = None
+    landline: str | None = None
+
+
+def person(now: datetime, address: str | None = None, id_number: str | None = None, birthday: str | None = None,
+           calendar: str | None = None, landline: str | None = None, region: str = phone.DEFAULT_REGION) -> Person:
+    kind = lunar.calendar(calendar) if birthday or calendar else None
+    if calendar and not birthday:
+        raise UsageError(_("--birthday-calendar goes with --birthday"), _("give the birthday too"))
+    return Person(text(address), care.id_number(id_number, now.date()) if text(id_number) else None,
+                  lunar.birthday(birthday, kind, now.date()) if text(birthday) else None, kind if birthday else None,
+                  phone.normalize(landline, region) if text(landline) else None)
+
+
+def _card_person(conn: sqlite3.Connection, rules: Policy, lead_id: int, who: Person) -> None:
+    if who.id_number is not None and not care.rules_of(rules.data).id_number:
+        raise Refused(_("the policy does not allow storing ID numbers ([care] id_number = false)"),
+                      _("leave out --id-number"))
+    conn.execute("UPDATE leads SET address = coalesce(?, address), birthday = coalesce(?, birthday),"
+                 " birthday_calendar = coalesce(?, birthday_calendar), landline = coalesce(?, landline) WHERE id = ?",
+                 (who.address, who.birthday, who.calendar, who.landline, lead_id))
+
+
 def deliver(store: Store, now: datetime, actor: str | None, order_id: int, plate: str | None = None,
             plate_date: str | None = None, insurer: str | None = None, cover: str | None = None,
-            accessories: str | None = None) -> dict:
-    """Deliver an open order: the lead is delivered and its customer an owner; returns the retention card."""
+            accessories: str | None = None, card: Person = Person()) -> dict:
+    """Deliver an open order: the lead is delivered and its customer an owner; returns the retention card, with the
+    personal fields given (`card`)."""
     number = vin.plate(plate) if text(plate) else None
     day = _plate_date(plate_date, now)
     with store.write() as conn:
-        lead_id, status, _ = _order(conn, order_id)
+        lead_id, status, _grade = _order(conn, order_id)
         who = staff.authorize(conn, now, actor, "deliver", lead_id)
+        rules = policy.current(conn)
+        _card_person(conn, rules, lead_id, card)
         new = lifecycle.order_move(order_id, status, "deliver")
         lead_status = lifecycle.lead_move("deliver", lead_id, lead_state(conn, lead_id)[0])
         conn.execute("UPDATE orders SET status = ?, delivered_at = ?, delivered_by = ? WHERE id = ?",
                      (new, now.isoformat(), who.id, order_id))
         card_id = conn.execute(
             "INSERT INTO retention_cards (order_id, delivered_at, delivered_by, plate, plate_date, insurer, cover,"
-            " accessories) VALUES (?,?,?,?,?,?,?,?)",
-            (order_id, now.isoformat(), who.id, number, day, text(insurer), text(cover), text(accessories)),
+            " accessories, id_number) VALUES (?,?,?,?,?,?,?,?,?)",
+            (order_id, now.isoformat(), who.id, number, day, text(insurer), text(cover), text(accessories),
+             card.id_number),
         ).lastrowid
         previous_status = set_status(conn, now, who.id, lead_id, lead_status, "deliver", order_id=order_id)
         conn.execute("UPDATE leads SET planned_on = NULL WHERE id = ?", (lead_id,))
-        leads.replan(conn, policy.current(conn), lead_id)
+        leads.replan(conn, rules, lead_id)
         row = conn.execute(_CARD, (card_id,)).fetchone()
-        card = _shown(who, CARD_COLUMNS, row)
         record(conn, now, who.id, "deliver", lead_id, order_id=order_id, card_id=card_id,
                phone=phone.mask(row[CARD_COLUMNS.index("phone")]), status=lead_status,
-               previous_status=previous_status)
-        return card
+               previous_status=previous_status, card_fields=sorted(k for k, v in vars(card).items() if v))
+        return _shown(who, CARD_COLUMNS, row)
 
 
-def listing(store: Store, now: datetime, actor: str | None, status: str | None = None) -> list[dict]:
-    """Orders, oldest first; `status` picks open, cancelled or delivered ones."""
+def listing(store: Store, now: datetime, actor: str | None, status: str | None = None,
+            late: bool = False) -> list[dict]:
+    """Orders, oldest first; `status` picks open, cancelled or delivered ones; `late`, open orders whose planned
+    delivery day is past."""
     if status is not None and status not in lifecycle.ORDER_STATUSES:
         raise BadInput(f"unknown order status {status!r}", f"use one of: {', '.join(lifecycle.ORDER_STATUSES)}")
-    where, args = ("WHERE o.status = ?", (status,)) if status else ("", ())
+    if late and status not in (None, "open"):
+        raise UsageError(_("--late lists open orders"), _("leave out --status, or give --status open"))
+    where, args = ("WHERE o.status = ?", [status]) if status else ("", [])
+    if late:
+        where, args = "WHERE o.status = 'open' AND o.delivery_on < ?", [now.date().isoformat()]
     with store.read() as conn:
         who = staff.authorize(conn, now, actor, "order.list")
         rows = conn.execute(f"{_SELECT} {where} ORDER BY o.ordered_at, o.id", args).fetchall()

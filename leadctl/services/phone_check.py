@@ -16,12 +16,15 @@ _STORED = ("SELECT 'lead', id, phone FROM leads WHERE phone IS NOT NULL AND merg
 
 def rejected(conn: sqlite3.Connection, region: str = phone.DEFAULT_REGION) -> list[dict]:
     """The stored phones the rule refuses or would store in another form, masked, with the reason."""
-    out = []
+    return list(each_rejected(conn, region))
+
+
+def each_rejected(conn: sqlite3.Connection, region: str = phone.DEFAULT_REGION):
+    """`rejected`, one at a time from a cursor."""
     for kind, row_id, stored in conn.execute(_STORED):
         try:
             problem = None if phone.normalize(stored, region) == stored else "today's rule writes it differently"
         except BadInput as exc:
             problem = exc.message
         if problem:
-            out.append({kind + "_id": row_id, "phone": phone.mask(stored), "problem": phone.mask_in(problem)})
-    return out
+            yield {kind + "_id": row_id, "phone": phone.mask(stored), "problem": phone.mask_in(problem)}

@@ -40,7 +40,7 @@ PERSONAL: dict[str, tuple[str, dict[str, str | None]]] = {
     "orders": ("lead_id IN {ids}", {"vin": None, "cancel_reason": None}),
     "delivery_dates": ("order_id IN (SELECT id FROM orders WHERE lead_id IN {ids})", {"reason": None}),
     "retention_cards": ("order_id IN (SELECT id FROM orders WHERE lead_id IN {ids})",
-                        {"plate": None, "insurer": None, "cover": None, "accessories": None}),
+                        {"plate": None, "insurer": None, "cover": None, "accessories": None, "id_number": None}),
     "invitations": ("lead_id IN {ids}", {"note": None}),
     "entry_checks": ("lead_id IN {ids}", {"note": None}),
     "handovers": ("lead_id IN {ids}", {"name": None}),

@@ -146,6 +146,23 @@ def listing(store: Store) -> list[dict]:
     ]
 
 
+LAST_KEPT = (Role.ADMIN, Role.MANAGER)  # a store always keeps one active of each of these it has
+
+
+def keeps_last(conn: sqlite3.Connection, leaver: Staff) -> None:
+    """Refused when `leaver` is the last active admin (or manager): nobody could then add, bind or deactivate
+    staff. Every change that takes a role away (deactivating, demoting) asks here first."""
+    from leadctl.i18n import _
+
+    if leaver.role not in LAST_KEPT:
+        return
+    others = conn.execute("SELECT count(*) FROM staff WHERE role = ? AND active = 1 AND id != ?",
+                          (leaver.role.value, leaver.id)).fetchone()[0]
+    if not others:
+        raise Refused(_("{name} is the last active {role}").format(name=leaver.name, role=leaver.role.value),
+                      _("add another {role} first").format(role=leaver.role.value))
+
+
 def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: str | None) -> dict:
     """A leaver: their open leads move to a colleague in one step, and they may no longer act."""
     from leadctl.services.leads import set_owner
@@ -153,6 +170,7 @@ def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: st
     with store.write() as conn:
         who = authorize(conn, now, actor, "staff.deactivate")
         leaver = get(conn, name)
+        keeps_last(conn, leaver)
         open_leads = [r[0] for r in conn.execute(
             "SELECT id FROM leads WHERE owner_id = ? AND status IN ('active', 'ordered') ORDER BY id", (leaver.id,))]
         heir = get(conn, to, "colleague") if to else None

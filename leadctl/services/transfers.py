@@ -11,7 +11,7 @@ from leadctl.models import Grade, Status
 from leadctl.rules import ownership
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.rules.policy import SweepRule
-from leadctl.services import invitations, leads, policy, staff
+from leadctl.services import invitations, leads, policy, pool, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -55,7 +55,8 @@ def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False)
         with store.read() as conn:
             staff.authorize(conn, now, actor, "transfer.sweep")
             no_shows = [row[0] for row in invitations.pending_no_shows(conn, day)]
-            return _result(conn, day, True, no_shows, plan(conn, day))
+            return {**_result(conn, day, True, no_shows, plan(conn, day)), "escalations": _rungs(pool.escalate(
+                conn, now, None, dry_run=True))}
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "transfer.sweep")
         no_shows = invitations.close_no_shows(conn, now, who.id)
@@ -66,7 +67,12 @@ def sweep(store: Store, now: datetime, actor: str | None, dry_run: bool = False)
                 _apply(conn, now, who.id, move)
         for lead_id in {m.lead_id for m in moves if m.to == "close"}:
             leads.replan(conn, rules, lead_id)
-        return _result(conn, day, False, no_shows, moves)
+        rungs = _rungs(pool.escalate(conn, now, who.id))  # the escalation ladder, in the same transaction
+        return {**_result(conn, day, False, no_shows, moves), "escalations": rungs}
+
+
+def _rungs(rows: list[dict]) -> list[dict]:
+    return [{k: r.get(k) for k in ("lead_id", "due_on", "rung", "action", "reassigned_to")} for r in rows]
 
 
 def plan(conn: sqlite3.Connection, day: date) -> list[ownership.Move]:
@@ -199,3 +205,26 @@ def _result(conn: sqlite3.Connection, day: date, dry_run: bool, no_shows: list[i
                "commands": [f"leadctl lost {m.lead_id} --attempts N", f"leadctl transfer {m.lead_id} --to STAFF"]}
               for m in offered]
     return {"day": day.isoformat(), "dry_run": dry_run, "moves": rows, "no_shows": no_shows, "offers": offers}
+
+
+def by_rule(done: dict) -> list[dict]:
+    """A sweep's moves and offers counted by rule and target, in rule order: the terminal's summary."""
+    counts: dict[tuple[str, str], int] = {}
+    for move in done["moves"]:
+        counts[move["rule"], move["to"]] = counts.get((move["rule"], move["to"]), 0) + 1
+    for offer in done["offers"]:
+        counts[offer["rule"], "offer"] = counts.get((offer["rule"], "offer"), 0) + 1
+    return [{"rule": rule, "to": to, "leads": n} for (rule, to), n in sorted(counts.items())]
+
+
+def json_lines(done: dict):
+    """A sweep as one JSON object a line: first the summary, then each move, no-show and offer with its `kind`
+    (a script reads 242,350 moves without holding one 36 MB document)."""
+    yield {"kind": "sweep", "day": done["day"], "dry_run": done["dry_run"], "moves": len(done["moves"]),
+           "no_shows": len(done["no_shows"]), "offers": len(done["offers"]), "by_rule": by_rule(done)}
+    for move in done["moves"]:
+        yield {"kind": "move", **move}
+    for invitation_id in done["no_shows"]:
+        yield {"kind": "no_show", "invitation_id": invitation_id}
+    for offer in done["offers"]:
+        yield {"kind": "offer", **offer}

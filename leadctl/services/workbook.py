@@ -13,7 +13,7 @@ from leadctl.rules import phone, visibility
 from leadctl.rules.permissions import Scope as Reach
 from leadctl.rules.permissions import scope as reach_of
 from leadctl.services import reports, staff
-from leadctl.services.files import check_target, save_workbook, write_output
+from leadctl.services.files import check_target, write_output
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -30,29 +30,32 @@ def _owner_for(conn, now, actor: str | None, owner: str | None, team: str | None
 
 def export(store: Store, now: datetime, actor: str | None, name: str, period: Period, path: Path,
            owner: str | None = None, team: str | None = None, force: bool = False) -> dict:
-    from openpyxl import Workbook
-
+    """The rows are read in one snapshot, then streamed into the file (reports/workbook.py); the summary first."""
     from leadctl.reports.funnel import KPI
-    from leadctl.reports.workbook import add_chart, write_sheet, write_summary
+    from leadctl.reports.workbook import Book, write_sheet, write_summary
 
     names = list(REPORTS) if name == "monthly" else [reports.report_named(name).name]
     with store.write() as conn:
         who, owner = _owner_for(conn, now, actor, owner, team)
     check_target(path, store.path, force)
-    wb = Workbook()
-    wb.remove(wb.active)
-    total = 0
+    summary = None
     with store.read() as conn:
         ctx = reports.context(conn, now, who, period, owner, team)
-        for key in names:
-            report = REPORTS[key]
-            rows = report.build(ctx)
-            add_chart(write_sheet(wb, report, rows), report, rows)
-            total += len(rows)
+        sheets = [(REPORTS[key], REPORTS[key].build(ctx)) for key in names]
         if name == "monthly":
             before = reports.context(conn, now, who, period.previous(), owner, team)
-            write_summary(wb, f"月度报告 {period.label} {ctx.scope.label}", KPI.build(ctx), KPI.build(before))
+            summary = (f"月度报告 {period.label} {ctx.scope.label}", KPI.build(ctx), KPI.build(before))
+    total = sum(len(rows) for _, rows in sheets)
     masked = not visibility.sees_all(who)
+    written: list[str] = []
+
+    def write(temp: Path) -> None:
+        with Book(temp) as book:
+            if summary is not None:
+                write_summary(book, *summary)
+            for report, rows in sheets:
+                write_sheet(book, report, rows)
+            written[:] = book.sheetnames
 
     def audit() -> None:
         with store.write() as conn:
@@ -60,5 +63,5 @@ def export(store: Store, now: datetime, actor: str | None, name: str, period: Pe
                    period=period.label, owner=ctx.scope.staff_ids[0] if owner else None,
                    team=Team.parse(team).value if team else None, rows=total, masked=masked)
 
-    write_output(path, lambda temp: save_workbook(wb, temp), store.path, force, then=audit)
-    return {"file": str(path), "report": name, "sheets": wb.sheetnames, "rows": total, "masked": masked}
+    write_output(path, write, store.path, force, then=audit)
+    return {"file": str(path), "report": name, "sheets": written, "rows": total, "masked": masked}

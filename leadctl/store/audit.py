@@ -21,6 +21,9 @@ from typing import Any
 
 GENESIS = "0" * 64
 REDACTED = '{"redacted":"purge","sha256":"'  # a blanked detail starts so; the trigger of 0009 allows only this
+# what every event of this run records besides its own detail, decided once per run like the clock: in the store
+# service, an admin acting for someone ({"admin": X, "for": Y}) and the service's clock beside a given --now
+STAMP: dict[str, str] = {}
 _LAST = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"
 
 
@@ -43,6 +46,8 @@ def record(conn: sqlite3.Connection, at: datetime, actor_id: int | None, action:
            lead_id: int | None = None, /, **detail: Any) -> None:
     last = conn.execute(_LAST).fetchone()
     event_id, previous = (last[0] + 1, last[1] or GENESIS) if last else (1, GENESIS)
+    if STAMP:
+        detail = {**detail, "acting": STAMP}
     when, text = at.isoformat(), json.dumps(detail, ensure_ascii=False, default=str)
     conn.execute(
         "INSERT INTO events (id, at, actor_id, action, lead_id, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

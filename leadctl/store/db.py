@@ -110,6 +110,7 @@ class Store:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self._committed = False  # a write transaction of this connection committed rows: statistics may be stale
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -208,7 +209,14 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version = {version + 1}")
 
     def close(self) -> None:
-        self.conn.close()
+        """Close; a connection that committed a write first lets SQLite refresh the planner's statistics where it
+        sees fit (`PRAGMA optimize`, as SQLite recommends), sampled so that it stays quick, never waiting for a
+        lock. A command that changed nothing (refused, rolled back, read only) leaves the file as it was."""
+        try:
+            if self._committed and not self.conn.in_transaction:
+                optimize(self.conn)
+        finally:
+            self.conn.close()
 
     # -- transactions ----------------------------------------------------------------------------
     @contextmanager
@@ -226,9 +234,11 @@ class Store:
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
         self._depth = 1
+        changes = self.conn.total_changes
         try:
             yield self.conn
             self.conn.execute("COMMIT")
+            self._committed = self._committed or self.conn.total_changes > changes
         except BaseException as exc:
             self._rollback()
             self._depth = 0
@@ -272,6 +282,17 @@ class Store:
                 self.conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass  # "no transaction is active": SQLite already rolled back (e.g. disk full)
+
+
+def optimize(conn: sqlite3.Connection) -> None:
+    """`PRAGMA optimize` with ANALYZE sampling a bounded number of rows per index (a table of 10M rows is
+    analysed in milliseconds); skipped, not waited for, when another connection holds the write lock."""
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("PRAGMA analysis_limit = 1000")
+        conn.execute("PRAGMA optimize")
+    except sqlite3.Error:
+        pass  # statistics are an optimisation: a busy or read-only file keeps the ones it has
 
 
 def _statements(script: str) -> list[str]:

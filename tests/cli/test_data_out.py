@@ -95,10 +95,34 @@ def test_check_passes_on_a_clean_store(cli):
     cli("check")
 
 
+def test_a_write_leaves_the_planner_statistics_and_check_accepts_them(store):
+    """Closing a connection that wrote runs PRAGMA optimize: SQLite's sqlite_stat1 appears, and check's schema
+    comparison takes it for SQLite's own."""
+    assert store.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'") == 1
+    assert json.loads(store("check", "--json").stdout)["schema"] == []
+
+
 def test_check_reports_probable_duplicates(store):
     intake(store, "13800138001", name="刘洋", owner="李娜")
     dupes = json.loads(store("check", "--json", code=ExitCode.ATTENTION).stdout)["probable_duplicates"]
     assert dupes == [{"lead_ids": [1, 4], "name": "刘洋", "phones": ["138****8000", "138****8001"]}]
+
+
+def test_check_finds_every_near_pair_and_only_those(cli):
+    """One digit apart in the first half or in the second, the same last eight digits: each pair once, sorted;
+    other people of the same name and merged leads are not candidates."""
+    for number in ("13812345678", "13912345678", "13812345679", "15912345678", "13898765432", "13698765432"):
+        intake(cli, number, name="王芳", owner="李娜")
+    intake(cli, "13812345670", name="王方", owner="李娜")                       # another name
+    dupes = json.loads(cli("check", "--json", code=ExitCode.ATTENTION).stdout)["probable_duplicates"]
+    phones = dict(cli.query("SELECT id, phone FROM leads"))
+    def close(a, b):
+        return a[-8:] == b[-8:] or sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+
+    near = [[a, b] for a in sorted(phones) for b in sorted(phones) if a < b <= 6 and close(phones[a], phones[b])]
+    assert [d["lead_ids"] for d in dupes] == near
+    assert [1, 2] in near and [1, 3] in near and [1, 4] in near and [5, 6] in near and [1, 5] not in near
+    assert all(d["name"] == "王芳" and "****" in d["phones"][0] for d in dupes)
 
 
 def test_backup_is_consistent_private_and_restorable(store, tmp_path, db_path):
@@ -147,3 +171,10 @@ def test_purge_erases_the_customer_from_the_file(store, db_path):
     assert store.scalar("SELECT count(*) FROM followups WHERE lead_id = 1") == 1   # the counts stay
     assert store.json("purge", "1", actor="王经理")["already"] is True        # again: nothing to erase, file clean
     store("purge", "2", actor="李娜", code=ExitCode.PERMISSION)
+
+
+def test_check_holds_the_first_findings_of_each_kind_and_counts_them_all():
+    from leadctl.services.maintenance import LISTED, Findings
+
+    found = Findings({"lead_id": i} for i in range(LISTED + 5))
+    assert len(found) == LISTED and found.total == LISTED + 5 and found[0] == {"lead_id": 0}

@@ -67,7 +67,7 @@ def test_fail_if_overdue_for_cron(store):
 
 def test_csv_and_table(store):
     lines = store("due", "--all", "--csv", actor=ADMIN).stdout.splitlines()
-    assert lines[0] == "lead_id,name,phone,grade,owner,due_on,overdue_days,reason,review"
+    assert lines[0] == "lead_id,name,phone,grade,owner,due_on,overdue_days,reason,review,rung,score"
     assert len(lines) == 5
     table = store("due", "--all", actor=ADMIN).stdout
     assert "4 leads, 2 overdue" in table
@@ -98,3 +98,29 @@ def test_telesales_see_the_dcc_pool_with_their_own(store):
     mine = {r["lead_id"] for r in store.json("due", "--on", "2026-12-31", actor="赵电销")}
     assert 3 in mine  # the D lead is in the pool too, never due
     assert {r["lead_id"] for r in store.json("due", "--on", "2026-12-31", "--team", "dcc", actor=ADMIN)} >= mine
+
+
+def test_priority_explained_and_the_default_order_pinned(store):
+    rows = store.json("due", "--all", "--explain", actor=ADMIN)
+    assert [(r["phone"], r["score"], r["terms"]) for r in rows] == [
+        ("13800000005", 5.1, {"days_overdue": 5.0, "grade": 0.1}),
+        ("13800000001", 4.4, {"days_overdue": 4.0, "grade": 0.4}),
+        ("13800000002", 0.3, {"grade": 0.3}),
+        ("13800000006", 0, {}),
+    ]
+    assert [r["rung"] for r in rows] == [3, 2, None, None]  # working days after 11-19 (Thu) and 11-20 (Fri)
+    table = store("due", "--all", "--explain", actor=ADMIN).stdout
+    assert "days_overdue 5 + grade 0.1" in table
+    assert "terms" not in store.json("due", "--all", actor=ADMIN)[0]
+
+
+def test_the_policys_weights_order_the_list(store, tmp_path):
+    store("invite", "13800000006", "--on", "2026-11-25T10:00", actor="王经理")
+    default = [r["phone"] for r in store.json("due", "--all", actor=ADMIN)]
+    assert default == ["13800000005", "13800000001", "13800000002", "13800000006"]  # 0.3 each: the due order holds
+    weights = tmp_path / "weights.toml"
+    weights.write_text("[priority]\ninvitation_tomorrow = 4.5\noverdue_day = 1.0\n", encoding="utf-8")
+    store("policy", "set-file", str(weights), actor="王经理")
+    rows = store.json("due", "--all", "--explain", actor=ADMIN)
+    assert [r["phone"] for r in rows] == ["13800000005", "13800000006", "13800000001", "13800000002"]
+    assert rows[1]["terms"] == {"invitation_tomorrow": 4.5}

@@ -172,6 +172,7 @@ def test_delivery_makes_the_retention_card(cli, lead):
         "model": "330TSI", "config": "豪华型", "colour": "极地白", "vin": VIN, "price": 189800,
         "accessories": "脚垫, 行车记录仪", "plate": "京A12345", "plate_date": "2026-11-30", "insurer": "人保财险",
         "cover": "交强险+商业险", "delivered_at": "2026-12-01T10:00:00", "delivered_by": "李娜",
+        "id_number": None, "address": None, "birthday": None, "birthday_calendar": None, "landline": None,
     }
     assert cli.query("SELECT grade, status, next_due FROM leads") == [("O", "delivered", None)]
     assert cli.query("SELECT status, delivered_at FROM orders") == [("delivered", "2026-12-01T10:00:00")]

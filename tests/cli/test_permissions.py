@@ -12,7 +12,8 @@ from leadctl.rules.permissions import PERMISSIONS, scope
 from tests.conftest import Cli
 
 ROLES = {Role.MANAGER: "王经理", Role.CONSULTANT: "李娜", Role.RECEPTIONIST: "张前台", Role.TELESALES: "赵电销",
-         Role.SERVICE: "孙客服", Role.DIRECT_SALES: "周直销", Role.ADMIN: "管理员"}
+         Role.SERVICE: "孙客服", Role.DIRECT_SALES: "周直销", Role.ADMIN: "管理员",
+         Role.SYSTEM: "定时任务"}
 OWN_LEAD = {"李娜": "13800000001", "赵电销": "13800000002", "周直销": "13800000003"}
 OTHER = "13800000004"  # 陈刚's
 
@@ -26,7 +27,7 @@ def template(tmp_path_factory):
     for name, role, team in [("李娜", "consultant", "showroom"), ("陈刚", "consultant", "showroom"),
                              ("张前台", "receptionist", None), ("赵电销", "telesales", "dcc"),
                              ("孙客服", "service", None), ("周直销", "direct-sales", "dcc"), ("管理员", "admin", None),
-                             ("待离职", "consultant", "showroom")]:
+                             ("待离职", "consultant", "showroom"), ("定时任务", "system", None)]:
         cli("staff", "add", name, "--role", role, *(["--team", team] if team else []), actor="王经理")
     for owner, phone in [*OWN_LEAD.items(), ("陈刚", OTHER)]:
         cli("intake", "--name", f"客户{phone[-1]}", "--phone", phone, "--owner", owner, "--grade", "H",
@@ -61,6 +62,8 @@ def invocation(act: str, actor: str, folder) -> list[str]:
     return {
         "staff.add": ["staff", "add", "新人", "--role", "consultant"],
         "staff.deactivate": ["staff", "deactivate", "待离职"],
+        "staff.bind": ["staff", "bind", "陈刚", "--os-user", "4321"],
+        "staff.pin": ["staff", "pin", "陈刚"],
         "policy.set": ["policy", "set-file", str(policy)],
         "replay": ["replay", str(journal)],
         "vehicle.set": ["vehicle", "add", "LFV3A28H", "--brand", "大众", "--series", "迈腾", "--model", "330TSI"],
@@ -72,6 +75,9 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "handover": ["handover", lead, "--to", "周直销"],
         "transfer": ["transfer", lead, "--to", "陈刚"],
         "transfer.sweep": ["transfer", "sweep"],
+        "assign": ["assign"],
+        "duty.set": ["duty", "set", "赵电销", "--days", "周一..周五"],
+        "policy.simulate": ["policy", "simulate", str(policy)],
         "collisions.rule": ["collisions", "rule", "1", "--to", "李娜"],
         "merge": ["merge", lead, "13800000002" if lead != "13800000002" else OTHER],
         "fleet": ["fleet", lead],
@@ -102,6 +108,7 @@ def invocation(act: str, actor: str, folder) -> list[str]:
         "handovers": ["handovers", "--json"],
         "defeat.list": ["defeat", "list", "--json"],
         "order.list": ["order", "list", "--json"],
+        "owners": ["owners", "--json"],
         "complaint.list": ["complaint", "list", "--json"],
         "complaint.show": ["complaint", "show", "1", "--json"],
         "report": ["report", "arrivals", "--json"],

@@ -86,6 +86,7 @@ OFFERS = [{"lead_id": 5, "rule": "no-effect-6-months", "owner": "赵电销", "po
 def test_dry_run_lists_the_moves_and_changes_nothing(store):
     before = store.fingerprint()
     out = store.json("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
+    assert out.pop("escalations")
     assert out == {"day": "2026-11-30", "dry_run": True, "moves": EXPECTED, "no_shows": [1], "offers": OFFERS}
     table = store("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
     assert "month-end-showroom" in table.stdout and "would move 3 leads" in table.stdout
@@ -93,8 +94,25 @@ def test_dry_run_lists_the_moves_and_changes_nothing(store):
     assert store.fingerprint() == before
 
 
+def test_a_large_sweep_streams_one_object_a_line_and_the_terminal_summarises(store):
+    out = store.json("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END)
+    lines = store("transfer", "sweep", "--dry-run", "--jsonl", actor="王经理", now=MONTH_END).stdout.splitlines()
+    items = [json.loads(line) for line in lines]
+    head, rest = items[0], items[1:]
+    assert head["kind"] == "sweep" and head["moves"] == len(out["moves"]) and head["offers"] == len(out["offers"])
+    assert sum(r["leads"] for r in head["by_rule"]) == len(out["moves"]) + len(out["offers"])
+    assert [{k: v for k, v in i.items() if k != "kind"} for i in rest if i["kind"] == "move"] == out["moves"]
+    assert [i["invitation_id"] for i in rest if i["kind"] == "no_show"] == out["no_shows"]
+    compact = store("transfer", "sweep", "--dry-run", "--json", actor="王经理", now=MONTH_END).stdout
+    assert "\n  " not in compact and json.loads(compact) == out
+    table = store("transfer", "sweep", "--dry-run", actor="王经理", now=MONTH_END).stdout
+    assert all(r["rule"] in table for r in head["by_rule"])
+    store("transfer", "sweep", "--dry-run", "--json", "--jsonl", actor="王经理", now=MONTH_END, code=ExitCode.USAGE)
+
+
 def test_the_sweep_applies_every_rule_once(store):
     out = store.json("transfer", "sweep", actor="王经理", now=MONTH_END)
+    assert out.pop("escalations")
     assert out == {"day": "2026-11-30", "dry_run": False, "moves": EXPECTED, "no_shows": [1], "offers": OFFERS}
     assert [owner_and_pool(store, i) for i in range(1, 6)] == [
         (None, "dcc", "active"), (None, "dcc", "active"), ("李娜", None, "active"), (None, "manager", "active"),

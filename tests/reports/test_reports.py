@@ -108,7 +108,8 @@ def test_funnel_showroom_and_dcc(shop):
 
 
 @pytest.mark.parametrize("name", ["traffic", "daily", "customers", "defeats", "defeat-reasons", "sources",
-                                  "prospects", "arrivals", "activity", "inventory", "funnel", "kpi"])
+                                  "prospects", "arrivals", "activity", "inventory", "funnel", "kpi",
+                                  "owner-care", "owners"])
 def test_golden_output(shop, golden, name):
     golden(f"report-{name}.json", shop("report", name, *MONTH, "--json", actor=READER).stdout)
     golden(f"report-{name}.txt", shop("report", name, *MONTH, actor=READER).stdout)

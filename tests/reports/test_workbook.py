@@ -25,8 +25,9 @@ def test_summary_first_then_a_sheet_per_report(workbook):
     assert wb.sheetnames[0] == "汇总"
     assert wb.sheetnames[1:] == ["展厅流量分析", "工作日报", "客户分析", "战败统计", "战败分析", "展厅来源分析",
                                  "有望客户跟踪进度", "到店客户登记", "销售顾问访问活动日报", "客户意向确度表",
-                                 "集客转化漏斗", "关键指标", "客户投诉登记表", "年度订单目标规划", "集客进度盘点",
-                                 "岗位KPI考核", "客服部检核反馈表", "周计划与周总结"]
+                                 "集客转化漏斗", "关键指标", "客户投诉登记表", "保有客户维系", "保有客户分析",
+                                 "年度订单目标规划", "集客进度盘点", "岗位KPI考核", "客服部检核反馈表",
+                                 "周计划与周总结"]
 
 
 def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
@@ -37,6 +38,7 @@ def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
     retention = rows["首洽留存率"]
     assert retention[2] == pytest.approx(2 / 3) and retention[3] is None and retention[5] == 0.9
     assert retention[7] == "未达标"
+    assert rows["保有客户成交结构比"][5] == 0.12  # [002]
     cell = next(c for c in ws["H"] if c.value == "未达标")
     assert cell.fill.fgColor.rgb.endswith("FFC7CE")
     assert ws["C4"].number_format == "0.0%" and ws.freeze_panes == "A4"
@@ -128,3 +130,46 @@ def test_defeat_reasons_get_their_pie(closings, tmp_path):
     wb = load_workbook(path)
     assert [type(c).__name__ for c in wb["战败分析"]._charts] == ["PieChart"]
     assert wb["战败分析"]["A2"].value == "竞品" and wb["战败分析"]["D2"].number_format == "#,##0"
+
+
+def _chart_xml(path) -> dict[str, bytes]:
+    """Each chart's XML by the sheet it is drawn on."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    with zipfile.ZipFile(path) as z:
+        charts = {n: z.read(n) for n in z.namelist() if n.startswith("xl/charts/chart")}
+    out = {}
+    for name in wb.sheetnames:
+        for chart in wb[name]._charts:
+            title = "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
+            out[name] = next(x for x in charts.values() if title.encode() in x)
+    return out
+
+
+def test_charts_read_as_a_manager_needs(closings, tmp_path):
+    """Straight lines, day labels (日), the number on bars and the share on the pie, every axis titled."""
+    path = tmp_path / "m.xlsx"
+    closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
+    charts = _chart_xml(path)
+    traffic = charts["展厅流量分析"]
+    assert b'<c:smooth val="1"/>' not in traffic and "d\"日\"".encode() in traffic.replace(b"&quot;", b'"')
+    assert "日期".encode() in traffic and "来电数".encode() in traffic
+    assert b'<c:showVal val="1"/>' in charts["集客转化漏斗"] and "人数".encode() in charts["集客转化漏斗"]
+    assert b'<c:showPercent val="1"/>' in charts["战败分析"]
+    assert "客户数".encode() in charts["客户意向确度表"] and "销售顾问".encode() in charts["客户意向确度表"]
+
+
+def test_every_sheet_prints_and_its_columns_fit_their_values(closings, tmp_path):
+    path = tmp_path / "m.xlsx"
+    closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
+    wb = load_workbook(path)
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth in (None, 1)  # 1: the default
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows
+    reasons = wb["战败分析"]
+    share = [c.value for c in reasons[1]].index("占比") + 1
+    assert reasons.cell(2, share).value == 1 and reasons.cell(2, share).number_format == "0.0%"
+    letter = reasons.cell(2, share).column_letter
+    assert reasons.column_dimensions[letter].width >= len("100.0%") + 2     # not ### when printed
