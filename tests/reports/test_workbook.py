@@ -25,7 +25,9 @@ def test_summary_first_then_a_sheet_per_report(workbook):
     assert wb.sheetnames[0] == "汇总"
     assert wb.sheetnames[1:] == ["展厅流量分析", "工作日报", "客户分析", "战败统计", "战败分析", "展厅来源分析",
                                  "有望客户跟踪进度", "到店客户登记", "销售顾问访问活动日报", "客户意向确度表",
-                                 "集客转化漏斗", "关键指标", "客户投诉登记表", "保有客户维系", "保有客户分析"]
+                                 "集客转化漏斗", "关键指标", "客户投诉登记表", "保有客户维系", "保有客户分析",
+                                 "年度订单目标规划", "集客进度盘点", "岗位KPI考核", "客服部检核反馈表",
+                                 "周计划与周总结"]
 
 
 def test_summary_has_kpis_thresholds_colours_and_the_previous_month(workbook):
