@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from leadctl.errors import BadInput
+from leadctl.i18n import _
 
 
 class Term(StrEnum):
@@ -38,7 +39,10 @@ class Term(StrEnum):
         if key in table:
             return table[key]
         choices = ", ".join(f"{m.value} ({m.label})" if m.label != m.value else m.value for m in cls)
-        raise BadInput(f"unknown {cls.noun()} {text!r}", f"use one of: {choices}")
+        raise BadInput(
+            _("unknown {noun} {text!r}").format(noun=cls.noun(), text=text),
+            _("use one of: {choices}").format(choices=choices),
+        )
 
 
 class Grade(Term):

@@ -50,6 +50,10 @@ def clean_env(monkeypatch):
         if key.startswith("LEADCTL_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("LEADCTL_NOW", NOW)
+    monkeypatch.setenv("LEADCTL_LANG", "en")  # the tests read English; tests/test_i18n.py runs both languages
+    from leadctl import i18n
+
+    i18n.use("en")
 
 
 class Cli:

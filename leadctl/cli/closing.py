@@ -6,6 +6,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
+from leadctl.i18n import _
 from leadctl.services import defeats, orders
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
@@ -33,8 +34,13 @@ def defeat_request(
 ) -> None:
     """Request a defeat (战败申请) for an active lead; refused for the policy's forbidden grades (C, D)."""
     done = context.call(ctx, defeats.request, lead, reason, lost_to, price, note)
-    output.done(done, as_json, f"defeat request {done['id']} on lead {done['lead_id']} ({done['reason']}); "
-                         "customer service verifies it next")
+    output.done(
+        done,
+        as_json,
+        _("defeat request {id} on lead {lead_id} ({reason}); customer service verifies it next").format(
+            id=done["id"], lead_id=done["lead_id"], reason=done["reason"]
+        ),
+    )
 
 
 @defeat.command("verify")
@@ -46,7 +52,9 @@ def defeat_verify(
 ) -> None:
     """Record customer service's verification call-back on a defeat request (who, when, result)."""
     done = context.call(ctx, defeats.verify, request, result)
-    output.done(done, as_json, f"defeat request {done['id']} verified; a manager approves or rejects it")
+    output.done(
+        done, as_json, _("defeat request {id} verified; a manager approves or rejects it").format(id=done["id"])
+    )
 
 
 @defeat.command("approve")
@@ -58,7 +66,13 @@ def defeat_approve(
 ) -> None:
     """Approve a defeat (manager): the lead gets grade F, status defeated, and leaves every due list."""
     done = context.call(ctx, defeats.approve, request, note)
-    output.done(done, as_json, f"defeat request {done['id']} approved: lead {done['lead_id']} is defeated (F)")
+    output.done(
+        done,
+        as_json,
+        _("defeat request {id} approved: lead {lead_id} is defeated (F)").format(
+            id=done["id"], lead_id=done["lead_id"]
+        ),
+    )
 
 
 @defeat.command("reject")
@@ -70,7 +84,11 @@ def defeat_reject(
 ) -> None:
     """Reject a defeat (manager): the lead stays active with its grade and keeps being followed up."""
     done = context.call(ctx, defeats.reject, request, note)
-    output.done(done, as_json, f"defeat request {done['id']} rejected: lead {done['lead_id']} stays active")
+    output.done(
+        done,
+        as_json,
+        _("defeat request {id} rejected: lead {lead_id} stays active").format(id=done["id"], lead_id=done["lead_id"]),
+    )
 
 
 @defeat.command("list")
@@ -83,7 +101,7 @@ def defeat_list(
 ) -> None:
     """List defeat requests, oldest first: the call-back and approval queues."""
     rows = context.call(ctx, defeats.listing, status)
-    output.listing(rows, defeats.COLUMNS, "Defeat requests", as_json, as_csv)
+    output.listing(rows, defeats.COLUMNS, _("Defeat requests"), as_json, as_csv)
 
 
 def lost(
@@ -95,7 +113,13 @@ def lost(
 ) -> None:
     """Mark lost control (失控: unreachable): grade L, status lost, off the due lists."""
     done = context.call(ctx, defeats.lost, lead, attempts, note)
-    output.done(done, as_json, f"lead {done['lead_id']} is lost (L) after {done['attempts']} failed attempt(s)")
+    output.done(
+        done,
+        as_json,
+        _("lead {lead_id} is lost (L) after {attempts} failed attempt(s)").format(
+            lead_id=done["lead_id"], attempts=done["attempts"]
+        ),
+    )
 
 
 def reactivate(
@@ -108,8 +132,13 @@ def reactivate(
 ) -> None:
     """Bring a defeated or lost lead back to active; it is due for contact again by the cadence rules."""
     done = context.call(ctx, defeats.reactivate, lead, grade, reason)
-    output.done(done, as_json, f"lead {done['lead_id']} is active again, grade {done['grade'] or '-'}, "
-                         f"next due {done['next_due'] or 'none'}")
+    output.done(
+        done,
+        as_json,
+        _("lead {lead_id} is active again, grade {value}, next due {value2}").format(
+            lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or "none"
+        ),
+    )
 
 
 @order_app.command("LEAD", hidden=True)
@@ -133,8 +162,13 @@ def order(
     car = orders.vehicle(vin, brand, series, model, config, colour)
     with c.store() as store:
         done = orders.order(store, c.now, c.actor, lead, car, price, deposit, delivery_on)
-    output.done(done, as_json, f"order {done['id']} for lead {done['lead_id']}; deliver it with `leadctl deliver "
-                         f"{done['id']}`")
+    output.done(
+        done,
+        as_json,
+        _("order {id} for lead {lead_id}; deliver it with `leadctl deliver {id}`").format(
+            id=done["id"], lead_id=done["lead_id"]
+        ),
+    )
 
 
 @order_app.command("cancel")
@@ -146,8 +180,13 @@ def order_cancel(
 ) -> None:
     """Cancel an open order: the lead is active again with its grade before the order, and due again."""
     done = context.call(ctx, orders.cancel, order_id, reason)
-    output.done(done, as_json, f"order {done['id']} cancelled: lead {done['lead_id']} is active, grade "
-                         f"{done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+    output.done(
+        done,
+        as_json,
+        _("order {id} cancelled: lead {lead_id} is active, grade {value}, next due {value2}").format(
+            id=done["id"], lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or "none"
+        ),
+    )
 
 
 @order_app.command("delivery-on")
@@ -161,8 +200,17 @@ def order_delivery_on(
     """Set or change an open order's planned delivery day (history kept); the lead is due the day before."""
     done = context.call(ctx, orders.delivery_on, order_id, day, reason)
     was = f" (was {done['previous_delivery_on']})" if done["previous_delivery_on"] else ""
-    output.done(done, as_json, f"order {done['id']} to be delivered on {done['delivery_on']}{was}; lead "
-                         f"{done['lead_id']} next due {done['next_due'] or 'none'}")
+    output.done(
+        done,
+        as_json,
+        _("order {id} to be delivered on {delivery_on}{was}; lead {lead_id} next due {value}").format(
+            id=done["id"],
+            delivery_on=done["delivery_on"],
+            was=was,
+            lead_id=done["lead_id"],
+            value=done["next_due"] or "none",
+        ),
+    )
 
 
 @order_app.command("list")
@@ -174,7 +222,7 @@ def order_list(
 ) -> None:
     """List orders, oldest first."""
     rows = context.call(ctx, orders.listing, status)
-    output.listing(rows, orders.COLUMNS, "Orders", as_json, as_csv)
+    output.listing(rows, orders.COLUMNS, _("Orders"), as_json, as_csv)
 
 
 def deliver(
@@ -189,8 +237,13 @@ def deliver(
 ) -> None:
     """Deliver an order: the lead is delivered and the customer an owner with a retention card (保有客户卡)."""
     card = context.call(ctx, orders.deliver, order_id, plate, plate_date, insurer, cover, accessories)
-    output.done(card, as_json, f"order {card['order_id']} delivered: retention card {card['id']} for lead "
-                         f"{card['lead_id']}")
+    output.done(
+        card,
+        as_json,
+        _("order {order_id} delivered: retention card {id} for lead {lead_id}").format(
+            order_id=card["order_id"], id=card["id"], lead_id=card["lead_id"]
+        ),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from leadctl.cli import context, output
+from leadctl.i18n import _
 from leadctl.services import complaints as service
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
@@ -17,8 +18,17 @@ complaint = typer.Typer(help="Complaints (客户投诉): deadlines from the poli
 
 
 def _said(done: dict, as_json: bool, what: str) -> None:
-    output.done(done, as_json, f"complaint {done['id']} {what}; responsible {done['responsible']} "
-                               f"({done['level']}); next: {done['next'] or 'nothing owed'}")
+    output.done(
+        done,
+        as_json,
+        _("complaint {id} {what}; responsible {responsible} ({level}); next: {value}").format(
+            id=done["id"],
+            what=what,
+            responsible=done["responsible"],
+            level=done["level"],
+            value=done["next"] or "nothing owed",
+        ),
+    )
 
 
 @complaint.command("new")
@@ -114,7 +124,7 @@ def complaint_list(
     c = context.get(ctx)
     with c.store() as store:
         rows = service.listing(store, c.now, c.actor, open_only)
-    output.listing(rows, service.COLUMNS, "Complaints", as_json, as_csv)
+    output.listing(rows, service.COLUMNS, _("Complaints"), as_json, as_csv)
 
 
 @complaint.command("show")
@@ -131,9 +141,9 @@ def complaint_show(
         output.emit_json(card)
         return
     fields = {k: v for k, v in card.items() if k not in ("deadlines", "acts")}
-    output.emit_pairs(fields, title=f"Complaint {card['id']}")
-    output.emit_table(card["deadlines"], ("what", "due", "met", "breached"), title="Deadlines")
-    output.emit_table(card["acts"], ("at", "act", "by", "text", "contacted", "to_staff", "level"), title="Acts")
+    output.emit_pairs(fields, title=_("Complaint {id}").format(id=card['id']))
+    output.emit_table(card["deadlines"], ("what", "due", "met", "breached"), title=_("Deadlines"))
+    output.emit_table(card["acts"], ("at", "act", "by", "text", "contacted", "to_staff", "level"), title=_("Acts"))
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import ExitCode, UsageError
+from leadctl.i18n import _
 from leadctl.services import export as export_service
 from leadctl.services import maintenance
 from leadctl.services import purge as purge_service
@@ -40,7 +41,11 @@ def export(
         output.emit_json(result["rows"])
     else:
         masked = " (phones masked)" if result["masked"] else ""
-        output.say(f"exported {result['rows']} {kind} to {result['file']}{masked}")
+        output.say(
+            _("exported {rows} {kind} to {file}{masked}").format(
+                rows=result["rows"], kind=kind, file=result["file"], masked=masked
+            )
+        )
 
 
 def check(
@@ -57,9 +62,9 @@ def check(
     else:
         for key, items in findings.items():
             if key != "ok" and items:
-                output.say(f"{key}: {len(items)}")
+                output.say(_("{key}: {len}").format(key=key, len=len(items)))
                 for item in items[:10]:
-                    output.say(f"  {item}")
+                    output.say(_("  {item}").format(item=item))
         output.say("ok" if findings["ok"] else "needs attention")
     if any(findings.get(key) for key in maintenance.FILE_FINDINGS):
         raise typer.Exit(int(ExitCode.IO))
@@ -76,8 +81,13 @@ def backup(
     """Write a consistent copy of the database (safe while others write), 0600 (manager or admin)."""
     result = context.call(ctx, maintenance.backup, target, force)
     head = result["audit_head"]
-    output.done(result, as_json, f"backed up to {result['file']} ({result['bytes']} bytes);"
-                                 f" audit chain head: event {head['event']} {head['hash']}")
+    output.done(
+        result,
+        as_json,
+        _("backed up to {file} ({bytes} bytes); audit chain head: event {event} {hash}").format(
+            file=result["file"], bytes=result["bytes"], event=head["event"], hash=head["hash"]
+        ),
+    )
 
 
 def _confirm(yes: bool):
@@ -86,10 +96,16 @@ def _confirm(yes: bool):
         if yes:
             return True
         if not sys.stdin.isatty():
-            raise UsageError("restore replaces the whole database and needs confirmation",
-                             "pass --yes when running from a script")
-        return typer.confirm(f"Replace the content of {summary['db']} with {summary['restored']}? The current"
-                             f" content is kept in {summary['safety_copy']}", default=False, err=True)
+            raise UsageError(_("restore replaces the whole database and needs confirmation"),
+                             _("pass --yes when running from a script"))
+        return typer.confirm(
+            _("Replace the content of {db} with {restored}? The current content is kept in {safety_copy}").format(
+                db=summary["db"], restored=summary["restored"], safety_copy=summary["safety_copy"]
+            ),
+            default=False,
+            err=True,
+        )
+
     return ask
 
 
@@ -103,8 +119,13 @@ def restore(
     content; refused while anyone else uses the database."""
     result = context.call(ctx, maintenance.restore, source, confirm=_confirm(yes))
     again = f"; {result['purges_reapplied']} purge(s) re-applied" if result["purges_reapplied"] else ""
-    output.done(result, as_json, f"restored {result['db']} from {result['restored']}; the replaced content is in"
-                                 f" {result['safety_copy']}{again}")
+    output.done(
+        result,
+        as_json,
+        _("restored {db} from {restored}; the replaced content is in {safety_copy}{again}").format(
+            db=result["db"], restored=result["restored"], safety_copy=result["safety_copy"], again=again
+        ),
+    )
 
 
 def purge(

@@ -9,6 +9,7 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import ExitCode, UsageError
+from leadctl.i18n import _
 from leadctl.services import due as service
 
 
@@ -32,7 +33,7 @@ def due(
     """Leads due for contact, most overdue first, each with why it is due."""
     c = context.get(ctx)
     if today and on:
-        raise UsageError("give --today or --on, not both", "--on DATE lists what is due by that day")
+        raise UsageError(_("give --today or --on, not both"), _("--on DATE lists what is due by that day"))
     day = _day(on) if on else c.now.date()
     with c.store() as store:
         rows = service.due(store, c.now, c.actor, day, owner, team, everyone, overdue)

@@ -8,6 +8,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.rules import phone as phone_rules
 from leadctl.services import followups, grading
 from leadctl.services import intake as intake_service
@@ -51,7 +52,7 @@ def intake(
     phone = _ask(phone, "--phone", "Phone", interactive)
     name = _ask(name, "--name", "Name", interactive)
     if not no_contact and not phone:
-        raise UsageError("--phone is required", "give --phone, or --no-contact for a visitor who left none")
+        raise UsageError(_("--phone is required"), _("give --phone, or --no-contact for a visitor who left none"))
     with c.store() as store:
         visit = intake_service.parse_visit(
             c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
@@ -60,17 +61,29 @@ def intake(
         result = intake_service.intake(store, c.now, c.actor, visit, owner, invited)
     if result["name_differs"]:
         names = result["name_differs"]
-        output.say(f"warning: lead {result['lead_id']} is named {names['recorded']}, not {names['given']}: it keeps"
-                   f" its name; the one given is recorded with this visit (`leadctl show {result['lead_id']}`)")
+        output.say(
+            _(
+                "warning: lead {lead_id} is named {recorded}, not {given}: it keeps its name; the one given is "
+                "recorded with this visit (`leadctl show {lead_id}`)"
+            ).format(lead_id=result["lead_id"], recorded=names["recorded"], given=names["given"])
+        )
     if as_json:
         output.emit_json(result)
         return
     kind = "new lead" if result["new_lead"] else "return visit of lead"
-    output.say(f"{kind} {result['lead_id']}, visit {result['visit_id']}")
+    output.say(
+        _("{kind} {lead_id}, visit {visit_id}").format(
+            kind=kind, lead_id=result["lead_id"], visit_id=result["visit_id"]
+        )
+    )
     if result["invitation"]:
-        output.say(f"invitation {result['invitation']} arrived")
+        output.say(_("invitation {invitation} arrived").format(invitation=result['invitation']))
     if result["collision"]:
-        output.say(f"collision {result['collision']} opened: this customer already has an owner; a manager rules")
+        output.say(
+            _("collision {collision} opened: this customer already has an owner; a manager rules").format(
+                collision=result["collision"]
+            )
+        )
 
 
 def grade(
@@ -92,8 +105,17 @@ def grade(
     with c.store() as store:
         result = grading.grade(store, c.now, c.actor, lead, grade, within, reason, at,
                                need=need, confidence=confidence, power=power)
-    output.done(result, as_json, f"lead {result['lead_id']}: {result['previous'] or '-'} -> {result['grade']} "
-                   f"({result['basis']}); next due {result['next_due'] or 'none'}")
+    output.done(
+        result,
+        as_json,
+        _("lead {lead_id}: {value} -> {grade} ({basis}); next due {value2}").format(
+            lead_id=result["lead_id"],
+            value=result["previous"] or "-",
+            grade=result["grade"],
+            basis=result["basis"],
+            value2=result["next_due"] or "none",
+        ),
+    )
 
 
 def followup(
@@ -108,8 +130,16 @@ def followup(
 ) -> None:
     """Record a follow-up with its result; the next due date follows the grade's cadence."""
     done = context.call(ctx, followups.followup, lead, result, method, grade, next_on, at)
-    output.done(done, as_json, f"follow-up {done['followup_id']} on lead {done['lead_id']}; "
-                               f"grade {done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+    output.done(
+        done,
+        as_json,
+        _("follow-up {followup_id} on lead {lead_id}; grade {value}, next due {value2}").format(
+            followup_id=done["followup_id"],
+            lead_id=done["lead_id"],
+            value=done["grade"] or "-",
+            value2=done["next_due"] or "none",
+        ),
+    )
 
 
 def show(
@@ -124,7 +154,7 @@ def show(
         return
     lists = ("visits", "grades", "followups", "reviews", "owners", "collisions", "invitations", "handovers", "defeats",
              "orders", "statuses", "complaints", "events")
-    output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=f"Lead {card['id']}")
+    output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=_("Lead {id}").format(id=card['id']))
     for key in lists:
         if card[key]:
             output.emit_table(card[key], list(card[key][0]), title=key.capitalize())

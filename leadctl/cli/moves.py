@@ -7,6 +7,7 @@ import typer
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.services import invitations as invitations_service
 from leadctl.services import transfers
 
@@ -23,7 +24,7 @@ transfer_app = typer_group(
 
 def _one_format(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
-        raise UsageError("give --json or --csv, not both", "each prints the whole listing")
+        raise UsageError(_("give --json or --csv, not both"), _("each prints the whole listing"))
 
 
 def invite(
@@ -39,14 +40,23 @@ def invite(
         output.emit_json(done)
         return
     again = f" (replaces invitation {done['replaces']}, now {done['replaced_as']})" if done["replaces"] else ""
-    output.say(f"invitation {done['invitation_id']}: lead {done['lead_id']} expected {done['expected_at']}{again}")
+    output.say(
+        _("invitation {invitation_id}: lead {lead_id} expected {expected_at}{again}").format(
+            invitation_id=done["invitation_id"], lead_id=done["lead_id"], expected_at=done["expected_at"], again=again
+        )
+    )
 
 
 def arrive(ctx: typer.Context, lead: str = LEAD, as_json: bool = JSON) -> None:
     """Confirm that an invited customer arrived (receptionist): registers the visit, closes the invitation."""
     done = context.call(ctx, invitations_service.arrive, lead)
-    output.done(done, as_json,
-                f"lead {done['lead_id']} arrived: invitation {done['invitation_id']}, visit {done['visit_id']}")
+    output.done(
+        done,
+        as_json,
+        _("lead {lead_id} arrived: invitation {invitation_id}, visit {visit_id}").format(
+            lead_id=done["lead_id"], invitation_id=done["invitation_id"], visit_id=done["visit_id"]
+        ),
+    )
 
 
 def handover(
@@ -61,7 +71,7 @@ def handover(
     if as_json:
         output.emit_json(form)
     else:
-        output.emit_pairs(form, title=f"Handover {form['id']}")
+        output.emit_pairs(form, title=_("Handover {id}").format(id=form['id']))
 
 
 def invitations(
@@ -77,7 +87,7 @@ def invitations(
     _one_format(as_json, as_csv)
     done = context.call(ctx, invitations_service.invitations, start, end, close_no_shows)
     if "no_shows_recorded" in done and not as_json:
-        output.say(f"{len(done['no_shows_recorded'])} no-shows recorded")
+        output.say(_("{len} no-shows recorded").format(len=len(done['no_shows_recorded'])))
     if as_json:
         output.emit_json(done)
     elif as_csv:
@@ -94,7 +104,7 @@ def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: boo
     """Handover forms filled in the period (DCC -> direct sales)."""
     _one_format(as_json, as_csv)
     rows = context.call(ctx, invitations_service.handovers, start, end)
-    output.listing(rows, invitations_service.HANDOVER_COLUMNS, "Handovers", as_json, as_csv)
+    output.listing(rows, invitations_service.HANDOVER_COLUMNS, _("Handovers"), as_json, as_csv)
 
 
 @transfer_app.command("LEAD", hidden=True)
@@ -111,7 +121,7 @@ def transfer(
         output.emit_json(done)
     else:
         origin = done["from_owner"] or (f"the {done['from_pool']} pool" if done["from_pool"] else "nobody")
-        output.say(f"lead {done['lead_id']}: {origin} -> {done['to']}")
+        output.say(_("lead {lead_id}: {origin} -> {to}").format(lead_id=done['lead_id'], origin=origin, to=done['to']))
 
 
 @transfer_app.command("sweep")
@@ -127,13 +137,23 @@ def sweep(
         output.emit_json(done)
         return
     verb = "would move" if dry_run else "moved"
-    output.emit_table(done["moves"], transfers.MOVE_COLUMNS, title=f"Sweep {done['day']}: {verb} "
-                      f"{len(done['moves'])} leads, {len(done['no_shows'])} no-shows")
+    output.emit_table(
+        done["moves"],
+        transfers.MOVE_COLUMNS,
+        title=_("Sweep {day}: {verb} {len} leads, {len2} no-shows").format(
+            day=done["day"], verb=verb, len=len(done["moves"]), len2=len(done["no_shows"])
+        ),
+    )
     if done["offers"]:
         flat = [{**o, "outcomes": " or ".join(o["outcomes"]), "commands": " | ".join(o["commands"])}
                 for o in done["offers"]]
-        output.emit_table(flat, transfers.OFFER_COLUMNS, title=f"For the manager to decide: {len(flat)} leads with "
-                          "no effect (mark lost, or transfer to another owner)")
+        output.emit_table(
+            flat,
+            transfers.OFFER_COLUMNS,
+            title=_(
+                "For the manager to decide: {len} leads with no effect (mark lost, or transfer to another owner)"
+            ).format(len=len(flat)),
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from leadctl.errors import LeadctlError
+from leadctl.i18n import _
 from leadctl.rules.phone import mask_in
 
 
@@ -77,7 +78,7 @@ def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool,
     elif as_csv:
         emit_csv(rows, columns)
     else:
-        emit_table(rows, columns, title=f"{title}: {len(rows)}")
+        emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)))
 
 
 def say(message: str) -> None:

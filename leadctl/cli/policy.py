@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from leadctl.cli import context, output
+from leadctl.i18n import _
 from leadctl.services import policy as service
 
 app = typer.Typer(help="The store's policy: grades, cadences, first-contact rules.", no_args_is_help=True)
@@ -25,7 +26,7 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
     rows = [{"grade": g, "meaning": r.get("meaning"), "horizon_days": r.get("horizon_days"),
              "cadence_days": r.get("cadence_days"),
              "assessment": " + ".join(data.get("assessment", {}).get(g, []))} for g, r in data["grades"].items()]
-    output.emit_table(rows, ("grade", "meaning", "horizon_days", "cadence_days", "assessment"), title="Grades")
+    output.emit_table(rows, ("grade", "meaning", "horizon_days", "cadence_days", "assessment"), title=_("Grades"))
 
 
 @app.command("set-file")
@@ -35,7 +36,7 @@ def set_file(
 ) -> None:
     """Change the policy from a TOML file (manager); every open lead is re-planned."""
     new = context.call(ctx, service.set_file, path)
-    output.say(f"policy {new.name} is now in force")
+    output.say(_("policy {name} is now in force").format(name=new.name))
 
 
 def register(root: typer.Typer) -> None:

@@ -8,6 +8,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.reports import render
 from leadctl.reports.base import parse_period
 from leadctl.services import reports as service
@@ -37,10 +38,16 @@ def report(
         from leadctl.services.workbook import export
 
         if xlsx is None:
-            raise UsageError("the monthly report is a workbook", "give --xlsx FILE")
+            raise UsageError(_("the monthly report is a workbook"), _("give --xlsx FILE"))
         with c.store() as store:
             done = export(store, c.now, c.actor, name, period, xlsx, owner, team, force)
-        output.done(done, as_json, f"wrote {done['file']}: {len(done['sheets'])} sheet(s), {done['rows']} rows")
+        output.done(
+            done,
+            as_json,
+            _("wrote {file}: {len} sheet(s), {rows} rows").format(
+                file=done["file"], len=len(done["sheets"]), rows=done["rows"]
+            ),
+        )
         return
     with c.store() as store:
         result = service.run(store, c.now, c.actor, name, period, owner, team)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from leadctl.cli import context, output
+from leadctl.i18n import _
 
 
 def init(
@@ -20,8 +21,13 @@ def init(
 
     c = context.get(ctx)
     result = create(c.db, c.now, preset, policy_file)
-    output.done(result, as_json, f"created {result['db']} with the {result['policy']} policy; "
-                   "next: `leadctl staff add NAME --role manager`")
+    output.done(
+        result,
+        as_json,
+        _("created {db} with the {policy} policy; next: `leadctl staff add NAME --role manager`").format(
+            db=result["db"], policy=result["policy"]
+        ),
+    )
 
 
 def replay(

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from leadctl import clock
 from leadctl.errors import BadInput, UsageError
+from leadctl.i18n import _
 from leadctl.rules import visibility
 from leadctl.rules.policy import Policy
 
@@ -58,7 +59,10 @@ def week_of(text: str) -> Period:
     except ValueError:
         monday = None
     if monday is None:
-        raise BadInput(f"cannot read the week {text!r}", "write --week YYYY-Www, e.g. 2026-W48 (Monday to Sunday)")
+        raise BadInput(
+            _("cannot read the week {text!r}").format(text=text),
+            _("write --week YYYY-Www, e.g. 2026-W48 (Monday to Sunday)"),
+        )
     clock.within(monday, "--week", text)
     return Period(monday, monday + timedelta(days=6))
 
@@ -67,10 +71,14 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
                  week: str | None = None) -> Period:
     if week:
         if month or start or end:
-            raise UsageError("give --week, --month or --from/--to, only one", "--week 2026-W48 is Monday to Sunday")
+            raise UsageError(
+                _("give --week, --month or --from/--to, only one"), _("--week 2026-W48 is Monday to Sunday")
+            )
         return week_of(week)
     if month and (start or end):
-        raise UsageError("give --month or --from/--to, not both", "--month 2026-11, or --from 2026-11-01 --to ...")
+        raise UsageError(
+            _("give --month or --from/--to, not both"), _("--month 2026-11, or --from 2026-11-01 --to ...")
+        )
     try:
         if month:
             first = date.fromisoformat(f"{month.strip()}-01")
@@ -82,10 +90,12 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
         else:
             return month_of(now.date())
     except ValueError:
-        raise BadInput(f"cannot read the period {month or start or end!r}",
-                       "write --month YYYY-MM or --from/--to YYYY-MM-DD") from None
+        raise BadInput(_("cannot read the period {value!r}").format(value=month or start or end),
+                       _("write --month YYYY-MM or --from/--to YYYY-MM-DD")) from None
     if hi < lo:
-        raise BadInput(f"the period ends ({hi}) before it starts ({lo})", "swap --from and --to")
+        raise BadInput(
+            _("the period ends ({hi}) before it starts ({lo})").format(hi=hi, lo=lo), _("swap --from and --to")
+        )
     return Period(lo, hi)
 
 

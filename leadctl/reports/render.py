@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from typing import Any
 
+from leadctl.i18n import _
 from leadctl.reports.base import LABELS, Period, Report
 
 
@@ -61,8 +62,13 @@ def emit_table(report: Report, period: Period, scope: str, rows: list[dict]) -> 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{report.title} ({report.name}) {period.label} {scope}", title_justify="left",
-                  highlight=False)
+    table = Table(
+        title=_("{title} ({name}) {label} {scope}").format(
+            title=report.title, name=report.name, label=period.label, scope=scope
+        ),
+        title_justify="left",
+        highlight=False,
+    )
     for column in report.columns:
         numeric = column.kind in ("int", "rate", "money", "kpi", "decimal")
         table.add_column(column.header, justify="right" if numeric else "left")

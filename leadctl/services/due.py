@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
+from leadctl.i18n import _
 from leadctl.models import Role, Team
 from leadctl.rules import cadence, visibility
 from leadctl.rules.permissions import OWNING_ROLES
@@ -28,7 +29,7 @@ def scope_for(me: staff.Staff, owner: str | None, team: str | None, everyone: bo
     A manager acting also gets the follow-ups waiting too long for their review.
     """
     if sum(bool(x) for x in (owner, team, everyone)) > 1:
-        raise UsageError("choose one of --owner, --team and --all", "they pick whose leads to list")
+        raise UsageError(_("choose one of --owner, --team and --all"), _("they pick whose leads to list"))
     reviews = me.role is Role.MANAGER
     if owner or team or everyone:
         return {"owner": owner, "team": Team.parse(team).value if team else None, "reviews": reviews}
@@ -52,7 +53,9 @@ def _due(conn, now: datetime, me: staff.Staff, on: date, overdue_only: bool, own
     if owner:
         who = staff.find(conn, owner)
         if who is None:
-            raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
+            raise NotFound(
+                _("no staff member named {typed!r}").format(typed=staff.typed(owner)), _("see `leadctl staff list`")
+            )
         whose, args = "l.owner_id = ?", [who.id]
         if pool:
             whose, args = "(l.owner_id = ? OR (l.owner_id IS NULL AND l.pool = ?))", [who.id, pool]

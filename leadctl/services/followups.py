@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from leadctl.clock import parse_day, parse_instant
 from leadctl.errors import BadInput
+from leadctl.i18n import _
 from leadctl.models import Grade, Method, Status
 from leadctl.rules import cadence, grading, lifecycle
 from leadctl.services import leads, policy, staff
@@ -22,7 +23,7 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     """Record a follow-up with its result; returns its id, the grade and the next due date."""
     result = (result or "").strip()
     if not result:
-        raise BadInput("a follow-up counts only with its result", "say what came of it with --result")
+        raise BadInput(_("a follow-up counts only with its result"), _("say what came of it with --result"))
     method_ = Method.parse(method)
     given = parse_instant(at, "--at") if at else None
     planned = _parse_date(next_on) if next_on else None

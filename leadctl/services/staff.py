@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
+from leadctl.i18n import _
 from leadctl.models import Role, Team
 from leadctl.rules import permissions, phone
 from leadctl.store.audit import record
@@ -36,9 +37,13 @@ def get(conn: sqlite3.Connection, name: str, what: str = "staff member") -> Staf
     """An active staff member by name, or NotFound / Refused."""
     staff = find(conn, name)
     if staff is None:
-        raise NotFound(f"no {what} named {typed(name)!r}", "see `leadctl staff list`")
+        raise NotFound(
+            _("no {what} named {typed!r}").format(what=what, typed=typed(name)), _("see `leadctl staff list`")
+        )
     if not staff.active:
-        raise Refused(f"{what} {staff.name!r} is no longer active", "choose an active colleague")
+        raise Refused(
+            _("{what} {name!r} is no longer active").format(what=what, name=staff.name), _("choose an active colleague")
+        )
     return staff
 
 
@@ -105,11 +110,14 @@ def check_name(text: str | None) -> str:
     character (a name is shown on one line of every listing)."""
     name = (text or "").strip()
     if not name:
-        raise BadInput("a staff member needs a name", "give the name as the staff list should show it")
+        raise BadInput(_("a staff member needs a name"), _("give the name as the staff list should show it"))
     if len(name) > MAX_NAME:
-        raise BadInput(f"a staff name of {len(name)} characters; at most {MAX_NAME}", "shorten the name")
+        raise BadInput(
+            _("a staff name of {len} characters; at most {MAX_NAME}").format(len=len(name), MAX_NAME=MAX_NAME),
+            _("shorten the name"),
+        )
     if any(unicodedata.category(c).startswith("C") for c in name):
-        raise BadInput("a staff name cannot hold control or invisible characters", "type the name again")
+        raise BadInput(_("a staff name cannot hold control or invisible characters"), _("type the name again"))
     return name
 
 
@@ -121,13 +129,15 @@ def add(store: Store, now: datetime, actor: str | None, name: str, role: str, te
         bootstrap = conn.execute("SELECT count(*) FROM staff").fetchone()[0] == 0
         if bootstrap:
             if role_ not in (Role.MANAGER, Role.ADMIN):
-                raise Refused("the first staff member must be a manager or an admin",
-                              "add yourself first with --role manager or --role admin")
+                raise Refused(_("the first staff member must be a manager or an admin"),
+                              _("add yourself first with --role manager or --role admin"))
             by_id = None
         else:
             by_id = authorize(conn, now, actor, "staff.add").id
         if find(conn, name) is not None:
-            raise Refused(f"a staff member named {name!r} already exists", "staff names must be unique")
+            raise Refused(
+                _("a staff member named {name!r} already exists").format(name=name), _("staff names must be unique")
+            )
         cur = conn.execute(
             "INSERT INTO staff (name, role, team, active, created_at) VALUES (?, ?, ?, 1, ?)",
             (name, role_.value, team_.value if team_ else None, now.isoformat()),
@@ -157,9 +167,15 @@ def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: st
             "SELECT id FROM leads WHERE owner_id = ? AND status IN ('active', 'ordered') ORDER BY id", (leaver.id,))]
         heir = get(conn, to, "colleague") if to else None
         if open_leads and heir is None:
-            raise Refused(f"{leaver.name} owns {len(open_leads)} open lead(s)", "name who takes them with --to STAFF")
+            raise Refused(
+                _("{name} owns {len} open lead(s)").format(name=leaver.name, len=len(open_leads)),
+                _("name who takes them with --to STAFF"),
+            )
         if heir is not None and (heir.id == leaver.id or heir.role not in permissions.OWNING_ROLES | {Role.MANAGER}):
-            raise Refused(f"{heir.name} ({heir.role}) cannot take over leads", "choose a salesperson or manager")
+            raise Refused(
+                _("{name} ({role}) cannot take over leads").format(name=heir.name, role=heir.role),
+                _("choose a salesperson or manager"),
+            )
         for lead_id in open_leads:
             set_owner(conn, now, who.id, lead_id, heir.id, f"{leaver.name} left")
         if heir is not None:  # and the complaints they answer for
