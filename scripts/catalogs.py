@@ -79,7 +79,11 @@ def template() -> Catalog:
             message = message[0]
         if message:
             catalog.add(message, locations=[(f"leadctl/{filename}", lineno)])
+    from leadctl.store.db import default_path
+
     for where, text in help_texts():
+        if str(default_path()) in text:  # --db's help names this machine's path: its template is extracted
+            continue
         catalog.add(text, auto_comments=[where] if text not in catalog else ())
     for text in TYPER:
         catalog.add(text, auto_comments=["typer"])
