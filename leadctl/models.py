@@ -178,13 +178,18 @@ class Method(Term):
         return {"call": "phone", "拜访": "visit", "text": "sms"}
 
 
-class Status(StrEnum):
+class Status(Term):
     ACTIVE = "active"
     ORDERED = "ordered"
     DELIVERED = "delivered"
     DEFEATED = "defeated"
     LOST = "lost"
     CLOSED = "closed"
+
+    @classmethod
+    def labels(cls):
+        return {"active": "跟进中", "ordered": "已订车", "delivered": "已交车", "defeated": "战败", "lost": "失控",
+                "closed": "已关闭"}
 
 
 class GradeBasis(StrEnum):

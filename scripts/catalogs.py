@@ -35,7 +35,8 @@ from leadctl.i18n import DOMAIN, LOCALE_DIR  # noqa: E402
 TRANSLATED = ("zh",)
 KEYWORDS = {"_": None, "N_": None}
 # Typer's own words (typer.core looks them up through leadctl's catalog, see leadctl/cli/__init__.py)
-TYPER = ("Arguments", "Options", "Commands", "required", "default: {default}", "env var: {var}", "(dynamic)",
+TYPER = ("Show this message and exit.",
+         "Arguments", "Options", "Commands", "required", "default: {default}", "env var: {var}", "(dynamic)",
          "Aborted!", "Missing command.", "No such command {name!r}.")
 
 
@@ -85,6 +86,8 @@ def template() -> Catalog:
         if str(default_path()) in text:  # --db's help names this machine's path: its template is extracted
             continue
         catalog.add(text, auto_comments=[where] if text not in catalog else ())
+    for text in ("{message}; {hint}", "leadctl: {line}"):  # cli/output.py error_line
+        catalog.add(text)
     for text in TYPER:
         catalog.add(text, auto_comments=["typer"])
     return catalog

@@ -56,6 +56,17 @@ def clean_env(monkeypatch):
     i18n.use("en")
 
 
+@pytest.fixture
+def zh(monkeypatch):
+    """The run speaks Chinese, as a store's terminal does (LEADCTL_LANG=zh)."""
+    from leadctl import i18n
+
+    monkeypatch.setenv("LEADCTL_LANG", "zh")
+    i18n.use("zh")
+    yield
+    i18n.use("en")
+
+
 class Cli:
     """Runs the real CLI against one database file; fails loudly on an unexpected exit code."""
 

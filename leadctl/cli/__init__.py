@@ -127,6 +127,15 @@ def _speak(command):
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)
+    made = command.get_help_option
+
+    def help_option(ctx):
+        option = made(ctx)
+        if option is not None and option.help:
+            option.help = _(option.help)
+        return option
+
+    command.get_help_option = help_option
     return command
 
 

@@ -98,10 +98,12 @@ def defeat_list(
                                "manager's), approved or rejected [default: all]."),
     as_json: bool = JSON,
     as_csv: bool = CSV,
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List defeat requests, oldest first: the call-back and approval queues."""
     rows = context.call(ctx, defeats.listing, status)
-    output.listing(rows, defeats.COLUMNS, _("Defeat requests"), as_json, as_csv)
+    output.listing(rows, defeats.COLUMNS, _("Defeat requests"), as_json, as_csv, wide, codes)
 
 
 def lost(
@@ -219,10 +221,12 @@ def order_list(
     status: str = typer.Option(None, "--status", help="open, cancelled or delivered [default: all]."),
     as_json: bool = JSON,
     as_csv: bool = CSV,
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List orders, oldest first."""
     rows = context.call(ctx, orders.listing, status)
-    output.listing(rows, orders.COLUMNS, _("Orders"), as_json, as_csv)
+    output.listing(rows, orders.COLUMNS, _("Orders"), as_json, as_csv, wide, codes)
 
 
 def deliver(

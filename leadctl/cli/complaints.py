@@ -119,12 +119,14 @@ def complaint_list(
     open_only: bool = typer.Option(False, "--open", help="Only complaints not yet resolved."),
     as_json: bool = JSON,
     as_csv: bool = typer.Option(False, "--csv", help="Print the list as CSV."),
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List complaints, oldest first, with who is responsible, what is owed next and deadlines breached."""
     c = context.get(ctx)
     with c.store() as store:
         rows = service.listing(store, c.now, c.actor, open_only)
-    output.listing(rows, service.COLUMNS, _("Complaints"), as_json, as_csv)
+    output.listing(rows, service.COLUMNS, _("Complaints"), as_json, as_csv, wide, codes)
 
 
 @complaint.command("show")

@@ -25,6 +25,7 @@ def export(
     team: str = typer.Option(None, "--team", help="Only this team's leads (showroom|dcc)."),
     grade: str = typer.Option(None, "--grade", help="Only leads of this grade."),
     csv_file: Path = typer.Option(None, "--csv", help="Write CSV (UTF-8 with BOM, opens in Excel)."),
+    codes: bool = output.codes_option(),
     xlsx_file: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists (never the database)."),
@@ -36,7 +37,7 @@ def export(
     filters = {"start": start, "end": end, "owner": owner, "team": team, "grade": grade}
     with c.store() as store:
         result = export_service.export(store, c.now, c.actor, kind, filters, csv_file, xlsx_file, as_json,
-                                      force)
+                                      force, codes)
     if as_json:
         output.emit_json(result["rows"])
     else:

@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from leadctl import clock
-from leadctl.cli import context, output
+from leadctl.cli import context, layout, output
 from leadctl.errors import ExitCode, UsageError
 from leadctl.i18n import _
 from leadctl.services import due as service
@@ -29,6 +29,8 @@ def due(
                                          help=f"Exit {int(ExitCode.ATTENTION)} when anything is overdue (cron)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """Leads due for contact, most overdue first, each with why it is due."""
     c = context.get(ctx)
@@ -40,11 +42,12 @@ def due(
     if as_json:
         output.emit_json(rows)
     elif as_csv:
-        output.emit_csv(rows, service.COLUMNS)
+        output.emit_csv(rows, service.COLUMNS, codes)
     else:
         late = sum(1 for r in rows if r["overdue_days"])
-        title = f"Due by {day}: {len(rows)} leads, {late} overdue"
-        output.emit_table(rows, service.COLUMNS, title=title, styles={"overdue_days": "red"})
+        title = _("Due by {day}: {count} leads, {late} overdue").format(day=layout.day(day, c.now.date()),
+                                                                        count=len(rows), late=late)
+        output.emit_table(rows, service.COLUMNS, title=title, styles={"overdue_days": "red"}, wide=wide)
     if fail_if_overdue and any(r["overdue_days"] for r in rows):
         raise typer.Exit(int(ExitCode.ATTENTION))
 

@@ -21,6 +21,7 @@ def collisions_list(
     ctx: typer.Context,
     include_ruled: bool = typer.Option(False, "--all", help="Include collisions already ruled."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (with the full evidence)."),
+    wide: bool = output.wide_option(),
 ) -> None:
     """List open collisions with the evidence and a recommended ruling with its reasons."""
     if ctx.invoked_subcommand:
@@ -31,7 +32,7 @@ def collisions_list(
         return
     flat = [{**r, "owner": r["owner"]["staff"], "claimant": r["claimant"]["staff"],
              "reasons": "; ".join(r["reasons"])} for r in rows]
-    output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)))
+    output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)), wide=wide)
 
 
 @collisions.command("rule")
@@ -86,6 +87,8 @@ def review(
     by: str = typer.Option(None, "--by", help="List only this staff member's follow-ups."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the list as CSV."),
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List follow-ups awaiting review, or review one with --comment (manager)."""
     c = context.get(ctx)
@@ -96,9 +99,10 @@ def review(
         if as_json:
             output.emit_json(rows)
         elif as_csv:
-            output.emit_csv(rows, review_service.COLUMNS)
+            output.emit_csv(rows, review_service.COLUMNS, codes)
         else:
-            output.emit_table(rows, review_service.COLUMNS, title=_("Awaiting review: {len}").format(len=len(rows)))
+            output.emit_table(rows, review_service.COLUMNS, title=_("Awaiting review: {len}").format(len=len(rows)),
+                              wide=wide)
         return
     with c.store() as store:
         result = review_service.review(store, c.now, c.actor, followup, comment, amend)

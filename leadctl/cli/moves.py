@@ -82,6 +82,8 @@ def invitations(
                                         help="First record open invitations whose day is over as no-shows."),
     as_json: bool = typer.Option(False, "--json", help="Print the invitations and the summary as JSON."),
     as_csv: bool = CSV,
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """Invitations expected in the period, with their status; arrivals, no-shows and the arrival rate."""
     _one_format(as_json, as_csv)
@@ -91,20 +93,22 @@ def invitations(
     if as_json:
         output.emit_json(done)
     elif as_csv:
-        output.emit_csv(done["invitations"], invitations_service.COLUMNS)
+        output.emit_csv(done["invitations"], invitations_service.COLUMNS, codes)
     else:
         s = done["summary"]
         rate = "-" if s["arrival_rate"] is None else f"{s['arrival_rate']:.0%}"
-        title = (f"Invitations: {s['invited']} invited, {s['arrived']} arrived, {s['no_shows']} no-shows, "
-                 f"{s['open']} open; arrival rate {rate}")
-        output.emit_table(done["invitations"], invitations_service.COLUMNS, title=title)
+        title = _("Invitations: {invited} invited, {arrived} arrived, {no_shows} no-shows, {open} open; arrival rate "
+                  "{rate}").format(invited=s["invited"], arrived=s["arrived"], no_shows=s["no_shows"], open=s["open"],
+                                   rate=rate)
+        output.emit_table(done["invitations"], invitations_service.COLUMNS, title=title, wide=wide)
 
 
-def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: bool = JSON, as_csv: bool = CSV) -> None:
+def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: bool = JSON, as_csv: bool = CSV,
+              wide: bool = output.wide_option(), codes: bool = output.codes_option()) -> None:
     """Handover forms filled in the period (DCC -> direct sales)."""
     _one_format(as_json, as_csv)
     rows = context.call(ctx, invitations_service.handovers, start, end)
-    output.listing(rows, invitations_service.HANDOVER_COLUMNS, _("Handovers"), as_json, as_csv)
+    output.listing(rows, invitations_service.HANDOVER_COLUMNS, _("Handovers"), as_json, as_csv, wide, codes)
 
 
 @transfer_app.command("LEAD", hidden=True)

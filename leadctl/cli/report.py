@@ -27,6 +27,7 @@ def report(
     team: str = typer.Option(None, "--team", help="Only this team's data (showroom|dcc)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (keys in English, rates as fractions)."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
+    codes: bool = output.codes_option(),
     xlsx: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook (manager; audited)."),
     force: bool = typer.Option(False, "--force", help="With --xlsx: replace the file if it exists (never the "
                                                       "database)."),
@@ -54,7 +55,7 @@ def report(
     if as_json:
         render.emit_json(render.document(result.report, period, result.scope, result.rows))
     elif as_csv:
-        render.emit_csv(result.report, result.rows)
+        render.emit_csv(result.report, result.rows, codes)
     else:
         render.emit_table(result.report, period, result.scope, result.rows)
 

@@ -12,7 +12,10 @@ from datetime import date, datetime, timedelta
 from leadctl import clock
 from leadctl.errors import BadInput, UsageError
 from leadctl.i18n import _
+from leadctl.models import Channel, InfoSource, Method, Role, Status, Team
 from leadctl.rules import visibility
+from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
+from leadctl.rules.lifecycle import REASON_LABELS
 from leadctl.rules.policy import Policy
 
 
@@ -106,11 +109,26 @@ class Column:
     kind: str = "text"  # text | int | rate | date | datetime | money | kpi | mark, or a kind of LABELS
 
 
-# Codes in the JSON, words in the table and the workbook.
+# Codes in the JSON, words in the table and the workbook. The one table of the Chinese words shown for codes: the
+# terms' own labels (models.py, which input parses back) and the states of the records; a terminal table under zh
+# shows a column named by a key here (or by COLUMN_LABELS) in these words (cli/output.py).
 LABELS = {
     "inclusive": {True: "含", False: "不含"},
     "failure": {"below_minimum": "低于下限", "above_maximum": "高于上限"},
+    "status": {**Status.labels(), "requested": "待核实", "verified": "已核实", "approved": "已批准",
+               "rejected": "已驳回", "open": "未结", "cancelled": "已取消", "arrived": "已到店", "no-show": "未到店",
+               "rescheduled": "已改约", "resolved": "已结案", "ruled": "已裁定"},
+    "channel": {**Channel.labels(), **ComplaintChannel.labels()},
+    "kind": {**ComplaintKind.labels(), "visit": "来店", "call": "来电", "list": "名单"},
+    "role": Role.labels(),
+    "team": Team.labels(),
+    "method": Method.labels(),
+    "info_source": InfoSource.labels(),
+    "basis": {"stated": "直接定级", "horizon": "购车时间", "assessment": "评估"},
+    "defeat_reason": REASON_LABELS,
 }
+# other columns whose values are codes of a kind above
+COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
 
 
 @dataclass(frozen=True)

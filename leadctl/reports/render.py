@@ -25,11 +25,13 @@ def emit_json(doc: dict) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
-def emit_csv(report: Report, rows: list[dict]) -> None:
-    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text)."""
+def emit_csv(report: Report, rows: list[dict], codes: bool = False) -> None:
+    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text). The header
+    row is the forms' Chinese headers under zh, the keys (the JSON's) under en or with `codes`."""
+    from leadctl.i18n import zh
     from leadctl.services.files import write_csv
 
-    write_csv(sys.stdout, [c.key for c in report.columns],
+    write_csv(sys.stdout, [c.header if zh() and not codes else c.key for c in report.columns],
               ([_plain(row.get(c.key)) for c in report.columns] for row in rows), lineterminator="\n")
 
 

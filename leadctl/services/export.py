@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from leadctl.errors import PermissionDenied, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import _, zh
 from leadctl.models import Grade, Team
 from leadctl.rules import visibility
 from leadctl.rules.permissions import Scope, scope
@@ -97,7 +97,8 @@ def _who(store: Store, now: datetime, actor: str | None, filters: dict):
 
 
 def export(store: Store, now: datetime, actor: str | None, kind: str, filters: dict, csv_path: Path | None = None,
-           xlsx_path: Path | None = None, to_json: bool = False, force: bool = False) -> dict:
+           xlsx_path: Path | None = None, to_json: bool = False, force: bool = False,
+           header_codes: bool = False) -> dict:
     """Rows of one kind, filtered; written to a file (atomically, 0600, never onto the database, over an existing
     file only with `force`) or returned; audited either way, and a file appears only once its event is recorded."""
     if kind not in KINDS:
@@ -132,7 +133,11 @@ def export(store: Store, now: datetime, actor: str | None, kind: str, filters: d
     if target is None:
         audit()
     else:
-        write = _write_csv if csv_path else _write_xlsx
+        if csv_path:
+            def write(temp, kind, rows):
+                return _write_csv(temp, kind, rows, header_codes)
+        else:
+            write = _write_xlsx
         files.write_output(target, lambda temp: write(temp, kind, rows), store.path, force, then=audit)
     return {"kind": kind, "rows": rows if target is None else len(rows), "file": str(target) if target else None,
             "masked": masked > 0}
@@ -156,10 +161,11 @@ def _codes(conn, filters: dict) -> dict:
     return out
 
 
-def _write_csv(path: Path, kind: str, rows: list[dict]) -> None:
+def _write_csv(path: Path, kind: str, rows: list[dict], codes: bool = False) -> None:
+    """The header row is the forms' Chinese headers under zh, the keys under en or with `codes`."""
     columns = KINDS[kind][2]
-    files.write_csv_file(path, [header for __, header in columns], ([row.get(key) for key, __ in columns]
-                                                                   for row in rows))
+    head = [header if zh() and not codes else key for key, header in columns]
+    files.write_csv_file(path, head, ([row.get(key) for key, __ in columns] for row in rows))
 
 
 def _write_xlsx(path: Path, kind: str, rows: list[dict]) -> None:

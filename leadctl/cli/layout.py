@@ -1,0 +1,146 @@
+"""How a working list fits a terminal: what each column holds, how its values read, which columns go first when
+the screen is narrow. Pure (no rich, no database): cli/output.py draws the table.
+
+Every list is fitted the same way, by the keys of its columns (the JSON keys):
+- A value that must never break (an id, a phone number, a date or time, a person's name, a grade, a code shown as
+  a word, a number) keeps its whole width; free text (a reason, a note, a summary) wraps.
+- Timestamps read `12-07 14:00` (the year only when it is not this year's), dates `12月7日 周一` under zh and
+  `Mon 12-07` under en, days late `逾期2天` / `2d late`; codes read as the store's words under zh (LABELS).
+- When the table is wider than the screen, columns drop out by PRIORITY, the highest number first (the rightmost
+  first among equals), until it fits: 1 is never dropped (id, name, phone, grade, due date, status), 2 the
+  owner and the days late, 3 the other people and main dates, 4 short codes, 5 everything not named below,
+  6 secondary timestamps, 7 long free text. `--wide` keeps every column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from leadctl.i18n import N_, _, zh
+
+PRIORITY = {
+    **dict.fromkeys(("id", "lead_id", "followup_id", "prefix", "name", "phone", "grade", "due_on", "status", "due",
+                     "what", "at"), 1),
+    **dict.fromkeys(("owner", "overdue_days", "reason", "expected_at", "responsible", "claimant", "next",
+                     "breaches", "waiting_hours", "brand", "model", "series", "role", "team", "met"), 2),
+    **dict.fromkeys(("by", "invited_by", "requested_by", "received_at", "ordered_at", "requested_at", "opened_at",
+                     "delivery_on", "expected_on", "to", "from_owner", "recommended", "level", "kind", "channel",
+                     "result", "rule", "active", "breached"), 3),
+    **dict.fromkeys(("method", "lead_status", "pool", "from_pool", "vin", "config", "price", "deposit", "lost_to",
+                     "department"), 4),
+    **dict.fromkeys(("closed_at", "verified_at", "decided_at", "cancelled_at", "delivered_at", "set_at", "set_by",
+                     "created_at", "invited_at", "verified_by", "decided_by", "ordered_by", "visit_id", "replaces",
+                     "colour"), 6),
+    **dict.fromkeys(("note", "summary", "review", "verification", "decision_note", "cancel_reason", "reasons",
+                     "commands", "outcomes", "text"), 7),
+}
+DEFAULT_PRIORITY = 5
+FREE_TEXT = frozenset(("reason", "note", "summary", "review", "verification", "decision_note", "cancel_reason",
+                       "reasons", "commands", "outcomes", "text", "result", "next", "breaches", "lost_to", "what"))
+
+# the header of each column under zh; under en a header is the column's key, as in the JSON
+HEADERS = {
+    "id": N_("id"), "lead_id": N_("lead_id"), "name": N_("name"), "phone": N_("phone"), "grade": N_("grade"),
+    "owner": N_("owner"), "due_on": N_("due_on"), "overdue_days": N_("overdue_days"), "reason": N_("reason"),
+    "review": N_("review"), "received_at": N_("received_at"), "channel": N_("channel"), "kind": N_("kind"),
+    "department": N_("department"), "responsible": N_("responsible"), "level": N_("level"), "status": N_("status"),
+    "breaches": N_("breaches"), "next": N_("next"), "summary": N_("summary"), "followup_id": N_("followup_id"),
+    "by": N_("by"), "at": N_("at"), "method": N_("method"), "result": N_("result"),
+    "waiting_hours": N_("waiting_hours"), "invited_by": N_("invited_by"), "invited_at": N_("invited_at"),
+    "expected_at": N_("expected_at"), "closed_at": N_("closed_at"), "visit_id": N_("visit_id"),
+    "replaces": N_("replaces"), "note": N_("note"), "model": N_("model"), "expected_on": N_("expected_on"),
+    "from_owner": N_("from_owner"), "to": N_("to"), "lost_to": N_("lost_to"), "price": N_("price"),
+    "requested_at": N_("requested_at"), "requested_by": N_("requested_by"), "verified_at": N_("verified_at"),
+    "verified_by": N_("verified_by"), "verification": N_("verification"), "decided_at": N_("decided_at"),
+    "decided_by": N_("decided_by"), "decision_note": N_("decision_note"), "lead_status": N_("lead_status"),
+    "vin": N_("vin"), "brand": N_("brand"), "series": N_("series"), "config": N_("config"), "colour": N_("colour"),
+    "deposit": N_("deposit"), "ordered_at": N_("ordered_at"), "ordered_by": N_("ordered_by"),
+    "cancelled_at": N_("cancelled_at"), "cancel_reason": N_("cancel_reason"), "delivered_at": N_("delivered_at"),
+    "delivery_on": N_("delivery_on"), "opened_at": N_("opened_at"), "claimant": N_("claimant"),
+    "recommended": N_("recommended"), "reasons": N_("reasons"), "role": N_("role"), "team": N_("team"),
+    "active": N_("active"), "created_at": N_("created_at"), "prefix": N_("prefix"), "set_at": N_("set_at"),
+    "set_by": N_("set_by"), "rule": N_("rule"), "from_pool": N_("from_pool"), "pool": N_("pool"),
+    "no_effect_since": N_("no_effect_since"), "outcomes": N_("outcomes"), "commands": N_("commands"),
+    "what": N_("what"), "due": N_("due"), "met": N_("met"), "breached": N_("breached"), "act": N_("act"),
+    "text": N_("text"), "contacted": N_("contacted"), "to_staff": N_("to_staff"), "meaning": N_("meaning"),
+    "horizon_days": N_("horizon_days"), "cadence_days": N_("cadence_days"), "assessment": N_("assessment"),
+}
+
+WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:?\d\d|Z)?")
+_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+
+
+def header(key: str) -> str:
+    return _(HEADERS[key]) if key in HEADERS else key
+
+
+def priority(key: str) -> int:
+    return PRIORITY.get(key, DEFAULT_PRIORITY)
+
+
+def wraps(key: str) -> bool:
+    """Free text may wrap inside its column; everything else keeps its whole width."""
+    return key in FREE_TEXT
+
+
+def day(value: date, today: date | None = None) -> str:
+    """A day the way the reader says it: 12月7日 周一 (zh) or Mon 12-07 (en); the year only when it is not this
+    year's."""
+    this_year = today is None or value.year == today.year
+    if zh():
+        text = f"{value.month}月{value.day}日" if this_year else f"{value.year}年{value.month}月{value.day}日"
+        return f"{text} 周{WEEKDAYS_ZH[value.weekday()]}"
+    return f"{WEEKDAYS_EN[value.weekday()]} {value:%m-%d}" if this_year else f"{value:%Y-%m-%d}"
+
+
+def stamp(text: str, today: date | None = None) -> str | None:
+    """An ISO timestamp as `12-07 14:00` (`2025-12-07 14:00` in another year), or None if it is not one."""
+    found = _DATETIME.fullmatch(text)
+    if not found:
+        return None
+    year, month, dd, hh, mm = found.group(1, 2, 3, 4, 5)
+    head = f"{month}-{dd}" if today is not None and int(year) == today.year else f"{year}-{month}-{dd}"
+    return f"{head} {hh}:{mm}"
+
+
+def days_late(n: int) -> str:
+    return _("{days}d late").format(days=n) if n else ""
+
+
+def in_days(n: int) -> str:
+    """A distance in days: 3天后 / 逾期2天 / 今天."""
+    if n == 0:
+        return _("today")
+    if n > 0:
+        return _("in {days}d").format(days=n)
+    return _("{days}d late").format(days=-n)
+
+
+_REASONS = (  # the due list's reason (cadence.py) as a short phrase; the whole reason is in `show`
+    (re.compile(r"first contact"), N_("first contact")),
+    (re.compile(r"not graded"), N_("to be graded")),
+    (re.compile(r"first-week call (\d+) of (\d+)"), N_("first-week call {0}/{1}")),
+    (re.compile(r"planned by owner"), N_("planned contact")),
+    (re.compile(r"ordered: every"), N_("order follow-up")),
+    (re.compile(r"delivery on"), N_("before delivery")),
+    (re.compile(r"no-show"), N_("no-show call-back")),
+    (re.compile(r"owner care"), N_("owner care")),
+    (re.compile(r"([A-Z]) every (\d+)d"), N_("{0} every {1}d")),
+    (re.compile(r"review", re.IGNORECASE), N_("review waiting")),
+    (re.compile(r"complaint", re.IGNORECASE), N_("complaint deadline")),
+    (re.compile(r"due date set before a policy change"), N_("policy changed")),
+)
+
+
+def short_reason(text: str) -> str:
+    for pattern, phrase in _REASONS:
+        found = pattern.match(text) or (pattern.search(text) if phrase in _REASON_ANYWHERE else None)
+        if found:
+            return _(phrase).format(*found.groups())
+    return text
+
+
+_REASON_ANYWHERE = {N_("review waiting"), N_("complaint deadline")}
