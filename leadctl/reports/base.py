@@ -131,6 +131,14 @@ LABELS = {
 COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
 
 
+def code(kind: str, word: str | None) -> str | None:
+    """The code a word of LABELS[kind] shows (已批准 -> approved): what a table shows can be typed back."""
+    if word is None:
+        return None
+    text = word.strip()
+    return next((key for key, label in LABELS[kind].items() if label == text), text)
+
+
 @dataclass(frozen=True)
 class Scope:
     """Whose data: staff ids (None = everyone) and a label for titles."""

@@ -13,6 +13,7 @@ from datetime import datetime
 from leadctl.errors import BadInput, NotFound
 from leadctl.i18n import _
 from leadctl.models import Grade, Status
+from leadctl.reports.base import code
 from leadctl.rules import grading, lifecycle, ownership, visibility
 from leadctl.services import leads, policy, staff
 from leadctl.services.transfers import effect_times
@@ -149,6 +150,7 @@ def _decide(store: Store, now: datetime, actor: str | None, request_id: int, act
 def listing(store: Store, now: datetime, actor: str | None, status: str | None = None) -> list[dict]:
     """Defeat requests, oldest first; `status` picks one queue (requested: customer service's, verified: the
     manager's)."""
+    status = code("status", status)
     if status is not None and status not in lifecycle.DEFEAT_STATUSES:
         raise BadInput(_("unknown defeat request status {status!r}").format(status=status),
                        _("use one of: {join}").format(join=', '.join(lifecycle.DEFEAT_STATUSES)))

@@ -14,6 +14,7 @@ from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.i18n import _
 from leadctl.models import Grade
+from leadctl.reports.base import code
 from leadctl.rules import lifecycle, phone, vin, visibility
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff, vehicles
@@ -285,6 +286,7 @@ def deliver(store: Store, now: datetime, actor: str | None, order_id: int, plate
 
 def listing(store: Store, now: datetime, actor: str | None, status: str | None = None) -> list[dict]:
     """Orders, oldest first; `status` picks open, cancelled or delivered ones."""
+    status = code("status", status)
     if status is not None and status not in lifecycle.ORDER_STATUSES:
         raise BadInput(
             _("unknown order status {status!r}").format(status=status),

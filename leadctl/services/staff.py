@@ -60,9 +60,15 @@ def _known(conn: sqlite3.Connection, now: datetime, actor: str, act: str) -> Sta
     """The active staff member named `actor`, or a denial (audited) that names them masked and truncated."""
     staff = find(conn, actor)
     if staff is None or not staff.active:
-        state = "unknown" if staff is None else "inactive"
-        raise _denied(now, None, act, f"{state} staff member {typed(actor)!r} may not act",
-                      "ask a manager to add you with `leadctl staff add`", actor=typed(actor))
+        state = _("unknown") if staff is None else _("inactive")
+        raise _denied(
+            now,
+            None,
+            act,
+            _("{state} staff member {typed!r} may not act").format(state=state, typed=typed(actor)),
+            _("ask a manager to add you with `leadctl staff add`"),
+            actor=typed(actor),
+        )
     return staff
 
 
@@ -81,18 +87,31 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
               lead_id: int | None = None) -> Staff:
     """The acting staff member, if the permission table lets them do `act` (on this lead); deny by default."""
     if not actor:
-        raise _denied(now, None, act, f"{act} needs to know who is acting",
-                      "name yourself with --as NAME or the LEADCTL_USER variable", actor=None)
+        raise _denied(now, None, act, _("{act} needs to know who is acting").format(act=act),
+                      _("name yourself with --as NAME or the LEADCTL_USER variable"), actor=None)
     staff = _known(conn, now, actor, act)
     allowed = permissions.scope(act, staff.role)
     if allowed is None:
-        raise _denied(now, staff.id, act, f"{staff.name} ({staff.role}) may not {act}",
-                      f"this is for: {', '.join(permissions.roles_for(act))}")
+        raise _denied(
+            now,
+            staff.id,
+            act,
+            _("{name} ({role}) may not {act}").format(name=staff.name, role=staff.role, act=act),
+            _("this is for: {join}").format(join=", ".join(permissions.roles_for(act))),
+        )
     if lead_id is not None:
         owner_id, pool = conn.execute("SELECT owner_id, pool FROM leads WHERE id = ?", (lead_id,)).fetchone()
         if not permissions.reaches(allowed, staff.id, owner_id, pool):
-            raise _denied(now, staff.id, act, f"{staff.name} may {act} only their own leads; lead {lead_id} is not",
-                          "ask its owner or a manager", lead_id=lead_id)
+            raise _denied(
+                now,
+                staff.id,
+                act,
+                _("{name} may {act} only their own leads; lead {lead_id} is not").format(
+                    name=staff.name, act=act, lead_id=lead_id
+                ),
+                _("ask its owner or a manager"),
+                lead_id=lead_id,
+            )
     return staff
 
 
