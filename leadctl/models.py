@@ -30,6 +30,13 @@ class Term(StrEnum):
     def label(self) -> str:
         return self.labels().get(self.value, self.value)
 
+    @property
+    def word(self) -> str:
+        """The term as the run's language shows it: the Chinese label under zh, the code under en."""
+        from leadctl.i18n import zh
+
+        return self.label if zh() else self.value
+
     @classmethod
     def parse(cls, text: str) -> Term:
         key = text.strip().lower().replace("_", "-")

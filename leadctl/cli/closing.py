@@ -138,7 +138,7 @@ def reactivate(
         done,
         as_json,
         _("lead {lead_id} is active again, grade {value}, next due {value2}").format(
-            lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or "none"
+            lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or _("none")
         ),
     )
 
@@ -186,7 +186,7 @@ def order_cancel(
         done,
         as_json,
         _("order {id} cancelled: lead {lead_id} is active, grade {value}, next due {value2}").format(
-            id=done["id"], lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or "none"
+            id=done["id"], lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or _("none")
         ),
     )
 
@@ -201,7 +201,7 @@ def order_delivery_on(
 ) -> None:
     """Set or change an open order's planned delivery day (history kept); the lead is due the day before."""
     done = context.call(ctx, orders.delivery_on, order_id, day, reason)
-    was = f" (was {done['previous_delivery_on']})" if done["previous_delivery_on"] else ""
+    was = _(" (was {previous})").format(previous=done["previous_delivery_on"]) if done["previous_delivery_on"] else ""
     output.done(
         done,
         as_json,
@@ -210,7 +210,7 @@ def order_delivery_on(
             delivery_on=done["delivery_on"],
             was=was,
             lead_id=done["lead_id"],
-            value=done["next_due"] or "none",
+            value=done["next_due"] or _("none"),
         ),
     )
 

@@ -26,7 +26,7 @@ def _said(done: dict, as_json: bool, what: str) -> None:
             what=what,
             responsible=done["responsible"],
             level=done["level"],
-            value=done["next"] or "nothing owed",
+            value=done["next"] or _("nothing owed"),
         ),
     )
 

@@ -105,7 +105,7 @@ def import_(
     output.say(_describe(summary))
     if summary["rejected"]:
         first = summary["problems"][0]
-        where = f"written to {rejects}" if rejects else "see --rejects or --json"
+        where = _("written to {rejects}").format(rejects=rejects) if rejects else _("see --rejects or --json")
         output.say(
             _("{rejected} row(s) skipped (first: row {row}, {column}: {problem}); {where}").format(
                 rejected=summary["rejected"],

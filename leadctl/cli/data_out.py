@@ -41,7 +41,7 @@ def export(
     if as_json:
         output.emit_json(result["rows"])
     else:
-        masked = " (phones masked)" if result["masked"] else ""
+        masked = _(" (phones masked)") if result["masked"] else ""
         output.say(
             _("exported {rows} {kind} to {file}{masked}").format(
                 rows=result["rows"], kind=kind, file=result["file"], masked=masked
@@ -66,7 +66,7 @@ def check(
                 output.say(_("{key}: {len}").format(key=key, len=len(items)))
                 for item in items[:10]:
                     output.say(_("  {item}").format(item=item))
-        output.say("ok" if findings["ok"] else "needs attention")
+        output.say(_("ok") if findings["ok"] else _("needs attention"))
     if any(findings.get(key) for key in maintenance.FILE_FINDINGS):
         raise typer.Exit(int(ExitCode.IO))
     if not findings["ok"]:
@@ -119,7 +119,11 @@ def restore(
     """Replace the database with a backup (admin or manager), after checking it; keeps a safety copy of the current
     content; refused while anyone else uses the database."""
     result = context.call(ctx, maintenance.restore, source, confirm=_confirm(yes))
-    again = f"; {result['purges_reapplied']} purge(s) re-applied" if result["purges_reapplied"] else ""
+    again = (
+        _("; {count} purge(s) re-applied").format(count=result["purges_reapplied"])
+        if result["purges_reapplied"]
+        else ""
+    )
     output.done(
         result,
         as_json,

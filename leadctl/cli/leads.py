@@ -70,7 +70,7 @@ def intake(
     if as_json:
         output.emit_json(result)
         return
-    kind = "new lead" if result["new_lead"] else "return visit of lead"
+    kind = _("new lead") if result["new_lead"] else _("return visit of lead")
     output.say(
         _("{kind} {lead_id}, visit {visit_id}").format(
             kind=kind, lead_id=result["lead_id"], visit_id=result["visit_id"]
@@ -113,7 +113,7 @@ def grade(
             value=result["previous"] or "-",
             grade=result["grade"],
             basis=result["basis"],
-            value2=result["next_due"] or "none",
+            value2=result["next_due"] or _("none"),
         ),
     )
 
@@ -137,7 +137,7 @@ def followup(
             followup_id=done["followup_id"],
             lead_id=done["lead_id"],
             value=done["grade"] or "-",
-            value2=done["next_due"] or "none",
+            value2=done["next_due"] or _("none"),
         ),
     )
 

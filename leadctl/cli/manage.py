@@ -106,7 +106,8 @@ def review(
         return
     with c.store() as store:
         result = review_service.review(store, c.now, c.actor, followup, comment, amend)
-    output.done(result, as_json, f"follow-up {result['followup_id']} " + ("review amended" if amend else "reviewed"))
+    done = _("follow-up {followup_id} review amended") if amend else _("follow-up {followup_id} reviewed")
+    output.done(result, as_json, done.format(followup_id=result["followup_id"]))
 
 
 def register(app: typer.Typer) -> None:

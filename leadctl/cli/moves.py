@@ -39,7 +39,8 @@ def invite(
     if as_json:
         output.emit_json(done)
         return
-    again = f" (replaces invitation {done['replaces']}, now {done['replaced_as']})" if done["replaces"] else ""
+    again = _(" (replaces invitation {replaces}, now {replaced_as})").format(
+        replaces=done["replaces"], replaced_as=done["replaced_as"]) if done["replaces"] else ""
     output.say(
         _("invitation {invitation_id}: lead {lead_id} expected {expected_at}{again}").format(
             invitation_id=done["invitation_id"], lead_id=done["lead_id"], expected_at=done["expected_at"], again=again
@@ -124,7 +125,8 @@ def transfer(
     if as_json:
         output.emit_json(done)
     else:
-        origin = done["from_owner"] or (f"the {done['from_pool']} pool" if done["from_pool"] else "nobody")
+        origin = done["from_owner"] or (_("the {pool} pool").format(pool=done["from_pool"]) if done["from_pool"]
+                                     else _("nobody"))
         output.say(_("lead {lead_id}: {origin} -> {to}").format(lead_id=done['lead_id'], origin=origin, to=done['to']))
 
 
@@ -140,7 +142,7 @@ def sweep(
     if as_json:
         output.emit_json(done)
         return
-    verb = "would move" if dry_run else "moved"
+    verb = _("would move") if dry_run else _("moved")
     output.emit_table(
         done["moves"],
         transfers.MOVE_COLUMNS,

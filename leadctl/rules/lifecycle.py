@@ -106,12 +106,14 @@ def check_followup(lead_id: int, status: Status, regrade: bool) -> None:
     one after it (SSI, owner care [001]); their grade stays O. Defeated, lost and closed leads are not worked."""
     if status not in FOLLOWED_UP:
         raise Refused(
-            _("lead {lead_id} is {status}; it cannot be followed up").format(lead_id=lead_id, status=status),
+            _("lead {lead_id} is {status}; it cannot be followed up").format(
+                lead_id=lead_id, status=Status(status).word
+            ),
             _NEXT.get(status, ""),
         )
     if regrade and status is not Status.ACTIVE:
         raise Refused(
-            _("lead {lead_id} is {status}; its grade stays O").format(lead_id=lead_id, status=status),
+            _("lead {lead_id} is {status}; its grade stays O").format(lead_id=lead_id, status=Status(status).word),
             _("record the follow-up without --grade"),
         )
 

@@ -114,7 +114,7 @@ def escalate(store: Store, now: datetime, actor: str | None, complaint_id: int, 
         target = staff.get(conn, to, "colleague")
         if permissions.scope("complaint.handle", target.role) is None:
             raise Refused(
-                _("{name} ({role}) does not handle complaints").format(name=target.name, role=target.role),
+                _("{name} ({role}) does not handle complaints").format(name=target.name, role=target.role.word),
                 _("escalate to one of: {join}").format(join=", ".join(permissions.roles_for("complaint.handle"))),
             )
         the_rules = rules(conn)

@@ -108,7 +108,9 @@ def require_active(conn: sqlite3.Connection, lead_id: int, doing: str) -> None:
     status = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
     if status != Status.ACTIVE:
         raise Refused(
-            _("lead {lead_id} is {status}; it cannot be {doing}").format(lead_id=lead_id, status=status, doing=doing),
+            _("lead {lead_id} is {status}; it cannot be {doing}").format(
+                lead_id=lead_id, status=Status(status).word, doing=doing
+            ),
             _("only active leads are worked"),
         )
 

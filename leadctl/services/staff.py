@@ -96,7 +96,7 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
             now,
             staff.id,
             act,
-            _("{name} ({role}) may not {act}").format(name=staff.name, role=staff.role, act=act),
+            _("{name} ({role}) may not {act}").format(name=staff.name, role=staff.role.word, act=act),
             _("this is for: {join}").format(join=", ".join(permissions.roles_for(act))),
         )
     if lead_id is not None:
@@ -192,7 +192,7 @@ def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: st
             )
         if heir is not None and (heir.id == leaver.id or heir.role not in permissions.OWNING_ROLES | {Role.MANAGER}):
             raise Refused(
-                _("{name} ({role}) cannot take over leads").format(name=heir.name, role=heir.role),
+                _("{name} ({role}) cannot take over leads").format(name=heir.name, role=heir.role.word),
                 _("choose a salesperson or manager"),
             )
         for lead_id in open_leads:

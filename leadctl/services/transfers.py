@@ -28,8 +28,10 @@ def transfer(store: Store, now: datetime, actor: str | None, lead: str, to: str,
         who = staff.authorize(conn, now, actor, "transfer", lead_id)
         receiver = staff.get(conn, to, "receiving staff member")
         if receiver.role not in OWNING_ROLES:
-            raise Refused(_("{name} is a {role} and does not own leads").format(name=receiver.name, role=receiver.role),
-                          _("transfer to a consultant, telesales or direct-sales colleague"))
+            raise Refused(
+                _("{name} is a {role} and does not own leads").format(name=receiver.name, role=receiver.role.word),
+                _("transfer to a consultant, telesales or direct-sales colleague"),
+            )
         owner_id, pool, status, merged = conn.execute(
             "SELECT owner_id, pool, status, merged_into FROM leads WHERE id = ?", (lead_id,)).fetchone()
         if status == Status.CLOSED or merged is not None:
