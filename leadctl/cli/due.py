@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from leadctl import clock
-from leadctl.cli import context, layout, output
+from leadctl.cli import context, output
 from leadctl.errors import ExitCode, UsageError
 from leadctl.i18n import _
 from leadctl.services import due as service
@@ -45,6 +45,8 @@ def due(
         output.emit_csv(rows, service.COLUMNS, codes)
     else:
         late = sum(1 for r in rows if r["overdue_days"])
+        from leadctl.cli import layout
+
         title = _("Due by {day}: {count} leads, {late} overdue").format(day=layout.day(day, c.now.date()),
                                                                         count=len(rows), late=late)
         output.emit_table(rows, service.COLUMNS, title=title, styles={"overdue_days": "red"}, wide=wide)

@@ -65,6 +65,12 @@ HEADERS = {
     "what": N_("what"), "due": N_("due"), "met": N_("met"), "breached": N_("breached"), "act": N_("act"),
     "text": N_("text"), "contacted": N_("contacted"), "to_staff": N_("to_staff"), "meaning": N_("meaning"),
     "horizon_days": N_("horizon_days"), "cadence_days": N_("cadence_days"), "assessment": N_("assessment"),
+    "grade_basis": N_("grade_basis"), "info_source": N_("info_source"), "trade_in": N_("trade_in"),
+    "fleet": N_("fleet"), "registered_by": N_("registered_by"), "last_contact_at": N_("last_contact_at"),
+    "followup_count": N_("followup_count"), "planned_on": N_("planned_on"), "next_due": N_("next_due"),
+    "due_reason": N_("due_reason"), "birthday": N_("birthday"), "birthday_calendar": N_("birthday_calendar"),
+    "address": N_("address"), "landline": N_("landline"), "staff": N_("staff"), "party": N_("party"),
+    "first_visit": N_("first_visit"), "test_drive": N_("test_drive"), "given_name": N_("given_name"),
 }
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -106,6 +112,19 @@ def stamp(text: str, today: date | None = None) -> str | None:
     return f"{head} {hh}:{mm}"
 
 
+def moment(text: str, today: date | None = None) -> str:
+    """A moment in a sentence: 12月1日 09:00 (zh), 12-01 09:00 (en); the year only when it is not this year's."""
+    found = _DATETIME.fullmatch(text) or _DATE.fullmatch(text)
+    if not found:
+        return text
+    year, month, dd = (int(x) for x in found.group(1, 2, 3))
+    clock = f" {found.group(4)}:{found.group(5)}" if found.re is _DATETIME else ""
+    this_year = today is not None and year == today.year
+    if zh():
+        return f"{month}月{dd}日{clock}" if this_year else f"{year}年{month}月{dd}日{clock}"
+    return f"{month:02d}-{dd:02d}{clock}" if this_year else f"{year}-{month:02d}-{dd:02d}{clock}"
+
+
 def days_late(n: int) -> str:
     return _("{days}d late").format(days=n) if n else ""
 
@@ -144,3 +163,50 @@ def short_reason(text: str) -> str:
 
 
 _REASON_ANYWHERE = {N_("review waiting"), N_("complaint deadline")}
+
+
+# the due reason in full (cadence.py writes it in English, as the JSON keeps it), as `show` prints it
+_WORDS = {"same day": N_("the same day"), "registration": N_("registration"), "visit": N_("visit"),
+          "reactivation": N_("reactivation"), "last contact": N_("last contact"), "reactivated": N_("reactivated"),
+          "the day": N_("the day")}
+_LONG = (
+    (re.compile(r"first contact (?P<window>same day|within (?P<hours>\d+)h) of (?P<what>\w+) (?P<at>.+)"),
+     N_("first contact {window} after the {what} of {at}")),
+    (re.compile(r"not graded after contact (?P<day>\S+)"), N_("not graded since the contact of {day}")),
+    (re.compile(r"not graded since reactivated (?P<day>\S+)"), N_("not graded since reactivated on {day}")),
+    (re.compile(r"(?P<grade>\w) every (?P<days>\d+)d, (?P<since>last contact|reactivated) (?P<day>\S+)"),
+     N_("grade {grade} every {days} days; {since} {day}")),
+    (re.compile(r"first-week call (?P<n>\d+) of (?P<m>\d+), (?P<since>last contact|reactivated) (?P<day>\S+)"),
+     N_("first-week call {n} of {m}; {since} {day}")),
+    (re.compile(r"ordered: every (?P<days>\d+)d until delivery, last contact (?P<day>\S+)"),
+     N_("ordered: every {days} days until delivery; last contact {day}")),
+    (re.compile(r"delivery on (?P<day>\S+): contact (?P<before>the day|(?P<n>\d+) days) before"),
+     N_("delivery on {day}: contact {before} before")),
+    (re.compile(r"no-show on (?P<day>\S+)"), N_("no-show on {day}: call back")),
+    (re.compile(r"owner care"), N_("owner care")),
+)
+
+
+def long_reason(text: str | None, today: date | None = None) -> str | None:
+    """The due reason in the run's language: planned by owner, first contact, grade cadence, order, no-show."""
+    if not text:
+        return text
+    planned = re.fullmatch(r"planned by owner, (?P<rest>.+)", text)
+    if planned:
+        return _("planned by the owner; {rest}").format(rest=long_reason(planned["rest"], today))
+    for pattern, template in _LONG:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {k: v for k, v in found.groupdict().items() if v is not None}
+            if "hours" in values:
+                values["window"] = _("within {hours} hours").format(hours=values["hours"])
+            if "n" in values and "before" in values:
+                values["before"] = _("{n} days").format(n=values["n"])
+            for key in ("window", "what", "since", "before"):
+                if values.get(key) in _WORDS:
+                    values[key] = _(_WORDS[values[key]])
+            for key in ("day", "at"):
+                if key in values:
+                    values[key] = moment(values[key].replace(" ", "T"), today)
+            return _(template).format(**values)
+    return text

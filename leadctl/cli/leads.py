@@ -152,12 +152,13 @@ def show(
     if as_json:
         output.emit_json(card)
         return
-    lists = ("visits", "grades", "followups", "reviews", "owners", "collisions", "invitations", "handovers", "defeats",
-             "orders", "statuses", "complaints", "events")
-    output.emit_pairs({k: v for k, v in card.items() if k not in lists}, title=_("Lead {id}").format(id=card['id']))
-    for key in lists:
-        if card[key]:
-            output.emit_table(card[key], list(card[key][0]), title=key.capitalize())
+    from leadctl.cli import card as view
+    from leadctl.services.staff import listing as staff_listing
+
+    c = context.get(ctx)
+    with c.store() as store:
+        names = {s["id"]: s["name"] for s in staff_listing(store)}
+    view.emit(card, names, c.now.date())
 
 
 def register(app: typer.Typer) -> None:

@@ -213,6 +213,13 @@ def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool,
         emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide)
 
 
+def say_section(title: str, lines: Sequence[str]) -> None:
+    """A titled section of a card on stdout: one sentence a line."""
+    from leadctl.rules.text import shown
+
+    sys.stdout.write("\n" + shown(title) + "\n" + "".join(f"  {shown(line)}\n" for line in lines))
+
+
 def say(message: str) -> None:
     """A human note on stderr (never mixed into data on stdout)."""
     sys.stderr.write(message + "\n")
