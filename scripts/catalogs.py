@@ -86,6 +86,17 @@ def template() -> Catalog:
         if str(default_path()) in text:  # --db's help names this machine's path: its template is extracted
             continue
         catalog.add(text, auto_comments=[where] if text not in catalog else ())
+    import tomllib
+
+    for preset in sorted((ROOT / "leadctl" / "rules" / "presets").glob("*.toml")):  # meanings shown by policy show
+        data = tomllib.loads(preset.read_text(encoding="utf-8"))
+        where = f"leadctl/rules/presets/{preset.name}"
+        for text in [data.get("source")] + [g.get("meaning") for g in data.get("grades", {}).values()]:
+            if text:
+                catalog.add(text, auto_comments=[where] if text not in catalog else ())
+        for words in data.get("assessment", {}).values():
+            for word in words:
+                catalog.add(word, auto_comments=[where] if word not in catalog else ())
     for text in ("{message}; {hint}", "leadctl: {line}"):  # cli/output.py error_line
         catalog.add(text)
     for text in TYPER:

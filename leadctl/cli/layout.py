@@ -70,6 +70,7 @@ HEADERS = {
     "followup_count": N_("followup_count"), "planned_on": N_("planned_on"), "next_due": N_("next_due"),
     "due_reason": N_("due_reason"), "birthday": N_("birthday"), "birthday_calendar": N_("birthday_calendar"),
     "address": N_("address"), "landline": N_("landline"), "staff": N_("staff"), "party": N_("party"),
+    "policy": N_("policy"), "source": N_("source"), "set": N_("set"),
     "first_visit": N_("first_visit"), "test_drive": N_("test_drive"), "given_name": N_("given_name"),
 }
 
