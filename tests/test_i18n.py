@@ -117,3 +117,20 @@ def test_the_words_shown_are_accepted_back(store_db):
                  ["due", "--team", "展厅"]):
         done = _run(store_db, env, "--as", "王经理", *args)
         assert done.returncode == 0, (args, done.stderr)
+
+
+def test_the_compiled_catalog_is_sorted_and_reads_like_stdlib_gettext():
+    """leadctl.i18n finds messages by a binary search of the .mo's table of originals: it must be sorted, and
+    give what stdlib gettext gives for every message."""
+    import gettext
+
+    from leadctl import i18n
+
+    mo = PO.with_suffix(".mo")
+    fast = i18n.catalog(mo)
+    with mo.open("rb") as f:
+        stdlib = gettext.GNUTranslations(f)
+    assert fast.is_sorted()
+    for message in _catalog():
+        assert fast.gettext(message.id) == stdlib.gettext(message.id) == message.string
+    assert fast.gettext("not in the catalog {x}") == "not in the catalog {x}"
