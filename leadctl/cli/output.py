@@ -156,13 +156,15 @@ def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = Non
                          no_wrap=not layout.wraps(key))
     for r in cells:
         table.add_row(*(_text(r[i]) for i in keep))
-    if wide and not sys.stdout.isatty():
-        console = _console(width=max(width, table.__rich_measure__(console, console.options).maximum))
+    if wide:  # every column at its whole width, however wide that is
+        from rich.measure import Measurement
+
+        width = max(width, Measurement.get(console, console.options.update_width(10**4), table).maximum)
     if not sys.stdout.isatty():
-        console.print(table)
+        _console(width=width).print(table)
         return
     buffer = io.StringIO()
-    drawn = _console(width=console.width if not wide else None, file=buffer)
+    drawn = _console(width=width, file=buffer)
     drawn._force_terminal = True
     drawn._color_system = console._color_system
     drawn.print(table)
