@@ -211,3 +211,29 @@ def long_reason(text: str | None, today: date | None = None) -> str | None:
                     values[key] = moment(values[key].replace(" ", "T"), today)
             return _(template).format(**values)
     return text
+
+
+# what a complaint owes next (rules/deadlines.py `owed`, English in the JSON), as the complaint list shows it
+_OWED = re.compile(r"(?P<what>first plan|first reply|customer contact|progress update|result) due (?P<at>\S+(?: \S+)?)"
+                   r" \((?P<span>.+) (?P<side>left|late)\)")
+_OWED_WORDS = {"first plan": N_("first plan"), "first reply": N_("first reply"),
+               "customer contact": N_("customer contact"), "progress update": N_("progress update"),
+               "result": N_("result")}
+_SPAN = ((re.compile(r"(\d+) d\b"), N_("{n}d")), (re.compile(r"(\d+) h\b"), N_("{n}h")),
+         (re.compile(r"(\d+) min\b"), N_("{n} min")))
+
+
+def span(text: str) -> str:
+    for pattern, template in _SPAN:
+        text = pattern.sub(lambda found, t=template: _(t).format(n=found[1]), text)
+    return text
+
+
+def owed(text: str, today: date | None = None) -> str:
+    found = _OWED.fullmatch(text)
+    if not found:
+        return text
+    template = N_("{what} due {at}, {span} left") if found["side"] == "left" else N_("{what} due {at}, {span} late")
+    at = found["at"].replace(" 24:00", "T24:00")
+    return _(template).format(what=_(_OWED_WORDS[found["what"]]), at=stamp(at, today) or moment(at, today),
+                              span=span(found["span"]))

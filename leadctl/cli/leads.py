@@ -49,8 +49,8 @@ def intake(
     """Register a visit or call. A known phone is a return visit of the same lead, never a new one."""
     c = context.get(ctx)
     interactive = not as_json and not no_contact and sys.stdin.isatty()
-    phone = _ask(phone, "--phone", "Phone", interactive)
-    name = _ask(name, "--name", "Name", interactive)
+    phone = _ask(phone, "--phone", _("Phone"), interactive)
+    name = _ask(name, "--name", _("Name"), interactive)
     if not no_contact and not phone:
         raise UsageError(_("--phone is required"), _("give --phone, or --no-contact for a visitor who left none"))
     with c.store() as store:

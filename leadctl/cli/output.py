@@ -86,6 +86,8 @@ def cell(key: str, value: Any, today=None) -> str:
                 return layout.day(date.fromisoformat(value), today)
             except ValueError:
                 return value
+        if key == "next":
+            return layout.owed(value, today)
         if key == "reason":
             if zh():
                 from leadctl.reports.base import LABELS
