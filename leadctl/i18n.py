@@ -115,7 +115,7 @@ def stored(path: Path | None) -> str | None:
     import sqlite3
 
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2, isolation_level=None)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
         finally:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from leadctl.cli import app
+os.environ["LEADCTL_LANG"] = "en"  # before any command is built (test_docs collects them at import): English
+
+from leadctl.cli import app  # noqa: E402
 
 NOW = "2026-11-24T09:00:00"
 STAFF = [
