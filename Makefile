@@ -7,7 +7,7 @@ DEMO_NOW := 2026-11-20T08:30
 DEMO_MANAGER := 张建国
 LEADCTL := LEADCTL_DB=$(DEMO_DB) LEADCTL_NOW=$(DEMO_NOW) $(BIN)/leadctl
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean catalogs
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# after adding or changing a user-facing string: extract, merge into leadctl/locale/*/LC_MESSAGES/leadctl.po,
+# translate the new empty entries there, then run it again to compile the .mo (committed, shipped as package data)
+catalogs: $(VENV)/.installed-test
+	$(BIN)/python scripts/catalogs.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

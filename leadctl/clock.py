@@ -6,6 +6,7 @@ import os
 from datetime import date, datetime
 
 from leadctl.errors import BadInput, UsageError
+from leadctl.i18n import _
 
 ENV = "LEADCTL_NOW"
 # Every date a person gives lies in these years: far enough apart for any store's records and plans, and far
@@ -25,7 +26,10 @@ def parse_day(text: str, what: str) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise BadInput(f"{what} {text.strip()!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+        raise BadInput(
+            _("{what} {strip!r} is not a date").format(what=what, strip=text.strip()),
+            _("write it as YYYY-MM-DD, e.g. 2026-11-30"),
+        ) from None
     within(day, what, text)
     return day
 
@@ -36,13 +40,14 @@ def parse_instant(text: str, what: str = "time") -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
-            f"{what} {text!r} is not an ISO date or time", "write it as 2026-11-24 or 2026-11-24T09:30"
+            _("{what} {text!r} is not an ISO date or time").format(what=what, text=text),
+            _("write it as 2026-11-24 or 2026-11-24T09:30"),
         ) from None
     if value.tzinfo is not None:
         try:
             value = value.astimezone().replace(tzinfo=None)
         except (OverflowError, ValueError):
-            raise UsageError(f"{what} {text!r} is out of range", _RANGE) from None
+            raise UsageError(_("{what} {text!r} is out of range").format(what=what, text=text), _RANGE) from None
     within(value.date(), what, text, UsageError)
     return value.replace(microsecond=0)
 

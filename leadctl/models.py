@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from leadctl.errors import BadInput
+from leadctl.i18n import _
 
 
 class Term(StrEnum):
@@ -29,6 +30,13 @@ class Term(StrEnum):
     def label(self) -> str:
         return self.labels().get(self.value, self.value)
 
+    @property
+    def word(self) -> str:
+        """The term as the run's language shows it: the Chinese label under zh, the code under en."""
+        from leadctl.i18n import zh
+
+        return self.label if zh() else self.value
+
     @classmethod
     def parse(cls, text: str) -> Term:
         key = text.strip().lower().replace("_", "-")
@@ -38,7 +46,10 @@ class Term(StrEnum):
         if key in table:
             return table[key]
         choices = ", ".join(f"{m.value} ({m.label})" if m.label != m.value else m.value for m in cls)
-        raise BadInput(f"unknown {cls.noun()} {text!r}", f"use one of: {choices}")
+        raise BadInput(
+            _("unknown {noun} {text!r}").format(noun=cls.noun(), text=text),
+            _("use one of: {choices}").format(choices=choices),
+        )
 
 
 class Grade(Term):
@@ -176,13 +187,18 @@ class Method(Term):
         return {"call": "phone", "拜访": "visit", "text": "sms"}
 
 
-class Status(StrEnum):
+class Status(Term):
     ACTIVE = "active"
     ORDERED = "ordered"
     DELIVERED = "delivered"
     DEFEATED = "defeated"
     LOST = "lost"
     CLOSED = "closed"
+
+    @classmethod
+    def labels(cls):
+        return {"active": "跟进中", "ordered": "已订车", "delivered": "已交车", "defeated": "战败", "lost": "失控",
+                "closed": "已关闭"}
 
 
 class GradeBasis(StrEnum):

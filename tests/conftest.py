@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from leadctl.cli import app
+os.environ["LEADCTL_LANG"] = "en"  # before any command is built (test_docs collects them at import): English
+
+from leadctl.cli import app  # noqa: E402
 
 NOW = "2026-11-24T09:00:00"
 STAFF = [
@@ -50,6 +52,21 @@ def clean_env(monkeypatch):
         if key.startswith("LEADCTL_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("LEADCTL_NOW", NOW)
+    monkeypatch.setenv("LEADCTL_LANG", "en")  # the tests read English; tests/test_i18n.py runs both languages
+    from leadctl import i18n
+
+    i18n.use("en")
+
+
+@pytest.fixture
+def zh(monkeypatch):
+    """The run speaks Chinese, as a store's terminal does (LEADCTL_LANG=zh)."""
+    from leadctl import i18n
+
+    monkeypatch.setenv("LEADCTL_LANG", "zh")
+    i18n.use("zh")
+    yield
+    i18n.use("en")
 
 
 class Cli:

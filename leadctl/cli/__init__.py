@@ -11,11 +11,13 @@ from difflib import get_close_matches
 from pathlib import Path
 
 import typer
+import typer.core
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from leadctl.cli import context, output
 from leadctl.errors import BadInput, LeadctlError, UsageError
+from leadctl.i18n import _
 from leadctl.rules import text
 from leadctl.rules.phone import mask_in
 from leadctl.store.db import BUSY_TIMEOUT_MS, corruption, default_path, translate
@@ -54,7 +56,7 @@ class _Group(TyperGroup):
             holder = typer.Typer(rich_markup_mode=app.rich_markup_mode, pretty_exceptions_enable=False)
             importlib.import_module(f"leadctl.cli.{COMMANDS[name]}").register(holder)
             for each, command in typer.main.get_group(holder).commands.items():
-                self.add_command(_guarded(command), each)
+                self.add_command(_speak(_guarded(command)), each)
         return super().get_command(ctx, name)
 
     def resolve_command(self, ctx, args):
@@ -68,6 +70,7 @@ class _Group(TyperGroup):
 
     def main(self, args=None, *rest, **kwargs):
         argv = sys.argv[1:] if args is None else list(args)
+        _speak(self)
         try:
             _readable(argv)
             socket = context.transport(argv)
@@ -117,11 +120,40 @@ class _Group(TyperGroup):
         raise typer.Exit(int(exc.code))
 
 
+typer.core._ = _  # Typer's own words ("Options", "required"...) from leadctl's catalog
+
+
+def _speak(command):
+    """The command's help texts in the run's language. They are written in English (docstrings, `help=`) and
+    translated here, when the command line is built, so that scripts/catalogs.py collects them as --help shows
+    them."""
+    if getattr(command, "spoken", False):
+        return command
+    command.spoken = True
+    for sub in getattr(command, "commands", {}).values():
+        _speak(sub)
+    command.help = _(command.help) if command.help else command.help
+    command.short_help = _(command.short_help) if command.short_help else command.short_help
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    made = command.get_help_option
+
+    def help_option(ctx):
+        option = made(ctx)
+        if option is not None and option.help:
+            option.help = _(option.help)
+        return option
+
+    command.get_help_option = help_option
+    return command
+
+
 def _notices() -> None:
     """What the run found that a person should hear once, after its output (a year without statutory holidays)."""
     deadlines = sys.modules.get("leadctl.rules.deadlines")  # asked only if the command used working days
     for line in deadlines.notices() if deadlines else ():
-        output.say(f"leadctl: note: {line}")
+        output.say(_("leadctl: note: {line}").format(line=line))
 
 
 MAX_BUSY_SECONDS = 3600
@@ -136,8 +168,8 @@ def _readable(argv: list[str]) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             after = f" (after {argv[i - 1]})" if i and argv[i - 1].startswith("-") and argv[i - 1].isascii() else ""
-            raise BadInput(f"argument {i + 1}{after} is not UTF-8 text",
-                           "set the terminal (or the script) to UTF-8 and type it again") from None
+            raise BadInput(_("argument {value}{after} is not UTF-8 text").format(value=i + 1, after=after),
+                           _("set the terminal (or the script) to UTF-8 and type it again")) from None
 
 
 def _label(param) -> str:
@@ -155,9 +187,12 @@ def check_value(label: str, value) -> None:
     elif isinstance(value, bool) or value is None:
         return
     elif isinstance(value, int) and abs(value) > SQLITE_INT:
-        raise BadInput(f"{label} is out of range ({len(str(abs(value)))} digits)", "give a realistic number")
+        raise BadInput(
+            _("{label} is out of range ({len} digits)").format(label=label, len=len(str(abs(value)))),
+            _("give a realistic number"),
+        )
     elif isinstance(value, float) and not math.isfinite(value):
-        raise BadInput(f"{label} {value} is not a number", "give a finite number")
+        raise BadInput(_("{label} {value} is not a number").format(label=label, value=value), _("give a finite number"))
 
 
 def _guarded(command):
@@ -196,7 +231,7 @@ app = typer.Typer(
 def root(
     ctx: typer.Context,
     db: Path = typer.Option(None, "--db", envvar="LEADCTL_DB", show_default=False,
-                            help=f"Database file [default: {default_path()}]."),
+                            help=_("Database file [default: {path}].").format(path=default_path())),
     actor: str = typer.Option(None, "--as", envvar="LEADCTL_USER", help="Staff member acting (recorded on changes)."),
     now: str = typer.Option(None, "--now", envvar="LEADCTL_NOW", help="The clock, ISO 8601 (tests, backfills)."),
     busy_timeout: float = typer.Option(BUSY_TIMEOUT_MS / 1000, "--busy-timeout", envvar="LEADCTL_BUSY_TIMEOUT",
@@ -205,8 +240,10 @@ def root(
     check_value("--as", actor)
     check_value("--now", now)
     if not (math.isfinite(busy_timeout) and 0 <= busy_timeout <= MAX_BUSY_SECONDS):
-        raise UsageError(f"--busy-timeout {busy_timeout} is out of range",
-                         f"give the seconds to wait, 0 to {MAX_BUSY_SECONDS}")
+        raise UsageError(
+            _("--busy-timeout {busy_timeout} is out of range").format(busy_timeout=busy_timeout),
+            _("give the seconds to wait, 0 to {MAX_BUSY_SECONDS}").format(MAX_BUSY_SECONDS=MAX_BUSY_SECONDS),
+        )
     ctx.obj = context.build(ctx, db, actor, now, int(busy_timeout * 1000))
 
 

@@ -35,8 +35,13 @@ def defeat_request(
 ) -> None:
     """Request a defeat (战败申请) for an active lead; refused for the policy's forbidden grades (C, D)."""
     done = context.call(ctx, defeats.request, lead, reason, lost_to, price, note)
-    output.done(done, as_json, f"defeat request {done['id']} on lead {done['lead_id']} ({done['reason']}); "
-                         "customer service verifies it next")
+    output.done(
+        done,
+        as_json,
+        _("defeat request {id} on lead {lead_id} ({reason}); customer service verifies it next").format(
+            id=done["id"], lead_id=done["lead_id"], reason=done["reason"]
+        ),
+    )
 
 
 @defeat.command("verify")
@@ -48,7 +53,9 @@ def defeat_verify(
 ) -> None:
     """Record customer service's verification call-back on a defeat request (who, when, result)."""
     done = context.call(ctx, defeats.verify, request, result)
-    output.done(done, as_json, f"defeat request {done['id']} verified; a manager approves or rejects it")
+    output.done(
+        done, as_json, _("defeat request {id} verified; a manager approves or rejects it").format(id=done["id"])
+    )
 
 
 @defeat.command("approve")
@@ -60,7 +67,13 @@ def defeat_approve(
 ) -> None:
     """Approve a defeat (manager): the lead gets grade F, status defeated, and leaves every due list."""
     done = context.call(ctx, defeats.approve, request, note)
-    output.done(done, as_json, f"defeat request {done['id']} approved: lead {done['lead_id']} is defeated (F)")
+    output.done(
+        done,
+        as_json,
+        _("defeat request {id} approved: lead {lead_id} is defeated (F)").format(
+            id=done["id"], lead_id=done["lead_id"]
+        ),
+    )
 
 
 @defeat.command("reject")
@@ -72,7 +85,11 @@ def defeat_reject(
 ) -> None:
     """Reject a defeat (manager): the lead stays active with its grade and keeps being followed up."""
     done = context.call(ctx, defeats.reject, request, note)
-    output.done(done, as_json, f"defeat request {done['id']} rejected: lead {done['lead_id']} stays active")
+    output.done(
+        done,
+        as_json,
+        _("defeat request {id} rejected: lead {lead_id} stays active").format(id=done["id"], lead_id=done["lead_id"]),
+    )
 
 
 @defeat.command("list")
@@ -82,10 +99,12 @@ def defeat_list(
                                "manager's), approved or rejected [default: all]."),
     as_json: bool = JSON,
     as_csv: bool = CSV,
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List defeat requests, oldest first: the call-back and approval queues."""
     rows = context.call(ctx, defeats.listing, status)
-    output.listing(rows, defeats.COLUMNS, "Defeat requests", as_json, as_csv)
+    output.listing(rows, defeats.COLUMNS, _("Defeat requests"), as_json, as_csv, wide, codes)
 
 
 def lost(
@@ -97,7 +116,13 @@ def lost(
 ) -> None:
     """Mark lost control (失控: unreachable): grade L, status lost, off the due lists."""
     done = context.call(ctx, defeats.lost, lead, attempts, note)
-    output.done(done, as_json, f"lead {done['lead_id']} is lost (L) after {done['attempts']} failed attempt(s)")
+    output.done(
+        done,
+        as_json,
+        _("lead {lead_id} is lost (L) after {attempts} failed attempt(s)").format(
+            lead_id=done["lead_id"], attempts=done["attempts"]
+        ),
+    )
 
 
 def reactivate(
@@ -110,8 +135,13 @@ def reactivate(
 ) -> None:
     """Bring a defeated or lost lead back to active; it is due for contact again by the cadence rules."""
     done = context.call(ctx, defeats.reactivate, lead, grade, reason)
-    output.done(done, as_json, f"lead {done['lead_id']} is active again, grade {done['grade'] or '-'}, "
-                         f"next due {done['next_due'] or 'none'}")
+    output.done(
+        done,
+        as_json,
+        _("lead {lead_id} is active again, grade {value}, next due {value2}").format(
+            lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or _("none")
+        ),
+    )
 
 
 @order_app.command("LEAD", hidden=True)
@@ -135,8 +165,13 @@ def order(
     car = orders.vehicle(vin, brand, series, model, config, colour)
     with c.store() as store:
         done = orders.order(store, c.now, c.actor, lead, car, price, deposit, delivery_on)
-    output.done(done, as_json, f"order {done['id']} for lead {done['lead_id']}; deliver it with `leadctl deliver "
-                         f"{done['id']}`")
+    output.done(
+        done,
+        as_json,
+        _("order {id} for lead {lead_id}; deliver it with `leadctl deliver {id}`").format(
+            id=done["id"], lead_id=done["lead_id"]
+        ),
+    )
 
 
 @order_app.command("cancel")
@@ -148,8 +183,13 @@ def order_cancel(
 ) -> None:
     """Cancel an open order: the lead is active again with its grade before the order, and due again."""
     done = context.call(ctx, orders.cancel, order_id, reason)
-    output.done(done, as_json, f"order {done['id']} cancelled: lead {done['lead_id']} is active, grade "
-                         f"{done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+    output.done(
+        done,
+        as_json,
+        _("order {id} cancelled: lead {lead_id} is active, grade {value}, next due {value2}").format(
+            id=done["id"], lead_id=done["lead_id"], value=done["grade"] or "-", value2=done["next_due"] or _("none")
+        ),
+    )
 
 
 @order_app.command("delivery-on")
@@ -162,9 +202,18 @@ def order_delivery_on(
 ) -> None:
     """Set or change an open order's planned delivery day (history kept); the lead is due the day before."""
     done = context.call(ctx, orders.delivery_on, order_id, day, reason)
-    was = f" (was {done['previous_delivery_on']})" if done["previous_delivery_on"] else ""
-    output.done(done, as_json, f"order {done['id']} to be delivered on {done['delivery_on']}{was}; lead "
-                         f"{done['lead_id']} next due {done['next_due'] or 'none'}")
+    was = _(" (was {previous})").format(previous=done["previous_delivery_on"]) if done["previous_delivery_on"] else ""
+    output.done(
+        done,
+        as_json,
+        _("order {id} to be delivered on {delivery_on}{was}; lead {lead_id} next due {value}").format(
+            id=done["id"],
+            delivery_on=done["delivery_on"],
+            was=was,
+            lead_id=done["lead_id"],
+            value=done["next_due"] or _("none"),
+        ),
+    )
 
 
 @order_app.command("list")
@@ -174,10 +223,12 @@ def order_list(
     late: bool = typer.Option(False, "--late", help=_("Only open orders past their planned delivery day.")),
     as_json: bool = JSON,
     as_csv: bool = CSV,
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List orders, oldest first."""
     rows = context.call(ctx, orders.listing, status, late)
-    output.listing(rows, orders.COLUMNS, "Orders", as_json, as_csv)
+    output.listing(rows, orders.COLUMNS, _("Orders"), as_json, as_csv, wide, codes)
 
 
 def deliver(
@@ -204,8 +255,8 @@ def deliver(
         who = orders.person(c.now, address, id_number, birthday, birthday_calendar, landline,
                             intake.phone_region(store) if landline else phone_rules.DEFAULT_REGION)
         card = orders.deliver(store, c.now, c.actor, order_id, plate, plate_date, insurer, cover, accessories, who)
-    output.done(card, as_json, f"order {card['order_id']} delivered: retention card {card['id']} for lead "
-                         f"{card['lead_id']}")
+    output.done(card, as_json, _("order {order_id} delivered: retention card {id} for lead {lead_id}").format(
+        order_id=card["order_id"], id=card["id"], lead_id=card["lead_id"]))
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from leadctl.cli import context, output
+from leadctl.i18n import _
 from leadctl.services import complaints as service
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
@@ -17,8 +18,17 @@ complaint = typer.Typer(help="Complaints (客户投诉): deadlines from the poli
 
 
 def _said(done: dict, as_json: bool, what: str) -> None:
-    output.done(done, as_json, f"complaint {done['id']} {what}; responsible {done['responsible']} "
-                               f"({done['level']}); next: {done['next'] or 'nothing owed'}")
+    output.done(
+        done,
+        as_json,
+        _("complaint {id} {what}; responsible {responsible} ({level}); next: {value}").format(
+            id=done["id"],
+            what=what,
+            responsible=done["responsible"],
+            level=done["level"],
+            value=done["next"] or _("nothing owed"),
+        ),
+    )
 
 
 @complaint.command("new")
@@ -109,12 +119,14 @@ def complaint_list(
     open_only: bool = typer.Option(False, "--open", help="Only complaints not yet resolved."),
     as_json: bool = JSON,
     as_csv: bool = typer.Option(False, "--csv", help="Print the list as CSV."),
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List complaints, oldest first, with who is responsible, what is owed next and deadlines breached."""
     c = context.get(ctx)
     with c.store() as store:
         rows = service.listing(store, c.now, c.actor, open_only)
-    output.listing(rows, service.COLUMNS, "Complaints", as_json, as_csv)
+    output.listing(rows, service.COLUMNS, _("Complaints"), as_json, as_csv, wide, codes)
 
 
 @complaint.command("show")
@@ -131,9 +143,9 @@ def complaint_show(
         output.emit_json(card)
         return
     fields = {k: v for k, v in card.items() if k not in ("deadlines", "acts")}
-    output.emit_pairs(fields, title=f"Complaint {card['id']}")
-    output.emit_table(card["deadlines"], ("what", "due", "met", "breached"), title="Deadlines")
-    output.emit_table(card["acts"], ("at", "act", "by", "text", "contacted", "to_staff", "level"), title="Acts")
+    output.emit_pairs(fields, title=_("Complaint {id}").format(id=card['id']))
+    output.emit_table(card["deadlines"], ("what", "due", "met", "breached"), title=_("Deadlines"))
+    output.emit_table(card["acts"], ("at", "act", "by", "text", "contacted", "to_staff", "level"), title=_("Acts"))
 
 
 def register(app: typer.Typer) -> None:

@@ -89,19 +89,34 @@ def import_(
         raise
     if summary["cleaned_rows"]:
         rows = summary["cleaned_rows"]
-        output.say(f"warning: control characters removed from {len(rows)} row(s) of {file.name} (first: row {rows[0]})")
+        output.say(
+            _("warning: control characters removed from {len} row(s) of {name} (first: row {value})").format(
+                len=len(rows), name=file.name, value=rows[0]
+            )
+        )
     if summary["name_differs"]:
-        output.say(f"warning: {summary['name_differs']} row(s) of {file.name} give another name for a known phone; "
-                   "the leads keep their names, the names given are kept on the visits (see `leadctl show`)")
+        output.say(
+            _(
+                "warning: {name_differs} row(s) of {name} give another name for a known phone; the leads keep "
+                "their names, the names given are kept on the visits (see `leadctl show`)"
+            ).format(name_differs=summary["name_differs"], name=file.name)
+        )
     if as_json:
         output.emit_json(summary)
         return
     output.say(_describe(summary))
     if summary["rejected"]:
         first = summary["problems"][0]
-        where = f"written to {rejects}" if rejects else "see --rejects or --json"
-        output.say(f"{summary['rejected']} row(s) skipped (first: row {first['row']}, {first['column']}: "
-                   f"{first['problem']}); {where}")
+        where = _("written to {rejects}").format(rejects=rejects) if rejects else _("see --rejects or --json")
+        output.say(
+            _("{rejected} row(s) skipped (first: row {row}, {column}: {problem}); {where}").format(
+                rejected=summary["rejected"],
+                row=first["row"],
+                column=first["column"],
+                problem=first["problem"],
+                where=where,
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -25,6 +25,7 @@ def export(
     team: str = typer.Option(None, "--team", help="Only this team's leads (showroom|dcc)."),
     grade: str = typer.Option(None, "--grade", help="Only leads of this grade."),
     csv_file: Path = typer.Option(None, "--csv", help="Write CSV (UTF-8 with BOM, opens in Excel)."),
+    codes: bool = output.codes_option(),
     xlsx_file: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists (never the database)."),
@@ -36,12 +37,16 @@ def export(
     filters = {"start": start, "end": end, "owner": owner, "team": team, "grade": grade}
     with c.store() as store:
         result = export_service.export(store, c.now, c.actor, kind, filters, csv_file, xlsx_file, as_json,
-                                      force)
+                                      force, codes)
     if as_json:
         output.emit_json(result["rows"])
     else:
-        masked = " (phones masked)" if result["masked"] else ""
-        output.say(f"exported {result['rows']} {kind} to {result['file']}{masked}")
+        masked = _(" (phones masked)") if result["masked"] else ""
+        output.say(
+            _("exported {rows} {kind} to {file}{masked}").format(
+                rows=result["rows"], kind=kind, file=result["file"], masked=masked
+            )
+        )
 
 
 def check(
@@ -67,10 +72,10 @@ def check(
             if key == "cards_missing_required":
                 _incomplete(items)
             elif key not in ("ok", "totals") and items:
-                output.say(f"{key}: {findings.get('totals', {}).get(key, len(items))}")
+                output.say(_("{key}: {len}").format(key=key, len=findings.get("totals", {}).get(key, len(items))))
                 for item in items[:10]:
-                    output.say(f"  {item}")
-        output.say("ok" if findings["ok"] else "needs attention")
+                    output.say(_("  {item}").format(item=item))
+        output.say(_("ok") if findings["ok"] else _("needs attention"))
     if any(findings.get(key) for key in maintenance.FILE_FINDINGS):
         raise typer.Exit(int(ExitCode.IO))
     if not findings["ok"]:
@@ -96,8 +101,13 @@ def backup(
     """Write a consistent copy of the database (safe while others write), 0600 (manager or admin)."""
     result = context.call(ctx, maintenance.backup, target, force)
     head = result["audit_head"]
-    output.done(result, as_json, f"backed up to {result['file']} ({result['bytes']} bytes);"
-                                 f" audit chain head: event {head['event']} {head['hash']}")
+    output.done(
+        result,
+        as_json,
+        _("backed up to {file} ({bytes} bytes); audit chain head: event {event} {hash}").format(
+            file=result["file"], bytes=result["bytes"], event=head["event"], hash=head["hash"]
+        ),
+    )
 
 
 def _confirm(yes: bool):
@@ -106,10 +116,16 @@ def _confirm(yes: bool):
         if yes:
             return True
         if not sys.stdin.isatty():
-            raise UsageError("restore replaces the whole database and needs confirmation",
-                             "pass --yes when running from a script")
-        return typer.confirm(f"Replace the content of {summary['db']} with {summary['restored']}? The current"
-                             f" content is kept in {summary['safety_copy']}", default=False, err=True)
+            raise UsageError(_("restore replaces the whole database and needs confirmation"),
+                             _("pass --yes when running from a script"))
+        return typer.confirm(
+            _("Replace the content of {db} with {restored}? The current content is kept in {safety_copy}").format(
+                db=summary["db"], restored=summary["restored"], safety_copy=summary["safety_copy"]
+            ),
+            default=False,
+            err=True,
+        )
+
     return ask
 
 
@@ -122,9 +138,18 @@ def restore(
     """Replace the database with a backup (admin or manager), after checking it; keeps a safety copy of the current
     content; refused while anyone else uses the database."""
     result = context.call(ctx, maintenance.restore, source, confirm=_confirm(yes))
-    again = f"; {result['purges_reapplied']} purge(s) re-applied" if result["purges_reapplied"] else ""
-    output.done(result, as_json, f"restored {result['db']} from {result['restored']}; the replaced content is in"
-                                 f" {result['safety_copy']}{again}")
+    again = (
+        _("; {count} purge(s) re-applied").format(count=result["purges_reapplied"])
+        if result["purges_reapplied"]
+        else ""
+    )
+    output.done(
+        result,
+        as_json,
+        _("restored {db} from {restored}; the replaced content is in {safety_copy}{again}").format(
+            db=result["db"], restored=result["restored"], safety_copy=result["safety_copy"], again=again
+        ),
+    )
 
 
 def purge(

@@ -33,12 +33,14 @@ def due(
     explain: bool = typer.Option(False, "--explain", help=_("Show each row's priority score and its terms.")),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """Leads due for contact, most urgent first (the policy's priority weights: days overdue, grade, an invitation
     tomorrow, an open complaint, a planned delivery, the escalation rung), each with why it is due and its rung."""
     c = context.get(ctx)
     if today and on:
-        raise UsageError("give --today or --on, not both", "--on DATE lists what is due by that day")
+        raise UsageError(_("give --today or --on, not both"), _("--on DATE lists what is due by that day"))
     day = _day(on) if on else c.now.date()
     with c.store() as store:
         rows = service.due(store, c.now, c.actor, day, owner, team, everyone, overdue, escalated)
@@ -50,14 +52,17 @@ def due(
     if as_json:
         output.emit_json(rows)
     elif as_csv:
-        output.emit_csv(rows, columns)
+        output.emit_csv(rows, columns, codes)
     else:
         for r in rows:
             if r.get("rung"):
                 r["rung"] = f"{r['rung']} {_(RUNGS.get(r.get('rung_action'), ''))}".strip()
         late = sum(1 for r in rows if r["overdue_days"])
-        title = f"Due by {day}: {len(rows)} leads, {late} overdue"
-        output.emit_table(rows, columns, title=title, styles={"overdue_days": "red", "rung": "red"})
+        from leadctl.cli import layout
+
+        title = _("Due by {day}: {count} leads, {late} overdue").format(day=layout.day(day, c.now.date()),
+                                                                        count=len(rows), late=late)
+        output.emit_table(rows, columns, title=title, styles={"overdue_days": "red", "rung": "red"}, wide=wide)
     if fail_if_overdue and any(r["overdue_days"] for r in rows):
         raise typer.Exit(int(ExitCode.ATTENTION))
 

@@ -68,10 +68,10 @@ def intake(
                                  and k != "model"})
     card_values = card_rules.parse(fields, c.now.date())
     interactive = not as_json and not no_contact and sys.stdin.isatty()
-    phone = _ask(phone, "--phone", "Phone", interactive)
-    name = _ask(name, "--name", "Name", interactive)
+    phone = _ask(phone, "--phone", _("Phone"), interactive)
+    name = _ask(name, "--name", _("Name"), interactive)
     if not no_contact and not phone:
-        raise UsageError("--phone is required", "give --phone, or --no-contact for a visitor who left none")
+        raise UsageError(_("--phone is required"), _("give --phone, or --no-contact for a visitor who left none"))
     with c.store() as store:
         if interactive:
             _known(store, c, phone)
@@ -83,17 +83,29 @@ def intake(
                                        assign=assign, card_values=card_values)
     if result["name_differs"]:
         names = result["name_differs"]
-        output.say(f"warning: lead {result['lead_id']} is named {names['recorded']}, not {names['given']}: it keeps"
-                   f" its name; the one given is recorded with this visit (`leadctl show {result['lead_id']}`)")
+        output.say(
+            _(
+                "warning: lead {lead_id} is named {recorded}, not {given}: it keeps its name; the one given is "
+                "recorded with this visit (`leadctl show {lead_id}`)"
+            ).format(lead_id=result["lead_id"], recorded=names["recorded"], given=names["given"])
+        )
     if as_json:
         output.emit_json(result)
         return
-    kind = "new lead" if result["new_lead"] else "return visit of lead"
-    output.say(f"{kind} {result['lead_id']}, visit {result['visit_id']}")
+    kind = _("new lead") if result["new_lead"] else _("return visit of lead")
+    output.say(
+        _("{kind} {lead_id}, visit {visit_id}").format(
+            kind=kind, lead_id=result["lead_id"], visit_id=result["visit_id"]
+        )
+    )
     if result["invitation"]:
-        output.say(f"invitation {result['invitation']} arrived")
+        output.say(_("invitation {invitation} arrived").format(invitation=result['invitation']))
     if result["collision"]:
-        output.say(f"collision {result['collision']} opened: this customer already has an owner; a manager rules")
+        output.say(
+            _("collision {collision} opened: this customer already has an owner; a manager rules").format(
+                collision=result["collision"]
+            )
+        )
 
 
 def _known(store, c, phone: str) -> None:
@@ -125,8 +137,17 @@ def grade(
     with c.store() as store:
         result = grading.grade(store, c.now, c.actor, lead, grade, within, reason, at,
                                need=need, confidence=confidence, power=power)
-    output.done(result, as_json, f"lead {result['lead_id']}: {result['previous'] or '-'} -> {result['grade']} "
-                   f"({result['basis']}); next due {result['next_due'] or 'none'}")
+    output.done(
+        result,
+        as_json,
+        _("lead {lead_id}: {value} -> {grade} ({basis}); next due {value2}").format(
+            lead_id=result["lead_id"],
+            value=result["previous"] or "-",
+            grade=result["grade"],
+            basis=result["basis"],
+            value2=result["next_due"] or _("none"),
+        ),
+    )
 
 
 def followup(
@@ -152,8 +173,9 @@ def followup(
     if not result:
         raise UsageError(_("--result is required"), _("say what came of it with --result"))
     done = context.call(ctx, followups.followup, lead, result, method or "phone", grade, next_on, at, care, score)
-    output.done(done, as_json, f"follow-up {done['followup_id']} on lead {done['lead_id']}; "
-                               f"grade {done['grade'] or '-'}, next due {done['next_due'] or 'none'}")
+    output.done(done, as_json, _("follow-up {followup_id} on lead {lead_id}; grade {value}, next due {value2}").format(
+        followup_id=done["followup_id"], lead_id=done["lead_id"], value=done["grade"] or "-",
+        value2=done["next_due"] or _("none")))
     if done.get("care") and not as_json:
         output.say(_("owner care: {kind} contact due {day} made").format(kind=done["care"], day=done["care_due_on"]))
 
@@ -185,13 +207,13 @@ def show(
     if as_json:
         output.emit_json(card)
         return
-    lists = ("visits", "grades", "followups", "reviews", "owners", "collisions", "invitations", "handovers", "defeats",
-             "orders", "statuses", "complaints", "history", "events")
-    pairs = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in card.items() if k not in lists}
-    output.emit_pairs(pairs, title=f"Lead {card['id']}")
-    for key in lists:
-        if card[key]:
-            output.emit_table(card[key], list(card[key][0]), title=key.capitalize())
+    from leadctl.cli import sheet as view
+    from leadctl.services.staff import listing as staff_listing
+
+    c = context.get(ctx)
+    with c.store() as store:
+        names = {s["id"]: s["name"] for s in staff_listing(store)}
+    view.emit(card, names, c.now.date())
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.services import collisions as collision_service
 from leadctl.services import merge as merge_service
 from leadctl.services import reviews as review_service
@@ -20,6 +21,7 @@ def collisions_list(
     ctx: typer.Context,
     include_ruled: bool = typer.Option(False, "--all", help="Include collisions already ruled."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (with the full evidence)."),
+    wide: bool = output.wide_option(),
 ) -> None:
     """List open collisions with the evidence and a recommended ruling with its reasons."""
     if ctx.invoked_subcommand:
@@ -30,7 +32,7 @@ def collisions_list(
         return
     flat = [{**r, "owner": r["owner"]["staff"], "claimant": r["claimant"]["staff"],
              "reasons": "; ".join(r["reasons"])} for r in rows]
-    output.emit_table(flat, COLLISION_COLUMNS, title=f"Collisions: {len(rows)}")
+    output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)), wide=wide)
 
 
 @collisions.command("rule")
@@ -42,8 +44,13 @@ def collisions_rule(
 ) -> None:
     """Rule on a collision (manager): final and recorded; the lead goes to --to."""
     result = context.call(ctx, collision_service.rule, collision, to)
-    output.done(result, as_json, f"collision {result['id']}: lead {result['lead_id']} goes to {result['ruled_to']} "
-                   f"({result['ruling']})")
+    output.done(
+        result,
+        as_json,
+        _("collision {id}: lead {lead_id} goes to {ruled_to} ({ruling})").format(
+            id=result["id"], lead_id=result["lead_id"], ruled_to=result["ruled_to"], ruling=result["ruling"]
+        ),
+    )
 
 
 def merge(
@@ -54,7 +61,11 @@ def merge(
 ) -> None:
     """Merge a duplicate customer into another (manager); every visit, follow-up and event is kept."""
     result = context.call(ctx, merge_service.merge, keep, other)
-    output.done(result, as_json, f"lead {result['merged']} merged into {result['lead_id']}")
+    output.done(
+        result,
+        as_json,
+        _("lead {merged} merged into {lead_id}").format(merged=result["merged"], lead_id=result["lead_id"]),
+    )
 
 
 def fleet(
@@ -64,7 +75,7 @@ def fleet(
 ) -> None:
     """Promote a lead to fleet customer (大客户) (manager)."""
     result = context.call(ctx, merge_service.fleet, lead)
-    output.done(result, as_json, f"lead {result['lead_id']} is now a fleet customer")
+    output.done(result, as_json, _("lead {lead_id} is now a fleet customer").format(lead_id=result['lead_id']))
 
 
 def review(
@@ -76,23 +87,27 @@ def review(
     by: str = typer.Option(None, "--by", help="List only this staff member's follow-ups."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the list as CSV."),
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """List follow-ups awaiting review, or review one with --comment (manager)."""
     c = context.get(ctx)
     if followup is None:
         if comment or amend:
-            raise UsageError("--comment needs the follow-up id", "leadctl review ID --comment TEXT")
+            raise UsageError(_("--comment needs the follow-up id"), _("leadctl review ID --comment TEXT"))
         rows = context.call(ctx, review_service.queue, by)
         if as_json:
             output.emit_json(rows)
         elif as_csv:
-            output.emit_csv(rows, review_service.COLUMNS)
+            output.emit_csv(rows, review_service.COLUMNS, codes)
         else:
-            output.emit_table(rows, review_service.COLUMNS, title=f"Awaiting review: {len(rows)}")
+            output.emit_table(rows, review_service.COLUMNS, title=_("Awaiting review: {len}").format(len=len(rows)),
+                              wide=wide)
         return
     with c.store() as store:
         result = review_service.review(store, c.now, c.actor, followup, comment, amend)
-    output.done(result, as_json, f"follow-up {result['followup_id']} " + ("review amended" if amend else "reviewed"))
+    done = _("follow-up {followup_id} review amended") if amend else _("follow-up {followup_id} reviewed")
+    output.done(result, as_json, done.format(followup_id=result["followup_id"]))
 
 
 def register(app: typer.Typer) -> None:

@@ -24,7 +24,7 @@ transfer_app = typer_group(
 
 def _one_format(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
-        raise UsageError("give --json or --csv, not both", "each prints the whole listing")
+        raise UsageError(_("give --json or --csv, not both"), _("each prints the whole listing"))
 
 
 def invite(
@@ -39,15 +39,25 @@ def invite(
     if as_json:
         output.emit_json(done)
         return
-    again = f" (replaces invitation {done['replaces']}, now {done['replaced_as']})" if done["replaces"] else ""
-    output.say(f"invitation {done['invitation_id']}: lead {done['lead_id']} expected {done['expected_at']}{again}")
+    again = _(" (replaces invitation {replaces}, now {replaced_as})").format(
+        replaces=done["replaces"], replaced_as=done["replaced_as"]) if done["replaces"] else ""
+    output.say(
+        _("invitation {invitation_id}: lead {lead_id} expected {expected_at}{again}").format(
+            invitation_id=done["invitation_id"], lead_id=done["lead_id"], expected_at=done["expected_at"], again=again
+        )
+    )
 
 
 def arrive(ctx: typer.Context, lead: str = LEAD, as_json: bool = JSON) -> None:
     """Confirm that an invited customer arrived (receptionist): registers the visit, closes the invitation."""
     done = context.call(ctx, invitations_service.arrive, lead)
-    output.done(done, as_json,
-                f"lead {done['lead_id']} arrived: invitation {done['invitation_id']}, visit {done['visit_id']}")
+    output.done(
+        done,
+        as_json,
+        _("lead {lead_id} arrived: invitation {invitation_id}, visit {visit_id}").format(
+            lead_id=done["lead_id"], invitation_id=done["invitation_id"], visit_id=done["visit_id"]
+        ),
+    )
 
 
 def handover(
@@ -62,7 +72,7 @@ def handover(
     if as_json:
         output.emit_json(form)
     else:
-        output.emit_pairs(form, title=f"Handover {form['id']}")
+        output.emit_pairs(form, title=_("Handover {id}").format(id=form['id']))
 
 
 def invitations(
@@ -73,29 +83,33 @@ def invitations(
                                         help="First record open invitations whose day is over as no-shows."),
     as_json: bool = typer.Option(False, "--json", help="Print the invitations and the summary as JSON."),
     as_csv: bool = CSV,
+    wide: bool = output.wide_option(),
+    codes: bool = output.codes_option(),
 ) -> None:
     """Invitations expected in the period, with their status; arrivals, no-shows and the arrival rate."""
     _one_format(as_json, as_csv)
     done = context.call(ctx, invitations_service.invitations, start, end, close_no_shows)
     if "no_shows_recorded" in done and not as_json:
-        output.say(f"{len(done['no_shows_recorded'])} no-shows recorded")
+        output.say(_("{len} no-shows recorded").format(len=len(done['no_shows_recorded'])))
     if as_json:
         output.emit_json(done)
     elif as_csv:
-        output.emit_csv(done["invitations"], invitations_service.COLUMNS)
+        output.emit_csv(done["invitations"], invitations_service.COLUMNS, codes)
     else:
         s = done["summary"]
         rate = "-" if s["arrival_rate"] is None else f"{s['arrival_rate']:.0%}"
-        title = (f"Invitations: {s['invited']} invited, {s['arrived']} arrived, {s['no_shows']} no-shows, "
-                 f"{s['open']} open; arrival rate {rate}")
-        output.emit_table(done["invitations"], invitations_service.COLUMNS, title=title)
+        title = _("Invitations: {invited} invited, {arrived} arrived, {no_shows} no-shows, {open} open; arrival rate "
+                  "{rate}").format(invited=s["invited"], arrived=s["arrived"], no_shows=s["no_shows"], open=s["open"],
+                                   rate=rate)
+        output.emit_table(done["invitations"], invitations_service.COLUMNS, title=title, wide=wide)
 
 
-def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: bool = JSON, as_csv: bool = CSV) -> None:
+def handovers(ctx: typer.Context, start: str = FROM, end: str = TO, as_json: bool = JSON, as_csv: bool = CSV,
+              wide: bool = output.wide_option(), codes: bool = output.codes_option()) -> None:
     """Handover forms filled in the period (DCC -> direct sales)."""
     _one_format(as_json, as_csv)
     rows = context.call(ctx, invitations_service.handovers, start, end)
-    output.listing(rows, invitations_service.HANDOVER_COLUMNS, "Handovers", as_json, as_csv)
+    output.listing(rows, invitations_service.HANDOVER_COLUMNS, _("Handovers"), as_json, as_csv, wide, codes)
 
 
 @transfer_app.command("LEAD", hidden=True)
@@ -111,8 +125,9 @@ def transfer(
     if as_json:
         output.emit_json(done)
     else:
-        origin = done["from_owner"] or (f"the {done['from_pool']} pool" if done["from_pool"] else "nobody")
-        output.say(f"lead {done['lead_id']}: {origin} -> {done['to']}")
+        origin = done["from_owner"] or (_("the {pool} pool").format(pool=done["from_pool"]) if done["from_pool"]
+                                     else _("nobody"))
+        output.say(_("lead {lead_id}: {origin} -> {to}").format(lead_id=done['lead_id'], origin=origin, to=done['to']))
 
 
 SHOWN = 20  # moves a terminal lists unless --all
@@ -136,8 +151,9 @@ def sweep(
     if as_json or as_jsonl:
         _stream(done, as_jsonl)
         return
-    verb = "would move" if dry_run else "moved"
-    title = f"Sweep {done['day']}: {verb} {len(done['moves'])} leads, {len(done['no_shows'])} no-shows"
+    verb = _("would move") if dry_run else _("moved")
+    title = _("Sweep {day}: {verb} {len} leads, {len2} no-shows").format(
+        day=done["day"], verb=verb, len=len(done["moves"]), len2=len(done["no_shows"]))
     output.emit_table(transfers.by_rule(done), ("rule", "to", "leads"), title=title)
     shown = done["moves"] if every else done["moves"][:SHOWN]
     if shown:
@@ -151,8 +167,9 @@ def sweep(
     if done["offers"]:
         flat = [{**o, "outcomes": " or ".join(o["outcomes"]), "commands": " | ".join(o["commands"])}
                 for o in (done["offers"] if every else done["offers"][:SHOWN])]
-        output.emit_table(flat, transfers.OFFER_COLUMNS, title=f"For the manager to decide: {len(done['offers'])}"
-                          " leads with no effect (mark lost, or transfer to another owner)")
+        output.emit_table(flat, transfers.OFFER_COLUMNS, title=_(
+            "For the manager to decide: {len} leads with no effect (mark lost, or transfer to another owner)"
+        ).format(len=len(done["offers"])))
 
 
 def _stream(done: dict, lines: bool) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from leadctl.errors import LeadctlError
+from leadctl.i18n import _
 from leadctl.rules.phone import mask_in
 
 
@@ -15,18 +16,40 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def emit_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
-    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text)."""
+def emit_csv(rows: Iterable[dict], columns: Sequence[str], codes: bool = False) -> None:
+    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text). The header
+    row is in the run's language (the keys under en), or the stable codes (the JSON keys) with `codes`; the
+    values are the same codes and ISO dates either way."""
+    from leadctl.cli import layout
     from leadctl.services.files import write_csv
 
-    write_csv(sys.stdout, columns, ([row.get(c) for c in columns] for row in rows), lineterminator="\n")
+    header = list(columns) if codes else [layout.header(c) for c in columns]
+    write_csv(sys.stdout, header, ([row.get(c) for c in columns] for row in rows), lineterminator="\n")
 
 
-def _console():
-    """Tables fit the terminal; piped, they keep their width rather than folding at 80 columns."""
+def wide_option():
+    import typer
+
+    return typer.Option(False, "--wide", help="Show every column, however wide the table gets.")
+
+
+def codes_option():
+    import typer
+
+    return typer.Option(False, "--codes", help="With --csv: a header row of the stable codes (the JSON keys), "
+                        "not the words of the language.")
+
+
+PIPED_WIDTH = 120  # a table sent to a file or a pipe is drawn this wide, the same table as on a terminal
+
+
+def _console(width: int | None = None, file=None):
+    """Tables fit the terminal (its size, or COLUMNS when set); piped, they are PIPED_WIDTH wide."""
     from rich.console import Console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    if width is None and not sys.stdout.isatty():
+        width = PIPED_WIDTH
+    return Console(highlight=False, width=width, file=file)
 
 
 def _text(value: Any):
@@ -38,16 +61,129 @@ def _text(value: Any):
     return Text("" if value is None else shown(str(value)))
 
 
+def cell(key: str, value: Any, today=None) -> str:
+    """A value as a person reads it in a table: a timestamp `12-07 14:00`, a date `12月7日 周一`, a code as the
+    store's word under zh, days late as `逾期2天`, the due list's reason as a short phrase (cli/layout.py)."""
+    from leadctl.cli import layout
+    from leadctl.i18n import _, zh
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "overdue_days" and isinstance(value, int):
+        return layout.days_late(value)
+    if key == "waiting_hours" and isinstance(value, int | float):
+        return _("{hours}h").format(hours=round(value))
+    if isinstance(value, str):
+        when = layout.stamp(value, today)
+        if when is not None:
+            return when
+        if len(value) == 10 and layout._DATE.fullmatch(value):
+            from datetime import date
+
+            try:
+                return layout.day(date.fromisoformat(value), today)
+            except ValueError:
+                return value
+        if key == "next":
+            return layout.owed(value, today)
+        if key == "reason":
+            if zh():
+                from leadctl.reports.base import LABELS
+
+                if value in LABELS["defeat_reason"]:
+                    return LABELS["defeat_reason"][value]
+            return layout.short_reason(value)
+        if zh():
+            from leadctl.reports.base import COLUMN_LABELS, LABELS
+
+            kind = COLUMN_LABELS.get(key, key)
+            if kind in LABELS:
+                return LABELS[kind].get(value, value)
+    return str(value)
+
+
+def fit(rows: list[list[str]], columns: Sequence[str], width: int, wide: bool = False) -> list[int]:
+    """Which columns (their indexes) a table of these cells shows at `width` terminal columns: the less important
+    ones drop out first (layout.PRIORITY) until every unbreakable value keeps its whole width."""
+    from rich.cells import cell_len
+
+    from leadctl.cli import layout
+
+    natural = []
+    for i, key in enumerate(columns):
+        longest = max([cell_len(layout.header(key))] + [max(map(cell_len, r[i].split("\n"))) for r in rows])
+        natural.append(min(longest, 12) if layout.wraps(key) else longest)
+    shown = list(range(len(columns)))
+    if wide:
+        return shown
+
+    def needed(keep):
+        return sum(natural[i] for i in keep) + 3 * len(keep) + 1  # rich's box: a bar and a space each side
+
+    by_priority = sorted(shown, key=lambda i: (layout.priority(columns[i]), i))
+    while needed(shown) > width and len(shown) > 1 and layout.priority(columns[by_priority[-1]]) > 1:
+        shown.remove(by_priority.pop())
+    return shown
+
+
+def _today():
+    """The run's day (--now / LEADCTL_NOW or the clock), for dates that leave out this year."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj.now.date() if getattr(obj, "now", None) is not None else None
+
+
 def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
-               styles: dict[str, str] | None = None) -> None:
+               styles: dict[str, str] | None = None, wide: bool = False) -> None:
+    """A table that fits the screen (cli/layout.py says how), through a pager when it is taller than the screen."""
+    import io
+
     from rich.table import Table
 
+    from leadctl.cli import layout
+
+    today = _today()
+    cells = [[cell(c, row.get(c), today) for c in columns] for row in rows]
+    console = _console()
+    width = console.width
+    keep = fit(cells, columns, width, wide)
     table = Table(title=_text(title) if title else None, title_justify="left", highlight=False)
-    for column in columns:
-        table.add_column(_text(column), style=(styles or {}).get(column), overflow="fold")
-    for row in rows:
-        table.add_row(*(_text(row.get(c)) for c in columns))
-    _console().print(table)
+    for i in keep:
+        key = columns[i]
+        table.add_column(_text(layout.header(key)), style=(styles or {}).get(key), overflow="fold",
+                         no_wrap=not layout.wraps(key))
+    for r in cells:
+        table.add_row(*(_text(r[i]) for i in keep))
+    if wide:  # every column at its whole width, however wide that is
+        from rich.measure import Measurement
+
+        width = max(width, Measurement.get(console, console.options.update_width(10**4), table).maximum)
+    if not sys.stdout.isatty():
+        _console(width=width).print(table)
+        return
+    buffer = io.StringIO()
+    drawn = _console(width=width, file=buffer)
+    drawn._force_terminal = True
+    drawn._color_system = console._color_system
+    drawn.print(table)
+    text = buffer.getvalue()
+    if text.count("\n") > console.height:
+        page(text)
+    else:
+        sys.stdout.write(text)
+
+
+def page(text: str) -> None:
+    """Text taller than the screen through the pager (PAGER, else less; LESS as set, else -FRX)."""
+    import os
+    import pydoc
+
+    os.environ.setdefault("LESS", "-FRX")
+    pydoc.pager(text)
 
 
 def emit_pairs(pairs: dict[str, Any], title: str | None = None) -> None:
@@ -70,14 +206,22 @@ def done(result: dict, as_json: bool, message: str) -> None:
         say(message)
 
 
-def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool, as_csv: bool) -> None:
+def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool, as_csv: bool,
+            wide: bool = False, codes: bool = False) -> None:
     """A list in the form asked for: JSON, CSV, or a table titled with its count."""
     if as_json:
         emit_json(rows)
     elif as_csv:
-        emit_csv(rows, columns)
+        emit_csv(rows, columns, codes)
     else:
-        emit_table(rows, columns, title=f"{title}: {len(rows)}")
+        emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide)
+
+
+def say_section(title: str, lines: Sequence[str]) -> None:
+    """A titled section of a card on stdout: one sentence a line."""
+    from leadctl.rules.text import shown
+
+    sys.stdout.write("\n" + shown(title) + "\n" + "".join(f"  {shown(line)}\n" for line in lines))
 
 
 def say(message: str) -> None:
@@ -86,4 +230,8 @@ def say(message: str) -> None:
 
 
 def error_line(exc: LeadctlError) -> str:
-    return mask_in(f"leadctl: {exc}")
+    """`leadctl: what went wrong; what to do next`, in the run's language."""
+    from leadctl.i18n import _
+
+    line = _("{message}; {hint}").format(message=exc.message, hint=exc.hint) if exc.hint else exc.message
+    return mask_in(_("leadctl: {line}").format(line=line))

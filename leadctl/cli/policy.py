@@ -19,14 +19,19 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
     if as_json:
         output.emit_json(data)
         return
-    output.emit_pairs({"policy": data["name"], "source": data.get("source"), "set": f"{data['set_at']} by "
-                       f"{data['set_by'] or '(init)'}", **{f"first_contact.{k}": v for k, v in
-                                                          data["first_contact"].items()},
+    from leadctl.cli import layout
+
+    source = data.get("source") and _(data["source"])
+    output.emit_pairs({layout.header("policy"): data["name"], layout.header("source"): source,
+                       layout.header("set"): _("{at} by {by}").format(at=data["set_at"], by=data["set_by"] or "(init)"),
+                       **{f"first_contact.{k}": v for k, v in data["first_contact"].items()},
                        "horizon.beyond": data.get("horizon", {}).get("beyond") or "-"})
-    rows = [{"grade": g, "meaning": r.get("meaning"), "horizon_days": r.get("horizon_days"),
+    # the presets' meanings and sources are in the catalog (scripts/catalogs.py reads them from the TOML)
+    rows = [{"grade": g, "meaning": r.get("meaning") and _(r["meaning"]), "horizon_days": r.get("horizon_days"),
              "cadence_days": r.get("cadence_days"),
-             "assessment": " + ".join(data.get("assessment", {}).get(g, []))} for g, r in data["grades"].items()]
-    output.emit_table(rows, ("grade", "meaning", "horizon_days", "cadence_days", "assessment"), title="Grades")
+             "assessment": " + ".join(_(word) for word in data.get("assessment", {}).get(g, []))}
+            for g, r in data["grades"].items()]
+    output.emit_table(rows, ("grade", "meaning", "horizon_days", "cadence_days", "assessment"), title=_("Grades"))
 
 
 @app.command("set-file")
@@ -36,7 +41,7 @@ def set_file(
 ) -> None:
     """Change the policy from a TOML file (manager); every open lead is re-planned."""
     new = context.call(ctx, service.set_file, path)
-    output.say(f"policy {new.name} is now in force")
+    output.say(_("policy {name} is now in force").format(name=new.name))
 
 
 @app.command("simulate")

@@ -8,6 +8,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.reports import render
 from leadctl.reports.base import parse_period
 from leadctl.services import reports as service
@@ -26,6 +27,7 @@ def report(
     team: str = typer.Option(None, "--team", help="Only this team's data (showroom|dcc)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (keys in English, rates as fractions)."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
+    codes: bool = output.codes_option(),
     xlsx: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook (manager; audited)."),
     force: bool = typer.Option(False, "--force", help="With --xlsx: replace the file if it exists (never the "
                                                       "database)."),
@@ -37,17 +39,23 @@ def report(
         from leadctl.services.workbook import export
 
         if xlsx is None:
-            raise UsageError("the monthly report is a workbook", "give --xlsx FILE")
+            raise UsageError(_("the monthly report is a workbook"), _("give --xlsx FILE"))
         with c.store() as store:
             done = export(store, c.now, c.actor, name, period, xlsx, owner, team, force)
-        output.done(done, as_json, f"wrote {done['file']}: {len(done['sheets'])} sheet(s), {done['rows']} rows")
+        output.done(
+            done,
+            as_json,
+            _("wrote {file}: {len} sheet(s), {rows} rows").format(
+                file=done["file"], len=len(done["sheets"]), rows=done["rows"]
+            ),
+        )
         return
     with c.store() as store:
         result = service.run(store, c.now, c.actor, name, period, owner, team)
     if as_json:
         render.emit_json(render.document(result.report, period, result.scope, result.rows))
     elif as_csv:
-        render.emit_csv(result.report, result.rows)
+        render.emit_csv(result.report, result.rows, codes)
     else:
         render.emit_table(result.report, period, result.scope, result.rows)
 

@@ -28,7 +28,11 @@ def add(
     if as_json:
         output.emit_json({"id": added.id, "name": added.name, "role": added.role, "team": added.team})
     else:
-        output.say(f"added {added.name} ({added.role}{', ' + added.team if added.team else ''}) as id {added.id}")
+        output.say(
+            _("added {name} ({role}{value}) as id {id}").format(
+                name=added.name, role=added.role, value=", " + added.team if added.team else "", id=added.id
+            )
+        )
 
 
 @app.command("list")
@@ -45,7 +49,7 @@ def listing(
     elif as_csv:
         output.emit_csv(rows, COLUMNS)
     else:
-        output.emit_table(rows, COLUMNS, title="Staff")
+        output.emit_table(rows, COLUMNS, title=_("Staff"))
 
 
 @app.command("deactivate")
@@ -57,8 +61,13 @@ def deactivate(
 ) -> None:
     """Deactivate a leaver (manager); their open leads move to --to in the same step."""
     result = context.call(ctx, service.deactivate, name, to)
-    output.done(result, as_json,
-                f"{result['name']} deactivated; {result['moved']} open lead(s) moved to {result['to'] or '-'}")
+    output.done(
+        result,
+        as_json,
+        _("{name} deactivated; {moved} open lead(s) moved to {value}").format(
+            name=result["name"], moved=result["moved"], value=result["to"] or "-"
+        ),
+    )
 
 
 @app.command("bind")

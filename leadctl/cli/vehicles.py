@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from leadctl.cli import context, output
+from leadctl.i18n import _
 from leadctl.services import vehicles as service
 
 app = typer.Typer(help="The store's vehicle list: what a VIN, or its start, is (for orders by VIN).",
@@ -28,8 +29,17 @@ def add(
     """Add a line to the store's vehicle list (manager): VINs starting so are this brand, series and model."""
     line = service.entry(prefix, brand, series, model, config)
     done = context.call(ctx, service.add, line, replace)
-    output.done(done, as_json, f"{done['prefix']}: {done['brand']} {done['series']} {done['model']}"
-                               f"{' (replaced ' + done['replaced']['model'] + ')' if done['replaced'] else ''}")
+    output.done(
+        done,
+        as_json,
+        _("{prefix}: {brand} {series} {model}{value}").format(
+            prefix=done["prefix"],
+            brand=done["brand"],
+            series=done["series"],
+            model=done["model"],
+            value=" (replaced " + done["replaced"]["model"] + ")" if done["replaced"] else "",
+        ),
+    )
 
 
 @app.command("list")
@@ -41,7 +51,7 @@ def listing(
     """List the store's vehicle list."""
     with context.get(ctx).store() as store:
         rows = service.listing(store)
-    output.listing(rows, service.COLUMNS, "Vehicles", as_json, as_csv)
+    output.listing(rows, service.COLUMNS, _("Vehicles"), as_json, as_csv)
 
 
 @app.command("import")
@@ -52,8 +62,13 @@ def import_(
 ) -> None:
     """Import the vehicle list from a CSV (manager), all lines or none; listed VINs are updated."""
     done = context.call(ctx, service.import_file, path)
-    output.done(done, as_json, f"{done['file']}: {done['new']} new, {done['updated']} updated, "
-                               f"{done['unchanged']} unchanged, of {done['read']} lines")
+    output.done(
+        done,
+        as_json,
+        _("{file}: {new} new, {updated} updated, {unchanged} unchanged, of {read} lines").format(
+            file=done["file"], new=done["new"], updated=done["updated"], unchanged=done["unchanged"], read=done["read"]
+        ),
+    )
 
 
 def register(root: typer.Typer) -> None:

@@ -11,7 +11,11 @@ from datetime import date, datetime, timedelta
 
 from leadctl import clock
 from leadctl.errors import BadInput, UsageError
+from leadctl.i18n import _
+from leadctl.models import Channel, InfoSource, Method, Role, Status, Team
 from leadctl.rules import visibility
+from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
+from leadctl.rules.lifecycle import REASON_LABELS
 from leadctl.rules.policy import Policy
 
 
@@ -58,7 +62,10 @@ def week_of(text: str) -> Period:
     except ValueError:
         monday = None
     if monday is None:
-        raise BadInput(f"cannot read the week {text!r}", "write --week YYYY-Www, e.g. 2026-W48 (Monday to Sunday)")
+        raise BadInput(
+            _("cannot read the week {text!r}").format(text=text),
+            _("write --week YYYY-Www, e.g. 2026-W48 (Monday to Sunday)"),
+        )
     clock.within(monday, "--week", text)
     return Period(monday, monday + timedelta(days=6))
 
@@ -67,10 +74,14 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
                  week: str | None = None) -> Period:
     if week:
         if month or start or end:
-            raise UsageError("give --week, --month or --from/--to, only one", "--week 2026-W48 is Monday to Sunday")
+            raise UsageError(
+                _("give --week, --month or --from/--to, only one"), _("--week 2026-W48 is Monday to Sunday")
+            )
         return week_of(week)
     if month and (start or end):
-        raise UsageError("give --month or --from/--to, not both", "--month 2026-11, or --from 2026-11-01 --to ...")
+        raise UsageError(
+            _("give --month or --from/--to, not both"), _("--month 2026-11, or --from 2026-11-01 --to ...")
+        )
     try:
         if month:
             first = date.fromisoformat(f"{month.strip()}-01")
@@ -82,10 +93,12 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
         else:
             return month_of(now.date())
     except ValueError:
-        raise BadInput(f"cannot read the period {month or start or end!r}",
-                       "write --month YYYY-MM or --from/--to YYYY-MM-DD") from None
+        raise BadInput(_("cannot read the period {value!r}").format(value=month or start or end),
+                       _("write --month YYYY-MM or --from/--to YYYY-MM-DD")) from None
     if hi < lo:
-        raise BadInput(f"the period ends ({hi}) before it starts ({lo})", "swap --from and --to")
+        raise BadInput(
+            _("the period ends ({hi}) before it starts ({lo})").format(hi=hi, lo=lo), _("swap --from and --to")
+        )
     return Period(lo, hi)
 
 
@@ -96,11 +109,34 @@ class Column:
     kind: str = "text"  # text | int | rate | date | datetime | money | kpi | mark, or a kind of LABELS
 
 
-# Codes in the JSON, words in the table and the workbook.
+# Codes in the JSON, words in the table and the workbook. The one table of the Chinese words shown for codes: the
+# terms' own labels (models.py, which input parses back) and the states of the records; a terminal table under zh
+# shows a column named by a key here (or by COLUMN_LABELS) in these words (cli/output.py).
 LABELS = {
     "inclusive": {True: "含", False: "不含"},
     "failure": {"below_minimum": "低于下限", "above_maximum": "高于上限"},
+    "status": {**Status.labels(), "requested": "待核实", "verified": "已核实", "approved": "已批准",
+               "rejected": "已驳回", "open": "未结", "cancelled": "已取消", "arrived": "已到店", "no-show": "未到店",
+               "rescheduled": "已改约", "resolved": "已结案", "ruled": "已裁定"},
+    "channel": {**Channel.labels(), **ComplaintChannel.labels()},
+    "kind": {**ComplaintKind.labels(), "visit": "来店", "call": "来电", "list": "名单"},
+    "role": Role.labels(),
+    "team": Team.labels(),
+    "method": Method.labels(),
+    "info_source": InfoSource.labels(),
+    "basis": {"stated": "直接定级", "horizon": "购车时间", "assessment": "评估"},
+    "defeat_reason": REASON_LABELS,
 }
+# other columns whose values are codes of a kind above
+COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
+
+
+def code(kind: str, word: str | None) -> str | None:
+    """The code a word of LABELS[kind] shows (已批准 -> approved): what a table shows can be typed back."""
+    if word is None:
+        return None
+    text = word.strip()
+    return next((key for key, label in LABELS[kind].items() if label == text), text)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from typing import Any
 
+from leadctl.i18n import _
 from leadctl.reports.base import LABELS, Period, Report
 
 
@@ -24,11 +25,13 @@ def emit_json(doc: dict) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
-def emit_csv(report: Report, rows: list[dict]) -> None:
-    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text)."""
+def emit_csv(report: Report, rows: list[dict], codes: bool = False) -> None:
+    """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text). The header
+    row is the forms' Chinese headers under zh, the keys (the JSON's) under en or with `codes`."""
+    from leadctl.i18n import zh
     from leadctl.services.files import write_csv
 
-    write_csv(sys.stdout, [c.key for c in report.columns],
+    write_csv(sys.stdout, [c.header if zh() and not codes else c.key for c in report.columns],
               ([_plain(row.get(c.key)) for c in report.columns] for row in rows), lineterminator="\n")
 
 
@@ -61,8 +64,13 @@ def emit_table(report: Report, period: Period, scope: str, rows: list[dict]) -> 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{report.title} ({report.name}) {period.label} {scope}", title_justify="left",
-                  highlight=False)
+    table = Table(
+        title=_("{title} ({name}) {label} {scope}").format(
+            title=report.title, name=report.name, label=period.label, scope=scope
+        ),
+        title_justify="left",
+        highlight=False,
+    )
     for column in report.columns:
         numeric = column.kind in ("int", "rate", "money", "kpi", "decimal")
         table.add_column(column.header, justify="right" if numeric else "left")

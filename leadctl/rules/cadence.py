@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import BadInput, Refused
+from leadctl.i18n import _
 from leadctl.models import Due, Grade, LeadState, Status
 from leadctl.rules.deadlines import rules_of
 from leadctl.rules.policy import Policy
@@ -126,13 +127,21 @@ def check_planned(policy: Policy, grade: Grade | None, contact_at: datetime, pla
                   ordered: bool = False) -> date:
     """A staff member may plan the next contact earlier than the cadence, never later [003]."""
     if planned < contact_at.date():
-        raise BadInput(f"next contact {planned} is before this follow-up ({contact_at:%Y-%m-%d})",
-                      "plan a date on or after the follow-up")
+        raise BadInput(
+            _("next contact {planned} is before this follow-up ({contact_at:%Y-%m-%d})").format(
+                planned=planned, contact_at=contact_at
+            ),
+            _("plan a date on or after the follow-up"),
+        )
     latest = latest_allowed(policy, grade, contact_at, ordered)
     if latest is not None and planned > latest:
         what = "the cadence for ordered leads" if ordered else f"grade {grade}"
-        raise Refused(f"next contact {planned} is later than {what} allows ({latest})",
-                      f"plan it on or before {latest}")
+        raise Refused(
+            _("next contact {planned} is later than {what} allows ({latest})").format(
+                planned=planned, what=what, latest=latest
+            ),
+            _("plan it on or before {latest}").format(latest=latest),
+        )
     return planned
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from leadctl.errors import BadInput, UsageError
+from leadctl.i18n import _
 from leadctl.models import Channel, Grade, InfoSource, Method
 from leadctl.rules import phone
 
@@ -85,9 +86,14 @@ def parse_map(options: list[str] | tuple[str, ...]) -> dict[str, str]:
         header, sep, field = option.rpartition("=")
         field = field.strip()
         if not sep or not header.strip():
-            raise UsageError(f"--map {option!r} is not COLUMN=field", "write it as --map '客户手机=phone'")
+            raise UsageError(
+                _("--map {option!r} is not COLUMN=field").format(option=option), _("write it as --map '客户手机=phone'")
+            )
         if field not in COLUMNS:
-            raise UsageError(f"--map {option!r} names no field {field!r}", f"fields: {', '.join(COLUMNS)}")
+            raise UsageError(
+                _("--map {option!r} names no field {field!r}").format(option=option, field=field),
+                _("fields: {join}").format(join=", ".join(COLUMNS)),
+            )
         out[header_key(header)] = field
     return out
 
@@ -130,8 +136,12 @@ def map_columns(headers: list[object], kind: str, extra: dict[str, str], where: 
     missing_map = [k for k in extra if k not in keys]
     found = ", ".join(n for n in names if n) or "(none)"
     if missing_map:
-        raise BadInput(f"{where}: --map names a column the file does not have ({', '.join(missing_map)}); "
-                       f"headers found: {found}", "copy the header exactly as the file spells it")
+        raise BadInput(
+            _("{where}: --map names a column the file does not have ({join}); headers found: {found}").format(
+                where=where, join=", ".join(missing_map), found=found
+            ),
+            _("copy the header exactly as the file spells it"),
+        )
     fields: dict[str, list[int]] = {}
     ignored = []
     for index, header in enumerate(names):
@@ -145,9 +155,19 @@ def map_columns(headers: list[object], kind: str, extra: dict[str, str], where: 
     if absent:
         expected = ", ".join(f"{f} ({'/'.join(COLUMNS[f][:3])})" for f in spec.required)
         raise BadInput(
-            f"{where}: no column for {', '.join(absent)}; headers found: {found}; --kind {kind} expects {expected}"
-            f" and may have {', '.join(spec.optional)}",
-            "name the column with --map 'HEADER=field', choose another --kind, or check --encoding")
+            _(
+                "{where}: no column for {join}; headers found: {found}; --kind {kind} expects {expected} and "
+                "may have {join2}"
+            ).format(
+                where=where,
+                join=", ".join(absent),
+                found=found,
+                kind=kind,
+                expected=expected,
+                join2=", ".join(spec.optional),
+            ),
+            _("name the column with --map 'HEADER=field', choose another --kind, or check --encoding"),
+        )
     return ColumnMap(names, {f: tuple(ix) for f, ix in fields.items()}, tuple(ignored))
 
 
@@ -164,7 +184,7 @@ _NO = {"0", "n", "no", "false", "否", "无", "没有", "-", "×"}
 def read_text(raw) -> str:
     value = raw.isoformat(" ") if isinstance(raw, datetime) else str(raw).strip()
     if len(value) > MAX_TEXT:
-        raise BadInput(f"too long ({len(value)} characters; at most {MAX_TEXT})")
+        raise BadInput(_("too long ({len} characters; at most {MAX_TEXT})").format(len=len(value), MAX_TEXT=MAX_TEXT))
     return value
 
 
@@ -200,17 +220,19 @@ def read_when(raw) -> datetime:
         except ValueError:
             match = _DATE.fullmatch(text)
             if not match:
-                raise BadInput("not a date and time (write 2026-03-05 14:30)") from None
+                raise BadInput(_("not a date and time (write 2026-03-05 14:30)")) from None
             try:
                 value = datetime(*(int(g) for g in match.groups() if g is not None))
             except ValueError as exc:
-                raise BadInput(f"not a real date ({exc})") from None
+                raise BadInput(_("not a real date ({exc})").format(exc=exc)) from None
         if value.tzinfo is not None:
             value = value.astimezone().replace(tzinfo=None)
     if value.microsecond:  # XLSX times are floats: 14:29:59.999 is 14:30
         value = value.replace(microsecond=0) + timedelta(seconds=value.microsecond >= 500_000)
     if value < EARLIEST:
-        raise BadInput(f"{value:%Y-%m-%d} is implausibly early (before {EARLIEST:%Y})")
+        raise BadInput(
+            _("{value:%Y-%m-%d} is implausibly early (before {EARLIEST:%Y})").format(value=value, EARLIEST=EARLIEST)
+        )
     return value
 
 
@@ -223,7 +245,7 @@ def read_left(raw) -> datetime | time:
         try:
             return time(*(int(g) for g in match.groups() if g is not None))
         except ValueError:
-            raise BadInput("not a real time of day") from None
+            raise BadInput(_("not a real time of day")) from None
     return read_when(raw)
 
 
@@ -237,9 +259,9 @@ def read_party(raw) -> int:
     try:
         value = int(str(raw).strip().removesuffix("人").strip())
     except ValueError:
-        raise BadInput("not a whole number of people") from None
+        raise BadInput(_("not a whole number of people")) from None
     if value < 1:
-        raise BadInput("a batch (批次) has at least one person")
+        raise BadInput(_("a batch (批次) has at least one person"))
     return value
 
 
@@ -249,7 +271,7 @@ def read_flag(raw) -> bool:
         return True
     if text in _NO:
         return False
-    raise BadInput("not yes/no (是/否)")
+    raise BadInput(_("not yes/no (是/否)"))
 
 
 READERS: dict[str, Callable] = {

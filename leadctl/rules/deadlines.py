@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from leadctl.errors import Refused
+from leadctl.i18n import _
 from leadctl.models import Term
 
 MIDNIGHT = time(0)
@@ -161,7 +162,7 @@ class Rules:
 
     def next_working(self, day: date) -> date:
         day += DAY
-        for _ in range(3660):  # a policy whose every day is off must not hang the due list
+        for __ in range(3660):  # a policy whose every day is off must not hang the due list
             if self.working(day):
                 return day
             day += DAY
@@ -303,6 +304,8 @@ def overdue_days(deadline: datetime, now: datetime, on: date) -> int:
 def escalate(rules: Rules, level: int) -> int:
     """The next level up (supervisor -> department manager -> general manager); refused beyond the last."""
     if level + 1 >= len(rules.levels):
-        raise Refused(f"the complaint is already at the last level ({rules.level_name(level)})",
-                      f"the policy's levels are {' -> '.join(rules.levels) or 'none'}")
+        raise Refused(
+            _("the complaint is already at the last level ({level_name})").format(level_name=rules.level_name(level)),
+            _("the policy's levels are {value}").format(value=" -> ".join(rules.levels) or "none"),
+        )
     return level + 1

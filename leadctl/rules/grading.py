@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from leadctl.errors import BadInput, Refused
+from leadctl.i18n import _
 from leadctl.models import Grade
 from leadctl.rules.policy import FACTORS, WORKFLOW_GRADES, Policy
 
@@ -22,20 +23,26 @@ def parse_duration(text: str) -> int:
     """A purchase horizon such as `2w` or `3个月` -> days (a month counts 30 days, a year 365)."""
     match = _DURATION.fullmatch(text or "")
     if not match:
-        raise BadInput(f"cannot read duration {text!r}", _DURATION_HINT)
+        raise BadInput(_("cannot read duration {text!r}").format(text=text), _DURATION_HINT)
     number, unit = int(match.group(1)), match.group(2).lower() or "d"
     if unit not in _UNIT_DAYS:
-        raise BadInput(f"unknown unit {unit!r} in duration {text!r}", _DURATION_HINT)
+        raise BadInput(_("unknown unit {unit!r} in duration {text!r}").format(unit=unit, text=text), _DURATION_HINT)
     return number * _UNIT_DAYS[unit]
 
 
 def check_assignable(policy: Policy, grade: Grade) -> Grade:
     """A grade a person may give by grading: on the policy's scale, and not one only a workflow gives."""
     if grade in WORKFLOW_GRADES:
-        raise Refused(f"grade {grade} is given only by {WORKFLOW_GRADES[grade]}", "grade with H, A, B, C or D")
+        raise Refused(
+            _("grade {grade} is given only by {value}").format(grade=grade, value=WORKFLOW_GRADES[grade]),
+            _("grade with H, A, B, C or D"),
+        )
     if grade not in policy.grades:
         scale = ", ".join(g for g in policy.grades if g not in WORKFLOW_GRADES)
-        raise Refused(f"grade {grade} is not on the {policy.name} policy's scale", f"use one of: {scale}")
+        raise Refused(
+            _("grade {grade} is not on the {name} policy's scale").format(grade=grade, name=policy.name),
+            _("use one of: {scale}").format(scale=scale),
+        )
     return grade
 
 
@@ -50,7 +57,7 @@ def from_horizon(policy: Policy, days: int) -> Grade:
     last = ladder[-1][1] if ladder else None
     raise Refused(
         f"a purchase {days} days away is beyond the {policy.name} scale" + (f" (last grade {last})" if last else ""),
-        "state the grade instead of --within",
+        _("state the grade instead of --within"),
     )
 
 
@@ -61,4 +68,7 @@ def from_assessment(policy: Policy, need: bool, confidence: bool, power: bool) -
         return policy.assessment[present]
     table = "; ".join(f"{g} = {' + '.join(sorted(f))}" for f, g in policy.assessment.items())
     shown = " + ".join(sorted(present)) or "no factor"
-    raise Refused(f"{shown} does not make a grade under the {policy.name} policy", f"the table is: {table}")
+    raise Refused(
+        _("{shown} does not make a grade under the {name} policy").format(shown=shown, name=policy.name),
+        _("the table is: {table}").format(table=table),
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from leadctl.errors import BadInput, Refused
+from leadctl.i18n import _
 from leadctl.models import Grade, Status
 from leadctl.rules.policy import DefeatRules
 
@@ -64,8 +65,13 @@ def defeat_reason(rules: DefeatRules, text: str) -> str:
         return code
     choices = ", ".join(f"{r} ({REASON_LABELS[r]})" if r in REASON_LABELS else r for r in rules.reasons)
     if not key:
-        raise BadInput("a defeat request needs its reason", f"give --reason, one of: {choices}")
-    raise BadInput(f"unknown defeat reason {text.strip()!r}", f"use one of: {choices}")
+        raise BadInput(
+            _("a defeat request needs its reason"), _("give --reason, one of: {choices}").format(choices=choices)
+        )
+    raise BadInput(
+        _("unknown defeat reason {strip!r}").format(strip=text.strip()),
+        _("use one of: {choices}").format(choices=choices),
+    )
 
 
 def lead_move(act: str, lead_id: int, status: Status) -> Status:
@@ -73,8 +79,12 @@ def lead_move(act: str, lead_id: int, status: Status) -> Status:
     starts, ends = LEAD_MOVES[act]
     if status not in starts:
         allowed = " or ".join(sorted(starts))
-        raise Refused(f"lead {lead_id} is {status}; only a lead that is {allowed} can be {_DOING[act]}",
-                      _NEXT.get(status, "see `leadctl show` for its state"))
+        raise Refused(
+            _("lead {lead_id} is {status}; only a lead that is {allowed} can be {value}").format(
+                lead_id=lead_id, status=status, allowed=allowed, value=_DOING[act]
+            ),
+            _NEXT.get(status, "see `leadctl show` for its state"),
+        )
     return ends
 
 
@@ -95,24 +105,44 @@ def check_followup(lead_id: int, status: Status, regrade: bool) -> None:
     """Follow-up does not stop at the order [003]: an ordered customer is followed up until delivery, a delivered
     one after it (SSI, owner care [001]); their grade stays O. Defeated, lost and closed leads are not worked."""
     if status not in FOLLOWED_UP:
-        raise Refused(f"lead {lead_id} is {status}; it cannot be followed up", _NEXT.get(status, ""))
+        raise Refused(
+            _("lead {lead_id} is {status}; it cannot be followed up").format(
+                lead_id=lead_id, status=Status(status).word
+            ),
+            _NEXT.get(status, ""),
+        )
     if regrade and status is not Status.ACTIVE:
-        raise Refused(f"lead {lead_id} is {status}; its grade stays O", "record the follow-up without --grade")
+        raise Refused(
+            _("lead {lead_id} is {status}; its grade stays O").format(lead_id=lead_id, status=Status(status).word),
+            _("record the follow-up without --grade"),
+        )
 
 
 def check_defeat_request(rules: DefeatRules, lead_id: int, status: Status, grade: Grade | None,
                          open_request: int | None) -> None:
     """A lead may be put up for defeat when active, not of a forbidden grade, with no request open."""
     if status is not Status.ACTIVE:
-        raise Refused(f"lead {lead_id} is {status}; only an active lead can be put up for defeat",
-                      _NEXT.get(status, ""))
+        raise Refused(
+            _("lead {lead_id} is {status}; only an active lead can be put up for defeat").format(
+                lead_id=lead_id, status=status
+            ),
+            _NEXT.get(status, ""),
+        )
     if open_request is not None:
-        raise Refused(f"lead {lead_id} already has defeat request {open_request} open",
-                      "wait for it to be verified and decided (`leadctl defeat list`)")
+        raise Refused(
+            _("lead {lead_id} already has defeat request {open_request} open").format(
+                lead_id=lead_id, open_request=open_request
+            ),
+            _("wait for it to be verified and decided (`leadctl defeat list`)"),
+        )
     if grade in rules.forbidden_grades:
         forbidden = ", ".join(sorted(rules.forbidden_grades))
-        raise Refused(f"lead {lead_id} is graded {grade}; a lead graded {forbidden} cannot go straight to defeat",
-                      "leads are lost from H: follow it up and re-grade it first [003]")
+        raise Refused(
+            _("lead {lead_id} is graded {grade}; a lead graded {forbidden} cannot go straight to defeat").format(
+                lead_id=lead_id, grade=grade, forbidden=forbidden
+            ),
+            _("leads are lost from H: follow it up and re-grade it first [003]"),
+        )
 
 
 def check_no_effect_wait(rules: DefeatRules, lead_id: int, reason: str, since: date, until: date | None,
@@ -121,56 +151,80 @@ def check_no_effect_wait(rules: DefeatRules, lead_id: int, reason: str, since: d
     a defeat for one of the policy's `no_effect_reasons` is refused before then, with the day it may be filed."""
     if until is None or reason not in rules.no_effect_reasons or today >= until:
         return
-    raise Refused(f"lead {lead_id} has had no effect only since {since}; a defeat for {reason!r} may be filed from "
-                  f"{until} ({rules.no_effect_months} months without effect [003])",
-                  "keep following it up, or mark it lost with `leadctl lost LEAD --attempts N`")
+    raise Refused(
+        _(
+            "lead {lead_id} has had no effect only since {since}; a defeat for {reason!r} may be filed from "
+            "{until} ({no_effect_months} months without effect [003])"
+        ).format(lead_id=lead_id, since=since, reason=reason, until=until, no_effect_months=rules.no_effect_months),
+        _("keep following it up, or mark it lost with `leadctl lost LEAD --attempts N`"),
+    )
 
 
 def check_not_pending(lead_id: int, open_request: int | None, doing: str) -> None:
     """While a defeat request is open the lead waits for the manager's decision."""
     if open_request is not None:
-        raise Refused(f"lead {lead_id} has defeat request {open_request} open; it cannot be {doing}",
-                      f"a manager rejects it first: `leadctl defeat reject {open_request}`")
+        raise Refused(
+            _("lead {lead_id} has defeat request {open_request} open; it cannot be {doing}").format(
+                lead_id=lead_id, open_request=open_request, doing=doing
+            ),
+            _("a manager rejects it first: `leadctl defeat reject {open_request}`").format(open_request=open_request),
+        )
 
 
 def defeat_move(rules: DefeatRules, request_id: int, status: str, act: str) -> str:
     """The new status of a defeat request after verify, approve or reject; Refused when not allowed."""
     if (status, act) not in DEFEAT_MOVES:
-        raise Refused(f"defeat request {request_id} is {status}; it cannot be {act}d now",
-                      "only requested or verified requests are open" if status not in DEFEAT_OPEN
-                      else "it is verified already")
+        raise Refused(
+            _("defeat request {request_id} is {status}; it cannot be {act}d now").format(
+                request_id=request_id, status=status, act=act
+            ),
+            "only requested or verified requests are open" if status not in DEFEAT_OPEN else "it is verified already",
+        )
     if act == "approve" and status == "requested" and rules.verification_required:
-        raise Refused(f"defeat request {request_id} is not verified yet",
-                      "the policy wants customer service's call-back first: `leadctl defeat verify ID --result`")
+        raise Refused(_("defeat request {request_id} is not verified yet").format(request_id=request_id),
+                      _("the policy wants customer service's call-back first: `leadctl defeat verify ID --result`"))
     return DEFEAT_MOVES[(status, act)]
 
 
 def order_move(order_id: int, status: str, act: str) -> str:
     """The new status of an order after cancel or deliver; Refused when it is not open."""
     if (status, act) not in ORDER_MOVES:
-        raise Refused(f"order {order_id} is {status}; only an open order can be {act}ed",
-                      "see `leadctl order list`")
+        raise Refused(
+            _("order {order_id} is {status}; only an open order can be {act}ed").format(
+                order_id=order_id, status=status, act=act
+            ),
+            _("see `leadctl order list`"),
+        )
     return ORDER_MOVES[(status, act)]
 
 
 def check_orderable(lead_id: int, grade: Grade | None, has_phone: bool) -> None:
     """An order needs a customer on record: a visitor who left no details (W) cannot order."""
     if grade is Grade.W or not has_phone:
-        raise Refused(f"lead {lead_id} left no contact details (W); an order needs a customer on record",
-                      "register the customer with `leadctl intake --phone` and order on that lead")
+        raise Refused(
+            _("lead {lead_id} left no contact details (W); an order needs a customer on record").format(
+                lead_id=lead_id
+            ),
+            _("register the customer with `leadctl intake --phone` and order on that lead"),
+        )
 
 
 def reactivation_grade(grade: Grade | None) -> Grade | None:
     """The grade a reactivated lead restarts with: none (due at once), or a working grade H A B C D."""
     if grade in (Grade.O, Grade.F, Grade.L, Grade.W):
-        raise Refused(f"a reactivated lead cannot be graded {grade}", "give H, A, B, C or D, or no grade")
+        raise Refused(
+            _("a reactivated lead cannot be graded {grade}").format(grade=grade), _("give H, A, B, C or D, or no grade")
+        )
     return grade
 
 
 def check_attempts(attempts: int) -> int:
     """Lost control is declared after failed attempts to reach the customer: at least one."""
     if attempts < 1:
-        raise BadInput(f"--attempts {attempts}", "lost control needs at least one failed attempt to reach them")
+        raise BadInput(
+            _("--attempts {attempts}").format(attempts=attempts),
+            _("lost control needs at least one failed attempt to reach them"),
+        )
     return attempts
 
 
@@ -178,6 +232,12 @@ def check_amounts(price: int | None, deposit: int | None) -> None:
     """Prices and deposits are whole yuan, not negative; a deposit is no more than the price."""
     for flag, amount in (("--price", price), ("--deposit", deposit)):
         if amount is not None and amount < 0:
-            raise BadInput(f"{flag} {amount} is negative", "give the amount in yuan, e.g. 189800")
+            raise BadInput(
+                _("{flag} {amount} is negative").format(flag=flag, amount=amount),
+                _("give the amount in yuan, e.g. 189800"),
+            )
     if price is not None and deposit is not None and deposit > price:
-        raise BadInput(f"deposit {deposit} is more than the price {price}", "check --deposit and --price")
+        raise BadInput(
+            _("deposit {deposit} is more than the price {price}").format(deposit=deposit, price=price),
+            _("check --deposit and --price"),
+        )

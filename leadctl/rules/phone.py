@@ -14,6 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from leadctl.errors import BadInput
+from leadctl.i18n import _
 
 DEFAULT_REGION = "CN"
 _SEPARATORS = re.compile(r"[\s\-.()（）/\u2010-\u2015\u2212\u3000]+")
@@ -31,7 +32,7 @@ def _ascii_digits(text: str) -> str:
         if ch.isdigit():
             value = unicodedata.decimal(ch, None)
             if value is None:
-                raise BadInput("phone number has a character that is not a digit", _HINT)
+                raise BadInput(_("phone number has a character that is not a digit"), _HINT)
             out.append(str(value))
         else:
             out.append(ch)
@@ -47,7 +48,7 @@ def _digits(raw: str) -> tuple[bool, str]:
     elif text.startswith("00"):
         international, text = True, text[2:]
     if not text.isdigit() or not text.isascii():
-        raise BadInput("phone number may hold only digits, spaces, dashes and a leading +", _HINT)
+        raise BadInput(_("phone number may hold only digits, spaces, dashes and a leading +"), _HINT)
     if not international and text.startswith("86") and len(text) in (12, 13):
         international = True  # 8613800138000: +86 written without its plus
     return international, text
@@ -87,33 +88,51 @@ def _checked(number: str, region: str) -> str:
     digits = len(number.lstrip("+"))
     if digits < 7 or (region == DEFAULT_REGION and number[0] != "+" and digits not in (
             (10, 11, 12) if number[0] == "0" else (11,))):
-        raise BadInput(f"not a phone number ({digits} digits)", _HINT)
+        raise BadInput(_("not a phone number ({digits} digits)").format(digits=digits), _HINT)
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
-        raise BadInput("not a phone number: no country has that code", _HINT) from None
+        raise BadInput(_("not a phone number: no country has that code"), _HINT) from None
     national = phonenumbers.national_significant_number(parsed)
     if parsed.country_code != 86:
         if not phonenumbers.is_valid_number(parsed):
-            raise BadInput(f"not a valid number of country code +{parsed.country_code} "
-                           f"({len(national)} digits after it)", _HINT)
+            raise BadInput(
+                _("not a valid number of country code +{country_code} ({len} digits after it)").format(
+                    country_code=parsed.country_code, len=len(national)
+                ),
+                _HINT,
+            )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if not phonenumbers.is_valid_number(parsed):
         if national[:1] == "1" and national[:2] != "10":
             raise BadInput(f"not a Chinese mobile: no network uses the prefix {national[:3]}" if len(national) == 11
                            else f"not a Chinese mobile ({len(national)} digits; a mobile has 11)", _HINT)
-        raise BadInput(f"not a valid Chinese landline (no such area code, or the wrong length: {len(national)} "
-                       "digits without the leading 0)", _HINT)
+        raise BadInput(
+            _(
+                "not a valid Chinese landline (no such area code, or the wrong length: {len} digits without "
+                "the leading 0)"
+            ).format(len=len(national)),
+            _HINT,
+        )
     kind = phonenumbers.PhoneNumberType.to_string(phonenumbers.number_type(parsed))
     if kind not in _CN_KINDS:
-        raise BadInput(f"not a customer's mobile or landline (a {kind.lower().replace('_', ' ')} number)", _HINT)
+        raise BadInput(
+            _("not a customer's mobile or landline (a {replace} number)").format(
+                replace=kind.lower().replace("_", " ")
+            ),
+            _HINT,
+        )
     if kind == "MOBILE" or (kind == "FIXED_LINE_OR_MOBILE" and national[:1] == "1" and len(national) == 11):
         return national
     if number[:1] not in "+0":  # 1012345678: without its trunk 0 (or +86) a landline may have lost digits
-        raise BadInput(f"not a phone number ({len(number)} digits): a landline starts with its area code's 0",
-                       _HINT)
+        raise BadInput(
+            _("not a phone number ({len} digits): a landline starts with its area code's 0").format(len=len(number)),
+            _HINT,
+        )
     if len(national) not in _CN_LANDLINE_DIGITS:
-        raise BadInput(f"not a landline with area code ({len(national)} digits after the trunk 0)", _HINT)
+        raise BadInput(
+            _("not a landline with area code ({len} digits after the trunk 0)").format(len=len(national)), _HINT
+        )
     return "0" + national
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
+from leadctl.i18n import _
 from leadctl.models import Grade
 from leadctl.rules import card as card_rules
 from leadctl.rules import care, pool
@@ -163,7 +164,10 @@ class Policy:
 
 def preset_data(name: str) -> dict[str, Any]:
     if name not in PRESETS:
-        raise BadInput(f"unknown policy preset {name!r}", f"use one of: {', '.join(PRESETS)}")
+        raise BadInput(
+            _("unknown policy preset {name!r}").format(name=name),
+            _("use one of: {join}").format(join=", ".join(PRESETS)),
+        )
     text = resources.files("leadctl.rules.presets").joinpath(f"{name}.toml").read_text("utf-8")
     return tomllib.loads(text)
 
@@ -173,9 +177,14 @@ def read_file(path: str) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise InputMissing(f"cannot read policy file {path}: {exc.strerror}", "check the path") from None
+        raise InputMissing(
+            _("cannot read policy file {path}: {strerror}").format(path=path, strerror=exc.strerror),
+            _("check the path"),
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"policy file {path} is not valid TOML: {exc}", "fix the file and retry") from None
+        raise BadInput(
+            _("policy file {path} is not valid TOML: {exc}").format(path=path, exc=exc), _("fix the file and retry")
+        ) from None
 
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -240,7 +249,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
         for key in data.get(table, {}) if isinstance(data.get(table), dict) else ():
             _grade(key, f"{table}.{key}", problems)
     if problems:
-        raise BadInput(f"{origin}: " + "; ".join(problems), "fix these keys and retry")
+        raise BadInput(f"{origin}: " + "; ".join(problems), _("fix these keys and retry"))
     grades = {Grade(k): GradeRule(r.get("meaning", ""), r.get("horizon_days"), r.get("cadence_days"))
               for k, r in data["grades"].items()}
     problems += [f"grades.{g}.cadence_days: must be at least 1 (omit it for no requirement)"
@@ -283,7 +292,7 @@ def validate(data: dict[str, Any], origin: str = "policy") -> Policy:
     defeat = _defeat_rules(data.get("defeat", {}), problems)
     sweeps = tuple(_sweep(i, row, defeat, problems) for i, row in enumerate(data.get("sweeps", [])))
     if problems:
-        raise BadInput(f"{origin}: " + "; ".join(problems), "fix these keys and retry")
+        raise BadInput(f"{origin}: " + "; ".join(problems), _("fix these keys and retry"))
     first = FirstContact(**{k: fc[k] for k in _SHAPE["first_contact"]})
     review, ownership = data.get("review", {}), data.get("ownership", {})
     return Policy(data["name"], data.get("source", ""), grades, first, beyond, assessment, data,

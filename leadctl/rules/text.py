@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from leadctl.errors import BadInput
+from leadctl.i18n import _
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")  # in an imported cell they separate words: a space
@@ -29,12 +30,19 @@ def check(text: str | None, what: str) -> str | None:
     if not text:
         return text
     if _SURROGATE.search(text):
-        raise BadInput(f"{what} is not UTF-8 text", "set the terminal (or the script) to UTF-8 and type it again")
+        raise BadInput(
+            _("{what} is not UTF-8 text").format(what=what),
+            _("set the terminal (or the script) to UTF-8 and type it again"),
+        )
     bad = unsafe(text)
     if bad is not None:
         where = text.index(bad) + 1
-        raise BadInput(f"{what} holds the control character U+{ord(bad):04X} (character {where})",
-                       "type it again without it, on one line" if bad in "\n\r" else "type it again without it")
+        raise BadInput(
+            _("{what} holds the control character U+{ord:04X} (character {where})").format(
+                what=what, ord=ord(bad), where=where
+            ),
+            "type it again without it, on one line" if bad in "\n\r" else "type it again without it",
+        )
     return text
 
 

@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from leadctl.errors import BadInput
+from leadctl.i18n import _
 
 VIN_LENGTH = 17
 CHECK_POSITION = 9  # 1-based, as the standards count
@@ -56,22 +57,41 @@ def validate(text: str, everywhere: bool = False) -> str:
     vin = _clean(text)
     shown = vin[:24] + ("..." if len(vin) > 24 else "")
     if not vin:
-        raise BadInput("the VIN is empty", _HINT)
+        raise BadInput(_("the VIN is empty"), _HINT)
     confusable = sorted({c for c in vin if c in "IOQ"})
     if confusable:
-        raise BadInput(f"VIN {shown!r} has {', '.join(confusable)}, which VINs never use",
-                       "I is 1, O and Q are 0 in a VIN; check the vehicle's papers")
+        raise BadInput(
+            _("VIN {shown!r} has {join}, which VINs never use").format(shown=shown, join=", ".join(confusable)),
+            _("I is 1, O and Q are 0 in a VIN; check the vehicle's papers"),
+        )
     illegal = sorted({c for c in vin if c not in ALPHABET})
     if illegal:
-        raise BadInput(f"VIN {shown!r} has characters a VIN cannot hold: {' '.join(illegal)}", _HINT)
+        raise BadInput(
+            _("VIN {shown!r} has characters a VIN cannot hold: {join}").format(shown=shown, join=" ".join(illegal)),
+            _HINT,
+        )
     if len(vin) != VIN_LENGTH:
-        raise BadInput(f"VIN {shown!r} has {len(vin)} characters, not {VIN_LENGTH}", _HINT)
+        raise BadInput(
+            _("VIN {shown!r} has {len} characters, not {VIN_LENGTH}").format(
+                shown=shown, len=len(vin), VIN_LENGTH=VIN_LENGTH
+            ),
+            _HINT,
+        )
     standard = check_required(vin, everywhere)
     expected = check_digit(vin)
     if standard and vin[CHECK_POSITION - 1] != expected:
-        raise BadInput(f"VIN {vin} fails its check digit: position {CHECK_POSITION} is "
-                       f"{vin[CHECK_POSITION - 1]}, {standard} makes it {expected}",
-                       "a character is mistyped; check the VIN against the vehicle's papers")
+        raise BadInput(
+            _(
+                "VIN {vin} fails its check digit: position {CHECK_POSITION} is {value}, {standard} makes it {expected}"
+            ).format(
+                vin=vin,
+                CHECK_POSITION=CHECK_POSITION,
+                value=vin[CHECK_POSITION - 1],
+                standard=standard,
+                expected=expected,
+            ),
+            _("a character is mistyped; check the VIN against the vehicle's papers"),
+        )
     return vin
 
 
@@ -86,7 +106,7 @@ def plate(text: str) -> str:
     """A Chinese plate number in canonical form (京A12345, 粤BD12345), or BadInput."""
     number = _clean(text)
     if not _PLATE.fullmatch(number):
-        raise BadInput(f"{number[:16]!r} is not a Chinese plate number", _PLATE_HINT)
+        raise BadInput(_("{value!r} is not a Chinese plate number").format(value=number[:16]), _PLATE_HINT)
     return number
 
 
@@ -129,7 +149,7 @@ def prefix(text: str) -> str:
     if len(key) == VIN_LENGTH:
         return validate(key)
     if not PREFIX_MIN <= len(key) < VIN_LENGTH or any(c not in ALPHABET for c in key):
-        raise BadInput(f"{key[:24]!r} is not the start of a VIN", _PREFIX_HINT)
+        raise BadInput(_("{value!r} is not the start of a VIN").format(value=key[:24]), _PREFIX_HINT)
     return key
 
 

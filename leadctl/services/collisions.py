@@ -13,6 +13,7 @@ import sqlite3
 from datetime import datetime
 
 from leadctl.errors import NotFound, Refused
+from leadctl.i18n import _
 from leadctl.rules import visibility
 from leadctl.rules.collisions import Evidence, Side, card_counts, recommend
 from leadctl.services import leads, policy, staff
@@ -91,13 +92,23 @@ def rule(store: Store, now: datetime, actor: str | None, collision_id: int, to: 
     with store.write() as conn:
         row = conn.execute(f"{_OPEN} WHERE c.id = ?", (collision_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no collision {collision_id}", "see `leadctl collisions`")
+            raise NotFound(
+                _("no collision {collision_id}").format(collision_id=collision_id), _("see `leadctl collisions`")
+            )
         who = staff.authorize(conn, now, actor, "collisions.rule", row[1])
         if row[5] != "open":
-            raise Refused(f"collision {collision_id} was already ruled; the ruling is final", "nothing to do")
+            raise Refused(
+                _("collision {collision_id} was already ruled; the ruling is final").format(collision_id=collision_id),
+                _("nothing to do"),
+            )
         winner = staff.get(conn, to, "staff member")
         if winner.id not in (row[3], row[4]):
-            raise Refused(f"{winner.name} is not a party to collision {collision_id}", "rule for the owner or claimant")
+            raise Refused(
+                _("{name} is not a party to collision {collision_id}").format(
+                    name=winner.name, collision_id=collision_id
+                ),
+                _("rule for the owner or claimant"),
+            )
         described = _describe(conn, who, row, policy.current(conn).card_entry_days)
         agrees = described["recommended"] == winner.name
         ruling = "as recommended" if agrees else "against the recommendation: " + "; ".join(described["reasons"])

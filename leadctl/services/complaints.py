@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
+from leadctl.i18n import _
 from leadctl.rules import deadlines, permissions, phone, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.services import leads, policy, staff
@@ -58,7 +59,7 @@ def new(store: Store, now: datetime, actor: str | None, customer: str | None, nu
         kind: str, summary: str, department: str | None = None, name: str | None = None) -> dict:
     """Register a complaint from a lead (`customer`) or any phone; its deadlines start now."""
     if bool(customer) == bool(number):
-        raise UsageError("name the customer once", "give --customer LEAD (a lead's id or phone) or --phone P")
+        raise UsageError(_("name the customer once"), _("give --customer LEAD (a lead's id or phone) or --phone P"))
     channel_, kind_ = ComplaintChannel.parse(channel), ComplaintKind.parse(kind)
     summary_ = _required(summary, "a complaint needs its content", "say what the customer complains of with --summary")
     with store.write() as conn:
@@ -82,8 +83,12 @@ def reply(store: Store, now: datetime, actor: str | None, complaint_id: int, ans
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "replied to")
         if c["replied_at"]:
-            raise Refused(f"complaint {complaint_id} has had its first reply ({c['replied_at'][:16]})",
-                          "record what followed with `leadctl complaint progress`")
+            raise Refused(
+                _("complaint {complaint_id} has had its first reply ({value})").format(
+                    complaint_id=complaint_id, value=c["replied_at"][:16]
+                ),
+                _("record what followed with `leadctl complaint progress`"),
+            )
         conn.execute("UPDATE complaints SET replied_at = ?, reply = ?, contacted_at = coalesce(contacted_at, ?)"
                      " WHERE id = ?", (now.isoformat(), answer_, now.isoformat() if contacted else None, complaint_id))
         return _done(conn, now, who, complaint_id, c["lead_id"], "reply", answer_, contacted=contacted)
@@ -108,8 +113,10 @@ def escalate(store: Store, now: datetime, actor: str | None, complaint_id: int, 
         who, c = _open(conn, now, actor, complaint_id, "escalated")
         target = staff.get(conn, to, "colleague")
         if permissions.scope("complaint.handle", target.role) is None:
-            raise Refused(f"{target.name} ({target.role}) does not handle complaints",
-                          f"escalate to one of: {', '.join(permissions.roles_for('complaint.handle'))}")
+            raise Refused(
+                _("{name} ({role}) does not handle complaints").format(name=target.name, role=target.role.word),
+                _("escalate to one of: {join}").format(join=", ".join(permissions.roles_for("complaint.handle"))),
+            )
         the_rules = rules(conn)
         level = deadlines.escalate(the_rules, c["level"])
         conn.execute("UPDATE complaints SET responsible_id = ?, level = ? WHERE id = ?",
@@ -122,14 +129,18 @@ def resolve(store: Store, now: datetime, actor: str | None, complaint_id: int, v
             category: str | None = None, model: str | None = None, made: str | None = None) -> dict:
     """Close a complaint: valid (our fault) or not, what was done, and for a product its category, model, date."""
     if valid is None:
-        raise UsageError("say whether the complaint was valid", "--valid (our fault) or --invalid (a misunderstanding)")
+        raise UsageError(
+            _("say whether the complaint was valid"), _("--valid (our fault) or --invalid (a misunderstanding)")
+        )
     action_ = _required(action, "a resolution needs what was done", "describe it with --action")
     product = (text(category), text(model), _day(made) if made else None)
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "resolved")
         if c["kind"] == ComplaintKind.PRODUCT and None in product:
-            raise UsageError(f"complaint {complaint_id} is about a product: record which one",
-                             "give --category, --model and --date (产品类别、型号、时间)")
+            raise UsageError(
+                _("complaint {complaint_id} is about a product: record which one").format(complaint_id=complaint_id),
+                _("give --category, --model and --date (产品类别、型号、时间)"),
+            )
         conn.execute("UPDATE complaints SET status = 'resolved', resolved_at = ?, resolved_by = ?, valid = ?,"
                      " action = ?, product_category = ?, product_model = ?, product_date = ?, next_deadline = NULL,"
                      " next_what = NULL WHERE id = ?",
@@ -141,13 +152,24 @@ def survey(store: Store, now: datetime, actor: str | None, complaint_id: int, sc
            note: str | None = None) -> dict:
     """Customer service's satisfaction survey (满意度) of a resolved complaint: once, a score of 1 to 5."""
     if not 1 <= score <= 5:
-        raise BadInput(f"satisfaction score {score} is out of range", "give 1 (very dissatisfied) to 5 (very happy)")
+        raise BadInput(
+            _("satisfaction score {score} is out of range").format(score=score),
+            _("give 1 (very dissatisfied) to 5 (very happy)"),
+        )
     with store.write() as conn:
         who, c = _load(conn, now, actor, complaint_id, "complaint.survey")
         if c["status"] != "resolved":
-            raise Refused(f"complaint {complaint_id} is still open", "satisfaction is surveyed once it is resolved")
+            raise Refused(
+                _("complaint {complaint_id} is still open").format(complaint_id=complaint_id),
+                _("satisfaction is surveyed once it is resolved"),
+            )
         if c["surveyed_at"]:
-            raise Refused(f"complaint {complaint_id} was surveyed on {c['surveyed_at'][:10]}", "it is surveyed once")
+            raise Refused(
+                _("complaint {complaint_id} was surveyed on {value}").format(
+                    complaint_id=complaint_id, value=c["surveyed_at"][:10]
+                ),
+                _("it is surveyed once"),
+            )
         conn.execute("UPDATE complaints SET surveyed_at = ?, surveyed_by = ?, score = ?, survey_note = ? WHERE id = ?",
                      (now.isoformat(), who.id, score, text(note), complaint_id))
         return _done(conn, now, who, complaint_id, c["lead_id"], "survey", text(note), score=score)
@@ -165,19 +187,31 @@ def _day(value: str) -> str:
 def _load(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_id: int, act: str) -> tuple:
     row = conn.execute(f"SELECT {', '.join(_STATE)} FROM complaints c WHERE id = ?", (complaint_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no complaint with id {complaint_id}", "see `leadctl complaint list`")
+        raise NotFound(
+            _("no complaint with id {complaint_id}").format(complaint_id=complaint_id),
+            _("see `leadctl complaint list`"),
+        )
     who = staff.authorize(conn, now, actor, act)
     c = dict(zip((*_STATE[:-1], "last_at"), row, strict=True))
     if now.isoformat() < c["last_at"]:
-        raise BadInput(f"complaint {complaint_id} was last acted on at {c['last_at'][:16]}, after "
-                       f"{now:%Y-%m-%d %H:%M}", "acts are recorded in order: check --now / LEADCTL_NOW")
+        raise BadInput(
+            _("complaint {complaint_id} was last acted on at {value}, after {now:%Y-%m-%d %H:%M}").format(
+                complaint_id=complaint_id, value=c["last_at"][:16], now=now
+            ),
+            _("acts are recorded in order: check --now / LEADCTL_NOW"),
+        )
     return who, c
 
 
 def _open(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_id: int, doing: str) -> tuple:
     who, c = _load(conn, now, actor, complaint_id, "complaint.handle")
     if c["status"] != "open":
-        raise Refused(f"complaint {complaint_id} is resolved; it cannot be {doing}", "register a new complaint")
+        raise Refused(
+            _("complaint {complaint_id} is resolved; it cannot be {doing}").format(
+                complaint_id=complaint_id, doing=doing
+            ),
+            _("register a new complaint"),
+        )
     return who, c
 
 
@@ -246,7 +280,10 @@ def show(store: Store, now: datetime, actor: str | None, complaint_id: int) -> d
         who = staff.authorize(conn, now, actor, "complaint.show")
         cards = _cards(conn, now, who, "c.id = ?", (complaint_id,))
         if not cards:
-            raise NotFound(f"no complaint with id {complaint_id}", "see `leadctl complaint list`")
+            raise NotFound(
+                _("no complaint with id {complaint_id}").format(complaint_id=complaint_id),
+                _("see `leadctl complaint list`"),
+            )
         cur = conn.execute(
             "SELECT a.at, a.act, s.name AS by, a.text, a.contacted, t.name AS to_staff, a.level FROM complaint_acts a"
             " JOIN staff s ON s.id = a.by_id LEFT JOIN staff t ON t.id = a.to_id WHERE a.complaint_id = ?"

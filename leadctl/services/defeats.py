@@ -11,7 +11,9 @@ import sqlite3
 from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound
+from leadctl.i18n import _
 from leadctl.models import Grade, Status
+from leadctl.reports.base import code
 from leadctl.rules import grading, lifecycle, ownership, visibility
 from leadctl.services import leads, policy, staff
 from leadctl.services.transfers import effect_times
@@ -50,7 +52,9 @@ def _get(conn: sqlite3.Connection, viewer: staff.Staff, request_id: int) -> dict
 def _request(conn: sqlite3.Connection, request_id: int) -> tuple[int, str]:
     row = conn.execute("SELECT lead_id, status FROM defeats WHERE id = ?", (request_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no defeat request with id {request_id}", "see `leadctl defeat list`")
+        raise NotFound(
+            _("no defeat request with id {request_id}").format(request_id=request_id), _("see `leadctl defeat list`")
+        )
     return row
 
 
@@ -100,7 +104,9 @@ def verify(store: Store, now: datetime, actor: str | None, request_id: int, resu
     """Customer service's call-back on a defeat request: who called, when, and what the customer said."""
     result_ = text(result)
     if result_ is None:
-        raise BadInput("a verification counts only with its result", "say what the customer told you with --result")
+        raise BadInput(
+            _("a verification counts only with its result"), _("say what the customer told you with --result")
+        )
     with store.write() as conn:
         lead_id, status = _request(conn, request_id)
         who = staff.authorize(conn, now, actor, "defeat.verify", lead_id)
@@ -144,9 +150,10 @@ def _decide(store: Store, now: datetime, actor: str | None, request_id: int, act
 def listing(store: Store, now: datetime, actor: str | None, status: str | None = None) -> list[dict]:
     """Defeat requests, oldest first; `status` picks one queue (requested: customer service's, verified: the
     manager's)."""
+    status = code("status", status)
     if status is not None and status not in lifecycle.DEFEAT_STATUSES:
-        raise BadInput(f"unknown defeat request status {status!r}",
-                       f"use one of: {', '.join(lifecycle.DEFEAT_STATUSES)}")
+        raise BadInput(_("unknown defeat request status {status!r}").format(status=status),
+                       _("use one of: {join}").format(join=', '.join(lifecycle.DEFEAT_STATUSES)))
     where, args = ("WHERE d.status = ?", (status,)) if status else ("", ())
     with store.read() as conn:
         who = staff.authorize(conn, now, actor, "defeat.list")

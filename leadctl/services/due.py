@@ -11,6 +11,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
+from leadctl.i18n import _
 from leadctl.models import Due, LeadState, Role, Team
 from leadctl.planning.corrections import due_rows as check_rows
 from leadctl.rules import cadence, pool, visibility
@@ -41,7 +42,7 @@ def scope_for(me: staff.Staff, owner: str | None, team: str | None, everyone: bo
     A manager acting also gets the follow-ups waiting too long for their review.
     """
     if sum(bool(x) for x in (owner, team, everyone)) > 1:
-        raise UsageError("choose one of --owner, --team and --all", "they pick whose leads to list")
+        raise UsageError(_("choose one of --owner, --team and --all"), _("they pick whose leads to list"))
     reviews = me.role is Role.MANAGER
     if owner or team or everyone:
         return {"owner": owner, "team": Team.parse(team).value if team else None, "reviews": reviews}
@@ -65,7 +66,8 @@ def _due(conn, now: datetime, me: staff.Staff, on: date, overdue_only: bool, own
     rules = policy.current(conn)
     who = staff.find(conn, owner) if owner else None
     if owner and who is None:
-        raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
+        raise NotFound(_("no staff member named {typed!r}").format(typed=staff.typed(owner)),
+                       _("see `leadctl staff list`"))
     out = _lead_rows(conn, rules, me, on, overdue_only, who, team, pool)
     extra = review_rows(conn, now, on, who.id if owner else None, team) if reviews else []
     mine = {} if reviews else {"owner_id": who.id if owner else None, "team": team}  # managers see every complaint

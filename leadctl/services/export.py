@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from leadctl.errors import PermissionDenied, UsageError
+from leadctl.i18n import _, zh
 from leadctl.models import Grade, Team
 from leadctl.rules import card as card_rules
 from leadctl.rules import visibility
@@ -94,26 +95,31 @@ def _who(store: Store, now: datetime, actor: str | None, filters: dict):
         who = staff.authorize(conn, now, actor, "export")
         if scope("export", who.role) is Scope.OWN:
             if filters.get("team") or filters.get("owner") not in (None, who.name):
-                raise PermissionDenied(f"{who.name} may export only their own leads", "leave out --owner and --team")
+                raise PermissionDenied(
+                    _("{name} may export only their own leads").format(name=who.name), _("leave out --owner and --team")
+                )
             filters["owner"] = who.name
         return who
 
 
 def export(store: Store, now: datetime, actor: str | None, kind: str, filters: dict, csv_path: Path | None = None,
-           xlsx_path: Path | None = None, to_json: bool = False, force: bool = False) -> dict:
+           xlsx_path: Path | None = None, to_json: bool = False, force: bool = False,
+           header_codes: bool = False) -> dict:
     """Rows of one kind, filtered; written to a file (atomically, 0600, never onto the database, over an existing
     file only with `force`) or returned; audited either way, and a file appears only once its event is recorded."""
     if kind not in KINDS:
-        raise UsageError(f"cannot export {kind!r}", f"export one of: {', '.join(KINDS)}")
+        raise UsageError(
+            _("cannot export {kind!r}").format(kind=kind), _("export one of: {join}").format(join=", ".join(KINDS))
+        )
     if sum((csv_path is not None, xlsx_path is not None, to_json)) != 1:
-        raise UsageError("choose one of --csv FILE, --xlsx FILE and --json", "an export goes to one place")
+        raise UsageError(_("choose one of --csv FILE, --xlsx FILE and --json"), _("an export goes to one place"))
     who = _who(store, now, actor, filters)
     target = csv_path or xlsx_path
     if target is not None:
         files.check_target(target, store.path, force)
     with store.read() as conn:
         where, args = _where(kind, filters, conn)
-        columns, _, tables = KINDS[kind][1].rpartition(" FROM ")  # the last FROM: a column's subquery has its own
+        columns, __, tables = KINDS[kind][1].rpartition(" FROM ")  # the last FROM: a column's subquery has its own
         select = f"{columns}{_WHOSE}{tables}"
         cur = conn.execute(f"{select}{where} ORDER BY 1", args)
         names = [d[0] for d in cur.description]
@@ -136,7 +142,11 @@ def export(store: Store, now: datetime, actor: str | None, kind: str, filters: d
     if target is None:
         audit()
     else:
-        write = _write_csv if csv_path else _write_xlsx
+        if csv_path:
+            def write(temp, kind, rows):
+                return _write_csv(temp, kind, rows, header_codes)
+        else:
+            write = _write_xlsx
         files.write_output(target, lambda temp: write(temp, kind, rows), store.path, force, then=audit)
     return {"kind": kind, "rows": rows if target is None else len(rows), "file": str(target) if target else None,
             "masked": masked > 0}
@@ -160,10 +170,11 @@ def _codes(conn, filters: dict) -> dict:
     return out
 
 
-def _write_csv(path: Path, kind: str, rows: list[dict]) -> None:
+def _write_csv(path: Path, kind: str, rows: list[dict], codes: bool = False) -> None:
+    """The header row is the forms' Chinese headers under zh, the keys under en or with `codes`."""
     columns = KINDS[kind][2]
-    files.write_csv_file(path, [header for _, header in columns], ([row.get(key) for key, _ in columns]
-                                                                   for row in rows))
+    head = [header if zh() and not codes else key for key, header in columns]
+    files.write_csv_file(path, head, ([row.get(key) for key, __ in columns] for row in rows))
 
 
 def _write_xlsx(path: Path, kind: str, rows: list[dict]) -> None:

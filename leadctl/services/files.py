@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from leadctl.errors import CannotCreate, StorageError
+from leadctl.i18n import _
 
 TEMP_PREFIX, TEMP_SUFFIX = ".leadctl-", ".tmp"
 # No command lives this long: a temp file of ours older than this was left by a command that was killed.
@@ -46,22 +47,35 @@ def check_target(path: Path, database: Path | None, force: bool = False) -> Path
                  for suffix in SIDECARS}
         for side, suffix in sides:
             if real == Path(os.path.realpath(side)) or same_file(real, side):
-                raise CannotCreate(f"{path} is the database{f' ({suffix[1:]} file)' if suffix else ''}",
-                                   "choose another file name; leadctl never writes over its database")
+                raise CannotCreate(
+                    _("{path} is the database{value}").format(
+                        path=path, value=f" ({suffix[1:]} file)" if suffix else ""
+                    ),
+                    _("choose another file name; leadctl never writes over its database"),
+                )
     try:
         mode = real.stat().st_mode
     except FileNotFoundError:
         mode = None
     except OSError as exc:
-        raise CannotCreate(f"cannot write {path}: {exc.strerror}", "choose another path") from None
+        raise CannotCreate(
+            _("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror), _("choose another path")
+        ) from None
     if mode is not None and stat.S_ISDIR(mode):
-        raise CannotCreate(f"{path} is a folder", "give a file name (in that folder, if you like)")
+        raise CannotCreate(
+            _("{path} is a folder").format(path=path), _("give a file name (in that folder, if you like)")
+        )
     if mode is not None and not stat.S_ISREG(mode):
-        raise CannotCreate(f"{path} is not a regular file", "give the name of a file to create")
+        raise CannotCreate(_("{path} is not a regular file").format(path=path), _("give the name of a file to create"))
     if mode is not None and not force:
-        raise CannotCreate(f"{path} already exists", "choose a new file name, or pass --force to replace it")
+        raise CannotCreate(
+            _("{path} already exists").format(path=path), _("choose a new file name, or pass --force to replace it")
+        )
     if not real.parent.is_dir():
-        raise CannotCreate(f"cannot write {path}: its folder does not exist", "create it, or choose another path")
+        raise CannotCreate(
+            _("cannot write {path}: its folder does not exist").format(path=path),
+            _("create it, or choose another path"),
+        )
     return real
 
 
@@ -123,7 +137,9 @@ def _place(temp: Path, real: Path, path: Path) -> None:
             try:
                 os.link(temp, real)
             except FileExistsError:
-                raise CannotCreate(f"{path} already exists", "choose a new file name, or pass --force") from None
+                raise CannotCreate(
+                    _("{path} already exists").format(path=path), _("choose a new file name, or pass --force")
+                ) from None
             except OSError:  # a filesystem without hard links
                 os.replace(temp, real)
             else:
@@ -158,9 +174,14 @@ def _sync_folder(folder: Path) -> None:
 def _io_error(exc: OSError, path: Path) -> StorageError | CannotCreate:
     if exc.errno in FULL:
         what = "disk full or file too large" if exc.errno != errno.EIO else "I/O error"
-        return StorageError(f"cannot write {path}: {what} ({exc.strerror})",
-                            "free some space, or write it to another disk")
-    return CannotCreate(f"cannot write {path}: {exc.strerror}", "check the folder's permissions, or choose another")
+        return StorageError(
+            _("cannot write {path}: {what} ({strerror})").format(path=path, what=what, strerror=exc.strerror),
+            _("free some space, or write it to another disk"),
+        )
+    return CannotCreate(
+        _("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror),
+        _("check the folder's permissions, or choose another"),
+    )
 
 
 def sweep(folder: Path) -> list[Path]:

@@ -26,7 +26,7 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     makes an owner-care contact of a delivered customer (an SSI call may carry its `score`)."""
     result = (result or "").strip()
     if not result:
-        raise BadInput("a follow-up counts only with its result", "say what came of it with --result")
+        raise BadInput(_("a follow-up counts only with its result"), _("say what came of it with --result"))
     method_ = Method.parse(method)
     given = parse_instant(at, "--at") if at else None
     planned = _parse_date(next_on) if next_on else None

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from leadctl.clock import parse_instant
 from leadctl.errors import UsageError
+from leadctl.i18n import _
 from leadctl.models import Grade
 from leadctl.rules import grading
 from leadctl.services import leads, policy, staff
@@ -21,8 +22,8 @@ def decide(rules, grade: str | None, within: str | None, factors: dict[str, bool
     if assessed:
         given.append("--need/--confidence/--power")
     if len(given) != 1:
-        raise UsageError("grade a lead one way: a GRADE, --within DURATION, or --need/--confidence/--power",
-                         f"got {', '.join(given) or 'none'}")
+        raise UsageError(_("grade a lead one way: a GRADE, --within DURATION, or --need/--confidence/--power"),
+                         _("got {value}").format(value=', '.join(given) or 'none'))
     if grade:
         return grading.check_assignable(rules, Grade.parse(grade)), "stated", {}
     if within:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from leadctl.errors import BadInput, LeadctlError
+from leadctl.i18n import _
 from leadctl.models import Channel, Grade, LeadState, Status
 from leadctl.rules import cadence, columns, grading, text
 from leadctl.rules.policy import Policy
@@ -149,7 +150,7 @@ class Plan:
             self.invited.update((lead_id, (inv, at)) for lead_id, inv, at in self.conn.execute(
                 f"SELECT lead_id, id, invited_at FROM invitations WHERE status = 'open' AND lead_id IN ({marks})",
                 part))
-        for part in _chunks([h for h, _ in self.holders.values()]):
+        for part in _chunks([h for h, __ in self.holders.values()]):
             marks = ",".join("?" * len(part))
             for holder, record_, source, digest in self.conn.execute(
                     "SELECT r.holder_id, r.record, r.source, i.sha256 FROM import_rows r JOIN imports i"
@@ -392,5 +393,5 @@ def _active_staff(known: dict[str, tuple[int, bool]], name: str) -> int:
     found = known.get(name)
     if found is None or not found[1]:
         state = "no staff member named" if found is None else "no longer active:"
-        raise BadInput(f"{state} {name} (see `leadctl staff list`)")
+        raise BadInput(_("{state} {name} (see `leadctl staff list`)").format(state=state, name=name))
     return found[0]

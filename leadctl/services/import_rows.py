@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from leadctl.errors import BadInput, InputMissing, LeadctlError, UsageError
+from leadctl.i18n import _
 from leadctl.models import Channel, Grade, InfoSource, Method
 from leadctl.rules import columns, phone
 from leadctl.rules import text as text_rules
@@ -82,8 +83,12 @@ _CHUNK = 4 * MB
 
 
 def _too_large(path: Path, limit: int) -> BadInput:
-    return BadInput(f"{path.name} is larger than {limit // MB} MB, the policy's import.max_file_mb",
-                    "split the file, or raise import.max_file_mb with `leadctl policy set-file`")
+    return BadInput(
+        _("{name} is larger than {value} MB, the policy's import.max_file_mb").format(
+            name=path.name, value=limit // MB
+        ),
+        _("split the file, or raise import.max_file_mb with `leadctl policy set-file`"),
+    )
 
 
 def read_file(path: Path, limit: int = 200 * MB) -> bytes:
@@ -100,13 +105,16 @@ def read_file(path: Path, limit: int = 200 * MB) -> bytes:
                     raise _too_large(path, limit)
             return b"".join(parts)
     except FileNotFoundError:
-        raise InputMissing(f"no file {path}", "check the path") from None
+        raise InputMissing(_("no file {path}").format(path=path), _("check the path")) from None
     except IsADirectoryError:
-        raise InputMissing(f"{path} is a directory", "give the file to import") from None
+        raise InputMissing(_("{path} is a directory").format(path=path), _("give the file to import")) from None
     except MemoryError:
         raise _too_large(path, limit) from None
     except OSError as exc:
-        raise InputMissing(f"cannot read {path}: {exc.strerror}", "check the path and its permissions") from None
+        raise InputMissing(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
+            _("check the path and its permissions"),
+        ) from None
 
 
 def _line_of(data: bytes, offset: int, encoding: str) -> int:
@@ -117,10 +125,18 @@ def _undecodable(where: str, data: bytes, exc: UnicodeDecodeError, encoding: str
     line = _line_of(data, exc.start, exc.encoding)
     byte = data[exc.start:exc.start + 1].hex() or "end"
     if forced:
-        return BadInput(f"{where} is not valid {encoding} (byte 0x{byte} on line {line})",
-                        "name the file's real encoding with --encoding (utf-8, gb18030, gbk, utf-16)")
-    return BadInput(f"{where}: cannot tell its encoding; it is not {encoding} (byte 0x{byte} on line {line})",
-                    "name it with --encoding ENC, e.g. --encoding gbk, --encoding utf-16 or --encoding big5")
+        return BadInput(
+            _("{where} is not valid {encoding} (byte 0x{byte} on line {line})").format(
+                where=where, encoding=encoding, byte=byte, line=line
+            ),
+            _("name the file's real encoding with --encoding (utf-8, gb18030, gbk, utf-16)"),
+        )
+    return BadInput(
+        _("{where}: cannot tell its encoding; it is not {encoding} (byte 0x{byte} on line {line})").format(
+            where=where, encoding=encoding, byte=byte, line=line
+        ),
+        _("name it with --encoding ENC, e.g. --encoding gbk, --encoding utf-16 or --encoding big5"),
+    )
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -139,13 +155,17 @@ def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str
                 raise LookupError(forced)
             encoding = info.name
         except LookupError:
-            raise UsageError(f"unknown encoding {forced!r} for --encoding",
-                             "use e.g. utf-8, gb18030, gbk, utf-16") from None
+            raise UsageError(_("unknown encoding {forced!r} for --encoding").format(forced=forced),
+                             _("use e.g. utf-8, gb18030, gbk, utf-16")) from None
         if encoding not in ("utf-8", "utf-8-sig", "ascii") and not data.isascii():
             try:
                 data.decode("utf-8")
-                raise BadInput(f"{where} is UTF-8 text; reading it as --encoding {forced} would garble it",
-                               "drop --encoding, or use --encoding utf-8")
+                raise BadInput(
+                    _("{where} is UTF-8 text; reading it as --encoding {forced} would garble it").format(
+                        where=where, forced=forced
+                    ),
+                    _("drop --encoding, or use --encoding utf-8"),
+                )
             except UnicodeDecodeError:
                 pass
         encoding = "utf-8-sig" if encoding == "utf-8" else encoding
@@ -174,7 +194,7 @@ def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str
 def _head(text: str, lines: int) -> str:
     """The first lines of a text, without splitting all of it."""
     end = -1
-    for _ in range(lines):
+    for __ in range(lines):
         end = text.find("\n", end + 1)
         if end < 0:
             return text
@@ -193,8 +213,8 @@ def csv_rows(text: str, where: str) -> list[tuple[int, list]]:
     nul = text.find("\0")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
-        raise BadInput(f"{where}, line {line}: a NUL byte; this is not a text CSV",
-                       "export it again as CSV, or name a UTF-16 file's encoding with --encoding utf-16-le")
+        raise BadInput(_("{where}, line {line}: a NUL byte; this is not a text CSV").format(where=where, line=line),
+                       _("export it again as CSV, or name a UTF-16 file's encoding with --encoding utf-16-le"))
     delimiter = _delimiter(text)
     try:
         return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), 1))
@@ -202,12 +222,16 @@ def csv_rows(text: str, where: str) -> list[tuple[int, list]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     number, last_line, fault = 0, 0, "unreadable"
     try:
-        for _ in reader:
+        for __ in reader:
             number, last_line = number + 1, reader.line_num
     except csv.Error as exc:
         fault = str(exc)
-    raise BadInput(f"{where}, line {last_line + 1} (row {number + 1}): malformed CSV ({fault})",
-                   "check the quotes on that line; a field may be unclosed or too large")
+    raise BadInput(
+        _("{where}, line {value} (row {value2}): malformed CSV ({fault})").format(
+            where=where, value=last_line + 1, value2=number + 1, fault=fault
+        ),
+        _("check the quotes on that line; a field may be unclosed or too large"),
+    )
 
 
 def _inflated(data: bytes, where: str, limit: int) -> None:
@@ -219,11 +243,17 @@ def _inflated(data: bytes, where: str, limit: int) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             size = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise BadInput(f"{where} is not a readable XLSX workbook ({type(exc).__name__})",
-                       "save it again from Excel as .xlsx, or export CSV") from None
+        raise BadInput(
+            _("{where} is not a readable XLSX workbook ({__name__})").format(where=where, __name__=type(exc).__name__),
+            _("save it again from Excel as .xlsx, or export CSV"),
+        ) from None
     if size > limit:
-        raise BadInput(f"{where} would inflate to {size // MB:,} MB, more than the policy's import.max_inflated_mb "
-                       f"({limit // MB:,} MB)", "save it as CSV, or split it; this may be a zip bomb")
+        raise BadInput(
+            _(
+                "{where} would inflate to {value:,} MB, more than the policy's import.max_inflated_mb ({value2:,} MB)"
+            ).format(where=where, value=size // MB, value2=limit // MB),
+            _("save it as CSV, or split it; this may be a zip bomb"),
+        )
 
 
 def xlsx_rows(data: bytes, where: str, max_inflated: int = 1000 * MB) -> list[tuple[int, list]]:
@@ -234,14 +264,18 @@ def xlsx_rows(data: bytes, where: str, max_inflated: int = 1000 * MB) -> list[tu
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged zip or XML raises any of a dozen types (BadZipFile, KeyError, ParseError...)
-        raise BadInput(f"{where} is not a readable XLSX workbook ({type(exc).__name__})",
-                       "save it again from Excel as .xlsx, or export CSV") from None
+        raise BadInput(
+            _("{where} is not a readable XLSX workbook ({__name__})").format(where=where, __name__=type(exc).__name__),
+            _("save it again from Excel as .xlsx, or export CSV"),
+        ) from None
     try:
         sheet = book.worksheets[0]
         return [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)]
     except Exception as exc:  # openpyxl raises many types on a damaged sheet; none is ours
-        raise BadInput(f"{where}: cannot read its first sheet ({type(exc).__name__})",
-                       "save it again from Excel as .xlsx, or export CSV") from None
+        raise BadInput(
+            _("{where}: cannot read its first sheet ({__name__})").format(where=where, __name__=type(exc).__name__),
+            _("save it again from Excel as .xlsx, or export CSV"),
+        ) from None
     finally:
         book.close()
 
@@ -270,7 +304,9 @@ def read_table(data: bytes, where: str, kind: str, extra: dict[str, str], encodi
                xlsx: bool | None = None, max_inflated: int = 1000 * MB) -> Table:
     """Decode, split into cells (without control characters), find and map the header row."""
     if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise BadInput(f"{where} is an old binary .xls workbook", "save it from Excel as .xlsx or CSV")
+        raise BadInput(
+            _("{where} is an old binary .xls workbook").format(where=where), _("save it from Excel as .xlsx or CSV")
+        )
     if xlsx is None:
         xlsx = data[:4] == b"PK\x03\x04"
     if xlsx:
@@ -280,11 +316,11 @@ def read_table(data: bytes, where: str, kind: str, extra: dict[str, str], encodi
         text, encoding_name = decode(data, where, encoding)
         rows = csv_rows(text, where)
         cleaned = _clean(rows) if _may_hold_control(text, rows) else []
-    index = columns.find_header([cells for _, cells in rows], kind, extra)
+    index = columns.find_header([cells for __, cells in rows], kind, extra)
     if index < 0:
-        first = next((cells for _, cells in rows if any(c not in (None, "") for c in cells)), [])
+        first = next((cells for __, cells in rows if any(c not in (None, "") for c in cells)), [])
         columns.map_columns(first, kind, extra, where)  # raises, listing what was found
-        raise BadInput(f"{where}: no header row found", "check --kind and --encoding")
+        raise BadInput(_("{where}: no header row found").format(where=where), _("check --kind and --encoding"))
     header_row, header = rows[index]
     cols = columns.map_columns(header, kind, extra, where)
     return Table(where, encoding_name, cols, rows[index + 1:], header_row, [n for n in cleaned if n > header_row])
@@ -307,9 +343,9 @@ def _cells(data: list, idx: tuple[int, ...], text: bool) -> list:
     """One field's cells down the sheet (the first non-empty of its columns), None when empty."""
     if text and len(idx) == 1:  # CSV: every cell a string, every row as wide as the header
         i = idx[0]
-        return [cell if (cell := cells[i]) and not cell.isspace() else None for _, cells in data]
+        return [cell if (cell := cells[i]) and not cell.isspace() else None for __, cells in data]
     out = []
-    for _, cells in data:
+    for __, cells in data:
         raw, n = None, len(cells)
         for i in idx:
             cell = cells[i] if i < n else None
@@ -406,13 +442,13 @@ class Checker:
         for field, idx in self.table.cols.fields.items():  # the file's order: a row's problems come in it
             if field == "phone":
                 values["phone"] = self.phones[start:stop]
-                for number, _ in data:
+                for number, __ in data:
                     if number in self._phone_bad:
                         self.bad.setdefault(number, []).extend(self._phone_bad.pop(number))
             else:
                 values[_ATTR.get(field, field)] = _column(self.table, data, field, idx, field in self.spec.required,
                                                           self.bad, self.checks.get(field))
-        values = [[number for number, _ in data],
+        values = [[number for number, __ in data],
                   *(values[a] if a in values else [_DEFAULTS.get(a)] * len(data) for a in _ROW_FIELDS)]
         for fields in zip(*values, strict=True):
             row, earlier = Row(*fields), self.bad.get(fields[0])

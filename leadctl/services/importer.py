@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from leadctl.errors import BadInput, UsageError
+from leadctl.i18n import _
 from leadctl.models import Channel
 from leadctl.rules import columns
 from leadctl.rules.policy import Policy
@@ -81,8 +82,12 @@ def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_chan
     xlsx = True if path.suffix.lower() in (".xlsx", ".xlsm") else None
     table = import_rows.read_table(data, path.name, kind, extra, encoding, xlsx, rules.import_max_inflated_bytes)
     if kind != "followups" and "channel" not in table.cols.fields and default_channel is None:
-        raise BadInput(f"{path.name}: no channel column (客户来源/来源/channel) and --source {src!r} names no channel",
-                       "add the column, or give --source CHANNEL (e.g. --source 总部下发, --source web)")
+        raise BadInput(
+            _("{name}: no channel column (客户来源/来源/channel) and --source {src!r} names no channel").format(
+                name=path.name, src=src
+            ),
+            _("add the column, or give --source CHANNEL (e.g. --source 总部下发, --source web)"),
+        )
     return hashlib.sha256(data).hexdigest(), table
 
 
@@ -93,7 +98,9 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
                 force: bool = False, assign: bool = False) -> dict:
     """Import a CSV or XLSX file of leads, visits or follow-ups; returns the summary (see the module doc)."""
     if kind not in columns.KINDS:
-        raise UsageError(f"unknown --kind {kind!r}", f"use one of: {', '.join(KINDS)}")
+        raise UsageError(
+            _("unknown --kind {kind!r}").format(kind=kind), _("use one of: {join}").format(join=", ".join(KINDS))
+        )
     extra = columns.parse_map(maps)
     if rejects is not None:  # a rejects file that could not be written is refused before anything is read
         files.check_target(rejects, store.path, force)

@@ -43,24 +43,43 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
     arrived_at = parse_instant(arrived, "--arrived") if arrived else now
     left_at = parse_instant(left, "--left") if left else None
     if arrived_at > now:
-        raise BadInput(f"arrival {arrived_at:%Y-%m-%d %H:%M} is after now ({now:%Y-%m-%d %H:%M})",
-                       "register visits that have happened")
+        raise BadInput(
+            _("arrival {arrived_at:%Y-%m-%d %H:%M} is after now ({now:%Y-%m-%d %H:%M})").format(
+                arrived_at=arrived_at, now=now
+            ),
+            _("register visits that have happened"),
+        )
     if left_at and left_at < arrived_at:
-        raise BadInput(f"departure {left_at:%H:%M} is before arrival {arrived_at:%H:%M}", "check --left")
+        raise BadInput(
+            _("departure {left_at:%H:%M} is before arrival {arrived_at:%H:%M}").format(
+                left_at=left_at, arrived_at=arrived_at
+            ),
+            _("check --left"),
+        )
     if left_at and left_at > now:
-        raise BadInput(f"departure {left_at:%Y-%m-%d %H:%M} is after now", "leave out --left until they leave")
+        raise BadInput(
+            _("departure {left_at:%Y-%m-%d %H:%M} is after now").format(left_at=left_at),
+            _("leave out --left until they leave"),
+        )
     if not 1 <= party <= MAX_PARTY:
-        raise BadInput(f"party of {party}", f"a batch (批次) has 1 to {MAX_PARTY} people")
+        raise BadInput(
+            _("party of {party}").format(party=party),
+            _("a batch (批次) has 1 to {MAX_PARTY} people").format(MAX_PARTY=MAX_PARTY),
+        )
     channel_ = Channel.parse(channel)
     if no_contact:
         if name or phone_text or grade:
-            raise BadInput("--no-contact records a visitor who left no details", "drop --name, --phone and --grade")
+            raise BadInput(
+                _("--no-contact records a visitor who left no details"), _("drop --name, --phone and --grade")
+            )
         if channel_.contact_kind != "visit":
-            raise BadInput("--no-contact is for visitors in person", "use a visit channel such as walk-in")
+            raise BadInput(_("--no-contact is for visitors in person"), _("use a visit channel such as walk-in"))
         number, grade_ = None, Grade.W
     else:
         if not phone_text:
-            raise BadInput("a lead needs a phone number", "give --phone, or --no-contact for a visitor without one")
+            raise BadInput(
+                _("a lead needs a phone number"), _("give --phone, or --no-contact for a visitor without one")
+            )
         number = phone.normalize(phone_text, region)
         grade_ = Grade.parse(grade) if grade else None
     return Visit(name, number, channel_, arrived_at, left_at, party, grade_,

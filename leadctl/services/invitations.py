@@ -12,6 +12,7 @@ from datetime import date, datetime
 from leadctl import clock
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, Refused, UsageError
+from leadctl.i18n import _
 from leadctl.models import Role
 from leadctl.rules import ownership, phone, visibility
 from leadctl.services import collisions, leads, policy, staff
@@ -34,7 +35,9 @@ def period(start: str | None, end: str | None) -> tuple[date | None, date | None
     first = parse_day(start, "--from") if start else None
     last = parse_day(end, "--to") if end else None
     if first and last and first > last:
-        raise UsageError(f"--from {first} is after --to {last}", "give the earlier day first")
+        raise UsageError(
+            _("--from {first} is after --to {last}").format(first=first, last=last), _("give the earlier day first")
+        )
     return first, last
 
 
@@ -54,14 +57,20 @@ def invite(store: Store, now: datetime, actor: str | None, lead: str, on: str, n
     """Invite a lead to the store; an open invitation is replaced (rescheduled), or closed as a no-show."""
     expected = parse_instant(on, "--on")
     if expected.date() < now.date():
-        raise BadInput(f"--on {expected:%Y-%m-%d %H:%M} is in the past", "invite the customer for today or later")
+        raise BadInput(
+            _("--on {expected:%Y-%m-%d %H:%M} is in the past").format(expected=expected),
+            _("invite the customer for today or later"),
+        )
     note = (note or "").strip() or None
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "invite", lead_id)
         leads.require_active(conn, lead_id, "invited")
         if conn.execute("SELECT phone FROM leads WHERE id = ?", (lead_id,)).fetchone()[0] is None:
-            raise Refused(f"lead {lead_id} left no phone number", "only a lead with contact details can be invited")
+            raise Refused(
+                _("lead {lead_id} left no phone number").format(lead_id=lead_id),
+                _("only a lead with contact details can be invited"),
+            )
         replaces, replaced_as = _close_open(conn, now, who.id, lead_id)
         invitation_id = conn.execute(
             "INSERT INTO invitations (lead_id, invited_by, invited_at, expected_at, note, replaces)"
@@ -115,8 +124,10 @@ def arrive(store: Store, now: datetime, actor: str | None, lead: str) -> dict:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "arrive", lead_id)
         if _open_invitation(conn, lead_id) is None:
-            raise Refused(f"lead {lead_id} has no open invitation",
-                          "register an uninvited visitor with `leadctl intake`, or invite them with `leadctl invite`")
+            raise Refused(
+                _("lead {lead_id} has no open invitation").format(lead_id=lead_id),
+                _("register an uninvited visitor with `leadctl intake`, or invite them with `leadctl invite`"),
+            )
         channel, model, owner_id = conn.execute("SELECT channel, model, owner_id FROM leads WHERE id = ?",
                                                 (lead_id,)).fetchone()
         first = not conn.execute("SELECT 1 FROM visits WHERE lead_id = ? AND kind = 'visit'", (lead_id,)).fetchone()
@@ -196,21 +207,31 @@ def handover(store: Store, now: datetime, actor: str | None, lead: str, to: str,
     """Fill the handover form for an arrived invited customer; the receiver owns the lead from now on."""
     expected_on = parse_day(expected, "--expected") if expected else None
     if expected_on and expected_on < now.date():
-        raise BadInput(f"--expected {expected_on} is in the past", "give the day the customer expects to buy")
+        raise BadInput(
+            _("--expected {expected_on} is in the past").format(expected_on=expected_on),
+            _("give the day the customer expects to buy"),
+        )
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "handover", lead_id)
         receiver = staff.get(conn, to, "receiving staff member")
         if receiver.role not in RECEIVING_ROLES:
-            raise Refused(f"{receiver.name} is a {receiver.role}; a handover goes to direct sales or a consultant",
-                          "name a direct-sales colleague (直销员) or a sales consultant with --to")
+            raise Refused(
+                _("{name} is a {role}; a handover goes to direct sales or a consultant").format(
+                    name=receiver.name, role=receiver.role
+                ),
+                _("name a direct-sales colleague (直销员) or a sales consultant with --to"),
+            )
         leads.require_active(conn, lead_id, "handed over")
         invitation_id = _arrived_invitation(conn, lead_id)
         name, number, model, channel, grade, status, owner_id = conn.execute(
             "SELECT name, phone, model, channel, grade, status, owner_id FROM leads WHERE id = ?", (lead_id,)
         ).fetchone()
         if owner_id == receiver.id:
-            raise Refused(f"{receiver.name} already owns lead {lead_id}", "hand it to someone else")
+            raise Refused(
+                _("{name} already owns lead {lead_id}").format(name=receiver.name, lead_id=lead_id),
+                _("hand it to someone else"),
+            )
         handover_id = conn.execute(
             "INSERT INTO handovers (lead_id, invitation_id, at, by_id, from_id, to_id, name, model, channel,"
             " expected_on, grade, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -231,8 +252,8 @@ def _arrived_invitation(conn: sqlite3.Connection, lead_id: int) -> int:
         " AND NOT EXISTS (SELECT 1 FROM handovers h WHERE h.invitation_id = i.id) ORDER BY i.id DESC LIMIT 1",
         (lead_id,)).fetchone()
     if row is None:
-        raise Refused(f"lead {lead_id} has no arrived invitation waiting for a handover",
-                      "a handover follows an invited customer's arrival: confirm it with `leadctl arrive`")
+        raise Refused(_("lead {lead_id} has no arrived invitation waiting for a handover").format(lead_id=lead_id),
+                      _("a handover follows an invited customer's arrival: confirm it with `leadctl arrive`"))
     return row[0]
 
 

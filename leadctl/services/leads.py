@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, datetime
 
 from leadctl.errors import BadInput, NotFound, Refused, StorageError
+from leadctl.i18n import _
 from leadctl.models import Grade, LeadState, Status
 from leadctl.rules import cadence, phone
 from leadctl.rules.policy import Policy
@@ -31,15 +32,17 @@ def find(conn: sqlite3.Connection, ref: str | int) -> int:
     if text.isdigit() and len(text) <= 9:
         if conn.execute("SELECT 1 FROM leads WHERE id = ?", (int(text),)).fetchone():
             return int(text)
-        raise NotFound(f"no lead with id {text}", "find it by phone, or see `leadctl due --all`")
+        raise NotFound(_("no lead with id {text}").format(text=text), _("find it by phone, or see `leadctl due --all`"))
     try:
         number = phone.normalize(text, region(conn))
     except BadInput:
-        raise BadInput(f"{phone.mask_in(text)!r} is neither a lead id nor a phone number",
-                       "give the lead's id or phone") from None
+        raise BadInput(_("{mask_in!r} is neither a lead id nor a phone number").format(mask_in=phone.mask_in(text)),
+                       _("give the lead's id or phone")) from None
     row = conn.execute("SELECT coalesce(merged_into, id) FROM leads WHERE phone = ?", (number,)).fetchone()
     if row is None:
-        raise NotFound(f"no lead with phone {phone.mask(number)}", "register it with `leadctl intake`")
+        raise NotFound(
+            _("no lead with phone {mask}").format(mask=phone.mask(number)), _("register it with `leadctl intake`")
+        )
     return row[0]
 
 
@@ -55,8 +58,10 @@ def state_of(row: tuple) -> LeadState:
     try:
         return _state(*row)
     except (ValueError, TypeError) as exc:
-        raise StorageError(f"a lead holds a value leadctl never writes ({exc})",
-                           "the file was changed outside leadctl: run `leadctl check`, or restore a backup") from None
+        raise StorageError(
+            _("a lead holds a value leadctl never writes ({exc})").format(exc=exc),
+            _("the file was changed outside leadctl: run `leadctl check`, or restore a backup"),
+        ) from None
 
 
 def _state(grade, status, created, last, count, planned, delivery=None, restarted=None, no_show=None) -> LeadState:
@@ -102,7 +107,12 @@ def replan_all(conn: sqlite3.Connection, policy: Policy) -> int:
 def require_active(conn: sqlite3.Connection, lead_id: int, doing: str) -> None:
     status = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
     if status != Status.ACTIVE:
-        raise Refused(f"lead {lead_id} is {status}; it cannot be {doing}", "only active leads are worked")
+        raise Refused(
+            _("lead {lead_id} is {status}; it cannot be {doing}").format(
+                lead_id=lead_id, status=Status(status).word, doing=doing
+            ),
+            _("only active leads are worked"),
+        )
 
 
 def set_grade(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id: int, grade: Grade,
@@ -110,8 +120,12 @@ def set_grade(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_id
     """Give a lead a grade and keep the change in its history; returns the previous grade."""
     previous, number = conn.execute("SELECT grade, phone FROM leads WHERE id = ?", (lead_id,)).fetchone()
     if number is None and grade is not Grade.W:
-        raise BadInput(f"lead {lead_id} left no phone (grade W, a visitor without details): it cannot be graded",
-                       "when the customer gives a phone, register it with `leadctl intake --phone`")
+        raise BadInput(
+            _("lead {lead_id} left no phone (grade W, a visitor without details): it cannot be graded").format(
+                lead_id=lead_id
+            ),
+            _("when the customer gives a phone, register it with `leadctl intake --phone`"),
+        )
     conn.execute("UPDATE leads SET grade = ?, grade_basis = ? WHERE id = ?",
                  (grade.value, basis if basis != "workflow" else None, lead_id))
     conn.execute(
@@ -151,9 +165,16 @@ def event_time(conn: sqlite3.Connection, lead_id: int, now: datetime, at: dateti
     """When a follow-up or a grade happened: now, or --at, never after now nor before the lead was registered."""
     when = at or now
     if when > now:
-        raise BadInput(f"{what} time {when:%Y-%m-%d %H:%M} is after now", f"record {what}s that happened")
+        raise BadInput(
+            _("{what} time {when:%Y-%m-%d %H:%M} is after now").format(what=what, when=when),
+            _("record {what}s that happened").format(what=what),
+        )
     created = conn.execute("SELECT created_at FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
     if when < datetime.fromisoformat(created):
-        raise BadInput(f"{what} time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})",
-                       "check --at (or --now)")
+        raise BadInput(
+            _("{what} time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})").format(
+                what=what, when=when, created=created
+            ),
+            _("check --at (or --now)"),
+        )
     return when

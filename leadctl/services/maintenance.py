@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from leadctl.errors import ConfigError, InputMissing, Refused, StorageError, UsageError
+from leadctl.i18n import _
 from leadctl.rules import cadence
 from leadctl.rules.phone import mask, mask_in
 from leadctl.services import leads, phone_check, policy, staff, workdays
@@ -168,9 +169,9 @@ def _copy(source: sqlite3.Connection, temp: Path, target: Path) -> None:
 def _check_backup(path: Path) -> None:
     """A backup leadctl wrote, sound and untampered with; read-only, before anything else happens."""
     if not path.exists():
-        raise InputMissing(f"no backup at {path}", "give the backup file's path")
+        raise InputMissing(_("no backup at {path}").format(path=path), _("give the backup file's path"))
     if not path.is_file() or not os.access(path, os.R_OK):
-        raise InputMissing(f"cannot read the backup {path}", "give a readable backup file")
+        raise InputMissing(_("cannot read the backup {path}").format(path=path), _("give a readable backup file"))
     try:
         src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         try:
@@ -181,18 +182,27 @@ def _check_backup(path: Path) -> None:
         finally:
             src.close()
     except sqlite3.Error as exc:
-        raise StorageError(f"{path} is corrupt or not a database", "choose another backup") from exc
+        raise StorageError(
+            _("{path} is corrupt or not a database").format(path=path), _("choose another backup")
+        ) from exc
     if app_id != APPLICATION_ID:
-        raise ConfigError(f"{path} is not a leadctl backup", "choose a file written by `leadctl backup`")
+        raise ConfigError(
+            _("{path} is not a leadctl backup").format(path=path), _("choose a file written by `leadctl backup`")
+        )
     if version > VERSION:
-        raise ConfigError(f"{path} is from a newer leadctl (schema {version} > {VERSION})", "upgrade leadctl first")
+        raise ConfigError(
+            _("{path} is from a newer leadctl (schema {version} > {VERSION})").format(
+                path=path, version=version, VERSION=VERSION
+            ),
+            _("upgrade leadctl first"),
+        )
     if not sound:
-        raise StorageError(f"{path} is damaged", "choose another backup")
+        raise StorageError(_("{path} is damaged").format(path=path), _("choose another backup"))
     problems = [p for found in tampering.values() for p in found]
     if problems:
         raise StorageError(f"{path} is not as leadctl wrote it: {problems[0]}"
                            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
-                           "choose another backup; `leadctl --db BACKUP check` names every finding")
+                           _("choose another backup; `leadctl --db BACKUP check` names every finding"))
 
 
 def _is_database(source: Path, db: Path) -> bool:
@@ -227,7 +237,9 @@ def _staged(store: Store, now: datetime, who, source: Path, temp: Path, safety: 
     finally:
         staged.close()
     if problems:
-        raise StorageError(f"the restored content would not be sound: {problems[0]}", "nothing was changed")
+        raise StorageError(
+            _("the restored content would not be sound: {value}").format(value=problems[0]), _("nothing was changed")
+        )
     return {"purges_reapplied": len(again)}
 
 
@@ -243,7 +255,10 @@ def _lock_alone(store: Store) -> None:
     except sqlite3.OperationalError:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise Refused(f"{store.path} is in use by another command", "retry when nobody else is using leadctl") from None
+        raise Refused(
+            _("{path} is in use by another command").format(path=store.path),
+            _("retry when nobody else is using leadctl"),
+        ) from None
 
 
 def restore(store: Store, now: datetime, actor: str | None, source: Path, confirm=None) -> dict:
@@ -257,7 +272,9 @@ def restore(store: Store, now: datetime, actor: str | None, source: Path, confir
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "restore")
     if _is_database(source, store.path):
-        raise UsageError(f"{source} is the database itself", "give a backup written by `leadctl backup`")
+        raise UsageError(
+            _("{source} is the database itself").format(source=source), _("give a backup written by `leadctl backup`")
+        )
     _check_backup(source)
     safety = _safety_name(store.path, now)
     temp = _staging_file(store.path)
@@ -265,7 +282,7 @@ def restore(store: Store, now: datetime, actor: str | None, source: Path, confir
         staged = _staged(store, now, who, source, temp, safety)
         summary = {"db": str(store.path), "restored": str(source), "safety_copy": str(safety), **staged}
         if confirm is not None and not confirm(summary):
-            raise Refused("restore cancelled; nothing was changed")
+            raise Refused(_("restore cancelled; nothing was changed"))
         _lock_alone(store)
         write_output(safety, lambda copy: _copy(store.conn, copy, safety), store.path)
         new = sqlite3.connect(f"file:{temp}?mode=ro", uri=True, isolation_level=None)
@@ -298,4 +315,7 @@ def _staging_file(db: Path) -> Path:
     try:
         return temp_beside(db, ".restore")
     except OSError as exc:
-        raise StorageError(f"cannot write in {db.parent}: {exc.strerror}", "check the folder's permissions") from None
+        raise StorageError(
+            _("cannot write in {parent}: {strerror}").format(parent=db.parent, strerror=exc.strerror),
+            _("check the folder's permissions"),
+        ) from None

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from leadctl.errors import Refused
+from leadctl.i18n import _
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -26,20 +27,36 @@ def check_mergeable(conn: sqlite3.Connection, kept: int, merged: int) -> None:
     """[000] merges only customers that are neither fleet (批售) nor order customers: the one folded in must be
     neither. The kept lead may be either; it keeps its fleet flag and its orders."""
     if kept == merged:
-        raise Refused(f"lead {kept} cannot be merged into itself", "give two different leads")
+        raise Refused(_("lead {kept} cannot be merged into itself").format(kept=kept), _("give two different leads"))
     if conn.execute("SELECT fleet FROM leads WHERE id = ?", (merged,)).fetchone()[0]:
-        raise Refused(f"lead {merged} is a fleet customer (批售); only non-fleet, non-order customers are merged "
-                      "into another [000]", f"keep the fleet customer instead: `leadctl merge {merged} {kept}`")
+        raise Refused(
+            _(
+                "lead {merged} is a fleet customer (批售); only non-fleet, non-order customers are merged into "
+                "another [000]"
+            ).format(merged=merged),
+            _("keep the fleet customer instead: `leadctl merge {merged} {kept}`").format(merged=merged, kept=kept),
+        )
     order = conn.execute("SELECT id, status FROM orders WHERE lead_id = ? AND status IN ('open', 'delivered')"
                          " ORDER BY id LIMIT 1", (merged,)).fetchone()
     if order is not None:
-        raise Refused(f"lead {merged} has {order[1]} order {order[0]}; an order customer is not merged into another"
-                      " card [000]", f"keep it instead (`leadctl merge {merged} {kept}`), or cancel an open order")
+        raise Refused(
+            _(
+                "lead {merged} has {value} order {value2}; an order customer is not merged into another card [000]"
+            ).format(merged=merged, value=order[1], value2=order[0]),
+            _("keep it instead (`leadctl merge {merged} {kept}`), or cancel an open order").format(
+                merged=merged, kept=kept
+            ),
+        )
     for table, what, open_, settle in _ONE_OPEN:
         both = conn.execute(f"SELECT count(DISTINCT lead_id) FROM {table} WHERE lead_id IN (?, ?) AND {open_}",
                             (kept, merged)).fetchone()[0]
         if both == 2:
-            raise Refused(f"leads {kept} and {merged} each have an open {what}; a card holds one at a time", settle)
+            raise Refused(
+                _("leads {kept} and {merged} each have an open {what}; a card holds one at a time").format(
+                    kept=kept, merged=merged, what=what
+                ),
+                settle,
+            )
 
 
 # what a card holds one of at a time: both leads holding one would make the merged card hold two
@@ -82,7 +99,7 @@ def fleet(store: Store, now: datetime, actor: str | None, lead: str) -> dict:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "fleet", lead_id)
         if conn.execute("SELECT fleet FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]:
-            raise Refused(f"lead {lead_id} is already a fleet customer", "nothing to do")
+            raise Refused(_("lead {lead_id} is already a fleet customer").format(lead_id=lead_id), _("nothing to do"))
         conn.execute("UPDATE leads SET fleet = 1 WHERE id = ?", (lead_id,))
         record(conn, now, who.id, "fleet", lead_id)
         return {"lead_id": lead_id, "fleet": True}

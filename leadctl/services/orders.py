@@ -14,6 +14,7 @@ from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.i18n import _
 from leadctl.models import Grade
+from leadctl.reports.base import code
 from leadctl.rules import care, lifecycle, lunar, phone, vin, visibility
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff, vehicles
@@ -62,8 +63,12 @@ def vehicle(vin_text: str | None = None, brand: str | None = None, series: str |
     if chosen.vin is None:
         missing = [f"--{k}" for k in ("brand", "series", "model") if getattr(chosen, k) is None]
         if missing:
-            raise UsageError(f"choose the vehicle by --vin, or by --brand, --series and --model (missing "
-                             f"{', '.join(missing)})", "e.g. --brand 大众 --series 迈腾 --model 330TSI --config 豪华型")
+            raise UsageError(
+                _("choose the vehicle by --vin, or by --brand, --series and --model (missing {join})").format(
+                    join=", ".join(missing)
+                ),
+                _("e.g. --brand 大众 --series 迈腾 --model 330TSI --config 豪华型"),
+            )
     return chosen
 
 
@@ -89,7 +94,7 @@ def _get(conn: sqlite3.Connection, viewer: staff.Staff, order_id: int) -> dict:
 def _order(conn: sqlite3.Connection, order_id: int) -> tuple[int, str, str | None]:
     row = conn.execute("SELECT lead_id, status, previous_grade FROM orders WHERE id = ?", (order_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no order with id {order_id}", "see `leadctl order list`")
+        raise NotFound(_("no order with id {order_id}").format(order_id=order_id), _("see `leadctl order list`"))
     return row
 
 
@@ -98,8 +103,12 @@ def _check_vin_free(conn: sqlite3.Connection, number: str | None) -> None:
         return
     row = conn.execute("SELECT id, lead_id FROM orders WHERE vin = ? AND status != 'cancelled'", (number,)).fetchone()
     if row is not None:
-        raise Refused(f"vehicle {number} is already on order {row[0]} (lead {row[1]})",
-                      "check the VIN, or cancel that order first")
+        raise Refused(
+            _("vehicle {number} is already on order {value} (lead {value2})").format(
+                number=number, value=row[0], value2=row[1]
+            ),
+            _("check the VIN, or cancel that order first"),
+        )
 
 
 def _in_collision(conn: sqlite3.Connection, lead_id: int, actor: str | None) -> bool:
@@ -123,7 +132,9 @@ def _delivery_day(text_: str | None, now: datetime, flag: str) -> date | None:
         return None
     day = clock.parse_day(text_, flag)
     if day < now.date():
-        raise BadInput(f"{flag} {day} is in the past", "give the day the car is to be delivered")
+        raise BadInput(
+            _("{flag} {day} is in the past").format(flag=flag, day=day), _("give the day the car is to be delivered")
+        )
     return day
 
 
@@ -176,16 +187,25 @@ def delivery_on(store: Store, now: datetime, actor: str | None, order_id: int, d
     lead's next due date follows it."""
     wanted = _delivery_day(day, now, "delivery day")
     if wanted is None:
-        raise BadInput("a delivery day is needed", "give it as YYYY-MM-DD, e.g. 2026-12-15")
+        raise BadInput(_("a delivery day is needed"), _("give it as YYYY-MM-DD, e.g. 2026-12-15"))
     with store.write() as conn:
-        lead_id, status, _grade = _order(conn, order_id)
+        lead_id, status, __ = _order(conn, order_id)
         who = staff.authorize(conn, now, actor, "order.delivery_on", lead_id)
         if status != "open":
-            raise Refused(f"order {order_id} is {status}; only an open order has a delivery day to plan",
-                          "see `leadctl order list`")
+            raise Refused(
+                _("order {order_id} is {status}; only an open order has a delivery day to plan").format(
+                    order_id=order_id, status=status
+                ),
+                _("see `leadctl order list`"),
+            )
         previous = conn.execute("SELECT delivery_on FROM orders WHERE id = ?", (order_id,)).fetchone()[0]
         if previous == wanted.isoformat():
-            raise Refused(f"order {order_id} is already to be delivered on {previous}", "nothing to change")
+            raise Refused(
+                _("order {order_id} is already to be delivered on {previous}").format(
+                    order_id=order_id, previous=previous
+                ),
+                _("nothing to change"),
+            )
         _set_delivery(conn, now, who.id, order_id, wanted, previous, text(reason))
         next_due = leads.replan(conn, policy.current(conn), lead_id)
         record(conn, now, who.id, "order.delivery_on", lead_id, order_id=order_id, delivery_on=wanted,
@@ -203,7 +223,7 @@ def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason
     """
     reason_ = text(reason)
     if reason_ is None:
-        raise BadInput("an order is cancelled with its reason", "say why with --reason")
+        raise BadInput(_("an order is cancelled with its reason"), _("say why with --reason"))
     with store.write() as conn:
         lead_id, status, previous_grade = _order(conn, order_id)
         who = staff.authorize(conn, now, actor, "order.cancel", lead_id)
@@ -230,7 +250,10 @@ def _plate_date(value: str | None, now: datetime) -> str | None:
         return None
     day = clock.parse_day(value, "--plate-date")
     if day > now.date():
-        raise BadInput(f"plate date {day} is after today ({now:%Y-%m-%d})", "record a plate that has been issued")
+        raise BadInput(
+            _("plate date {day} is after today ({now:%Y-%m-%d})").format(day=day, now=now),
+            _("record a plate that has been issued"),
+        )
     return day.isoformat()
 
 
@@ -273,7 +296,7 @@ def deliver(store: Store, now: datetime, actor: str | None, order_id: int, plate
     number = vin.plate(plate) if text(plate) else None
     day = _plate_date(plate_date, now)
     with store.write() as conn:
-        lead_id, status, _grade = _order(conn, order_id)
+        lead_id, status, __ = _order(conn, order_id)
         who = staff.authorize(conn, now, actor, "deliver", lead_id)
         rules = policy.current(conn)
         _card_person(conn, rules, lead_id, card)
@@ -301,8 +324,12 @@ def listing(store: Store, now: datetime, actor: str | None, status: str | None =
             late: bool = False) -> list[dict]:
     """Orders, oldest first; `status` picks open, cancelled or delivered ones; `late`, open orders whose planned
     delivery day is past."""
+    status = code("status", status)
     if status is not None and status not in lifecycle.ORDER_STATUSES:
-        raise BadInput(f"unknown order status {status!r}", f"use one of: {', '.join(lifecycle.ORDER_STATUSES)}")
+        raise BadInput(
+            _("unknown order status {status!r}").format(status=status),
+            _("use one of: {join}").format(join=", ".join(lifecycle.ORDER_STATUSES)),
+        )
     if late and status not in (None, "open"):
         raise UsageError(_("--late lists open orders"), _("leave out --status, or give --status open"))
     where, args = ("WHERE o.status = ?", [status]) if status else ("", [])

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from leadctl.errors import ConfigError
+from leadctl.i18n import _
 from leadctl.rules import policy as rules
 from leadctl.services import staff
 from leadctl.store.audit import record
@@ -19,7 +20,7 @@ _cache: dict[str, rules.Policy] = {}
 def current(conn: sqlite3.Connection) -> rules.Policy:
     row = conn.execute("SELECT body FROM policy ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
-        raise ConfigError("this database has no policy", "set one with `leadctl policy set-file FILE.toml`")
+        raise ConfigError(_("this database has no policy"), _("set one with `leadctl policy set-file FILE.toml`"))
     if row[0] not in _cache:
         _cache[row[0]] = rules.validate(json.loads(row[0]), "stored policy")
     return _cache[row[0]]

@@ -20,6 +20,7 @@ import sqlite3
 from datetime import datetime
 
 from leadctl.errors import Busy
+from leadctl.i18n import _
 from leadctl.models import Status
 from leadctl.rules.phone import mask
 from leadctl.services import leads, staff
@@ -155,7 +156,7 @@ def tombstone_keys(salt_: str, lead_id: int, phone: str | None, created_at: str)
 
 def _bury(conn: sqlite3.Connection, now: datetime, people: list[tuple]) -> None:
     own = salt(conn)
-    for lead_id, _, phone, created_at in people:
+    for lead_id, __, phone, created_at in people:
         for kind, digest in tombstone_keys(own, lead_id, phone, created_at):
             conn.execute("INSERT OR IGNORE INTO tombstones (kind, salt, digest, purged_at) VALUES (?, ?, ?, ?)",
                          (kind, own, digest, now.isoformat()))
@@ -184,6 +185,10 @@ def _checkpoint(store: Store, lead_id: int) -> None:
     except sqlite3.Error:
         busy, log, done = 1, -1, -1
     if busy or log != done:
-        raise Busy(f"lead {lead_id} is purged, but another command still reads the old pages: the erased data stays"
-                   " in the database's WAL file until it finishes",
-                   f"run `leadctl purge {lead_id}` again when the other commands have finished")
+        raise Busy(
+            _(
+                "lead {lead_id} is purged, but another command still reads the old pages: the erased data "
+                "stays in the database's WAL file until it finishes"
+            ).format(lead_id=lead_id),
+            _("run `leadctl purge {lead_id}` again when the other commands have finished").format(lead_id=lead_id),
+        )

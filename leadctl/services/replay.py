@@ -15,6 +15,7 @@ from pathlib import Path
 
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, InputMissing, LeadctlError
+from leadctl.i18n import _
 from leadctl.services import defeats, followups, grading, intake, invitations, leads, orders, staff, transfers
 from leadctl.store.db import Store
 
@@ -39,7 +40,9 @@ def _open(store: Store, table: str, status_sql: str, args: dict) -> int:
         lead_id = leads.find(conn, args.pop("lead"))
         row = conn.execute(f"SELECT max(id) FROM {table} WHERE lead_id = ? AND {status_sql}", (lead_id,)).fetchone()
     if row[0] is None:
-        raise BadInput(f"lead {lead_id} has no open {table[:-1]}", "give its id")
+        raise BadInput(
+            _("lead {lead_id} has no open {value}").format(lead_id=lead_id, value=table[:-1]), _("give its id")
+        )
     return row[0]
 
 
@@ -94,7 +97,9 @@ def replay(store: Store, now: datetime, actor: str | None, path: Path) -> dict:
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
-        raise InputMissing(f"cannot read {path}: {exc.strerror}", "check the path") from None
+        raise InputMissing(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror), _("check the path")
+        ) from None
     counts: dict[str, int] = {}
     with handle, store.write() as conn:
         if conn.execute("SELECT count(*) FROM staff").fetchone()[0]:
@@ -108,17 +113,26 @@ def replay(store: Store, now: datetime, actor: str | None, path: Path) -> dict:
                 at = parse_instant(entry["at"], "at")
                 cmd, args = entry["cmd"], entry.get("args", {})
                 if cmd not in COMMANDS:
-                    raise BadInput(f"unknown command {cmd!r}", f"use one of: {', '.join(COMMANDS)}")
+                    raise BadInput(
+                        _("unknown command {cmd!r}").format(cmd=cmd),
+                        _("use one of: {join}").format(join=", ".join(COMMANDS)),
+                    )
                 if last and at < last:
-                    raise BadInput(f"time {at} goes back before {last}", "sort the journal by time")
+                    raise BadInput(
+                        _("time {at} goes back before {last}").format(at=at, last=last), _("sort the journal by time")
+                    )
                 if at > now:
-                    raise BadInput(f"time {at} is after now ({now})", "replay only what has happened")
+                    raise BadInput(
+                        _("time {at} is after now ({now})").format(at=at, now=now), _("replay only what has happened")
+                    )
                 COMMANDS[cmd](store, at, entry.get("as"), args)
             except LeadctlError as exc:
                 raise type(exc)(f"{path}, line {number}: {exc.message}", exc.hint) from None
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise BadInput(f"{path}, line {number}: not a journal entry ({exc})",
-                               'each line is {"at", "as", "cmd", "args"}') from None
+                raise BadInput(
+                    _("{path}, line {number}: not a journal entry ({exc})").format(path=path, number=number, exc=exc),
+                    _('each line is {"at", "as", "cmd", "args"}'),
+                ) from None
             last = at
             counts[cmd] = counts.get(cmd, 0) + 1
     return {"file": str(path), "applied": sum(counts.values()), "by_command": counts}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import NotFound, UsageError
+from leadctl.i18n import _
 from leadctl.models import Team
 from leadctl.reports.base import Context, Period, Report, Scope
 from leadctl.reports.catalog import REPORTS
@@ -26,17 +27,22 @@ class Result:
 
 def report_named(name: str) -> Report:
     if name not in REPORTS:
-        raise UsageError(f"no report named {staff.typed(name)!r}", f"reports: {', '.join(REPORTS)}, monthly")
+        raise UsageError(
+            _("no report named {typed!r}").format(typed=staff.typed(name)),
+            _("reports: {join}, monthly").format(join=", ".join(REPORTS)),
+        )
     return REPORTS[name]
 
 
 def scope_of(conn, owner: str | None, team: str | None) -> Scope:
     if owner and team:
-        raise UsageError("give --owner or --team, not both", "a report covers one person, one team or the store")
+        raise UsageError(_("give --owner or --team, not both"), _("a report covers one person, one team or the store"))
     if owner:
         who = staff.find(conn, owner)
         if who is None:
-            raise NotFound(f"no staff member named {staff.typed(owner)!r}", "see `leadctl staff list`")
+            raise NotFound(
+                _("no staff member named {typed!r}").format(typed=staff.typed(owner)), _("see `leadctl staff list`")
+            )
         return Scope((who.id,), who.name)
     if team:
         value = Team.parse(team).value

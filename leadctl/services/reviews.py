@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date, datetime, time, timedelta
 
 from leadctl.errors import BadInput, NotFound, Refused
+from leadctl.i18n import _
 from leadctl.rules import cadence
 from leadctl.services import policy, staff
 from leadctl.store.audit import record
@@ -39,19 +40,26 @@ def review(store: Store, now: datetime, actor: str | None, followup_id: int, com
     the earlier comments stay in the history, the latest is the one shown."""
     comment = (comment or "").strip()
     if not comment:
-        raise BadInput("a review needs its comment", "write it with --comment")
+        raise BadInput(_("a review needs its comment"), _("write it with --comment"))
     with store.write() as conn:
         row = conn.execute("SELECT lead_id FROM followups WHERE id = ?", (followup_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no follow-up {followup_id}", "see `leadctl review`")
+            raise NotFound(_("no follow-up {followup_id}").format(followup_id=followup_id), _("see `leadctl review`"))
         who = staff.authorize(conn, now, actor, "review", row[0])
         earlier = conn.execute("SELECT r.id, r.at, s.name FROM reviews r LEFT JOIN staff s ON s.id = r.by_id"
                                " WHERE r.followup_id = ? ORDER BY r.id DESC LIMIT 1", (followup_id,)).fetchone()
         if earlier and not amend:
-            raise Refused(f"follow-up {followup_id} was reviewed by {earlier[2]} at {earlier[1][:16]}",
-                          "to change the comment, add --amend (the first one stays in the history)")
+            raise Refused(
+                _("follow-up {followup_id} was reviewed by {value} at {value2}").format(
+                    followup_id=followup_id, value=earlier[2], value2=earlier[1][:16]
+                ),
+                _("to change the comment, add --amend (the first one stays in the history)"),
+            )
         if amend and not earlier:
-            raise Refused(f"follow-up {followup_id} has no review to amend", "review it without --amend")
+            raise Refused(
+                _("follow-up {followup_id} has no review to amend").format(followup_id=followup_id),
+                _("review it without --amend"),
+            )
         review_id = conn.execute("INSERT INTO reviews (followup_id, at, by_id, comment) VALUES (?,?,?,?)",
                                  (followup_id, now.isoformat(), who.id, comment)).lastrowid
         conn.execute("UPDATE followups SET reviewed = 1 WHERE id = ?", (followup_id,))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
+from leadctl.i18n import _
 from leadctl.models import Role, Team
 from leadctl.rules import permissions, phone
 from leadctl.store.audit import record
@@ -36,9 +37,13 @@ def get(conn: sqlite3.Connection, name: str, what: str = "staff member") -> Staf
     """An active staff member by name, or NotFound / Refused."""
     staff = find(conn, name)
     if staff is None:
-        raise NotFound(f"no {what} named {typed(name)!r}", "see `leadctl staff list`")
+        raise NotFound(
+            _("no {what} named {typed!r}").format(what=what, typed=typed(name)), _("see `leadctl staff list`")
+        )
     if not staff.active:
-        raise Refused(f"{what} {staff.name!r} is no longer active", "choose an active colleague")
+        raise Refused(
+            _("{what} {name!r} is no longer active").format(what=what, name=staff.name), _("choose an active colleague")
+        )
     return staff
 
 
@@ -55,9 +60,15 @@ def _known(conn: sqlite3.Connection, now: datetime, actor: str, act: str) -> Sta
     """The active staff member named `actor`, or a denial (audited) that names them masked and truncated."""
     staff = find(conn, actor)
     if staff is None or not staff.active:
-        state = "unknown" if staff is None else "inactive"
-        raise _denied(now, None, act, f"{state} staff member {typed(actor)!r} may not act",
-                      "ask a manager to add you with `leadctl staff add`", actor=typed(actor))
+        state = _("unknown") if staff is None else _("inactive")
+        raise _denied(
+            now,
+            None,
+            act,
+            _("{state} staff member {typed!r} may not act").format(state=state, typed=typed(actor)),
+            _("ask a manager to add you with `leadctl staff add`"),
+            actor=typed(actor),
+        )
     return staff
 
 
@@ -76,18 +87,31 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
               lead_id: int | None = None) -> Staff:
     """The acting staff member, if the permission table lets them do `act` (on this lead); deny by default."""
     if not actor:
-        raise _denied(now, None, act, f"{act} needs to know who is acting",
-                      "name yourself with --as NAME or the LEADCTL_USER variable", actor=None)
+        raise _denied(now, None, act, _("{act} needs to know who is acting").format(act=act),
+                      _("name yourself with --as NAME or the LEADCTL_USER variable"), actor=None)
     staff = _known(conn, now, actor, act)
     allowed = permissions.scope(act, staff.role)
     if allowed is None:
-        raise _denied(now, staff.id, act, f"{staff.name} ({staff.role}) may not {act}",
-                      f"this is for: {', '.join(permissions.roles_for(act))}")
+        raise _denied(
+            now,
+            staff.id,
+            act,
+            _("{name} ({role}) may not {act}").format(name=staff.name, role=staff.role.word, act=act),
+            _("this is for: {join}").format(join=", ".join(permissions.roles_for(act))),
+        )
     if lead_id is not None:
         owner_id, pool = conn.execute("SELECT owner_id, pool FROM leads WHERE id = ?", (lead_id,)).fetchone()
         if not permissions.reaches(allowed, staff.id, owner_id, pool):
-            raise _denied(now, staff.id, act, f"{staff.name} may {act} only their own leads; lead {lead_id} is not",
-                          "ask its owner or a manager", lead_id=lead_id)
+            raise _denied(
+                now,
+                staff.id,
+                act,
+                _("{name} may {act} only their own leads; lead {lead_id} is not").format(
+                    name=staff.name, act=act, lead_id=lead_id
+                ),
+                _("ask its owner or a manager"),
+                lead_id=lead_id,
+            )
     return staff
 
 
@@ -105,11 +129,14 @@ def check_name(text: str | None) -> str:
     character (a name is shown on one line of every listing)."""
     name = (text or "").strip()
     if not name:
-        raise BadInput("a staff member needs a name", "give the name as the staff list should show it")
+        raise BadInput(_("a staff member needs a name"), _("give the name as the staff list should show it"))
     if len(name) > MAX_NAME:
-        raise BadInput(f"a staff name of {len(name)} characters; at most {MAX_NAME}", "shorten the name")
+        raise BadInput(
+            _("a staff name of {len} characters; at most {MAX_NAME}").format(len=len(name), MAX_NAME=MAX_NAME),
+            _("shorten the name"),
+        )
     if any(unicodedata.category(c).startswith("C") for c in name):
-        raise BadInput("a staff name cannot hold control or invisible characters", "type the name again")
+        raise BadInput(_("a staff name cannot hold control or invisible characters"), _("type the name again"))
     return name
 
 
@@ -121,13 +148,15 @@ def add(store: Store, now: datetime, actor: str | None, name: str, role: str, te
         bootstrap = conn.execute("SELECT count(*) FROM staff").fetchone()[0] == 0
         if bootstrap:
             if role_ not in (Role.MANAGER, Role.ADMIN):
-                raise Refused("the first staff member must be a manager or an admin",
-                              "add yourself first with --role manager or --role admin")
+                raise Refused(_("the first staff member must be a manager or an admin"),
+                              _("add yourself first with --role manager or --role admin"))
             by_id = None
         else:
             by_id = authorize(conn, now, actor, "staff.add").id
         if find(conn, name) is not None:
-            raise Refused(f"a staff member named {name!r} already exists", "staff names must be unique")
+            raise Refused(
+                _("a staff member named {name!r} already exists").format(name=name), _("staff names must be unique")
+            )
         cur = conn.execute(
             "INSERT INTO staff (name, role, team, active, created_at) VALUES (?, ?, ?, 1, ?)",
             (name, role_.value, team_.value if team_ else None, now.isoformat()),
@@ -175,9 +204,15 @@ def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: st
             "SELECT id FROM leads WHERE owner_id = ? AND status IN ('active', 'ordered') ORDER BY id", (leaver.id,))]
         heir = get(conn, to, "colleague") if to else None
         if open_leads and heir is None:
-            raise Refused(f"{leaver.name} owns {len(open_leads)} open lead(s)", "name who takes them with --to STAFF")
+            raise Refused(
+                _("{name} owns {len} open lead(s)").format(name=leaver.name, len=len(open_leads)),
+                _("name who takes them with --to STAFF"),
+            )
         if heir is not None and (heir.id == leaver.id or heir.role not in permissions.OWNING_ROLES | {Role.MANAGER}):
-            raise Refused(f"{heir.name} ({heir.role}) cannot take over leads", "choose a salesperson or manager")
+            raise Refused(
+                _("{name} ({role}) cannot take over leads").format(name=heir.name, role=heir.role.word),
+                _("choose a salesperson or manager"),
+            )
         for lead_id in open_leads:
             set_owner(conn, now, who.id, lead_id, heir.id, f"{leaver.name} left")
         if heir is not None:  # and the complaints they answer for

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date, datetime
 
 from leadctl.errors import Refused
+from leadctl.i18n import _
 from leadctl.models import Grade, Status
 from leadctl.rules import ownership
 from leadctl.rules.permissions import OWNING_ROLES
@@ -27,15 +28,24 @@ def transfer(store: Store, now: datetime, actor: str | None, lead: str, to: str,
         who = staff.authorize(conn, now, actor, "transfer", lead_id)
         receiver = staff.get(conn, to, "receiving staff member")
         if receiver.role not in OWNING_ROLES:
-            raise Refused(f"{receiver.name} is a {receiver.role} and does not own leads",
-                          "transfer to a consultant, telesales or direct-sales colleague")
+            raise Refused(
+                _("{name} is a {role} and does not own leads").format(name=receiver.name, role=receiver.role.word),
+                _("transfer to a consultant, telesales or direct-sales colleague"),
+            )
         owner_id, pool, status, merged = conn.execute(
             "SELECT owner_id, pool, status, merged_into FROM leads WHERE id = ?", (lead_id,)).fetchone()
         if status == Status.CLOSED or merged is not None:
-            raise Refused(f"lead {lead_id} is {'merged' if merged else 'closed'}; it cannot be transferred",
-                          "transfer an open lead")
+            raise Refused(
+                _("lead {lead_id} is {value}; it cannot be transferred").format(
+                    lead_id=lead_id, value="merged" if merged else "closed"
+                ),
+                _("transfer an open lead"),
+            )
         if owner_id == receiver.id:
-            raise Refused(f"{receiver.name} already owns lead {lead_id}", "name another colleague with --to")
+            raise Refused(
+                _("{name} already owns lead {lead_id}").format(name=receiver.name, lead_id=lead_id),
+                _("name another colleague with --to"),
+            )
         leads.set_owner(conn, now, who.id, lead_id, receiver.id, f"transfer: {reason}" if reason else "transfer")
         record(conn, now, who.id, "transfer", lead_id, from_id=owner_id, from_pool=pool, to_id=receiver.id)
         names = _names(conn, [owner_id])

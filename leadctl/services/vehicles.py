@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from leadctl.errors import BadInput, InputMissing, Refused, UsageError
+from leadctl.i18n import _
 from leadctl.rules import columns, vin
 from leadctl.rules.phone import mask_in
 from leadctl.services import staff
@@ -42,12 +43,17 @@ def _text(value: str | None, what: str, required: bool = True) -> str | None:
     text = (value or "").strip()
     if not text:
         if required:
-            raise BadInput(f"the vehicle's {what} is empty", f"give its {what}")
+            raise BadInput(_("the vehicle's {what} is empty").format(what=what), _("give its {what}").format(what=what))
         return None
     if len(text) > MAX_TEXT:
-        raise BadInput(f"a {what} of {len(text)} characters; at most {MAX_TEXT}", f"shorten the {what}")
+        raise BadInput(
+            _("a {what} of {len} characters; at most {MAX_TEXT}").format(what=what, len=len(text), MAX_TEXT=MAX_TEXT),
+            _("shorten the {what}").format(what=what),
+        )
     if any(unicodedata.category(c).startswith("C") for c in text):
-        raise BadInput(f"the {what} holds a control character", f"type the {what} again")
+        raise BadInput(
+            _("the {what} holds a control character").format(what=what), _("type the {what} again").format(what=what)
+        )
     return text
 
 
@@ -79,8 +85,12 @@ def add(store: Store, now: datetime, actor: str | None, line: dict, replace: boo
         who = staff.authorize(conn, now, actor, "vehicle.set")
         before = _current(conn, line["prefix"])
         if before is not None and not replace:
-            raise Refused(f"{line['prefix']} is already listed as {before['brand']} {before['series']} "
-                          f"{before['model']}", "pass --replace to change it")
+            raise Refused(
+                _("{prefix} is already listed as {brand} {series} {model}").format(
+                    prefix=line["prefix"], brand=before["brand"], series=before["series"], model=before["model"]
+                ),
+                _("pass --replace to change it"),
+            )
         _put(conn, now, who.id, line, before is not None)
         record(conn, now, who.id, "vehicle.add", **line, replaced=before)
         return {**line, "replaced": before}
@@ -98,7 +108,9 @@ def _decode(data: bytes, where: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise BadInput(f"{where} is neither UTF-8 nor GB18030 nor UTF-16", "save it as CSV UTF-8 from Excel")
+    raise BadInput(
+        _("{where} is neither UTF-8 nor GB18030 nor UTF-16").format(where=where), _("save it as CSV UTF-8 from Excel")
+    )
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -106,21 +118,36 @@ def read_csv(path: Path) -> list[dict]:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputMissing(f"no file {path}", "check the path") from None
+        raise InputMissing(_("no file {path}").format(path=path), _("check the path")) from None
     except OSError as exc:
-        raise InputMissing(f"cannot read {path}: {exc.strerror}", "check the path and its permissions") from None
+        raise InputMissing(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
+            _("check the path and its permissions"),
+        ) from None
     if len(data) > MAX_FILE:
-        raise BadInput(f"{path} has {len(data):,} bytes; a vehicle list is at most {MAX_FILE:,}", "split it")
+        raise BadInput(
+            _("{path} has {len:,} bytes; a vehicle list is at most {MAX_FILE:,}").format(
+                path=path, len=len(data), MAX_FILE=MAX_FILE
+            ),
+            _("split it"),
+        )
     reader = csv.reader(io.StringIO(_decode(data, str(path)), newline=""))
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise BadInput(f"{path} is not a well-formed CSV near line {reader.line_num}: {exc}",
-                       "save it again as CSV from Excel") from None
+        raise BadInput(
+            _("{path} is not a well-formed CSV near line {line_num}: {exc}").format(
+                path=path, line_num=reader.line_num, exc=exc
+            ),
+            _("save it again as CSV from Excel"),
+        ) from None
     fields = [_KEYS.get(columns.header_key(h)) for h in (rows[0] if rows else [])]
     missing = [HEADERS[f][0] for f in FIELDS[:4] if f not in fields]
     if missing:
-        raise BadInput(f"{path}: no column for {', '.join(missing)}", "the header names VIN, 品牌, 车系, 车型 (配置)")
+        raise BadInput(
+            _("{path}: no column for {join}").format(path=path, join=", ".join(missing)),
+            _("the header names VIN, 品牌, 车系, 车型 (配置)"),
+        )
     lines, problems, seen = [], [], set()
     for number, cells in enumerate(rows[1:], start=2):
         cells_ = {f: c for f, c in zip(fields, cells, strict=False) if f}
@@ -136,7 +163,10 @@ def read_csv(path: Path) -> list[dict]:
         seen.add(line["prefix"])
         lines.append(line)
     if problems:
-        raise BadInput(f"{path}: {len(problems)} bad line(s), first {problems[0]}", "nothing was imported: fix them")
+        raise BadInput(
+            _("{path}: {len} bad line(s), first {value}").format(path=path, len=len(problems), value=problems[0]),
+            _("nothing was imported: fix them"),
+        )
     return lines
 
 
@@ -171,6 +201,10 @@ def fill(conn: sqlite3.Connection, car, number: str):
     if filled.model is None:
         made = known["maker"]
         said = f"{made} makes {'/'.join(vin.maker(number)[1])}" if made else "its manufacturer code is not known"
-        raise UsageError(f"VIN {number}: {said}, and the store's vehicle list does not have it, so the model is "
-                         "not known", "give --model (and --series), or list it with `leadctl vehicle add`")
+        raise UsageError(
+            _("VIN {number}: {said}, and the store's vehicle list does not have it, so the model is not known").format(
+                number=number, said=said
+            ),
+            _("give --model (and --series), or list it with `leadctl vehicle add`"),
+        )
     return filled

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from leadctl.errors import PermissionDenied
+from leadctl.i18n import _
 from leadctl.models import Team
 from leadctl.reports.base import Period
 from leadctl.reports.catalog import REPORTS
@@ -23,7 +24,9 @@ def _owner_for(conn, now, actor: str | None, owner: str | None, team: str | None
     who = staff.authorize(conn, now, actor, "report.export")
     if reach_of("report.export", who.role) is Reach.OWN:
         if team or (owner and owner != who.name):
-            raise PermissionDenied(f"{who.name} may export only their own data", "leave out --owner and --team")
+            raise PermissionDenied(
+                _("{name} may export only their own data").format(name=who.name), _("leave out --owner and --team")
+            )
         return who, who.name
     return who, owner
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from leadctl.errors import BadInput, Busy, ConfigError, LeadctlError, StorageError
+from leadctl.i18n import _
 from leadctl.store.audit import record
 from leadctl.store.location import ALLOW_FILESYSTEM_ENV, filesystem_of, make_folders, refuse_network_filesystem
 from leadctl.store.schema import AFTER, APPLICATION_ID, MIGRATIONS, VERSION
@@ -35,19 +36,24 @@ def translate(exc: sqlite3.Error, path: Path | str) -> LeadctlError:
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return Busy(f"database {path} is busy", "another command holds it; retry in a moment")
+        return Busy(_("database {path} is busy").format(path=path), _("another command holds it; retry in a moment"))
     if name == "SQLITE_FULL" or "full" in text:
-        return StorageError(f"disk full writing {path}; nothing was changed", "free some space and retry")
+        return StorageError(
+            _("disk full writing {path}; nothing was changed").format(path=path), _("free some space and retry")
+        )
     if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text or "not a database" in text:
-        return StorageError(f"{path} is corrupt or not a database", "restore it from a backup")
+        return StorageError(_("{path} is corrupt or not a database").format(path=path), _("restore it from a backup"))
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
-        return StorageError(f"cannot read or write {path}: {text}", "check the disk and the file's permissions")
+        return StorageError(
+            _("cannot read or write {path}: {text}").format(path=path, text=text),
+            _("check the disk and the file's permissions"),
+        )
     if isinstance(exc, sqlite3.IntegrityError) and text.startswith(_REFUSED_VALUE):
         # a constraint refused a value a command was given: bad input, not a damaged file. The services check
         # what they are given first; this keeps a check they miss from reading as corruption
-        return BadInput(f"the database refuses a value given ({text}); nothing was changed",
-                        "check the options' values (see --help)")
-    return StorageError(f"database error on {path}: {text}", "run `leadctl check`")
+        return BadInput(_("the database refuses a value given ({text}); nothing was changed").format(text=text),
+                        _("check the options' values (see --help)"))
+    return StorageError(_("database error on {path}: {text}").format(path=path, text=text), _("run `leadctl check`"))
 
 
 _REFUSED_VALUE = ("CHECK constraint failed", "NOT NULL constraint failed", "UNIQUE constraint failed")
@@ -71,7 +77,10 @@ def corruption(path: Path | None) -> StorageError | None:
         first = str(exc)
     if first == "ok":
         return None
-    return StorageError(f"{path} is corrupt: {first}", "restore it from a backup (`leadctl restore FILE`)")
+    return StorageError(
+        _("{path} is corrupt: {first}").format(path=path, first=first),
+        _("restore it from a backup (`leadctl restore FILE`)"),
+    )
 
 
 def default_path() -> Path:
@@ -117,8 +126,8 @@ class Store:
     def create(cls, path: Path) -> Store:
         """Create a new, empty leadctl database at `path`; refuse if anything is there."""
         if path.exists():
-            raise ConfigError(f"{path} already exists; leadctl will not overwrite a database",
-                              "choose another --db path, or remove the file yourself")
+            raise ConfigError(_("{path} already exists; leadctl will not overwrite a database").format(path=path),
+                              _("choose another --db path, or remove the file yourself"))
         refuse_network_filesystem(path)
         old = os.umask(0o077)
         try:
@@ -144,9 +153,14 @@ class Store:
     def open(cls, path: Path, timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         """Open an existing leadctl database, refusing foreign, newer or unreachable files."""
         if not path.exists():
-            raise ConfigError(f"no database at {path}", "create one with `leadctl init`, or pass --db / LEADCTL_DB")
+            raise ConfigError(
+                _("no database at {path}").format(path=path),
+                _("create one with `leadctl init`, or pass --db / LEADCTL_DB"),
+            )
         if path.is_dir():
-            raise ConfigError(f"{path} is a directory, not a database", "pass the database file with --db")
+            raise ConfigError(
+                _("{path} is a directory, not a database").format(path=path), _("pass the database file with --db")
+            )
         refuse_network_filesystem(path)
         old = os.umask(0o077)
         try:
@@ -159,11 +173,15 @@ class Store:
                 raise translate(exc, path) from None
             if app_id != APPLICATION_ID:
                 conn.close()
-                raise ConfigError(f"{path} is not a leadctl database", "check the --db path")
+                raise ConfigError(_("{path} is not a leadctl database").format(path=path), _("check the --db path"))
             if version > VERSION:
                 conn.close()
-                raise ConfigError(f"{path} was written by a newer leadctl (schema {version} > {VERSION})",
-                                  "upgrade leadctl before using this database")
+                raise ConfigError(
+                    _("{path} was written by a newer leadctl (schema {version} > {VERSION})").format(
+                        path=path, version=version, VERSION=VERSION
+                    ),
+                    _("upgrade leadctl before using this database"),
+                )
             if version < VERSION:
                 try:
                     store._may_migrate(version)
@@ -186,9 +204,13 @@ class Store:
         if version == 0:
             objects = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if objects:
-                raise ConfigError(f"{self.path} has leadctl's application id but schema version 0 and {objects}"
-                                  " schema objects: leadctl did not create it, and will not change it",
-                                  "check the --db path")
+                raise ConfigError(
+                    _(
+                        "{path} has leadctl's application id but schema version 0 and {objects} schema "
+                        "objects: leadctl did not create it, and will not change it"
+                    ).format(path=self.path, objects=objects),
+                    _("check the --db path"),
+                )
 
     def migrate(self) -> None:
         """Apply each pending migration in its own IMMEDIATE transaction."""

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from leadctl.errors import ConfigError
+from leadctl.i18n import _
 
 # local filesystems whose locks and shared memory SQLite's WAL relies on; anything else (NFS, SMB, FUSE, cluster and
 # object-store filesystems, virtiofs, 9p...) may lose a lock and corrupt the file, so it is refused unless named in
@@ -44,10 +45,15 @@ def refuse_network_filesystem(path: Path, mounts: str | None = None) -> None:
     kind = filesystem_of(path, mounts)
     allowed = {k.strip() for k in os.environ.get(ALLOW_FILESYSTEM_ENV, "").split(",") if k.strip()}
     if kind not in LOCAL_FILESYSTEMS and kind not in allowed:
-        raise ConfigError(f"{path} is on a network filesystem or one SQLite's locking is not known to work on"
-                          f" ({kind or 'unknown'})",
-                          f"keep the database on a local disk, or set {ALLOW_FILESYSTEM_ENV}={kind or 'TYPE'}"
-                          " if you know its locking is sound")
+        raise ConfigError(
+            _("{path} is on a network filesystem or one SQLite's locking is not known to work on ({value})").format(
+                path=path, value=kind or "unknown"
+            ),
+            _(
+                "keep the database on a local disk, or set {ALLOW_FILESYSTEM_ENV}={value} if you know its "
+                "locking is sound"
+            ).format(ALLOW_FILESYSTEM_ENV=ALLOW_FILESYSTEM_ENV, value=kind or "TYPE"),
+        )
 
 
 def make_folders(folder: Path) -> None:
@@ -63,5 +69,5 @@ def make_folders(folder: Path) -> None:
         except FileExistsError:
             pass
         except OSError as exc:
-            raise ConfigError(f"cannot create the folder {each}: {exc.strerror}",
-                              "choose another --db path, or create the folder yourself") from None
+            raise ConfigError(_("cannot create the folder {each}: {strerror}").format(each=each, strerror=exc.strerror),
+                              _("choose another --db path, or create the folder yourself")) from None

@@ -23,7 +23,7 @@ def store(cli):
     return cli
 
 
-def test_managers_export_full_phones_to_csv_with_bom(store, tmp_path):
+def test_managers_export_full_phones_to_csv_with_bom(store, tmp_path, zh):
     path = tmp_path / "leads.csv"
     store("export", "leads", "--csv", str(path), actor="王经理")
     raw = path.read_bytes()
@@ -178,3 +178,23 @@ def test_check_holds_the_first_findings_of_each_kind_and_counts_them_all():
 
     found = Findings({"lead_id": i} for i in range(LISTED + 5))
     assert len(found) == LISTED and found.total == LISTED + 5 and found[0] == {"lead_id": 0}
+
+
+def test_csv_headers_follow_the_language_and_codes_are_stable(store, tmp_path, monkeypatch):
+    """Chinese forms' headers under zh, the keys under en; --codes writes the keys in either language."""
+    from leadctl import i18n
+
+    heads = {}
+    for lang in ("zh", "en"):
+        i18n.use(lang)
+        for codes in ((), ("--codes",)):
+            path = tmp_path / f"leads-{lang}-{len(codes)}.csv"
+            store("export", "leads", "--csv", str(path), *codes, actor="王经理")
+            heads[lang, bool(codes)] = next(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))[:3]
+            report = store("report", "sources", "--csv", *codes, actor="王经理").stdout
+            heads[lang, bool(codes), "report"] = report.splitlines()[0].split(",")[0]
+    i18n.use("en")
+    assert heads["zh", False] == ["客户编号", "客户姓名", "电话"]
+    assert heads["en", False] == heads["zh", True] == heads["en", True] == ["id", "name", "phone"]
+    assert heads["zh", True, "report"] == heads["en", False, "report"] == heads["en", True, "report"]
+    assert heads["zh", False, "report"] != heads["zh", True, "report"]

@@ -48,7 +48,7 @@ def _followup_id(cli, phone):
                       " ORDER BY f.id DESC LIMIT 1", phone)
 
 
-def test_the_comment_is_on_the_card_the_export_and_the_owners_next_due_row(cli, tmp_path):
+def test_the_comment_is_on_the_card_the_export_and_the_owners_next_due_row(cli, tmp_path, zh):
     _two_follow_ups(cli)
     fid = _followup_id(cli, SHOW_PHONE)
     cli.json("review", str(fid), "--comment", "报价后两天内回访，约试驾", actor="王经理", now="2026-11-20T17:00")

@@ -48,6 +48,7 @@ def child_env(**extra: str) -> dict[str, str]:
     """The environment for a child process: nothing of the developer's leadctl settings, a fixed clock."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEADCTL_")}
     env["LEADCTL_NOW"] = NOW
+    env["LEADCTL_LANG"] = "en"  # the assertions read English (tests/test_i18n.py runs both languages)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env.update(extra)
     return env

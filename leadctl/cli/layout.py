@@ -1,0 +1,239 @@
+"""How a working list fits a terminal: what each column holds, how its values read, which columns go first when
+the screen is narrow. Pure (no rich, no database): cli/output.py draws the table.
+
+Every list is fitted the same way, by the keys of its columns (the JSON keys):
+- A value that must never break (an id, a phone number, a date or time, a person's name, a grade, a code shown as
+  a word, a number) keeps its whole width; free text (a reason, a note, a summary) wraps.
+- Timestamps read `12-07 14:00` (the year only when it is not this year's), dates `12月7日 周一` under zh and
+  `Mon 12-07` under en, days late `逾期2天` / `2d late`; codes read as the store's words under zh (LABELS).
+- When the table is wider than the screen, columns drop out by PRIORITY, the highest number first (the rightmost
+  first among equals), until it fits: 1 is never dropped (id, name, phone, grade, due date, status), 2 the
+  owner and the days late, 3 the other people and main dates, 4 short codes, 5 everything not named below,
+  6 secondary timestamps, 7 long free text. `--wide` keeps every column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from leadctl.i18n import N_, _, zh
+
+PRIORITY = {
+    **dict.fromkeys(("id", "lead_id", "followup_id", "prefix", "name", "phone", "grade", "due_on", "status", "due",
+                     "what", "at"), 1),
+    **dict.fromkeys(("owner", "overdue_days", "reason", "expected_at", "responsible", "claimant", "next",
+                     "breaches", "waiting_hours", "brand", "model", "series", "role", "team", "met"), 2),
+    **dict.fromkeys(("by", "invited_by", "requested_by", "received_at", "ordered_at", "requested_at", "opened_at",
+                     "delivery_on", "expected_on", "to", "from_owner", "recommended", "level", "kind", "channel",
+                     "result", "rule", "active", "breached"), 3),
+    **dict.fromkeys(("method", "lead_status", "pool", "from_pool", "vin", "config", "price", "deposit", "lost_to",
+                     "department"), 4),
+    **dict.fromkeys(("closed_at", "verified_at", "decided_at", "cancelled_at", "delivered_at", "set_at", "set_by",
+                     "created_at", "invited_at", "verified_by", "decided_by", "ordered_by", "visit_id", "replaces",
+                     "colour"), 6),
+    **dict.fromkeys(("note", "summary", "review", "verification", "decision_note", "cancel_reason", "reasons",
+                     "commands", "outcomes", "text"), 7),
+}
+DEFAULT_PRIORITY = 5
+FREE_TEXT = frozenset(("reason", "note", "summary", "review", "verification", "decision_note", "cancel_reason",
+                       "reasons", "commands", "outcomes", "text", "result", "next", "breaches", "lost_to", "what"))
+
+# the header of each column under zh; under en a header is the column's key, as in the JSON
+HEADERS = {
+    "id": N_("id"), "lead_id": N_("lead_id"), "name": N_("name"), "phone": N_("phone"), "grade": N_("grade"),
+    "owner": N_("owner"), "due_on": N_("due_on"), "overdue_days": N_("overdue_days"), "reason": N_("reason"),
+    "review": N_("review"), "received_at": N_("received_at"), "channel": N_("channel"), "kind": N_("kind"),
+    "department": N_("department"), "responsible": N_("responsible"), "level": N_("level"), "status": N_("status"),
+    "breaches": N_("breaches"), "next": N_("next"), "summary": N_("summary"), "followup_id": N_("followup_id"),
+    "by": N_("by"), "at": N_("at"), "method": N_("method"), "result": N_("result"),
+    "waiting_hours": N_("waiting_hours"), "invited_by": N_("invited_by"), "invited_at": N_("invited_at"),
+    "expected_at": N_("expected_at"), "closed_at": N_("closed_at"), "visit_id": N_("visit_id"),
+    "replaces": N_("replaces"), "note": N_("note"), "model": N_("model"), "expected_on": N_("expected_on"),
+    "from_owner": N_("from_owner"), "to": N_("to"), "lost_to": N_("lost_to"), "price": N_("price"),
+    "requested_at": N_("requested_at"), "requested_by": N_("requested_by"), "verified_at": N_("verified_at"),
+    "verified_by": N_("verified_by"), "verification": N_("verification"), "decided_at": N_("decided_at"),
+    "decided_by": N_("decided_by"), "decision_note": N_("decision_note"), "lead_status": N_("lead_status"),
+    "vin": N_("vin"), "brand": N_("brand"), "series": N_("series"), "config": N_("config"), "colour": N_("colour"),
+    "deposit": N_("deposit"), "ordered_at": N_("ordered_at"), "ordered_by": N_("ordered_by"),
+    "cancelled_at": N_("cancelled_at"), "cancel_reason": N_("cancel_reason"), "delivered_at": N_("delivered_at"),
+    "delivery_on": N_("delivery_on"), "opened_at": N_("opened_at"), "claimant": N_("claimant"),
+    "recommended": N_("recommended"), "reasons": N_("reasons"), "role": N_("role"), "team": N_("team"),
+    "active": N_("active"), "created_at": N_("created_at"), "prefix": N_("prefix"), "set_at": N_("set_at"),
+    "set_by": N_("set_by"), "rule": N_("rule"), "from_pool": N_("from_pool"), "pool": N_("pool"),
+    "no_effect_since": N_("no_effect_since"), "outcomes": N_("outcomes"), "commands": N_("commands"),
+    "what": N_("what"), "due": N_("due"), "met": N_("met"), "breached": N_("breached"), "act": N_("act"),
+    "text": N_("text"), "contacted": N_("contacted"), "to_staff": N_("to_staff"), "meaning": N_("meaning"),
+    "horizon_days": N_("horizon_days"), "cadence_days": N_("cadence_days"), "assessment": N_("assessment"),
+    "grade_basis": N_("grade_basis"), "info_source": N_("info_source"), "trade_in": N_("trade_in"),
+    "fleet": N_("fleet"), "registered_by": N_("registered_by"), "last_contact_at": N_("last_contact_at"),
+    "followup_count": N_("followup_count"), "planned_on": N_("planned_on"), "next_due": N_("next_due"),
+    "due_reason": N_("due_reason"), "birthday": N_("birthday"), "birthday_calendar": N_("birthday_calendar"),
+    "address": N_("address"), "landline": N_("landline"), "staff": N_("staff"), "party": N_("party"),
+    "policy": N_("policy"), "source": N_("source"), "set": N_("set"),
+    "first_visit": N_("first_visit"), "test_drive": N_("test_drive"), "given_name": N_("given_name"),
+}
+
+WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:?\d\d|Z)?")
+_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+
+
+def header(key: str) -> str:
+    return _(HEADERS[key]) if key in HEADERS else key
+
+
+def priority(key: str) -> int:
+    return PRIORITY.get(key, DEFAULT_PRIORITY)
+
+
+def wraps(key: str) -> bool:
+    """Free text may wrap inside its column; everything else keeps its whole width."""
+    return key in FREE_TEXT
+
+
+def day(value: date, today: date | None = None) -> str:
+    """A day the way the reader says it: 12月7日 周一 (zh) or Mon 12-07 (en); the year only when it is not this
+    year's."""
+    this_year = today is None or value.year == today.year
+    if zh():
+        text = f"{value.month}月{value.day}日" if this_year else f"{value.year}年{value.month}月{value.day}日"
+        return f"{text} 周{WEEKDAYS_ZH[value.weekday()]}"
+    return f"{WEEKDAYS_EN[value.weekday()]} {value:%m-%d}" if this_year else f"{value:%Y-%m-%d}"
+
+
+def stamp(text: str, today: date | None = None) -> str | None:
+    """An ISO timestamp as `12-07 14:00` (`2025-12-07 14:00` in another year), or None if it is not one."""
+    found = _DATETIME.fullmatch(text)
+    if not found:
+        return None
+    year, month, dd, hh, mm = found.group(1, 2, 3, 4, 5)
+    head = f"{month}-{dd}" if today is not None and int(year) == today.year else f"{year}-{month}-{dd}"
+    return f"{head} {hh}:{mm}"
+
+
+def moment(text: str, today: date | None = None) -> str:
+    """A moment in a sentence: 12月1日 09:00 (zh), 12-01 09:00 (en); the year only when it is not this year's."""
+    found = _DATETIME.fullmatch(text) or _DATE.fullmatch(text)
+    if not found:
+        return text
+    year, month, dd = (int(x) for x in found.group(1, 2, 3))
+    clock = f" {found.group(4)}:{found.group(5)}" if found.re is _DATETIME else ""
+    this_year = today is not None and year == today.year
+    if zh():
+        return f"{month}月{dd}日{clock}" if this_year else f"{year}年{month}月{dd}日{clock}"
+    return f"{month:02d}-{dd:02d}{clock}" if this_year else f"{year}-{month:02d}-{dd:02d}{clock}"
+
+
+def days_late(n: int) -> str:
+    return _("{days}d late").format(days=n) if n else ""
+
+
+def in_days(n: int) -> str:
+    """A distance in days: 3天后 / 逾期2天 / 今天."""
+    if n == 0:
+        return _("today")
+    if n > 0:
+        return _("in {days}d").format(days=n)
+    return _("{days}d late").format(days=-n)
+
+
+_REASONS = (  # the due list's reason (cadence.py) as a short phrase; the whole reason is in `show`
+    (re.compile(r"first contact"), N_("first contact")),
+    (re.compile(r"not graded"), N_("to be graded")),
+    (re.compile(r"first-week call (\d+) of (\d+)"), N_("first-week call {0}/{1}")),
+    (re.compile(r"planned by owner"), N_("planned contact")),
+    (re.compile(r"ordered: every"), N_("order follow-up")),
+    (re.compile(r"delivery on"), N_("before delivery")),
+    (re.compile(r"no-show"), N_("no-show call-back")),
+    (re.compile(r"owner care"), N_("owner care")),
+    (re.compile(r"([A-Z]) every (\d+)d"), N_("{0} every {1}d")),
+    (re.compile(r"review", re.IGNORECASE), N_("review waiting")),
+    (re.compile(r"complaint", re.IGNORECASE), N_("complaint deadline")),
+    (re.compile(r"due date set before a policy change"), N_("policy changed")),
+)
+
+
+def short_reason(text: str) -> str:
+    for pattern, phrase in _REASONS:
+        found = pattern.match(text) or (pattern.search(text) if phrase in _REASON_ANYWHERE else None)
+        if found:
+            return _(phrase).format(*found.groups())
+    return text
+
+
+_REASON_ANYWHERE = {N_("review waiting"), N_("complaint deadline")}
+
+
+# the due reason in full (cadence.py writes it in English, as the JSON keeps it), as `show` prints it
+_WORDS = {"same day": N_("the same day"), "registration": N_("registration"), "visit": N_("visit"),
+          "reactivation": N_("reactivation"), "last contact": N_("last contact"), "reactivated": N_("reactivated"),
+          "the day": N_("the day")}
+_LONG = (
+    (re.compile(r"first contact (?P<window>same day|within (?P<hours>\d+)h) of (?P<what>\w+) (?P<at>.+)"),
+     N_("first contact {window} after the {what} of {at}")),
+    (re.compile(r"not graded after contact (?P<day>\S+)"), N_("not graded since the contact of {day}")),
+    (re.compile(r"not graded since reactivated (?P<day>\S+)"), N_("not graded since reactivated on {day}")),
+    (re.compile(r"(?P<grade>\w) every (?P<days>\d+)d, (?P<since>last contact|reactivated) (?P<day>\S+)"),
+     N_("grade {grade} every {days} days; {since} {day}")),
+    (re.compile(r"first-week call (?P<n>\d+) of (?P<m>\d+), (?P<since>last contact|reactivated) (?P<day>\S+)"),
+     N_("first-week call {n} of {m}; {since} {day}")),
+    (re.compile(r"ordered: every (?P<days>\d+)d until delivery, last contact (?P<day>\S+)"),
+     N_("ordered: every {days} days until delivery; last contact {day}")),
+    (re.compile(r"delivery on (?P<day>\S+): contact (?P<before>the day|(?P<n>\d+) days) before"),
+     N_("delivery on {day}: contact {before} before")),
+    (re.compile(r"no-show on (?P<day>\S+)"), N_("no-show on {day}: call back")),
+    (re.compile(r"owner care"), N_("owner care")),
+)
+
+
+def long_reason(text: str | None, today: date | None = None) -> str | None:
+    """The due reason in the run's language: planned by owner, first contact, grade cadence, order, no-show."""
+    if not text:
+        return text
+    planned = re.fullmatch(r"planned by owner, (?P<rest>.+)", text)
+    if planned:
+        return _("planned by the owner; {rest}").format(rest=long_reason(planned["rest"], today))
+    for pattern, template in _LONG:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {k: v for k, v in found.groupdict().items() if v is not None}
+            if "hours" in values:
+                values["window"] = _("within {hours} hours").format(hours=values["hours"])
+            if "n" in values and "before" in values:
+                values["before"] = _("{n} days").format(n=values["n"])
+            for key in ("window", "what", "since", "before"):
+                if values.get(key) in _WORDS:
+                    values[key] = _(_WORDS[values[key]])
+            for key in ("day", "at"):
+                if key in values:
+                    values[key] = moment(values[key].replace(" ", "T"), today)
+            return _(template).format(**values)
+    return text
+
+
+# what a complaint owes next (rules/deadlines.py `owed`, English in the JSON), as the complaint list shows it
+_OWED = re.compile(r"(?P<what>first plan|first reply|customer contact|progress update|result) due (?P<at>\S+(?: \S+)?)"
+                   r" \((?P<span>.+) (?P<side>left|late)\)")
+_OWED_WORDS = {"first plan": N_("first plan"), "first reply": N_("first reply"),
+               "customer contact": N_("customer contact"), "progress update": N_("progress update"),
+               "result": N_("result")}
+_SPAN = ((re.compile(r"(\d+) d\b"), N_("{n}d")), (re.compile(r"(\d+) h\b"), N_("{n}h")),
+         (re.compile(r"(\d+) min\b"), N_("{n} min")))
+
+
+def span(text: str) -> str:
+    for pattern, template in _SPAN:
+        text = pattern.sub(lambda found, t=template: _(t).format(n=found[1]), text)
+    return text
+
+
+def owed(text: str, today: date | None = None) -> str:
+    found = _OWED.fullmatch(text)
+    if not found:
+        return text
+    template = N_("{what} due {at}, {span} left") if found["side"] == "left" else N_("{what} due {at}, {span} late")
+    at = found["at"].replace(" 24:00", "T24:00")
+    return _(template).format(what=_(_OWED_WORDS[found["what"]]), at=stamp(at, today) or moment(at, today),
+                              span=span(found["span"]))

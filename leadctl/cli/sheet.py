@@ -1,0 +1,126 @@
+"""`show` for people: the card as sections, its history as sentences naming people ("12月1日 09:00 张静 登记来访，
+顾问 李娜"), in the run's language. `show --json` is the card as the service returns it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from leadctl.cli import layout, output
+from leadctl.i18n import N_, _
+
+# each history list: the key of its time, and the sentence of one item (placeholders: the item's keys)
+SENTENCES = {
+    "visits": ("arrived_at", N_("{staff} received a {kind} ({channel}), visit {id}")),
+    "grades": ("at", N_("{by} graded {previous} -> {grade} ({basis})")),
+    "followups": ("at", N_("{by} followed up by {method}: {result}; grade {grade}, next contact {next_on}")),
+    "reviews": ("at", N_("{by} reviewed follow-up {followup_id}: {comment}")),
+    "owners": ("at", N_("{by} moved the lead from {from_owner} to {to_owner}: {reason}")),
+    "collisions": ("opened_at", N_("collision {id} ({status}): owner {owner}, claimant {claimant}")),
+    "invitations": ("invited_at", N_("{invited_by} invited the customer for {expected_at} ({status})")),
+    "handovers": ("at", N_("handover {id} from {from_staff} to {to_staff}, purchase expected {expected_on}")),
+    "defeats": ("requested_at", N_("{requested_by} requested a defeat ({reason}, lost to {lost_to}): {status}")),
+    "orders": ("ordered_at", N_("{ordered_by} signed order {id}: {brand} {series} {model} ({status})")),
+    "statuses": ("at", N_("{by}: {previous} -> {status} ({act})")),
+    "history": ("at", N_("{by} corrected {field}: {old} -> {new}")),
+    "complaints": ("received_at", N_("complaint {id} ({channel}, {kind}): {summary}; {status}, with {responsible}")),
+}
+SECTIONS = {
+    "visits": N_("Visits"), "grades": N_("Grades"), "followups": N_("Follow-ups"), "reviews": N_("Reviews"),
+    "owners": N_("Owners"), "collisions": N_("Collisions"), "invitations": N_("Invitations"),
+    "handovers": N_("Handovers"), "history": N_("Corrections"), "defeats": N_("Defeat requests"),
+    "orders": N_("Orders"),
+    "statuses": N_("Status changes"), "complaints": N_("Complaints"), "events": N_("Events"),
+}
+# what an audit event says
+ACTIONS = {
+    "intake": N_("registered a visit"), "grade": N_("graded the lead"), "followup": N_("followed up"),
+    "invite": N_("invited the customer"), "arrive": N_("confirmed the arrival"), "no-show": N_("recorded a no-show"),
+    "handover": N_("handed the customer over"), "transfer": N_("transferred the lead"), "sweep": N_("swept the lead"),
+    "order": N_("signed an order"), "order.cancel": N_("cancelled the order"),
+    "order.delivery_on": N_("planned the delivery day"), "deliver": N_("delivered the car"),
+    "defeat.request": N_("requested a defeat"), "defeat.verify": N_("verified the defeat request"),
+    "defeat.approve": N_("approved the defeat"), "defeat.reject": N_("rejected the defeat"),
+    "lost": N_("marked the lead lost"), "reactivate": N_("reactivated the lead"), "review": N_("reviewed a follow-up"),
+    "merge": N_("merged a duplicate into this lead"), "merged": N_("merged this lead into another"),
+    "fleet": N_("made the customer a fleet customer"), "collisions.rule": N_("ruled on the collision"),
+    "collisions.settle": N_("settled the collision"), "purge": N_("erased the customer's personal data"),
+    "complaint.new": N_("registered a complaint"), "complaint.reply": N_("replied to the complaint"),
+    "complaint.progress": N_("noted progress on the complaint"), "complaint.escalate": N_("escalated the complaint"),
+    "complaint.resolve": N_("resolved the complaint"), "complaint.survey": N_("surveyed satisfaction"),
+}
+# the words of an event's details; a detail holding a staff id is shown as the person's name
+DETAILS = {
+    "owner": N_("owner {value}"), "to": N_("to {value}"), "to_id": N_("to {value}"), "from_id": N_("from {value}"),
+    "visit_id": N_("visit {value}"), "followup_id": N_("follow-up {value}"), "invitation_id": N_("invitation {value}"),
+    "order_id": N_("order {value}"), "defeat_id": N_("defeat request {value}"), "complaint_id": N_("complaint {value}"),
+    "collision": N_("collision {value}"), "grade": N_("grade {value}"), "previous": N_("before {value}"),
+    "channel": N_("channel {value}"), "method": N_("by {value}"), "reason": N_("reason {value}"),
+    "status": N_("now {value}"), "expected_at": N_("expected {value}"), "attempts": N_("{value} attempt(s)"),
+    "merged": N_("lead {value}"), "into": N_("into lead {value}"), "rule": N_("rule {value}"),
+    "delivery_on": N_("delivery {value}"), "new_lead": N_("new lead"), "phone": N_("phone {value}"),
+}
+STAFF_KEYS = frozenset(("owner", "to", "to_id", "from_id", "staff_id", "claimant_id", "owner_id"))
+FIELDS = ("name", "phone", "grade", "grade_basis", "status", "owner", "channel", "info_source", "model", "trade_in",
+          "fleet", "created_at", "registered_by", "last_contact_at", "followup_count", "planned_on", "next_due",
+          "due_reason")
+
+
+def _value(key: str, value: Any, today: date | None) -> str:
+    if value is None or value == "" or value == []:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if key == "due_reason":
+        return layout.long_reason(value, today)
+    if key == "reason" and isinstance(value, str):
+        return output.cell("defeat_reason", value, today)
+    return output.cell(key, value, today)
+
+
+def sentence(template: str, item: dict, today: date | None) -> str:
+    values = {key: _value(key, value, today) for key, value in item.items()}
+    if not template:
+        return ", ".join(f"{layout.header(k)} {v}" for k, v in values.items())
+    try:
+        return _(template).format(**values)
+    except (KeyError, IndexError):  # a list that gained or lost a field: every field, plainly
+        return ", ".join(f"{layout.header(k)} {v}" for k, v in values.items())
+
+
+def event(item: dict, names: dict[int, str], today: date | None) -> str:
+    action = item.get("action") or ""
+    parts = [_(ACTIONS[action]) if action in ACTIONS else action]
+    detail = item.get("detail") if isinstance(item.get("detail"), dict) else {}
+    for key, value in detail.items():
+        if key not in DETAILS or value is None or value is False:
+            continue
+        if key in STAFF_KEYS and isinstance(value, int):
+            value = names.get(value, value)
+        shown = _value(key if key not in STAFF_KEYS else "owner", value, today)
+        parts.append(_(DETAILS[key]).format(value=shown))
+    who = item.get("actor") or "leadctl"
+    return _("{who} {what}").format(who=who, what=_("; ").join(parts))
+
+
+def emit(card: dict, names: dict[int, str], today: date | None) -> None:
+    lists = [key for key, value in card.items() if isinstance(value, list) and all(isinstance(i, dict) for i in value)]
+    pairs = {layout.header(k): _value(k, card[k], today) for k in FIELDS if k in card}
+    pairs.update({layout.header(k): _value(k, v, today) for k, v in card.items()
+                  if k not in FIELDS and k not in lists and k != "id"})
+    output.emit_pairs(pairs, title=_("Lead {id}").format(id=card["id"]))
+    for key in lists:
+        items = card[key]
+        if not items:
+            continue
+        lines = []
+        for item in items:
+            if key == "events":
+                when, text = item.get("at"), event(item, names, today)
+            elif key in SENTENCES:
+                when_key, template = SENTENCES[key]
+                when, text = item.get(when_key), sentence(template, item, today)
+            else:
+                when, text = None, sentence("", item, today)
+            lines.append(f"{layout.moment(when, today) if when else ''} {text}".strip())
+        output.say_section(_(SECTIONS[key]) if key in SECTIONS else layout.header(key), lines)
