@@ -23,17 +23,19 @@ PRIORITY = {
     **dict.fromkeys(("id", "lead_id", "followup_id", "prefix", "name", "phone", "grade", "due_on", "status", "due",
                      "what", "at"), 1),
     **dict.fromkeys(("owner", "overdue_days", "reason", "expected_at", "responsible", "claimant", "next",
-                     "breaches", "waiting_hours", "brand", "model", "series", "role", "team", "met"), 2),
+                     "breaches", "waiting_hours", "brand", "model", "series", "role", "team", "met", "care",
+                     "matched", "delivered_on", "next_due"), 2),
     **dict.fromkeys(("by", "invited_by", "requested_by", "received_at", "ordered_at", "requested_at", "opened_at",
                      "delivery_on", "expected_on", "to", "from_owner", "recommended", "level", "kind", "channel",
-                     "result", "rule", "active", "breached"), 3),
+                     "result", "rule", "active", "breached", "rung", "last_contact", "last_contact_at", "plate",
+                     "state", "made_at"), 3),
     **dict.fromkeys(("method", "lead_status", "pool", "from_pool", "vin", "config", "price", "deposit", "lost_to",
                      "department"), 4),
     **dict.fromkeys(("closed_at", "verified_at", "decided_at", "cancelled_at", "delivered_at", "set_at", "set_by",
                      "created_at", "invited_at", "verified_by", "decided_by", "ordered_by", "visit_id", "replaces",
-                     "colour"), 6),
+                     "colour", "score", "birthday", "birthday_calendar", "landline", "id_number", "insurer"), 6),
     **dict.fromkeys(("note", "summary", "review", "verification", "decision_note", "cancel_reason", "reasons",
-                     "commands", "outcomes", "text"), 7),
+                     "commands", "outcomes", "text", "terms", "address"), 7),
 }
 DEFAULT_PRIORITY = 5
 FREE_TEXT = frozenset(("reason", "note", "summary", "review", "verification", "decision_note", "cancel_reason",
@@ -72,6 +74,9 @@ HEADERS = {
     "address": N_("address"), "landline": N_("landline"), "staff": N_("staff"), "party": N_("party"),
     "policy": N_("policy"), "source": N_("source"), "set": N_("set"),
     "first_visit": N_("first_visit"), "test_drive": N_("test_drive"), "given_name": N_("given_name"),
+    "rung": N_("rung"), "score": N_("score"), "terms": N_("terms"), "care": N_("care"), "matched": N_("matched"),
+    "delivered_on": N_("delivered_on"), "last_contact": N_("last_contact"), "plate": N_("plate"),
+    "id_number": N_("id_number"), "insurer": N_("insurer"), "state": N_("state"), "made_at": N_("made_at"),
 }
 
 WEEKDAYS_ZH = "一二三四五六日"

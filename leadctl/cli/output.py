@@ -43,12 +43,20 @@ def codes_option():
 PIPED_WIDTH = 120  # a table sent to a file or a pipe is drawn this wide, the same table as on a terminal
 
 
+def _columns() -> int | None:
+    """COLUMNS, when set to a width, wins over the pipe's default (a script or a terminal multiplexer says how wide)."""
+    import os
+
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and 20 <= int(value) <= 1000 else None
+
+
 def _console(width: int | None = None, file=None):
-    """Tables fit the terminal (its size, or COLUMNS when set); piped, they are PIPED_WIDTH wide."""
+    """Tables fit the terminal (its size, or COLUMNS when set); piped, COLUMNS or PIPED_WIDTH wide."""
     from rich.console import Console
 
     if width is None and not sys.stdout.isatty():
-        width = PIPED_WIDTH
+        width = _columns() or PIPED_WIDTH
     return Console(highlight=False, width=width, file=file)
 
 
