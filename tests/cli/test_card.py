@@ -36,7 +36,13 @@ def test_every_card_field_round_trips_intake_show_and_export(cli, tmp_path):
     assert card["customer_type"] == "new"
     assert cli.scalar("SELECT competitors FROM leads WHERE id = ?", lead) == '["朗逸", "卡罗拉"]'
     out = tmp_path / "leads.csv"
-    cli("export", "leads", "--csv", str(out), actor="王经理")
+    from leadctl import i18n
+
+    i18n.use("zh")  # the forms' Chinese headers are the export's under zh
+    try:
+        cli("export", "leads", "--csv", str(out), actor="王经理")
+    finally:
+        i18n.use("en")
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     assert rows[0]["性别"] == "男" and rows[0]["对比车型"] == "朗逸、卡罗拉" and rows[0]["购买方式"] == "贷款"
     assert rows[0]["首次接待概况"] == "首次到店试乘试驾满意度高" and rows[0]["生日(阳历/阴历)"] == "阴历"

@@ -42,6 +42,7 @@ def embedded(db: Path, *args: str, actor: str | None = None, input: str | None =
 
 def _base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEADCTL_")}
+    env["LEADCTL_LANG"] = "en"  # the tests read English, as the rest of the suite does
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     return env
 
