@@ -92,6 +92,17 @@ def defeat_task(status: str) -> Task | None:
     return Task(VERIFY) if status == "requested" else None
 
 
+def shown_rows(viewer: Viewer | None, keys: tuple[str, ...], rows) -> list[dict]:
+    """Rows as `viewer` may see them: each row is its `keys`' values then the lead's owner_id and pool; the
+    "phone" key is shown by `shown`."""
+    out = []
+    for *values, owner_id, pool in rows:
+        row = dict(zip(keys, values, strict=True))
+        row["phone"] = shown(viewer, row["phone"], owner_id, pool)
+        out.append(row)
+    return out
+
+
 def shown_id_number(viewer: Viewer | None, number: str | None) -> str | None:
     """A customer's ID number (身份证号) as `viewer` may see it: in full for managers only, masked for everyone else
     (first 3 and last 4 characters)."""

@@ -183,12 +183,7 @@ def leads(store: Store, now: datetime, actor: str | None, filters: dict, sort: s
             f" WHERE {' AND '.join(clauses)} ORDER BY {SORTS[sort]} LIMIT ?", [*args, limit]).fetchall()
     keys = ("lead_id", "name", "phone", "grade", "status", "owner", "model", "channel", "created_at",
             "last_contact_at", "next_due")
-    out = []
-    for *values, owner_id, pool in rows:
-        row = dict(zip(keys, values, strict=True))
-        row["phone"] = visibility.shown(who, row["phone"], owner_id, pool)
-        out.append(row)
-    return out
+    return visibility.shown_rows(who, keys, rows)
 
 
 def _status_ok(text: str | None) -> bool:

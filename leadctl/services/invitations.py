@@ -185,11 +185,7 @@ def _listing(conn: sqlite3.Connection, viewer: staff.Staff, first: date | None, 
         " i.closed_at, i.visit_id, i.replaces, i.note, l.owner_id, l.pool FROM invitations i"
         f" JOIN leads l ON l.id = i.lead_id LEFT JOIN staff s ON s.id = i.invited_by WHERE {where}"
         " ORDER BY i.expected_at, i.id", args)
-    rows = []
-    for *values, owner_id, pool in cur.fetchall():
-        row = dict(zip(COLUMNS, values, strict=True))
-        row["phone"] = visibility.shown(viewer, row["phone"], owner_id, pool)
-        rows.append(row)
+    rows = visibility.shown_rows(viewer, COLUMNS, cur.fetchall())
     return {"invitations": rows, "summary": summary(r["status"] for r in rows)}
 
 

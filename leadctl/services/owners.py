@@ -111,9 +111,4 @@ def _referrals(conn: sqlite3.Connection, who: staff.Staff, lead_id: int) -> list
         " (SELECT min(o.delivered_at) FROM orders o WHERE o.lead_id = r.id AND o.status = 'delivered'),"
         " r.owner_id, r.pool FROM leads r LEFT JOIN staff s ON s.id = r.owner_id WHERE r.referred_by = ?"
         " ORDER BY r.created_at, r.id", (lead_id,)).fetchall()
-    out = []
-    for *values, owner_id, pool in rows:
-        item = dict(zip(REFERRAL_COLUMNS, values, strict=True))
-        item["phone"] = visibility.shown(who, item["phone"], owner_id, pool)
-        out.append(item)
-    return out
+    return visibility.shown_rows(who, REFERRAL_COLUMNS, rows)
