@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from leadctl import clock
-from leadctl.cli import context, output
+from leadctl.cli import context, layout, output
 from leadctl.errors import ExitCode, UsageError
 from leadctl.i18n import _
 from leadctl.services import export as export_service
@@ -89,7 +89,8 @@ def _incomplete(items: list[dict]) -> None:
     for owner, cards in owners.items():
         output.say(_("{owner}: {count} card(s) missing a required field").format(owner=owner, count=len(cards)))
         for item in cards[:10]:
-            output.say(f"  lead {item['lead_id']}: {', '.join(item['missing'])}")
+            output.say("  " + _("lead {lead}: {fields}").format(
+                lead=item["lead_id"], fields=", ".join(layout.header(f) for f in item["missing"])))
 
 
 def backup(

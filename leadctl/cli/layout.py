@@ -77,6 +77,7 @@ HEADERS = {
     "rung": N_("rung"), "score": N_("score"), "terms": N_("terms"), "care": N_("care"), "matched": N_("matched"),
     "delivered_on": N_("delivered_on"), "last_contact": N_("last_contact"), "plate": N_("plate"),
     "id_number": N_("id_number"), "insurer": N_("insurer"), "state": N_("state"), "made_at": N_("made_at"),
+    "customer_type": N_("customer_type"),
 }
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -86,7 +87,15 @@ _DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 
 
 def header(key: str) -> str:
-    return _(HEADERS[key]) if key in HEADERS else key
+    """A column's or field's header: the catalog's under zh (a card field: its form's heading), the key under en."""
+    if key in HEADERS:
+        return _(HEADERS[key])
+    if zh():
+        from leadctl.rules.card import BY_KEY
+
+        if key in BY_KEY:
+            return BY_KEY[key].header
+    return key
 
 
 def priority(key: str) -> int:

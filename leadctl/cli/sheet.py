@@ -71,6 +71,8 @@ def _value(key: str, value: Any, today: date | None) -> str:
         return "-"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if key == "field":  # a correction's field, by its header
+        return layout.header(value)
     if key == "due_reason":
         return layout.long_reason(value, today)
     if key == "reason" and isinstance(value, str):
@@ -106,8 +108,8 @@ def event(item: dict, names: dict[int, str], today: date | None) -> str:
 def emit(card: dict, names: dict[int, str], today: date | None) -> None:
     lists = [key for key, value in card.items() if isinstance(value, list) and all(isinstance(i, dict) for i in value)]
     pairs = {layout.header(k): _value(k, card[k], today) for k in FIELDS if k in card}
-    pairs.update({layout.header(k): _value(k, v, today) for k, v in card.items()
-                  if k not in FIELDS and k not in lists and k != "id"})
+    pairs.update({layout.header(k): _value(k, v, today) for k, v in card.items()  # a card field left blank: not shown
+                  if k not in FIELDS and k not in lists and k != "id" and v not in (None, "", [])})
     output.emit_pairs(pairs, title=_("Lead {id}").format(id=card["id"]))
     for key in lists:
         items = card[key]

@@ -126,6 +126,11 @@ LABELS = {
     "info_source": InfoSource.labels(),
     "basis": {"stated": "直接定级", "horizon": "购车时间", "assessment": "评估"},
     "defeat_reason": REASON_LABELS,
+    # the card's coded fields (rules/card.py accepts these words back)
+    "gender": {"male": "男", "female": "女"},
+    "payment": {"full": "全款", "loan": "贷款"},
+    "birthday_calendar": {"solar": "阳历", "lunar": "阴历"},
+    "customer_type": {"new": "新客户", "returning": "老客户"},
 }
 # other columns whose values are codes of a kind above
 COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
