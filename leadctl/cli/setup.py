@@ -41,8 +41,9 @@ def replay(
     from leadctl.services.replay import replay as run
 
     result = context.call(ctx, run, journal)
-    output.done(result, as_json, f"applied {result['applied']} entries from {result['file']}: "
-                   + ", ".join(f"{k} {v}" for k, v in result["by_command"].items()))
+    output.done(result, as_json, _("applied {count} entries from {file}: {commands}").format(
+        count=result["applied"], file=result["file"],
+        commands=", ".join(f"{k} {v}" for k, v in result["by_command"].items())))
 
 
 def register(app: typer.Typer) -> None:

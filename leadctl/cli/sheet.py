@@ -80,6 +80,14 @@ def _value(key: str, value: Any, today: date | None) -> str:
     return output.cell(key, value, today)
 
 
+def _word(field: str | None, value: Any) -> Any:
+    """A correction's value as the field's word under zh (female -> 女), else as stored."""
+    from leadctl.i18n import zh
+    from leadctl.reports.base import LABELS
+
+    return LABELS[field].get(value, value) if zh() and field in LABELS else value
+
+
 def sentence(template: str, item: dict, today: date | None) -> str:
     values = {key: _value(key, value, today) for key, value in item.items()}
     if not template:
@@ -119,6 +127,10 @@ def emit(card: dict, names: dict[int, str], today: date | None) -> None:
         for item in items:
             if key == "events":
                 when, text = item.get("at"), event(item, names, today)
+            elif key == "history":  # a coded field's old and new values as its words
+                when_key, template = SENTENCES[key]
+                item = {**item, **{side: _word(item.get("field"), item.get(side)) for side in ("old", "new")}}
+                when, text = item.get(when_key), sentence(template, item, today)
             elif key in SENTENCES:
                 when_key, template = SENTENCES[key]
                 when, text = item.get(when_key), sentence(template, item, today)
