@@ -69,6 +69,32 @@ def zh(monkeypatch):
     i18n.use("en")
 
 
+SAMPLE_YEAR = Path(__file__).parent.parent / "sample_data" / "store_year.jsonl"
+SAMPLE_NOW = "2026-11-20T08:30"  # the Makefile's demo clock
+
+
+@pytest.fixture(scope="session")
+def sample_year_file(tmp_path_factory) -> Path:
+    """The sample year replayed once for the whole run (about 10 s): the modules that read it take a copy."""
+    path = tmp_path_factory.mktemp("sample-year") / "year.db"
+    cli = Cli(path)
+    cli("init", now=SAMPLE_NOW)
+    cli("replay", str(SAMPLE_YEAR), now=SAMPLE_NOW)
+    return path
+
+
+def sample_year(source: Path, target: Path) -> Cli:
+    """A private copy of the replayed sample year (SQLite's backup: the file whole, WAL included)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    target.chmod(0o600)
+    return Cli(target)
+
+
 class Cli:
     """Runs the real CLI against one database file; fails loudly on an unexpected exit code."""
 

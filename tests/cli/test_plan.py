@@ -3,22 +3,18 @@ lead targets (recomputed here by hand from the tables), scorecards, and bad inpu
 
 import math
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import SAMPLE_NOW, sample_year
 
-DEMO = Path(__file__).parent.parent.parent / "sample_data" / "store_year.jsonl"
-DEMO_NOW = "2026-11-20T08:30"
+DEMO_NOW = SAMPLE_NOW
 MANAGER = "张建国"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    cli = Cli(tmp_path_factory.mktemp("plan") / "demo.db")
-    cli("init", now=DEMO_NOW)
-    cli("replay", str(DEMO), now=DEMO_NOW)
+def demo(tmp_path_factory, sample_year_file):
+    cli = sample_year(sample_year_file, tmp_path_factory.mktemp("plan") / "demo.db")
     cli("plan", "year", "2026", "--orders", "800", "--deliveries", "700", actor=MANAGER, now=DEMO_NOW)
     return cli
 

@@ -2,24 +2,19 @@
 written (the database and the policy file byte-for-byte unchanged)."""
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
 from leadctl.errors import ExitCode
-from tests.conftest import Cli
+from tests.conftest import SAMPLE_NOW, sample_year
 
-DEMO = Path(__file__).parent.parent.parent / "sample_data" / "store_year.jsonl"
-DEMO_NOW = "2026-11-20T08:30"
+DEMO_NOW = SAMPLE_NOW
 MANAGER = "张建国"
 
 
 @pytest.fixture(scope="module")
-def year(tmp_path_factory):
-    cli = Cli(tmp_path_factory.mktemp("year") / "year.db")
-    cli("init", now=DEMO_NOW)
-    cli("replay", str(DEMO), now=DEMO_NOW)
-    return cli
+def year(tmp_path_factory, sample_year_file):
+    return sample_year(sample_year_file, tmp_path_factory.mktemp("year") / "year.db")
 
 
 def test_h_every_day_asks_more_contacts_of_everyone(year, tmp_path):

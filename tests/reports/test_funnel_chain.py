@@ -1,14 +1,12 @@
 """The funnel's chain [002]: leads x details kept x invited-arrival rate x close rate. A DCC lead arrives only by
 an invited arrival, the KPI counts arrivals the same way, and no step of any chain grows (on the demo's year)."""
 
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import SAMPLE_NOW, sample_year
 
-DEMO = Path(__file__).parent.parent.parent / "sample_data" / "store_year.jsonl"
-DEMO_NOW = "2026-11-20T08:30"  # the Makefile's demo clock
+DEMO_NOW = SAMPLE_NOW
 MANAGER = "张建国"
 MONTHS = [f"2025-{m:02d}" for m in (11, 12)] + [f"2026-{m:02d}" for m in range(1, 12)]
 CHAINS = {"展厅": ("traffic", "details_kept", "arrived", "ordered", "delivered"),
@@ -25,11 +23,8 @@ DCC_COHORT = """
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    cli = Cli(tmp_path_factory.mktemp("demo") / "demo.db")
-    cli("init", now=DEMO_NOW)
-    cli("replay", str(DEMO), now=DEMO_NOW)
-    return cli
+def demo(tmp_path_factory, sample_year_file):
+    return sample_year(sample_year_file, tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 def _funnel(cli, month):
