@@ -66,7 +66,7 @@ def import_(
                                  help="Force the text encoding (utf-8, gb18030, gbk, utf-16)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would happen; change "
                                  "nothing."),
-    rejects: Path = typer.Option(None, "--rejects", metavar="FILE",
+    rejects: Path = typer.Option(None, "--rejects", metavar="FILE", readable=False,
                                  help="Write the rejected rows (row, column, value, problem) to this CSV."),
     force: bool = typer.Option(False, "--force", help="Replace the --rejects file if it exists (never the "
                                                       "database)."),

@@ -24,9 +24,9 @@ def export(
     owner: str = typer.Option(None, "--owner", help="Only this staff member's leads."),
     team: str = typer.Option(None, "--team", help="Only this team's leads (showroom|dcc)."),
     grade: str = typer.Option(None, "--grade", help="Only leads of this grade."),
-    csv_file: Path = typer.Option(None, "--csv", help="Write CSV (UTF-8 with BOM, opens in Excel)."),
+    csv_file: Path = typer.Option(None, "--csv", readable=False, help="Write CSV (UTF-8 with BOM, opens in Excel)."),
     codes: bool = output.codes_option(),
-    xlsx_file: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook."),
+    xlsx_file: Path = typer.Option(None, "--xlsx", readable=False, help="Write an Excel workbook."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists (never the database)."),
 ) -> None:
@@ -95,7 +95,8 @@ def _incomplete(items: list[dict]) -> None:
 
 def backup(
     ctx: typer.Context,
-    target: Path = typer.Argument(..., help="The backup file to write (must not exist unless --force)."),
+    target: Path = typer.Argument(..., readable=False,
+                                  help="The backup file to write (must not exist unless --force)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     force: bool = typer.Option(False, "--force", help="Replace an older backup at FILE (never the database)."),
 ) -> None:

@@ -28,7 +28,7 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (keys in English, rates as fractions)."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
     codes: bool = output.codes_option(),
-    xlsx: Path = typer.Option(None, "--xlsx", help="Write an Excel workbook (manager; audited)."),
+    xlsx: Path = typer.Option(None, "--xlsx", readable=False, help="Write an Excel workbook (manager; audited)."),
     force: bool = typer.Option(False, "--force", help="With --xlsx: replace the file if it exists (never the "
                                                       "database)."),
 ) -> None:

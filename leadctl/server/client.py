@@ -117,10 +117,13 @@ def run(path: Path, argv: list[str]) -> int:
                                          _("install the same leadctl version as the service")))
             sys.stdout.flush()
             sys.stderr.flush()
-            wire.send_request(sock, request(argv), streams())
-            while (message := reader.read()) is not None:
-                if "exit" in message:
-                    return int(message["exit"])
+            channel, theirs = socket.socketpair()
+            with channel:
+                with theirs:
+                    wire.send_request(sock, request(argv), [*streams(), theirs.fileno()])
+                code = _await(sock, reader, channel)
+            if code is not None:
+                return code
         except KeyboardInterrupt:  # the connection closes: the service ends the request and rolls it back
             sys.stderr.write(_("leadctl: interrupted") + "\n")
             return 130
@@ -129,6 +132,50 @@ def run(path: Path, argv: list[str]) -> int:
                                      _("retry; if it persists, see the service's log")))
     return _fail(ConfigError(_("the store service ended the request without an exit code"),
                              _("see the service's log")))
+
+
+def _await(sock: socket.socket, reader: wire.Reader, channel: socket.socket) -> int | None:
+    """The exit code, serving the file channel meanwhile; None when the service ends without one."""
+    import selectors
+
+    watch = selectors.DefaultSelector()
+    watch.register(sock, selectors.EVENT_READ)
+    watch.register(channel, selectors.EVENT_READ)
+    while True:
+        for key, _events in watch.select():
+            if key.fileobj is channel:
+                if not _serve_file(channel):
+                    watch.unregister(channel)
+                continue
+            message = reader.read()
+            if message is None:
+                return None
+            if "exit" in message:
+                return int(message["exit"])
+
+
+def _serve_file(channel: socket.socket) -> bool:
+    """One file the service hands over, checked or placed as this OS account (services/files.py); False when the
+    service closed the channel."""
+    from leadctl.services import files
+
+    message, given = wire.receive_request(channel, 1)
+    if message is None:
+        return False
+    try:
+        path, force = Path(message["path"]), bool(message.get("force"))
+        if message.get("op") == "place" and given:
+            files.receive(given[0], path, force)
+        else:
+            files.check_target(path, None, force)
+        answer: dict = {"ok": True}
+    except LeadctlError as exc:
+        answer = {"error": exc.message, "hint": exc.hint, "code": int(exc.code)}
+    finally:
+        for fd in given:
+            os.close(fd)
+    wire.send(channel, answer)
+    return True
 
 
 def _fail(exc: LeadctlError) -> int:

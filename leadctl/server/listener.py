@@ -163,9 +163,35 @@ def handle(conn: socket.socket, db: Path) -> None:
     except OSError:
         os.chdir(_nowhere())  # relative output files then fail with "cannot write", never land elsewhere
     argv = [str(a) for a in req.get("argv", [])]
+    from leadctl.services import files
+
+    files.HANDOVER = Handover(socket.socket(fileno=streams.pop()))
     with _client_streams(streams, req.get("stdin")):
         code = _run(app, argv) if context.command_of(argv) else _admitted(app, argv)
     wire.send(conn, {"exit": code})
+
+
+class Handover:
+    """services/files.py's hand-over of a written file to the client, over the file channel (see wire.py): the
+    client checks the target, then places a copy as its own OS account; its refusal is raised here."""
+
+    def __init__(self, channel: socket.socket):
+        self.channel, self.reader = channel, wire.Reader(channel)
+
+    def __call__(self, op: str, path: Path, force: bool, fd: int | None = None) -> None:
+        from leadctl.errors import ExitCode, StorageError
+
+        try:
+            wire.send_request(self.channel, {"op": op, "path": str(path), "force": force},
+                              [] if fd is None else [fd])
+            answer = self.reader.read()
+        except (OSError, ValueError):
+            answer = None
+        if answer is None:
+            raise CannotCreate(_("cannot write {path}: the client went away").format(path=path), None)
+        if "error" in answer:
+            kind = StorageError if answer.get("code") == ExitCode.IO else CannotCreate
+            raise kind(str(answer["error"]), answer.get("hint"))
 
 
 def _secure_pager() -> None:

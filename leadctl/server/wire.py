@@ -3,7 +3,10 @@
 client -> {"hello": "leadctl", "wire": N}                 service -> {"hello": "leadctl", "wire": N, "version": V}
 client -> {"argv": [...], "cwd": ..., "env": {...}, "stdin": text|null}, with the client's own stdin, stdout and
            stderr attached (SCM_RIGHTS): the command reads and writes them itself, so prompts, the terminal's
-           size, colour and the pager work as they do at the desk; "stdin" is a PIN the client asked for (or null)
+           size, colour and the pager work as they do at the desk; "stdin" is a PIN the client asked for (or null).
+           A fourth descriptor is the file channel, a socket on which the service hands the client the files a
+           command writes: service -> {"op": "check"|"place", "path": ..., "force": bool} (a place with the
+           written file's descriptor attached), client -> {"ok": true} | {"error": ..., "hint": ..., "code": N}
 service -> {"exit": code}
 A side that receives another wire number says so in one line and ends the exchange with exit 78.
 """
@@ -16,7 +19,7 @@ import socket
 from leadctl import __version__
 
 WIRE = 2
-STREAMS = 3  # stdin, stdout, stderr: passed with the request
+STREAMS = 4  # stdin, stdout, stderr and the file channel: passed with the request
 MAX_LINE = 16 * 2**20  # a request (argv, env and a PIN on stdin) is far smaller
 # the client's environment the service applies to the request: language, terminal size, and the options' variables
 FORWARDED_ENV = ("LEADCTL_LANG", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "COLUMNS", "LINES", "NO_COLOR", "TERM",
@@ -62,14 +65,17 @@ class Reader:
 def send_request(sock: socket.socket, message: dict, streams: list[int]) -> None:
     """The request line with the client's streams attached to its first byte."""
     data = (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8")
+    if not streams:
+        sock.sendall(data)
+        return
     socket.send_fds(sock, [data[:1]], streams)
     sock.sendall(data[1:])
 
 
-def receive_request(sock: socket.socket) -> tuple[dict | None, list[int]]:
-    """The request and the streams that came with it (read straight from the socket: a buffered reader would
-    drop the attached descriptors)."""
-    first, streams, _flags, _addr = socket.recv_fds(sock, 1, STREAMS)
+def receive_request(sock: socket.socket, most: int = STREAMS) -> tuple[dict | None, list[int]]:
+    """A request and the descriptors that came with it (read straight from the socket: a buffered reader would
+    drop them)."""
+    first, streams, _flags, _addr = socket.recv_fds(sock, 1, most)
     if not first:
         return None, streams
     parts, size = [first], 1

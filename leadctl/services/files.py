@@ -5,6 +5,10 @@ file unless the command was given --force, written to a private (0600) temp file
 renamed into place and the folder synced; a failure leaves what was at the target before. Temp files are named
 `.leadctl-<name>.<random>.tmp`, so the temp files of a killed command can be recognised and swept.
 
+Under the store service the file is the client's: the service writes a private temp file of its own and hands
+it over (`HANDOVER`, set by leadctl.server), and the client checks the target and places it by the same steps,
+as its own OS account, in its own folder (`receive`). The client can never reach the database's folder.
+
 CSV, on stdout and in files alike, is written by `write_csv` only: text Excel would run as a formula gets a
 leading quote. XLSX text goes through `xlsx_text` (the characters XML and openpyxl refuse are dropped) and
 workbooks are saved by `save_workbook`.
@@ -36,11 +40,17 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# the store service's hand-over to its client: HANDOVER("check", path, force) and HANDOVER("place", path, force, fd)
+# raise what check_target and _place raise on the client's side; None when the command runs embedded
+HANDOVER: Callable[..., None] | None = None
+
+
 # -- where a file may go ---------------------------------------------------------------------------------------------
 def check_target(path: Path, database: Path | None, force: bool = False) -> Path:
     """The resolved path a file for people may be written to. Refused (exit 73): the database or a sidecar of it
     (same device and inode, or the same resolved name when it does not exist yet), a folder or device, an
-    existing file unless `force`, a path whose folder does not exist."""
+    existing file unless `force`, a path whose folder does not exist. Under the store service the client checks
+    the rest as its own OS account (see HANDOVER)."""
     real = Path(os.path.realpath(path))
     if database is not None:  # its sidecars are named after the path SQLite was given, or the file it names
         sides = {(Path(base + suffix), suffix) for base in {os.path.realpath(database), os.path.abspath(database)}
@@ -53,6 +63,9 @@ def check_target(path: Path, database: Path | None, force: bool = False) -> Path
                     ),
                     _("choose another file name; leadctl never writes over its database"),
                 )
+    if HANDOVER is not None:
+        HANDOVER("check", path, force)
+        return real
     try:
         mode = real.stat().st_mode
     except FileNotFoundError:
@@ -96,6 +109,8 @@ def write_output(path: Path, write: Callable[[Path], None], database: Path | Non
     synced. Any failure (a refused target, a full disk, a busy database in `then`) leaves the target as it was
     and removes the temp file. Stale temp files of killed commands in the folder are removed first."""
     real = check_target(path, database, force)
+    if HANDOVER is not None:
+        return _handed_over(path, write, force, then)
     sweep(real.parent)
     try:
         temp = temp_beside(real)
@@ -113,6 +128,53 @@ def write_output(path: Path, write: Callable[[Path], None], database: Path | Non
     except BaseException:
         for leftover in (temp, Path(f"{temp}-journal")):  # a backup's copy may leave its journal too
             leftover.unlink(missing_ok=True)
+        raise
+    return real
+
+
+def _handed_over(path: Path, write: Callable[[Path], None], force: bool, then: Callable[[], None] | None) -> Path:
+    """write_output under the store service: the client checks the target first, the file is written and synced in
+    a private temp file of the service's, `then()` runs, and the client places a copy (see `receive`)."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        try:
+            write(temp)
+        except OSError as exc:
+            raise _io_error(exc, path) from None
+        if then is not None:
+            then()
+        with open(temp, "rb") as written:
+            HANDOVER("place", path, force, written.fileno())
+    finally:
+        for leftover in (temp, Path(f"{temp}-journal")):
+            leftover.unlink(missing_ok=True)
+    return path
+
+
+def receive(source: int, path: Path, force: bool) -> Path:
+    """The client's side of a hand-over: the file open at `source` copied to `path` as write_output places a file
+    (checked again, a private temp beside it, synced, renamed, the folder synced)."""
+    real = check_target(path, None, force)
+    sweep(real.parent)
+    try:
+        temp = temp_beside(real)
+    except OSError as exc:
+        raise _io_error(exc, path) from None
+    try:
+        try:
+            with open(source, "rb", closefd=False) as given, open(temp, "wb") as copy:
+                while chunk := given.read(1 << 20):
+                    copy.write(chunk)
+            _sync(temp)
+        except OSError as exc:
+            raise _io_error(exc, path) from None
+        _place(temp, check_target(path, None, force), path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
         raise
     return real
 

@@ -126,13 +126,15 @@ def test_cron_runs_as_the_system_account_for_the_cron_script_only(service):
     service.run(MANAGER_UID, "intake", "--name", "客户", "--phone", "13900000006", "--owner", "陈刚")
     assert "13900000006" in service.run(CRON_UID, "due", "--all", "--csv").stdout
     service.run(CRON_UID, "transfer", "sweep", "--dry-run")
-    service.run(CRON_UID, "backup", "backup.db")  # relative to the client's folder, written by the service 0600
-    assert (service.work / "backup.db").stat().st_mode & 0o777 == 0o600
+    service.run(CRON_UID, "backup", "backup.db")  # relative to the client's folder, the client's own file, 0600
+    made = (service.work / "backup.db").stat()
+    assert made.st_mode & 0o777 == 0o600 and made.st_uid == CRON_UID
     assert "already exists" in service.run(CRON_UID, "backup", "backup.db", code=ExitCode.CANT_CREATE).stderr
     private = service.base / "root-only"
-    private.mkdir(mode=0o755)  # root's: the service may not write there
+    private.mkdir(mode=0o755)  # root's: the client may not write there
     done = service.run(CRON_UID, "backup", str(private / "b.db"), code=ExitCode.CANT_CREATE)
     assert "Permission denied" in done.stderr and not (private / "b.db").exists()
+    assert list((service.base / "data").iterdir()) == [service.db]  # nothing left in the service's own folder
     for args in [("intake", "--name", "x", "--phone", "13900000007"), ("export", "leads", "--json"),
                  ("staff", "add", "x", "--role", "admin"), ("show", "13900000006")]:
         service.run(CRON_UID, *args, code=P)
@@ -336,3 +338,21 @@ def test_a_tall_list_pages_in_less_secure_mode_never_the_clients_pager(service):
     screen.type("q", enter=False)
     assert screen.close() == 0
     assert not mark.exists()
+
+
+def test_a_file_a_command_writes_is_the_clients_own_in_its_own_folder(service):
+    """The service cannot enter a consultant's private folder; the consultant gets the export as their own file."""
+    service.run(LINA_UID, "intake", "--name", "客户", "--phone", "13900000041")
+    home = service.base / "lina"
+    home.mkdir(mode=0o700)
+    os.chown(home, LINA_UID, GROUP)
+    service.run(LINA_UID, "export", "leads", "--csv", str(home / "mine.csv"))
+    made = (home / "mine.csv").stat()
+    assert made.st_uid == LINA_UID and made.st_mode & 0o777 == 0o600
+    shown = subprocess.run(service.command(LINA_UID, ())[:4] + ["cat", str(home / "mine.csv")], capture_output=True,
+                           text=True, check=True).stdout
+    assert "13900000041" in shown
+    assert [p.name for p in home.iterdir()] == ["mine.csv"]  # no temp file left beside it
+    again = service.run(LINA_UID, "export", "leads", "--csv", str(home / "mine.csv"), code=ExitCode.CANT_CREATE)
+    assert "already exists" in again.stderr
+    assert service.query("SELECT count(*) FROM events WHERE action = 'export'") == [(1,)]  # the refusal wrote none
