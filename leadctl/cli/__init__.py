@@ -153,7 +153,9 @@ def _notices() -> None:
     """What the run found that a person should hear once, after its output (a year without statutory holidays)."""
     deadlines = sys.modules.get("leadctl.rules.deadlines")  # asked only if the command used working days
     for line in deadlines.notices() if deadlines else ():
-        output.say(_("leadctl: note: {line}").format(line=line))
+        from leadctl.cli.findings import holidays
+
+        output.say(_("leadctl: note: {line}").format(line=holidays(line)))
 
 
 MAX_BUSY_SECONDS = 3600

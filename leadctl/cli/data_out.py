@@ -65,16 +65,14 @@ def check(
             output.say(_("search index rebuilt: {rows} rows").format(rows=card.rebuild_index(store)))
         findings = maintenance.check(store, c.now)
         findings["cards_missing_required"] = card.incomplete(store, c.now)
+        people = None if as_json else maintenance.people(store, findings)
     if as_json:
         output.emit_json(findings)
     else:
-        for key, items in findings.items():
-            if key == "cards_missing_required":
-                _incomplete(items)
-            elif key not in ("ok", "totals") and items:
-                output.say(_("{key}: {len}").format(key=key, len=findings.get("totals", {}).get(key, len(items))))
-                for item in items[:10]:
-                    output.say(_("  {item}").format(item=item))
+        from leadctl.cli import findings as shown
+
+        shown.show(findings, people, c.now.date())
+        _incomplete(findings["cards_missing_required"])
         output.say(_("ok") if findings["ok"] else _("needs attention"))
     if any(findings.get(key) for key in maintenance.FILE_FINDINGS):
         raise typer.Exit(int(ExitCode.IO))

@@ -1,0 +1,79 @@
+"""Under zh a person reads no English (only codes in JSON, and data); under en no Chinese but data: check's
+findings, the command line's own usage errors, care kinds, the due list's dates, the workbook."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from leadctl.errors import ExitCode
+from tests.conftest import SAMPLE_NOW, sample_year
+
+WORD = re.compile(r"[A-Za-z][A-Za-z_'-]+")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def english(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    """The words of English in `text` (two letters or more; a grade, `--json` and the names in `allowed` are not)."""
+    text = re.sub(r"--[a-z][a-z-]*", "", text)
+    return [w for w in WORD.findall(text) if w not in allowed]
+
+
+@pytest.fixture
+def year(sample_year_file, tmp_path):
+    return sample_year(sample_year_file, tmp_path / "year.db")
+
+
+def _findings_of_every_kind(year) -> None:
+    """The sample year has open collisions and cards missing fields; the rest is made here, row by row."""
+    lead = year.scalar("SELECT id FROM leads WHERE status = 'active' AND next_due IS NOT NULL ORDER BY id LIMIT 1")
+    other = year.scalar("SELECT id FROM leads WHERE status = 'active' AND next_due IS NOT NULL AND id > ? "
+                        "ORDER BY id LIMIT 1", lead)
+    visit = year.scalar("SELECT id FROM visits WHERE kind = 'visit' AND left_contact = 1 ORDER BY id LIMIT 1")
+    conn = __import__("sqlite3").connect(year.db)
+    conn.execute("UPDATE leads SET next_due = NULL WHERE id = ?", (lead,))
+    conn.execute("UPDATE leads SET next_due = '2027-06-01' WHERE id = ?", (other,))
+    conn.execute("UPDATE visits SET staff_id = NULL WHERE id = ?", (visit,))
+    conn.execute("UPDATE orders SET status = 'open', delivered_at = NULL, delivered_by = NULL "
+                 "WHERE id = (SELECT min(id) FROM orders WHERE status = 'delivered')")
+    conn.commit()
+    conn.close()
+
+
+def test_check_under_zh_reads_as_sentences_naming_people(year, zh):
+    _findings_of_every_kind(year)
+    found = year.json("check", now=SAMPLE_NOW, code=ExitCode.ATTENTION)
+    kinds = {k for k, v in found.items() if v and k not in ("ok", "totals", "cards_missing_required")}
+    assert {"collisions_left_open", "no_next_due", "cadence_breaches", "visits_without_consultant",
+            "orders_never_delivered"} <= kinds
+    said = year("check", now=SAMPLE_NOW, code=ExitCode.ATTENTION).stderr
+    assert "{'" not in said and "collision_id" not in said
+    collision = found["collisions_left_open"][0]
+    owner, claimant = year.query("SELECT o.name, m.name FROM collisions c JOIN staff o ON o.id = c.owner_id "
+                                 "JOIN staff m ON m.id = c.claimant_id WHERE c.id = ?", collision["collision_id"])[0]
+    assert "超时未裁定的撞单：20" in said
+    assert f"撞单 #{collision['collision_id']} 自 1月25日 11:26 未处理，{claimant} 与归属顾问 {owner} 相争" in said
+    for title in ("没有下次跟进日期的线索：1", "下次跟进晚于政策规定的线索：1", "未登记接待顾问的来店：1",
+                  "超过 60 天未交车的订单："):
+        assert title in said
+    assert english(said, allowed=("SQLite",)) == []
+
+
+def test_check_json_keeps_its_codes_and_en_reads_english(year):
+    _findings_of_every_kind(year)
+    found = year.json("check", now=SAMPLE_NOW, code=ExitCode.ATTENTION)
+    assert found["collisions_left_open"][0] == {"collision_id": 1, "lead_id": 806, "opened_at": "2026-01-25T11:26:00"}
+    said = year("check", now=SAMPLE_NOW, code=ExitCode.ATTENTION).stderr
+    assert "Collisions left open: 20" in said and "collision #1 open since 01-25 11:26" in said
+    assert "Leads without a next follow-up date: 1" in said
+    assert not_data(said, year) == []
+
+
+def not_data(text: str, cli) -> list[str]:
+    """The Chinese left in `text` once the names of the store's staff and customers are taken out."""
+    names = sorted({n for (n,) in cli.query("SELECT name FROM staff UNION SELECT name FROM leads") if n}, key=len,
+                   reverse=True)
+    for name in names:
+        text = text.replace(name, "")
+    return CJK.findall(text)
