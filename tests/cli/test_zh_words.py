@@ -10,7 +10,7 @@ import pytest
 from leadctl.errors import ExitCode
 from tests.conftest import SAMPLE_NOW, sample_year
 
-WORD = re.compile(r"[A-Za-z][A-Za-z_'-]+")
+WORD = re.compile(r"[A-Za-z][A-Za-z_-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -77,3 +77,41 @@ def not_data(text: str, cli) -> list[str]:
     for name in names:
         text = text.replace(name, "")
     return CJK.findall(text)
+
+
+USAGE_MISTAKES = [
+    (("check", "--actor", "x"), "没有选项 --actor", "No such option: --actor", "leadctl check --help"),
+    (("chek",), "没有命令 'chek'。您是想输入 'check'", "No such command 'chek'. Did you mean 'check'",
+     "leadctl --help"),
+    (("show",), "缺少参数 'lead'", "Missing argument 'lead'", "leadctl show --help"),
+    (("show", "1", "2"), "多余的参数（2）", "Got unexpected extra argument(s) (2)", "leadctl show --help"),
+    (("lost", "1", "--attempts", "abc"), "'--attempts' 的值无效：应为整数", "Invalid value for '--attempts'",
+     "leadctl lost --help"),
+    (("transfer", "1"), "缺少选项 '--to'", "Missing option '--to'", "leadctl transfer"),
+    (("due", "--team"), "选项 '--team' 需要一个值", "Option '--team' requires an argument", "--help"),
+]
+
+
+@pytest.mark.parametrize(("args", "chinese", "english_words", "hint"), USAGE_MISTAKES)
+def test_a_usage_mistake_is_one_line_in_the_runs_language(cli, args, chinese, english_words, hint):
+    said = cli(*args, code=ExitCode.USAGE).stderr
+    assert said.startswith("leadctl: ") and len(said.splitlines()) == 1 and english_words in said and hint in said
+    from leadctl import i18n
+
+    i18n.use("zh")
+    try:
+        said = cli(*args, code=ExitCode.USAGE).stderr
+    finally:
+        i18n.use("en")
+    assert said.startswith("leadctl：") and len(said.splitlines()) == 1 and chinese in said and hint in said
+    assert english(said, allowed=("leadctl", "check", "chek", "checks", "help", "show", "lost", "transfer",
+                                  "due", "abc", "lead", "LEAD")) == []
+
+
+def test_help_s_usage_line_is_translated(cli, zh):
+    assert cli("staff", "--help").stdout.startswith("用法：leadctl staff [选项] 命令 [参数]...")
+    assert cli("due", "--help").stdout.startswith("用法：leadctl due [选项]")
+
+
+def test_a_group_called_bare_still_shows_its_help(cli):
+    assert "Usage: leadctl staff [OPTIONS] COMMAND [ARGS]..." in cli("staff", code=ExitCode.USAGE).stderr
