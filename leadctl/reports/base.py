@@ -131,6 +131,28 @@ LABELS = {
     "payment": {"full": "全款", "loan": "贷款"},
     "birthday_calendar": {"solar": "阳历", "lunar": "阴历"},
     "customer_type": {"new": "新客户", "returning": "老客户"},
+    # what a permission lets a person do (rules/permissions.py), as a refusal names it under zh
+    "act": {
+        "staff.add": "添加员工", "staff.deactivate": "停用员工", "staff.bind": "绑定系统账户",
+        "staff.pin": "设置他人的 PIN", "policy.set": "修改政策", "replay": "回放命令日志",
+        "vehicle.set": "维护车型库", "intake": "登记来访", "grade": "定级", "followup": "跟进", "edit": "修改卡片",
+        "visit.correct": "更正来访", "followup.correct": "更正跟进", "invite": "邀约", "arrive": "确认到店",
+        "handover": "填写交接单", "transfer": "转移线索", "transfer.sweep": "运行每日清理", "assign": "分配线索",
+        "duty.set": "排值班表", "policy.simulate": "模拟政策", "collisions.rule": "裁定撞单", "merge": "合并线索",
+        "fleet": "升为大客户", "review": "批复跟进", "defeat.request": "申请战败", "defeat.verify": "核实战败",
+        "defeat.approve": "批准战败", "defeat.reject": "驳回战败", "lost": "标为失控", "reactivate": "恢复线索",
+        "order": "下订单", "order.cancel": "取消订单", "order.delivery_on": "安排交车日", "deliver": "交车",
+        "report.export": "导出报表", "export": "导出记录", "complaint.new": "登记投诉",
+        "complaint.handle": "处理投诉", "complaint.survey": "做满意度回访", "plan.set": "制定目标",
+        "plan.confirm": "确认月度目标", "week.form": "填写周计划和周总结", "week.sign": "签字确认周报",
+        "checks.sample": "抽检卡片", "checks.record": "记录检核结果", "checks.correct": "更正检核退回的卡片",
+        "import": "导入数据", "backup": "备份数据库", "restore": "恢复数据库", "purge": "清除客户个人数据",
+        "show": "查看线索", "due": "查看待跟进列表", "invitations": "查看邀约", "handovers": "查看交接单",
+        "defeat.list": "查看战败申请", "order.list": "查看订单", "owners": "查看保有客户",
+        "complaint.list": "查看投诉", "complaint.show": "查看投诉详情", "report": "查看报表",
+        "collisions": "查看撞单", "review.queue": "查看待批复的跟进", "find": "查找客户", "leads": "查看线索列表",
+        "identify": "确认身份",
+    },
 }
 # other columns whose values are codes of a kind above
 COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}

@@ -115,3 +115,27 @@ def test_help_s_usage_line_is_translated(cli, zh):
 
 def test_a_group_called_bare_still_shows_its_help(cli):
     assert "Usage: leadctl staff [OPTIONS] COMMAND [ARGS]..." in cli("staff", code=ExitCode.USAGE).stderr
+
+
+def test_refusals_are_whole_sentences_with_no_english_verb_inside(cli, zh):
+    from tests.conftest import intake
+
+    intake(cli, "13800138000", name="刘洋", owner="李娜")
+    cli.json("defeat", "request", "1", "--reason", "竞品", "--lost-to", "丰田/凯美瑞", actor="李娜")
+    request = cli.json("defeat", "list", actor="王经理")[0]["id"]
+    said = cli("backup", "/tmp/never.db", actor="李娜", code=ExitCode.PERMISSION).stderr
+    assert "李娜（销售顾问）无权备份数据库" in said and english(said, allowed=("leadctl",)) == []
+    said = cli("lost", "1", "--attempts", "3", actor="李娜", code=ExitCode.REFUSED).stderr
+    assert f"有未结的战败申请 {request}，不能标为失控" in said
+    said = cli("grade", "1", "A", actor="陈刚", code=ExitCode.PERMISSION).stderr
+    assert "陈刚 只能对自己的线索定级" in said and english(said, allowed=("leadctl",)) == []
+
+
+def test_a_defeat_request_that_cannot_move_says_so_in_a_sentence(cli):
+    from tests.conftest import intake
+
+    intake(cli, "13800138000", name="刘洋", owner="李娜")
+    cli.json("defeat", "request", "1", "--reason", "竞品", "--lost-to", "丰田/凯美瑞", actor="李娜")
+    cli.json("defeat", "reject", "1", "--note", "再跟一下", actor="王经理")
+    said = cli("defeat", "verify", "1", "--result", "属实", actor="王经理", code=ExitCode.REFUSED).stderr
+    assert "it cannot be verified now" in said and "verifyd" not in said
