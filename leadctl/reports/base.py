@@ -131,6 +131,10 @@ LABELS = {
     "payment": {"full": "全款", "loan": "贷款"},
     "birthday_calendar": {"solar": "阳历", "lunar": "阴历"},
     "customer_type": {"new": "新客户", "returning": "老客户"},
+    # owner care (rules/care.py KINDS) and where a care contact stands (services/owners.py)
+    "care": {"thanks": "感谢回访", "ssi": "满意度回访", "service": "首保提醒", "insurance": "续保提醒",
+             "birthday": "生日关怀", "anniversary": "购车周年"},
+    "state": {"made": "已完成", "overdue": "已逾期", "due": "今天到期", "planned": "未到期"},
     # what a permission lets a person do (rules/permissions.py), as a refusal names it under zh
     "act": {
         "staff.add": "添加员工", "staff.deactivate": "停用员工", "staff.bind": "绑定系统账户",
@@ -154,6 +158,21 @@ LABELS = {
         "identify": "确认身份",
     },
 }
+# the few codes an English reader would not read as words, shown in these under en (JSON keeps the codes)
+EN_LABELS = {
+    "care": {"thanks": "thank-you call", "ssi": "SSI survey", "service": "first service",
+             "insurance": "insurance renewal", "birthday": "birthday", "anniversary": "purchase anniversary"},
+}
+
+
+def word(kind: str, value):
+    """A code as the run's language shows it: LABELS under zh, EN_LABELS (or the code itself) under en."""
+    from leadctl.i18n import zh
+
+    table = LABELS if zh() else EN_LABELS
+    return table.get(kind, {}).get(value, value)
+
+
 # other columns whose values are codes of a kind above
 COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
 

@@ -139,3 +139,25 @@ def test_a_defeat_request_that_cannot_move_says_so_in_a_sentence(cli):
     cli.json("defeat", "reject", "1", "--note", "再跟一下", actor="王经理")
     said = cli("defeat", "verify", "1", "--result", "属实", actor="王经理", code=ExitCode.REFUSED).stderr
     assert "it cannot be verified now" in said and "verifyd" not in said
+
+
+def test_care_kinds_read_as_words_and_json_keeps_the_codes(year):
+    rows = year.json("due", "--all", now=SAMPLE_NOW, actor="张建国")
+    kinds = {r["care"] for r in rows if r.get("care")}
+    assert {"service", "ssi"} <= kinds
+    english_list = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
+    assert "first service" in english_list and "SSI survey" in english_list
+    delivered = year.scalar("SELECT lead_id FROM orders WHERE status = 'delivered' ORDER BY delivered_at DESC LIMIT 1")
+    card = year("owners", "card", str(delivered), now=SAMPLE_NOW, actor="张建国").stdout
+    assert "thank-you call" in card or "SSI survey" in card
+    from leadctl import i18n
+
+    i18n.use("zh")
+    try:
+        chinese_list = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
+        card = year("owners", "card", str(delivered), now=SAMPLE_NOW, actor="张建国").stdout
+    finally:
+        i18n.use("en")
+    assert "首保提醒" in chinese_list and "满意度回访" in chinese_list
+    assert not re.search(r"\b(service|insurance|birthday|anniversary|thanks|ssi)\b", chinese_list + card)
+    assert "交车日" in card and "已交车" in card and "delivered_on" not in card and "感谢回访" in card
