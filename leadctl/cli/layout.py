@@ -5,10 +5,11 @@ Every list is fitted the same way, by the keys of its columns (the JSON keys):
 - A value that must never break (an id, a phone number, a date or time, a person's name, a grade, a code shown as
   a word, a number) keeps its whole width; free text (a reason, a note, a summary) wraps.
 - Timestamps read `12-07 14:00` (the year only when it is not this year's), dates `12月7日 周一` under zh and
-  `Mon 12-07` under en, days late `逾期2天` / `2d late`; codes read as the store's words under zh (LABELS).
+  `Mon 12-07` under en (`2025-11-22` in another year), days late `逾期2天` / `2d late`; codes read as the store's
+  words under zh (LABELS).
 - When the table is wider than the screen, columns drop out by PRIORITY, the highest number first (the rightmost
-  first among equals), until it fits: 1 is never dropped (id, name, phone, grade, due date, status), 2 the
-  owner and the days late, 3 the other people and main dates, 4 short codes, 5 everything not named below,
+  first among equals), until it fits: 1 is never dropped (id, name, phone, grade, due date, days late, status),
+  2 the owner, 3 the other people and main dates, 4 short codes, 5 everything not named below,
   6 secondary timestamps, 7 long free text. `--wide` keeps every column.
 """
 
@@ -21,8 +22,8 @@ from leadctl.i18n import N_, _, zh
 
 PRIORITY = {
     **dict.fromkeys(("id", "lead_id", "followup_id", "prefix", "name", "phone", "grade", "due_on", "status", "due",
-                     "what", "at"), 1),
-    **dict.fromkeys(("owner", "overdue_days", "reason", "expected_at", "responsible", "claimant", "next",
+                     "what", "at", "overdue_days"), 1),
+    **dict.fromkeys(("owner", "reason", "expected_at", "responsible", "claimant", "next",
                      "breaches", "waiting_hours", "brand", "model", "series", "role", "team", "met", "care",
                      "matched", "delivered_on", "next_due"), 2),
     **dict.fromkeys(("by", "invited_by", "requested_by", "received_at", "ordered_at", "requested_at", "opened_at",
@@ -107,10 +108,13 @@ def wraps(key: str) -> bool:
     return key in FREE_TEXT
 
 
-def day(value: date, today: date | None = None) -> str:
+def day(value: date, today: date | None = None, table: bool = False) -> str:
     """A day the way the reader says it: 12月7日 周一 (zh) or Mon 12-07 (en); the year only when it is not this
-    year's."""
+    year's. In a table (`table`) a day of another year is `2025-11-22`, without its weekday: a table's date column
+    stays as narrow as this year's dates, so the days late keep their place on an 80-column screen."""
     this_year = today is None or value.year == today.year
+    if table and not this_year:
+        return f"{value:%Y-%m-%d}"
     if zh():
         text = f"{value.month}月{value.day}日" if this_year else f"{value.year}年{value.month}月{value.day}日"
         return f"{text} 周{WEEKDAYS_ZH[value.weekday()]}"

@@ -91,7 +91,7 @@ def cell(key: str, value: Any, today=None) -> str:
             from datetime import date
 
             try:
-                return layout.day(date.fromisoformat(value), today)
+                return layout.day(date.fromisoformat(value), today, table=True)
             except ValueError:
                 return value
         if key == "next":

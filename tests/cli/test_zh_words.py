@@ -161,3 +161,24 @@ def test_care_kinds_read_as_words_and_json_keeps_the_codes(year):
     assert "首保提醒" in chinese_list and "满意度回访" in chinese_list
     assert not re.search(r"\b(service|insurance|birthday|anniversary|thanks|ssi)\b", chinese_list + card)
     assert "交车日" in card and "已交车" in card and "delivered_on" not in card and "感谢回访" in card
+
+
+def test_the_80_column_due_list_keeps_the_days_late_and_a_short_date_of_another_year(year, monkeypatch):
+    from rich.cells import cell_len
+
+    from leadctl import i18n
+    from leadctl.cli import output
+
+    monkeypatch.setattr(output, "PIPED_WIDTH", 80)
+    i18n.use("zh")
+    try:
+        shown = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
+    finally:
+        i18n.use("en")
+    header = next(line for line in shown.splitlines() if line.startswith("┃"))
+    assert "逾期" in header and "到期" in header and "顾问" in header
+    assert "│ 2025-11-22    │ 逾期363天 │" in shown and "2025年" not in shown
+    assert "│ 10月30日 周五 │ 逾期21天  │" in shown
+    assert all(cell_len(line) <= 80 for line in shown.splitlines())
+    english_80 = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
+    assert "overdue_days" in next(line for line in english_80.splitlines() if line.startswith("┃"))
