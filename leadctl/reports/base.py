@@ -173,6 +173,21 @@ def word(kind: str, value):
     return table.get(kind, {}).get(value, value)
 
 
+def heading(column: Column) -> str:
+    """A column's header as the run's language shows it: the store's form header under zh, the key under en (as
+    the JSON, the CSV and the terminal tables name it)."""
+    from leadctl.i18n import zh
+
+    return column.header if zh() else column.key
+
+
+def title_of(report: Report) -> str:
+    """A report's name for people: the store's own under zh, the report's name (`leadctl report NAME`) under en."""
+    from leadctl.i18n import _, zh
+
+    return _(report.title) if zh() else report.name
+
+
 # other columns whose values are codes of a kind above
 COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
 
@@ -191,6 +206,17 @@ class Scope:
 
     staff_ids: tuple[int, ...] | None = None
     label: str = "全店"
+
+    @property
+    def shown(self) -> str:
+        """The label as the run's language shows it (全店 / whole store; a team's word or code; a person's name)."""
+        from leadctl.i18n import _, zh
+
+        if zh():
+            return self.label
+        if self.label == "全店":
+            return _("whole store")
+        return next((code for code, word in Team.labels().items() if word == self.label), self.label)
 
     def sql(self, column: str) -> tuple[str, list]:
         """An SQL condition on `column` (a staff id column) and its parameters."""

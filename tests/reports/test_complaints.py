@@ -126,7 +126,7 @@ def test_golden_output(week, golden):
     assert len(lines) == 1 + 4 + 6 and lines[0].startswith("row,date,name,phone,channel,kind,summary")
 
 
-def test_a_sheet_of_its_own_with_the_forms_headers(week, tmp_path):
+def test_a_sheet_of_its_own_with_the_forms_headers(week, tmp_path, zh):
     path = tmp_path / "week.xlsx"
     week("report", "complaints", *WEEK, "--xlsx", str(path), actor="王经理", now=MONDAY_AFTER)
     ws = load_workbook(path)["客户投诉登记表"]

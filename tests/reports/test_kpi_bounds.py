@@ -101,7 +101,7 @@ def test_a_failure_says_which_bound_it_crossed(workload):
     assert "未达标原因" in table and "低于下限" in table and "高于上限" in table
 
 
-def test_the_workbook_says_why_and_shows_the_signs(workload, tmp_path):
+def test_the_workbook_says_why_and_shows_the_signs(workload, tmp_path, zh):
     path = tmp_path / "kpi.xlsx"
     workload("report", "kpi", "--from", "2026-10-13", "--to", "2026-10-13", "--xlsx", str(path), actor="王经理")
     ws = load_workbook(path)["关键指标"]
