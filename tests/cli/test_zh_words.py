@@ -182,3 +182,17 @@ def test_the_80_column_due_list_keeps_the_days_late_and_a_short_date_of_another_
     assert all(cell_len(line) <= 80 for line in shown.splitlines())
     english_80 = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
     assert "overdue_days" in next(line for line in english_80.splitlines() if line.startswith("┃"))
+
+
+def test_a_report_on_the_terminal_reads_in_the_runs_language(year):
+    shown = year("report", "owners", now=SAMPLE_NOW, actor="张建国").stdout
+    assert shown.startswith("owners 2026-11-01..2026-11-30 whole store")
+    assert not_data(shown, year) == []
+    from leadctl import i18n
+
+    i18n.use("zh")
+    try:
+        shown = year("report", "owners", now=SAMPLE_NOW, actor="张建国").stdout
+    finally:
+        i18n.use("en")
+    assert shown.startswith("保有客户分析（owners）2026-11-01..2026-11-30 全店") and "销售顾问" in shown

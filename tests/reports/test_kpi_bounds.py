@@ -88,7 +88,7 @@ def test_exactly_60_calls_and_exactly_5_receptions_pass(workload):
     assert receptions["maximum_inclusive"] is True and receptions["minimum_inclusive"] is None
 
 
-def test_a_failure_says_which_bound_it_crossed(workload):
+def test_a_failure_says_which_bound_it_crossed(workload, zh):
     low = _kpis(workload, "2026-10-13")
     assert low["calls_per_day"]["value"] == 40.0              # 40 is not more than 40
     assert (low["calls_per_day"]["passed"], low["calls_per_day"]["failed_because"]) == (False, "below_minimum")
