@@ -10,10 +10,13 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, layout, output
 from leadctl.errors import ExitCode, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.services import export as export_service
 from leadctl.services import maintenance
 from leadctl.services import purge as purge_service
+
+EXPORTED = {"leads": N_("leads"), "visits": N_("visits"), "followups": N_("follow-ups"), "defeats": N_("defeats"),
+            "orders": N_("orders")}  # what `export KIND` wrote, as its line says it
 
 
 def export(
@@ -44,7 +47,7 @@ def export(
         masked = _(" (phones masked)") if result["masked"] else ""
         output.say(
             _("exported {rows} {kind} to {file}{masked}").format(
-                rows=result["rows"], kind=kind, file=result["file"], masked=masked
+                rows=result["rows"], kind=_(EXPORTED.get(kind, kind)), file=result["file"], masked=masked
             )
         )
 
@@ -158,8 +161,8 @@ def purge(
 ) -> None:
     """Erase a customer's personal data from the file on request (manager; audited); the counts stay."""
     result = context.call(ctx, purge_service.purge, lead)
-    output.done(result, as_json, f"lead {result['lead_id']}: personal data erased"
-                                 + (" (it was already; the file holds no old copy)" if result["already"] else ""))
+    output.done(result, as_json, _("lead {lead}: personal data erased").format(lead=result["lead_id"])
+                + (_(" (it was already; the file holds no old copy)") if result["already"] else ""))
 
 
 def register(app: typer.Typer) -> None:

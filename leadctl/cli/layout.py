@@ -78,7 +78,9 @@ HEADERS = {
     "rung": N_("rung"), "score": N_("score"), "terms": N_("terms"), "care": N_("care"), "matched": N_("matched"),
     "delivered_on": N_("delivered_on"), "last_contact": N_("last_contact"), "plate": N_("plate"),
     "id_number": N_("id_number"), "insurer": N_("insurer"), "state": N_("state"), "made_at": N_("made_at"),
-    "customer_type": N_("customer_type"),
+    "customer_type": N_("customer_type"), "weekdays": N_("weekdays"), "days_off": N_("days_off"),
+    "on_duty": N_("on_duty"), "week": N_("week"), "queued_at": N_("queued_at"), "checked_at": N_("checked_at"),
+    "passed": N_("passed"), "wrong": N_("wrong"), "corrected_at": N_("corrected_at"), "leads": N_("leads"),
 }
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -119,6 +121,16 @@ def day(value: date, today: date | None = None, table: bool = False) -> str:
         text = f"{value.month}月{value.day}日" if this_year else f"{value.year}年{value.month}月{value.day}日"
         return f"{text} 周{WEEKDAYS_ZH[value.weekday()]}"
     return f"{WEEKDAYS_EN[value.weekday()]} {value:%m-%d}" if this_year else f"{value:%Y-%m-%d}"
+
+
+def weekdays(text: str) -> str:
+    """A roster's weekdays (`1,3,5`, ISO numbers; `every day`) as words: 周一、周三、周五 / Mon, Wed, Fri; 每天."""
+    if not text or not all(part.strip().isdigit() and 1 <= int(part) <= 7 for part in text.split(",")):
+        return _("every day") if text == "every day" else text
+    days = [int(part) for part in text.split(",")]
+    if zh():
+        return "、".join(f"周{WEEKDAYS_ZH[d - 1]}" for d in days)
+    return ", ".join(WEEKDAYS_EN[d - 1] for d in days)
 
 
 def stamp(text: str, today: date | None = None) -> str | None:
@@ -228,6 +240,32 @@ def long_reason(text: str | None, today: date | None = None) -> str | None:
                 if key in values:
                     values[key] = moment(values[key].replace(" ", "T"), today)
             return _(template).format(**values)
+    return text
+
+
+# why a collision's ruling is recommended (rules/collisions.py writes it in English, as the JSON keeps it)
+_RULINGS = (
+    (re.compile(r"(?P<name>.+) handed this customer over: they are not theirs to take back \[001\]"),
+     N_("{name} handed this customer over: they are not theirs to take back [001]")),
+    (re.compile(r"the DCC \((?P<name>.+)\) invited this customer: it stays the DCC's \[001\]"),
+     N_("the DCC ({name}) invited this customer: it stays the DCC's [001]")),
+    (re.compile(r"(?P<name>.+)'s card was entered within (?P<days>\d+) days"),
+     N_("{name}'s card was entered within {days} days")),
+    (re.compile(r"(?P<name>.+)'s card was entered after (?P<days>\d+) days"),
+     N_("{name}'s card was entered after {days} days")),
+    (re.compile(r"(?P<name>.+) has the first valid record \((?P<day>[\d-]+)\)"),
+     N_("{name} has the first valid record ({day})")),
+    (re.compile(r"(?P<name>.+)'s earlier card does not count"), N_("{name}'s earlier card does not count")),
+    (re.compile(r"(?P<name>.+) followed up more \((?P<count>\d+)\)"), N_("{name} followed up more ({count})")),
+)
+
+
+def ruling(text: str) -> str:
+    """One reason of a recommended collision ruling in the run's language."""
+    for pattern, template in _RULINGS:
+        found = pattern.fullmatch(text)
+        if found:
+            return _(template).format(**found.groupdict())
     return text
 
 

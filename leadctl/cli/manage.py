@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from leadctl.cli import context, output
+from leadctl.cli import context, layout, output
 from leadctl.errors import UsageError
 from leadctl.i18n import _
 from leadctl.services import collisions as collision_service
@@ -31,7 +31,7 @@ def collisions_list(
         output.emit_json(rows)
         return
     flat = [{**r, "owner": r["owner"]["staff"], "claimant": r["claimant"]["staff"],
-             "reasons": "; ".join(r["reasons"])} for r in rows]
+             "reasons": _("; ").join(layout.ruling(reason) for reason in r["reasons"])} for r in rows]
     output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)), wide=wide)
 
 

@@ -84,4 +84,4 @@ def line(exc) -> str:
     ctx = exc.ctx
     command = ctx.command_path if ctx is not None else "leadctl"
     hint = _("see `{command} --help`").format(command=command)
-    return output.error_line(UsageError(message(exc), hint))
+    return output.error_line(UsageError(message(exc).rstrip("。."), hint))

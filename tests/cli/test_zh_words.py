@@ -196,3 +196,20 @@ def test_a_report_on_the_terminal_reads_in_the_runs_language(year):
     finally:
         i18n.use("en")
     assert shown.startswith("保有客户分析（owners）2026-11-01..2026-11-30 全店") and "销售顾问" in shown
+
+
+@pytest.mark.parametrize("args", [("collisions",), ("duty", "list"), ("policy", "show"), ("checks", "list"),
+                                  ("export", "leads", "--csv", "{tmp}/leads.csv")])
+def test_listings_found_english_under_zh_now_read_chinese(year, tmp_path, args):
+    from leadctl import i18n
+
+    args = tuple(a.format(tmp=tmp_path) for a in args)
+    i18n.use("zh")
+    try:
+        done = year(*args, now=SAMPLE_NOW, actor="张建国")
+    finally:
+        i18n.use("en")
+    said = (done.stdout + done.stderr).replace(str(tmp_path), "")
+    allowed = ("standard", "first_contact", "same_day", "settle_calls", "settle_days", "within_hours", "horizon",
+               "beyond", "init", "DCC", "leads", "csv")
+    assert english(said, allowed=allowed) == []
