@@ -81,6 +81,11 @@ HEADERS = {
     "customer_type": N_("customer_type"), "weekdays": N_("weekdays"), "days_off": N_("days_off"),
     "on_duty": N_("on_duty"), "week": N_("week"), "queued_at": N_("queued_at"), "checked_at": N_("checked_at"),
     "passed": N_("passed"), "wrong": N_("wrong"), "corrected_at": N_("corrected_at"), "leads": N_("leads"),
+    "replied_at": N_("replied_at"), "reply": N_("reply"), "contacted_at": N_("contacted_at"),
+    "resolved_at": N_("resolved_at"), "resolved_by": N_("resolved_by"), "valid": N_("valid"), "action": N_("action"),
+    "product_category": N_("product_category"), "product_model": N_("product_model"),
+    "product_date": N_("product_date"), "surveyed_at": N_("surveyed_at"), "surveyed_by": N_("surveyed_by"),
+    "survey_note": N_("survey_note"), "next_deadline": N_("next_deadline"),
 }
 
 WEEKDAYS_ZH = "一二三四五六日"

@@ -144,8 +144,9 @@ def grade(
             lead_id=result["lead_id"],
             value=result["previous"] or "-",
             grade=result["grade"],
-            basis=result["basis"],
-            value2=result["next_due"] or _("none"),
+            basis=output.cell("basis", result["basis"]),
+            value2=output.cell("next_due", result["next_due"], context.get(ctx).now.date()) if result["next_due"]
+            else _("none"),
         ),
     )
 

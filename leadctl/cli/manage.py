@@ -35,6 +35,17 @@ def collisions_list(
     output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)), wide=wide)
 
 
+def _ruling(text: str) -> str:
+    """services/collisions.py's ruling (English in the JSON) in the run's language."""
+    if text == "as recommended":
+        return _("as recommended")
+    against = "against the recommendation: "
+    if text.startswith(against):
+        return _("against the recommendation: {reasons}").format(
+            reasons=_("; ").join(layout.ruling(r) for r in text[len(against):].split("; ")))
+    return text
+
+
 @collisions.command("rule")
 def collisions_rule(
     ctx: typer.Context,
@@ -48,7 +59,7 @@ def collisions_rule(
         result,
         as_json,
         _("collision {id}: lead {lead_id} goes to {ruled_to} ({ruling})").format(
-            id=result["id"], lead_id=result["lead_id"], ruled_to=result["ruled_to"], ruling=result["ruling"]
+            id=result["id"], lead_id=result["lead_id"], ruled_to=result["ruled_to"], ruling=_ruling(result["ruling"])
         ),
     )
 

@@ -135,8 +135,13 @@ LABELS = {
     "care": {"thanks": "感谢回访", "ssi": "满意度回访", "service": "首保提醒", "insurance": "续保提醒",
              "birthday": "生日关怀", "anniversary": "购车周年"},
     "state": {"made": "已完成", "overdue": "已逾期", "due": "今天到期", "planned": "未到期"},
+    # a complaint's deadlines and acts (rules/deadlines.py, services/complaints.py)
+    "what": {"plan": "首次处理方案", "reply": "首次答复", "result": "处理结果", "contact": "联系客户",
+             "progress": "进展更新"},
+    "act": {"new": "登记", "reply": "答复", "progress": "进展", "escalate": "升级", "resolve": "结案",
+            "survey": "满意度回访"},
     # what a permission lets a person do (rules/permissions.py), as a refusal names it under zh
-    "act": {
+    "permission": {
         "staff.add": "添加员工", "staff.deactivate": "停用员工", "staff.bind": "绑定系统账户",
         "staff.pin": "设置他人的 PIN", "policy.set": "修改政策", "replay": "回放命令日志",
         "vehicle.set": "维护车型库", "intake": "登记来访", "grade": "定级", "followup": "跟进", "edit": "修改卡片",

@@ -45,6 +45,15 @@ LEAD_MOVES: dict[str, tuple[frozenset[Status], Status]] = {
 _DOING = {"defeat.request": "put up for defeat", "defeat.approve": "defeated", "lost": "marked lost",
           "reactivate": "reactivated", "order": "ordered", "order.cancel": "put back to active",
           "deliver": "delivered"}
+_CANNOT = {  # lead_move's refusal, a whole sentence for each act
+    "defeat.request": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be put up for defeat"),
+    "defeat.approve": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be defeated"),
+    "lost": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be marked lost"),
+    "reactivate": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be reactivated"),
+    "order": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be ordered"),
+    "order.cancel": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be put back to active"),
+    "deliver": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be delivered"),
+}
 
 # request status, act -> new status
 DEFEAT_MOVES = {
@@ -78,23 +87,22 @@ def lead_move(act: str, lead_id: int, status: Status) -> Status:
     """The status `act` leaves a lead in, or Refused when the lead's status does not allow it."""
     starts, ends = LEAD_MOVES[act]
     if status not in starts:
-        allowed = " or ".join(sorted(starts))
+        allowed = _(" or ").join(Status(s).word for s in sorted(starts))
+        template = _CANNOT.get(act, N_("lead {lead_id} is {status}; only a lead that is {allowed} can be {value}"))
         raise Refused(
-            _("lead {lead_id} is {status}; only a lead that is {allowed} can be {value}").format(
-                lead_id=lead_id, status=status, allowed=allowed, value=_DOING[act]
-            ),
-            _NEXT.get(status, "see `leadctl show` for its state"),
+            _(template).format(lead_id=lead_id, status=Status(status).word, allowed=allowed, value=_DOING[act]),
+            _(_NEXT.get(status, N_("see `leadctl show` for its state"))),
         )
     return ends
 
 
 _NEXT = {
-    Status.ORDERED: "it has an open order: deliver it, or cancel it with `leadctl order cancel`",
-    Status.DELIVERED: "it is delivered: the customer is an owner now",
-    Status.DEFEATED: "bring it back first with `leadctl reactivate`",
-    Status.LOST: "bring it back first with `leadctl reactivate`",
-    Status.CLOSED: "its card is closed",
-    Status.ACTIVE: "it is being worked",
+    Status.ORDERED: N_("it has an open order: deliver it, or cancel it with `leadctl order cancel`"),
+    Status.DELIVERED: N_("it is delivered: the customer is an owner now"),
+    Status.DEFEATED: N_("bring it back first with `leadctl reactivate`"),
+    Status.LOST: N_("bring it back first with `leadctl reactivate`"),
+    Status.CLOSED: N_("its card is closed"),
+    Status.ACTIVE: N_("it is being worked"),
 }
 
 

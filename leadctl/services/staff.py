@@ -124,7 +124,7 @@ def _act(act: str) -> str:
         return act
     from leadctl.reports.base import LABELS
 
-    return LABELS["act"].get(act, act)
+    return LABELS["permission"].get(act, act)
 
 
 def _denied(now: datetime, actor_id: int | None, act: str, message: str, hint: str, **detail) -> PermissionDenied:

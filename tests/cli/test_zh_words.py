@@ -213,3 +213,19 @@ def test_listings_found_english_under_zh_now_read_chinese(year, tmp_path, args):
     allowed = ("standard", "first_contact", "same_day", "settle_calls", "settle_days", "within_hours", "horizon",
                "beyond", "init", "DCC", "leads", "csv")
     assert english(said, allowed=allowed) == []
+
+
+def test_write_commands_say_what_they_did_in_chinese(cli, zh):
+    from tests.conftest import intake
+
+    intake(cli, "13800138000", name="刘洋", owner="李娜")
+    said = [cli("grade", "1", "A", actor="李娜").stderr,
+            cli("edit", "1", "--gender", "男", actor="李娜").stderr,
+            cli("defeat", "request", "1", "--reason", "竞品", "--lost-to", "丰田", actor="李娜").stderr,
+            cli("complaint", "new", "--customer", "1", "--channel", "电话", "--kind", "服务", "--summary", "等太久",
+                actor="张前台").stderr,
+            cli("staff", "add", "新人", "--role", "consultant", actor="王经理").stderr,
+            cli("complaint", "show", "1", actor="王经理").stdout]
+    assert "（直接定级）" in said[0] and "线索 1：性别" in said[1] and "（竞品）" in said[2]
+    assert "投诉 1 已登记" in said[3] and "首次答复限" in said[3] and "（销售顾问）" in said[4]
+    assert english("\n".join(said), allowed=("leadctl",)) == []
