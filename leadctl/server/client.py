@@ -80,13 +80,25 @@ def request(argv: list[str]) -> dict:
     return {
         "argv": argv, "cwd": os.getcwd(),
         "env": {k: os.environ[k] for k in wire.FORWARDED_ENV if k in os.environ},
-        "tty": {"stdout": sys.stdout.isatty(), "stderr": sys.stderr.isatty()},
         "stdin": _stdin(argv),
     }
 
 
+def streams() -> list[int]:
+    """This process's stdin, stdout and stderr, for the service to read and write; one that is closed (cron may
+    close stdin) is passed as /dev/null."""
+    out = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+            out.append(fd)
+        except OSError:
+            out.append(os.open(os.devnull, os.O_RDWR))
+    return out
+
+
 def run(path: Path, argv: list[str]) -> int:
-    """One command through the service; its exit code. Output is written as it arrives."""
+    """One command through the service, which reads and writes this process's own streams; its exit code."""
     try:
         sock = _connect(path)
     except LeadctlError as exc:
@@ -103,15 +115,11 @@ def run(path: Path, argv: list[str]) -> int:
             if problem:
                 return _fail(ConfigError(_("store service refused: {problem}").format(problem=problem),
                                          _("install the same leadctl version as the service")))
-            wire.send(sock, request(argv))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            wire.send_request(sock, request(argv), streams())
             while (message := reader.read()) is not None:
-                if "out" in message:
-                    sys.stdout.write(message["out"])
-                    sys.stdout.flush()
-                elif "err" in message:
-                    sys.stderr.write(message["err"])
-                    sys.stderr.flush()
-                elif "exit" in message:
+                if "exit" in message:
                     return int(message["exit"])
         except KeyboardInterrupt:  # the connection closes: the service ends the request and rolls it back
             sys.stderr.write(_("leadctl: interrupted") + "\n")

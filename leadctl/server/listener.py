@@ -1,8 +1,9 @@
 """The store service: listens on a Unix socket and runs each request in a forked child.
 
 The parent imports everything a command needs before it listens, so a request costs a fork, not a start-up. The
-child reads the peer's credentials (SO_PEERCRED: the kernel's word for who connected), runs the same Typer app with
-the acting identity fixed from the peer's uid, and streams stdout and stderr back. It opens its own database
+child reads the peer's credentials (SO_PEERCRED: the kernel's word for who connected), and runs the same Typer app
+with the acting identity fixed from the peer's uid on the client's own stdin, stdout and stderr (passed with the
+request), so prompts, colour, the terminal's width and the pager work as at the desk. It opens its own database
 connection (a SQLite connection must not cross a fork). A client that goes away makes its child exit at once:
 an open transaction then rolls back, as after any crash.
 """
@@ -130,30 +131,6 @@ def serve(db: Path, sock: socket.socket, log=sys.stderr) -> None:
         conn.close()
 
 
-class _Stream(io.TextIOBase):
-    """stdout or stderr of a request: every write goes to the client as one wire message."""
-
-    def __init__(self, conn: socket.socket, key: str, tty: bool):
-        self.conn, self.key, self.tty = conn, key, tty
-
-    def write(self, text: str | bytes) -> int:
-        if isinstance(text, bytes):  # click.echo writes bytes to a stream it takes for binary
-            text = text.decode("utf-8", "replace")
-        if text:
-            wire.send(self.conn, {self.key: text})
-        return len(text)
-
-    def isatty(self) -> bool:
-        return self.tty
-
-    def writable(self) -> bool:
-        return True
-
-    @property
-    def encoding(self) -> str:
-        return "utf-8"
-
-
 def _watch(conn: socket.socket) -> None:
     """The client sends nothing after its request: the end of its side means it has gone, and the request ends
     at once (SQLite rolls an open transaction back)."""
@@ -163,7 +140,8 @@ def _watch(conn: socket.socket) -> None:
 
 
 def handle(conn: socket.socket, db: Path) -> None:
-    """One request: hello, the peer's identity, the command run by the same app the CLI runs, its exit code."""
+    """One request: hello, the peer's identity, the command run by the same app the CLI runs on the client's own
+    streams, its exit code."""
     reader = wire.Reader(conn)
     theirs = reader.read()
     problem = wire.mismatch(theirs or {})
@@ -171,26 +149,55 @@ def handle(conn: socket.socket, db: Path) -> None:
         wire.send(conn, {**wire.hello(), "error": problem, "exit": 78})
         return
     wire.send(conn, wire.hello())
-    req = reader.read()
-    if req is None:
+    req, streams = wire.receive_request(conn)
+    if req is None or len(streams) != wire.STREAMS:
         return
     _pid, uid, _gid = peer(conn)
     threading.Thread(target=_watch, args=(conn,), daemon=True).start()
     from leadctl.cli import app, context
 
     context.serving(db, uid, req.get("env", {}))
+    _secure_pager()
     try:
         os.chdir(req.get("cwd") or "/")
     except OSError:
         os.chdir(_nowhere())  # relative output files then fail with "cannot write", never land elsewhere
-    tty = req.get("tty", {})
-    sys.stdout = _Stream(conn, "out", bool(tty.get("stdout")))
-    sys.stderr = _Stream(conn, "err", bool(tty.get("stderr")))
-    sys.stdin = io.StringIO(req.get("stdin") or "")
     argv = [str(a) for a in req.get("argv", [])]
-    code = _run(app, argv) if context.command_of(argv) else _admitted(app, argv)
-    sys.stdout.flush()
+    with _client_streams(streams, req.get("stdin")):
+        code = _run(app, argv) if context.command_of(argv) else _admitted(app, argv)
     wire.send(conn, {"exit": code})
+
+
+def _secure_pager() -> None:
+    """A list taller than the client's screen goes through `less` run by the service's account, so in less's
+    secure mode (no shell escape, no log file, no other file opened) and never a pager the client names."""
+    os.environ.pop("MANPAGER", None)
+    os.environ.update(PAGER="less", LESSSECURE="1", LESS="-FRX")
+
+
+@contextlib.contextmanager
+def _client_streams(streams: list[int], pin: str | None):
+    """The client's stdin, stdout and stderr as this process's 0, 1 and 2 for one command (what rich, click and
+    the pager look at), the service's own put back after it (its log is its stderr). A PIN the client asked for
+    is the command's stdin."""
+    own = [os.dup(fd) for fd in (0, 1, 2)]
+    saved = sys.stdin, sys.stdout, sys.stderr
+    try:
+        for fd, theirs in enumerate(streams):
+            os.dup2(theirs, fd)
+            os.close(theirs)
+        sys.stdin = io.StringIO(pin) if pin is not None else open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stdout = open(1, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        sys.stdin, sys.stdout, sys.stderr = saved
+        for fd, mine in enumerate(own):
+            os.dup2(mine, fd)
+            os.close(mine)
 
 
 def _admitted(app, argv: list[str]) -> int:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
 import threading
+
+from rich.cells import cell_len
 
 from leadctl.errors import ExitCode
 from tests.conftest import NOW
@@ -253,3 +256,83 @@ def test_socket_activation_serves_the_socket_systemd_passes(service):
         activated.wait(timeout=30)
         listening.close()
     assert path.exists()  # systemd's socket: the service leaves it in place
+
+
+class Terminal:
+    """A client run in a pseudo-terminal of `columns` x 24, as at a desk: what it shows, and keys typed into it."""
+
+    def __init__(self, service, uid: int, *args: str, columns: int = 80, rows: int = 24, **env: str):
+        import fcntl
+        import struct
+        import termios
+
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        env = {k: v for k, v in service.env(TERM="xterm", **env).items() if k not in ("COLUMNS", "LINES")}
+        self.process = subprocess.Popen(service.command(uid, args), stdin=slave, stdout=slave, stderr=slave, env=env,
+                                        cwd=service.work, start_new_session=True)
+        os.close(slave)
+        self.shown = ""
+
+    def wait_for(self, text: str) -> str:
+        import select
+
+        def arrived():
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    self.shown += os.read(self.master, 65536).decode("utf-8", "replace")
+                except OSError:  # the terminal closed: the client ended
+                    return True
+            return text in self.shown
+        wait_until(arrived, what=f"{text!r} on the terminal")
+        assert text in self.shown, self.shown
+        return self.shown
+
+    def type(self, keys: str, enter: bool = True) -> None:
+        os.write(self.master, (keys + ("\r" if enter else "")).encode("utf-8"))
+
+    def close(self) -> int:
+        code = self.process.wait(timeout=60)
+        os.close(self.master)
+        return code
+
+
+def test_the_front_desk_answers_intakes_prompts_through_the_service(service):
+    """The command reads and writes the client's own terminal: intake asks for what was not given."""
+    desk = Terminal(service, LINA_UID, "intake", "--model", "迈腾")
+    desk.wait_for("Phone")
+    desk.type("139 0000 0011")
+    desk.wait_for("Name")
+    desk.type("王先生")
+    desk.wait_for("lead")
+    assert desk.close() == 0
+    assert service.query("SELECT name, phone, model FROM leads") == [("王先生", "13900000011", "迈腾")]
+
+
+def test_a_list_fits_the_clients_terminal_through_the_service(service):
+    for i in range(3):
+        service.run(LINA_UID, "intake", "--name", f"客户{i}", "--phone", f"1390000002{i}")
+    for columns in (80, 120):
+        screen = Terminal(service, LINA_UID, "due", columns=columns)
+        shown = screen.wait_for("客户2")
+        assert screen.close() == 0
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", shown.replace("\r", ""))  # colour: the client's terminal is one
+        lines = [line for line in plain.splitlines() if "│" in line or "┃" in line]
+        assert lines and all(cell_len(line) <= columns for line in lines) and max(map(cell_len, lines)) > 70
+        assert "13900000020" in shown  # a phone whole
+        assert ("first contact" in plain) is (columns == 120)  # the reason fits the wider terminal only
+
+
+def test_a_tall_list_pages_in_less_secure_mode_never_the_clients_pager(service):
+    """The pager runs as the store's account: the client's PAGER is not run, and less refuses a shell escape."""
+    for i in range(3):
+        service.run(LINA_UID, "intake", "--name", f"客户{i}", "--phone", f"1390000003{i}")
+    mark = service.work / "pager-ran"
+    screen = Terminal(service, LINA_UID, "due", rows=5, PAGER=f"touch {mark}; cat")
+    screen.wait_for("Due by")  # the first lines of the list, in less (5 rows)
+    screen.type("!", enter=False)  # a shell escape
+    screen.wait_for("not available")  # less's secure mode refuses it
+    screen.type("q", enter=False)
+    assert screen.close() == 0
+    assert not mark.exists()
