@@ -124,7 +124,12 @@ LABELS = {
     "team": Team.labels(),
     "method": Method.labels(),
     "info_source": InfoSource.labels(),
-    "basis": {"stated": "直接定级", "horizon": "购车时间", "assessment": "评估"},
+    "basis": {"stated": "直接定级", "horizon": "购车时间", "assessment": "评估", "workflow": "流程"},
+    # why a lead changed owner or status (the owner history's reason, a status change's act)
+    "move": {"registered": "登记", "handover": "交接", "transfer": "转移", "received on return visit": "再次来店接待",
+             "sweep": "清理", "collision": "撞单裁定", "deactivate": "员工离职", "defeat.approve": "批准战败",
+             "order": "下订单", "deliver": "交车", "lost": "标为失控", "order.cancel": "取消订单", "repurchase": "续购",
+             "reactivate": "恢复跟进", "assign": "分配"},
     "defeat_reason": REASON_LABELS,
     # the card's coded fields (rules/card.py accepts these words back)
     "gender": {"male": "男", "female": "女"},

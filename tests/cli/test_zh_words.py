@@ -229,3 +229,10 @@ def test_write_commands_say_what_they_did_in_chinese(cli, zh):
     assert "（直接定级）" in said[0] and "线索 1：性别" in said[1] and "（竞品）" in said[2]
     assert "投诉 1 已登记" in said[3] and "首次答复限" in said[3] and "（销售顾问）" in said[4]
     assert english("\n".join(said), allowed=("leadctl",)) == []
+
+
+def test_the_card_s_history_names_moves_and_states_in_words(year, zh):
+    shown = year("show", "806", now=SAMPLE_NOW, actor="张建国").stdout
+    assert "陈晓雪 把线索从 - 转给 林佳怡：登记" in shown and "林佳怡：跟进中 -> 已订车（下订单）" in shown
+    assert "（流程）" in shown
+    assert not [w for w in english(shown) if w not in ("ID", "CROZZ", "Pro")]
