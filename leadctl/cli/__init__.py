@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 import typer.core
+from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
@@ -91,8 +92,7 @@ class _Group(TyperGroup):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except ClickUsageError as exc:
-            exc.message = mask_in(exc.message)  # never echo a customer's phone number back in full
-            raise
+            self._usage(exc)
 
     def invoke(self, ctx):
         try:
@@ -102,8 +102,7 @@ class _Group(TyperGroup):
         except sqlite3.Error as exc:
             self._fail(translate(exc, getattr(ctx.obj, "db", "database")))
         except ClickUsageError as exc:
-            exc.message = mask_in(exc.message)
-            raise
+            self._usage(exc)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception:
@@ -113,6 +112,17 @@ class _Group(TyperGroup):
             self._fail(damage)
         finally:
             _notices()
+
+    @staticmethod
+    def _usage(exc: ClickUsageError):
+        """Click's usage error as one line (cli/usage.py), exit 2; a group called bare still shows its help."""
+        if isinstance(exc, NoArgsIsHelpError) or exc.ctx is not None and exc.ctx.resilient_parsing:
+            exc.message = mask_in(exc.message)
+            raise exc
+        from leadctl.cli import usage
+
+        output.say(usage.line(exc))  # never echoes a customer's phone number back in full
+        raise typer.Exit(int(exc.exit_code))
 
     @staticmethod
     def _fail(exc: LeadctlError):
@@ -133,6 +143,11 @@ def _speak(command):
     for sub in getattr(command, "commands", {}).values():
         _speak(sub)
     command.help = _(command.help) if command.help else command.help
+    if command.options_metavar == "[OPTIONS]":
+        command.options_metavar = _("[OPTIONS]")
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
+    command.format_usage = functools.partial(_usage_line, command)
     command.short_help = _(command.short_help) if command.short_help else command.short_help
     for param in command.params:
         if getattr(param, "help", None):
@@ -149,11 +164,18 @@ def _speak(command):
     return command
 
 
+def _usage_line(command, ctx, formatter) -> None:
+    """--help's first line, `Usage: leadctl due [OPTIONS]`, in the run's language."""
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=_("Usage: "))
+
+
 def _notices() -> None:
     """What the run found that a person should hear once, after its output (a year without statutory holidays)."""
     deadlines = sys.modules.get("leadctl.rules.deadlines")  # asked only if the command used working days
     for line in deadlines.notices() if deadlines else ():
-        output.say(_("leadctl: note: {line}").format(line=line))
+        from leadctl.cli.findings import holidays
+
+        output.say(_("leadctl: note: {line}").format(line=holidays(line)))
 
 
 MAX_BUSY_SECONDS = 3600

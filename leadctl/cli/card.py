@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from leadctl.cli import context, output
+from leadctl.cli import context, layout, output
 from leadctl.i18n import _
 
 
@@ -67,7 +67,7 @@ def edit(
 
     done = context.call(ctx, card.edit, lead, values, phone, name)
     output.done(done, as_json, _("lead {lead}: {fields}").format(
-        lead=done["lead_id"], fields=", ".join(done["changed"]) or _("nothing changed")))
+        lead=done["lead_id"], fields=_(", ").join(layout.header(f) for f in done["changed"]) or _("nothing changed")))
 
 
 
@@ -103,8 +103,8 @@ def visit_amend(ctx: typer.Context, visit_id: int = typer.Argument(..., help="Vi
     changes = {"arrived_at": arrived, "left_at": left, "party": party, "model": model, "test_drive": test_drive,
                "trade_in": trade_in}
     done = context.call(ctx, corrections.amend, "visit", visit_id, reason, changes)
-    output.done(done, as_json, _("visit {id}: {fields}").format(id=visit_id, fields=", ".join(done["changed"])
-                                                                 or _("nothing changed")))
+    fields = _(", ").join(layout.header(f) for f in done["changed"]) or _("nothing changed")
+    output.done(done, as_json, _("visit {id}: {fields}").format(id=visit_id, fields=fields))
 
 
 def register(app: typer.Typer) -> None:

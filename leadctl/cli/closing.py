@@ -39,7 +39,7 @@ def defeat_request(
         done,
         as_json,
         _("defeat request {id} on lead {lead_id} ({reason}); customer service verifies it next").format(
-            id=done["id"], lead_id=done["lead_id"], reason=done["reason"]
+            id=done["id"], lead_id=done["lead_id"], reason=output.cell("reason", done["reason"])
         ),
     )
 

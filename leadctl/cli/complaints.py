@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from leadctl.cli import context, output
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.services import complaints as service
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
@@ -17,16 +17,29 @@ complaint = typer.Typer(help="Complaints (客户投诉): deadlines from the poli
                              "manager -> general manager, satisfaction survey after closing.", no_args_is_help=True)
 
 
-def _said(done: dict, as_json: bool, what: str) -> None:
+_SAID = {  # what each act says it did, a whole sentence each
+    "registered": N_("complaint {id} registered; responsible {responsible} ({level}); next: {value}"),
+    "replied": N_("complaint {id} replied to; responsible {responsible} ({level}); next: {value}"),
+    "updated": N_("complaint {id} updated; responsible {responsible} ({level}); next: {value}"),
+    "escalated": N_("complaint {id} escalated; responsible {responsible} ({level}); next: {value}"),
+    "resolved": N_("complaint {id} resolved; responsible {responsible} ({level}); next: {value}"),
+    "surveyed": N_("complaint {id} surveyed ({score}/5); responsible {responsible} ({level}); next: {value}"),
+}
+
+
+def _said(done: dict, as_json: bool, what: str, score: int | None = None) -> None:
+    from leadctl.cli import layout
+    from leadctl.cli.output import _today
+
     output.done(
         done,
         as_json,
-        _("complaint {id} {what}; responsible {responsible} ({level}); next: {value}").format(
+        _(_SAID[what]).format(
             id=done["id"],
-            what=what,
+            score=score,
             responsible=done["responsible"],
             level=done["level"],
-            value=done["next"] or _("nothing owed"),
+            value=layout.owed(done["next"], _today()) if done["next"] else _("nothing owed"),
         ),
     )
 
@@ -110,7 +123,7 @@ def complaint_survey(
     as_json: bool = JSON,
 ) -> None:
     """Record customer service's satisfaction survey of a resolved complaint (once)."""
-    _said(context.call(ctx, service.survey, complaint_id, score, note), as_json, f"surveyed ({score}/5)")
+    _said(context.call(ctx, service.survey, complaint_id, score, note), as_json, "surveyed", score)
 
 
 @complaint.command("list")
@@ -142,7 +155,11 @@ def complaint_show(
     if as_json:
         output.emit_json(card)
         return
-    fields = {k: v for k, v in card.items() if k not in ("deadlines", "acts")}
+    from leadctl.cli import layout
+
+    today = c.now.date()
+    fields = {layout.header(k): output.cell(k, v, today) for k, v in card.items()
+              if k not in ("deadlines", "acts") and v not in (None, "")}
     output.emit_pairs(fields, title=_("Complaint {id}").format(id=card['id']))
     output.emit_table(card["deadlines"], ("what", "due", "met", "breached"), title=_("Deadlines"))
     output.emit_table(card["acts"], ("at", "act", "by", "text", "contacted", "to_staff", "level"), title=_("Acts"))

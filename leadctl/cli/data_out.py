@@ -10,10 +10,13 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, layout, output
 from leadctl.errors import ExitCode, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.services import export as export_service
 from leadctl.services import maintenance
 from leadctl.services import purge as purge_service
+
+EXPORTED = {"leads": N_("leads"), "visits": N_("visits"), "followups": N_("follow-ups"), "defeats": N_("defeats"),
+            "orders": N_("orders")}  # what `export KIND` wrote, as its line says it
 
 
 def export(
@@ -44,7 +47,7 @@ def export(
         masked = _(" (phones masked)") if result["masked"] else ""
         output.say(
             _("exported {rows} {kind} to {file}{masked}").format(
-                rows=result["rows"], kind=kind, file=result["file"], masked=masked
+                rows=result["rows"], kind=_(EXPORTED.get(kind, kind)), file=result["file"], masked=masked
             )
         )
 
@@ -65,16 +68,14 @@ def check(
             output.say(_("search index rebuilt: {rows} rows").format(rows=card.rebuild_index(store)))
         findings = maintenance.check(store, c.now)
         findings["cards_missing_required"] = card.incomplete(store, c.now)
+        people = None if as_json else maintenance.people(store, findings)
     if as_json:
         output.emit_json(findings)
     else:
-        for key, items in findings.items():
-            if key == "cards_missing_required":
-                _incomplete(items)
-            elif key not in ("ok", "totals") and items:
-                output.say(_("{key}: {len}").format(key=key, len=findings.get("totals", {}).get(key, len(items))))
-                for item in items[:10]:
-                    output.say(_("  {item}").format(item=item))
+        from leadctl.cli import findings as shown
+
+        shown.show(findings, people, c.now.date())
+        _incomplete(findings["cards_missing_required"])
         output.say(_("ok") if findings["ok"] else _("needs attention"))
     if any(findings.get(key) for key in maintenance.FILE_FINDINGS):
         raise typer.Exit(int(ExitCode.IO))
@@ -161,8 +162,8 @@ def purge(
 ) -> None:
     """Erase a customer's personal data from the file on request (manager; audited); the counts stay."""
     result = context.call(ctx, purge_service.purge, lead)
-    output.done(result, as_json, f"lead {result['lead_id']}: personal data erased"
-                                 + (" (it was already; the file holds no old copy)" if result["already"] else ""))
+    output.done(result, as_json, _("lead {lead}: personal data erased").format(lead=result["lead_id"])
+                + (_(" (it was already; the file holds no old copy)") if result["already"] else ""))
 
 
 def register(app: typer.Typer) -> None:

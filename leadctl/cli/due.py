@@ -54,7 +54,11 @@ def due(
     elif as_csv:
         output.emit_csv(rows, columns, codes)
     else:
+        from leadctl.reports.base import word
+
         for r in rows:
+            if r.get("care"):  # an owner-care contact: its kind is the short phrase (the whole reason in `show`)
+                r["reason"] = word("care", r["care"])
             if r.get("rung"):
                 r["rung"] = f"{r['rung']} {_(RUNGS.get(r.get('rung_action'), ''))}".strip()
         late = sum(1 for r in rows if r["overdue_days"])

@@ -5,10 +5,11 @@ Every list is fitted the same way, by the keys of its columns (the JSON keys):
 - A value that must never break (an id, a phone number, a date or time, a person's name, a grade, a code shown as
   a word, a number) keeps its whole width; free text (a reason, a note, a summary) wraps.
 - Timestamps read `12-07 14:00` (the year only when it is not this year's), dates `12月7日 周一` under zh and
-  `Mon 12-07` under en, days late `逾期2天` / `2d late`; codes read as the store's words under zh (LABELS).
+  `Mon 12-07` under en (`2025-11-22` in another year), days late `逾期2天` / `2d late`; codes read as the store's
+  words under zh (LABELS).
 - When the table is wider than the screen, columns drop out by PRIORITY, the highest number first (the rightmost
-  first among equals), until it fits: 1 is never dropped (id, name, phone, grade, due date, status), 2 the
-  owner and the days late, 3 the other people and main dates, 4 short codes, 5 everything not named below,
+  first among equals), until it fits: 1 is never dropped (id, name, phone, grade, due date, days late, status),
+  2 the owner, 3 the other people and main dates, 4 short codes, 5 everything not named below,
   6 secondary timestamps, 7 long free text. `--wide` keeps every column.
 """
 
@@ -21,8 +22,8 @@ from leadctl.i18n import N_, _, zh
 
 PRIORITY = {
     **dict.fromkeys(("id", "lead_id", "followup_id", "prefix", "name", "phone", "grade", "due_on", "status", "due",
-                     "what", "at"), 1),
-    **dict.fromkeys(("owner", "overdue_days", "reason", "expected_at", "responsible", "claimant", "next",
+                     "what", "at", "overdue_days"), 1),
+    **dict.fromkeys(("owner", "reason", "expected_at", "responsible", "claimant", "next",
                      "breaches", "waiting_hours", "brand", "model", "series", "role", "team", "met", "care",
                      "matched", "delivered_on", "next_due"), 2),
     **dict.fromkeys(("by", "invited_by", "requested_by", "received_at", "ordered_at", "requested_at", "opened_at",
@@ -77,7 +78,14 @@ HEADERS = {
     "rung": N_("rung"), "score": N_("score"), "terms": N_("terms"), "care": N_("care"), "matched": N_("matched"),
     "delivered_on": N_("delivered_on"), "last_contact": N_("last_contact"), "plate": N_("plate"),
     "id_number": N_("id_number"), "insurer": N_("insurer"), "state": N_("state"), "made_at": N_("made_at"),
-    "customer_type": N_("customer_type"),
+    "customer_type": N_("customer_type"), "weekdays": N_("weekdays"), "days_off": N_("days_off"),
+    "on_duty": N_("on_duty"), "week": N_("week"), "queued_at": N_("queued_at"), "checked_at": N_("checked_at"),
+    "passed": N_("passed"), "wrong": N_("wrong"), "corrected_at": N_("corrected_at"), "leads": N_("leads"),
+    "replied_at": N_("replied_at"), "reply": N_("reply"), "contacted_at": N_("contacted_at"),
+    "resolved_at": N_("resolved_at"), "resolved_by": N_("resolved_by"), "valid": N_("valid"), "action": N_("action"),
+    "product_category": N_("product_category"), "product_model": N_("product_model"),
+    "product_date": N_("product_date"), "surveyed_at": N_("surveyed_at"), "surveyed_by": N_("surveyed_by"),
+    "survey_note": N_("survey_note"), "next_deadline": N_("next_deadline"),
 }
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -107,14 +115,27 @@ def wraps(key: str) -> bool:
     return key in FREE_TEXT
 
 
-def day(value: date, today: date | None = None) -> str:
+def day(value: date, today: date | None = None, table: bool = False) -> str:
     """A day the way the reader says it: 12月7日 周一 (zh) or Mon 12-07 (en); the year only when it is not this
-    year's."""
+    year's. In a table (`table`) a day of another year is `2025-11-22`, without its weekday: a table's date column
+    stays as narrow as this year's dates, so the days late keep their place on an 80-column screen."""
     this_year = today is None or value.year == today.year
+    if table and not this_year:
+        return f"{value:%Y-%m-%d}"
     if zh():
         text = f"{value.month}月{value.day}日" if this_year else f"{value.year}年{value.month}月{value.day}日"
         return f"{text} 周{WEEKDAYS_ZH[value.weekday()]}"
     return f"{WEEKDAYS_EN[value.weekday()]} {value:%m-%d}" if this_year else f"{value:%Y-%m-%d}"
+
+
+def weekdays(text: str) -> str:
+    """A roster's weekdays (`1,3,5`, ISO numbers; `every day`) as words: 周一、周三、周五 / Mon, Wed, Fri; 每天."""
+    if not text or not all(part.strip().isdigit() and 1 <= int(part) <= 7 for part in text.split(",")):
+        return _("every day") if text == "every day" else text
+    days = [int(part) for part in text.split(",")]
+    if zh():
+        return "、".join(f"周{WEEKDAYS_ZH[d - 1]}" for d in days)
+    return ", ".join(WEEKDAYS_EN[d - 1] for d in days)
 
 
 def stamp(text: str, today: date | None = None) -> str | None:
@@ -224,6 +245,32 @@ def long_reason(text: str | None, today: date | None = None) -> str | None:
                 if key in values:
                     values[key] = moment(values[key].replace(" ", "T"), today)
             return _(template).format(**values)
+    return text
+
+
+# why a collision's ruling is recommended (rules/collisions.py writes it in English, as the JSON keeps it)
+_RULINGS = (
+    (re.compile(r"(?P<name>.+) handed this customer over: they are not theirs to take back \[001\]"),
+     N_("{name} handed this customer over: they are not theirs to take back [001]")),
+    (re.compile(r"the DCC \((?P<name>.+)\) invited this customer: it stays the DCC's \[001\]"),
+     N_("the DCC ({name}) invited this customer: it stays the DCC's [001]")),
+    (re.compile(r"(?P<name>.+)'s card was entered within (?P<days>\d+) days"),
+     N_("{name}'s card was entered within {days} days")),
+    (re.compile(r"(?P<name>.+)'s card was entered after (?P<days>\d+) days"),
+     N_("{name}'s card was entered after {days} days")),
+    (re.compile(r"(?P<name>.+) has the first valid record \((?P<day>[\d-]+)\)"),
+     N_("{name} has the first valid record ({day})")),
+    (re.compile(r"(?P<name>.+)'s earlier card does not count"), N_("{name}'s earlier card does not count")),
+    (re.compile(r"(?P<name>.+) followed up more \((?P<count>\d+)\)"), N_("{name} followed up more ({count})")),
+)
+
+
+def ruling(text: str) -> str:
+    """One reason of a recommended collision ruling in the run's language."""
+    for pattern, template in _RULINGS:
+        found = pattern.fullmatch(text)
+        if found:
+            return _(template).format(**found.groupdict())
     return text
 
 

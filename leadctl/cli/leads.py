@@ -144,8 +144,9 @@ def grade(
             lead_id=result["lead_id"],
             value=result["previous"] or "-",
             grade=result["grade"],
-            basis=result["basis"],
-            value2=result["next_due"] or _("none"),
+            basis=output.cell("basis", result["basis"]),
+            value2=output.cell("next_due", result["next_due"], context.get(ctx).now.date()) if result["next_due"]
+            else _("none"),
         ),
     )
 
@@ -177,7 +178,11 @@ def followup(
         followup_id=done["followup_id"], lead_id=done["lead_id"], value=done["grade"] or "-",
         value2=done["next_due"] or _("none")))
     if done.get("care") and not as_json:
-        output.say(_("owner care: {kind} contact due {day} made").format(kind=done["care"], day=done["care_due_on"]))
+        from leadctl.cli import layout
+        from leadctl.reports.base import word
+
+        output.say(_("owner care: {kind} contact due {day} made").format(
+            kind=word("care", done["care"]), day=layout.moment(done["care_due_on"], context.get(ctx).now.date())))
 
 
 def _correct(ctx, action: str, followup_id: int | None, reason: str | None, as_json: bool, **changes) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from leadctl.cli import context, output
+from leadctl.cli import context, layout, output
 from leadctl.errors import UsageError
 from leadctl.i18n import _
 from leadctl.services import collisions as collision_service
@@ -31,8 +31,19 @@ def collisions_list(
         output.emit_json(rows)
         return
     flat = [{**r, "owner": r["owner"]["staff"], "claimant": r["claimant"]["staff"],
-             "reasons": "; ".join(r["reasons"])} for r in rows]
+             "reasons": _("; ").join(layout.ruling(reason) for reason in r["reasons"])} for r in rows]
     output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)), wide=wide)
+
+
+def _ruling(text: str) -> str:
+    """services/collisions.py's ruling (English in the JSON) in the run's language."""
+    if text == "as recommended":
+        return _("as recommended")
+    against = "against the recommendation: "
+    if text.startswith(against):
+        return _("against the recommendation: {reasons}").format(
+            reasons=_("; ").join(layout.ruling(r) for r in text[len(against):].split("; ")))
+    return text
 
 
 @collisions.command("rule")
@@ -48,7 +59,7 @@ def collisions_rule(
         result,
         as_json,
         _("collision {id}: lead {lead_id} goes to {ruled_to} ({ruling})").format(
-            id=result["id"], lead_id=result["lead_id"], ruled_to=result["ruled_to"], ruling=result["ruling"]
+            id=result["id"], lead_id=result["lead_id"], ruled_to=result["ruled_to"], ruling=_ruling(result["ruling"])
         ),
     )
 

@@ -151,9 +151,9 @@ def sweep(
     if as_json or as_jsonl:
         _stream(done, as_jsonl)
         return
-    verb = _("would move") if dry_run else _("moved")
-    title = _("Sweep {day}: {verb} {len} leads, {len2} no-shows").format(
-        day=done["day"], verb=verb, len=len(done["moves"]), len2=len(done["no_shows"]))
+    template = _("Sweep {day}: would move {len} leads, {len2} no-shows") if dry_run else \
+        _("Sweep {day}: moved {len} leads, {len2} no-shows")
+    title = template.format(day=done["day"], len=len(done["moves"]), len2=len(done["no_shows"]))
     output.emit_table(transfers.by_rule(done), ("rule", "to", "leads"), title=title)
     shown = done["moves"] if every else done["moves"][:SHOWN]
     if shown:

@@ -91,7 +91,7 @@ def cell(key: str, value: Any, today=None) -> str:
             from datetime import date
 
             try:
-                return layout.day(date.fromisoformat(value), today)
+                return layout.day(date.fromisoformat(value), today, table=True)
             except ValueError:
                 return value
         if key == "next":
@@ -103,12 +103,11 @@ def cell(key: str, value: Any, today=None) -> str:
                 if value in LABELS["defeat_reason"]:
                     return LABELS["defeat_reason"][value]
             return layout.short_reason(value)
-        if zh():
-            from leadctl.reports.base import COLUMN_LABELS, LABELS
+        from leadctl.reports.base import COLUMN_LABELS, EN_LABELS, LABELS, word
 
-            kind = COLUMN_LABELS.get(key, key)
-            if kind in LABELS:
-                return LABELS[kind].get(value, value)
+        kind = COLUMN_LABELS.get(key, key)
+        if kind in (LABELS if zh() else EN_LABELS):
+            return word(kind, value)
     return str(value)
 
 

@@ -45,7 +45,11 @@ def owners_card(
         return
     lists = {"care_contacts": (service.CARE_COLUMNS, _("Care contacts")),
              "referrals": (service.REFERRAL_COLUMNS, _("Referred customers"))}
-    output.emit_pairs({k: v for k, v in card.items() if k not in lists},
+    from leadctl.cli import layout
+
+    today = context.get(ctx).now.date()
+    output.emit_pairs({layout.header(k): output.cell(k, v, today) for k, v in card.items()
+                       if k not in lists and v not in (None, "")},
                       title=_("Retention card of lead {lead}").format(lead=card["lead_id"]))
     for key, (columns, title) in lists.items():
         if card[key]:

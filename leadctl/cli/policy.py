@@ -23,8 +23,9 @@ def show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
 
     source = data.get("source") and _(data["source"])
     output.emit_pairs({layout.header("policy"): data["name"], layout.header("source"): source,
-                       layout.header("set"): _("{at} by {by}").format(at=data["set_at"], by=data["set_by"] or "(init)"),
-                       **{f"first_contact.{k}": v for k, v in data["first_contact"].items()},
+                       layout.header("set"): _("{at} by {by}").format(at=layout.stamp(data["set_at"]) or data["set_at"],
+                                                                      by=data["set_by"] or "(init)"),
+                       **{f"first_contact.{k}": output.cell(k, v) for k, v in data["first_contact"].items()},
                        "horizon.beyond": data.get("horizon", {}).get("beyond") or "-"})
     # the presets' meanings and sources are in the catalog (scripts/catalogs.py reads them from the TOML)
     rows = [{"grade": g, "meaning": r.get("meaning") and _(r["meaning"]), "horizon_days": r.get("horizon_days"),

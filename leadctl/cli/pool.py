@@ -66,8 +66,12 @@ def duty_list(
     c = context.get(ctx)
     day = clock.parse_day(on, "--on") if on else c.now.date()
     rows = context.call(ctx, service.duty_list, day)
-    output.listing(rows, ("name", "weekdays", "days_off", "on_duty"), _("Duty on {day}").format(day=day), as_json,
-                   as_csv)
+    from leadctl.cli import layout
+
+    if not (as_json or as_csv):  # the table reads the days as words: 每天, 周一、周三
+        rows = [{**r, "weekdays": layout.weekdays(r["weekdays"])} for r in rows]
+    output.listing(rows, ("name", "weekdays", "days_off", "on_duty"),
+                   _("Duty on {day}").format(day=layout.day(day, c.now.date())), as_json, as_csv)
 
 
 def register(app: typer.Typer) -> None:

@@ -113,6 +113,12 @@ def event(item: dict, names: dict[int, str], today: date | None) -> str:
     return _("{who} {what}").format(who=who, what=_("; ").join(parts))
 
 
+def word(kind: str, value: Any) -> Any:
+    from leadctl.reports.base import word as shown
+
+    return shown(kind, value)
+
+
 def emit(card: dict, names: dict[int, str], today: date | None) -> None:
     lists = [key for key, value in card.items() if isinstance(value, list) and all(isinstance(i, dict) for i in value)]
     pairs = {layout.header(k): _value(k, card[k], today) for k in FIELDS if k in card}
@@ -133,6 +139,9 @@ def emit(card: dict, names: dict[int, str], today: date | None) -> None:
                 when, text = item.get(when_key), sentence(template, item, today)
             elif key in SENTENCES:
                 when_key, template = SENTENCES[key]
+                if key in ("owners", "statuses"):  # why it moved, and the state it left, as words
+                    item = {**item, **{k: word(kind, item[k]) for k, kind in (("reason", "move"), ("act", "move"),
+                                                                                ("previous", "status")) if k in item}}
                 when, text = item.get(when_key), sentence(template, item, today)
             else:
                 when, text = None, sentence("", item, today)

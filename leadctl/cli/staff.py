@@ -30,7 +30,8 @@ def add(
     else:
         output.say(
             _("added {name} ({role}{value}) as id {id}").format(
-                name=added.name, role=added.role, value=", " + added.team if added.team else "", id=added.id
+                name=added.name, role=added.role.word, value=_(", ") + added.team.word if added.team else "",
+                id=added.id
             )
         )
 

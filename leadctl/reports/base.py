@@ -124,14 +124,80 @@ LABELS = {
     "team": Team.labels(),
     "method": Method.labels(),
     "info_source": InfoSource.labels(),
-    "basis": {"stated": "直接定级", "horizon": "购车时间", "assessment": "评估"},
+    "basis": {"stated": "直接定级", "horizon": "购车时间", "assessment": "评估", "workflow": "流程"},
+    # why a lead changed owner or status (the owner history's reason, a status change's act)
+    "move": {"registered": "登记", "handover": "交接", "transfer": "转移", "received on return visit": "再次来店接待",
+             "sweep": "清理", "collision": "撞单裁定", "deactivate": "员工离职", "defeat.approve": "批准战败",
+             "order": "下订单", "deliver": "交车", "lost": "标为失控", "order.cancel": "取消订单", "repurchase": "续购",
+             "reactivate": "恢复跟进", "assign": "分配"},
     "defeat_reason": REASON_LABELS,
     # the card's coded fields (rules/card.py accepts these words back)
     "gender": {"male": "男", "female": "女"},
     "payment": {"full": "全款", "loan": "贷款"},
     "birthday_calendar": {"solar": "阳历", "lunar": "阴历"},
     "customer_type": {"new": "新客户", "returning": "老客户"},
+    # owner care (rules/care.py KINDS) and where a care contact stands (services/owners.py)
+    "care": {"thanks": "感谢回访", "ssi": "满意度回访", "service": "首保提醒", "insurance": "续保提醒",
+             "birthday": "生日关怀", "anniversary": "购车周年"},
+    "state": {"made": "已完成", "overdue": "已逾期", "due": "今天到期", "planned": "未到期"},
+    # a complaint's deadlines and acts (rules/deadlines.py, services/complaints.py)
+    "what": {"plan": "首次处理方案", "reply": "首次答复", "result": "处理结果", "contact": "联系客户",
+             "progress": "进展更新"},
+    "act": {"new": "登记", "reply": "答复", "progress": "进展", "escalate": "升级", "resolve": "结案",
+            "survey": "满意度回访"},
+    # what a permission lets a person do (rules/permissions.py), as a refusal names it under zh
+    "permission": {
+        "staff.add": "添加员工", "staff.deactivate": "停用员工", "staff.bind": "绑定系统账户",
+        "staff.pin": "设置他人的 PIN", "policy.set": "修改政策", "replay": "回放命令日志",
+        "vehicle.set": "维护车型库", "intake": "登记来访", "grade": "定级", "followup": "跟进", "edit": "修改卡片",
+        "visit.correct": "更正来访", "followup.correct": "更正跟进", "invite": "邀约", "arrive": "确认到店",
+        "handover": "填写交接单", "transfer": "转移线索", "transfer.sweep": "运行每日清理", "assign": "分配线索",
+        "duty.set": "排值班表", "policy.simulate": "模拟政策", "collisions.rule": "裁定撞单", "merge": "合并线索",
+        "fleet": "升为大客户", "review": "批复跟进", "defeat.request": "申请战败", "defeat.verify": "核实战败",
+        "defeat.approve": "批准战败", "defeat.reject": "驳回战败", "lost": "标为失控", "reactivate": "恢复线索",
+        "order": "下订单", "order.cancel": "取消订单", "order.delivery_on": "安排交车日", "deliver": "交车",
+        "report.export": "导出报表", "export": "导出记录", "complaint.new": "登记投诉",
+        "complaint.handle": "处理投诉", "complaint.survey": "做满意度回访", "plan.set": "制定目标",
+        "plan.confirm": "确认月度目标", "week.form": "填写周计划和周总结", "week.sign": "签字确认周报",
+        "checks.sample": "抽检卡片", "checks.record": "记录检核结果", "checks.correct": "更正检核退回的卡片",
+        "import": "导入数据", "backup": "备份数据库", "restore": "恢复数据库", "purge": "清除客户个人数据",
+        "show": "查看线索", "due": "查看待跟进列表", "invitations": "查看邀约", "handovers": "查看交接单",
+        "defeat.list": "查看战败申请", "order.list": "查看订单", "owners": "查看保有客户",
+        "complaint.list": "查看投诉", "complaint.show": "查看投诉详情", "report": "查看报表",
+        "collisions": "查看撞单", "review.queue": "查看待批复的跟进", "find": "查找客户", "leads": "查看线索列表",
+        "identify": "确认身份",
+    },
 }
+# the few codes an English reader would not read as words, shown in these under en (JSON keeps the codes)
+EN_LABELS = {
+    "care": {"thanks": "thank-you call", "ssi": "SSI survey", "service": "first service",
+             "insurance": "insurance renewal", "birthday": "birthday", "anniversary": "purchase anniversary"},
+}
+
+
+def word(kind: str, value):
+    """A code as the run's language shows it: LABELS under zh, EN_LABELS (or the code itself) under en."""
+    from leadctl.i18n import zh
+
+    table = LABELS if zh() else EN_LABELS
+    return table.get(kind, {}).get(value, value)
+
+
+def heading(column: Column) -> str:
+    """A column's header as the run's language shows it: the store's form header under zh, the key under en (as
+    the JSON, the CSV and the terminal tables name it)."""
+    from leadctl.i18n import zh
+
+    return column.header if zh() else column.key
+
+
+def title_of(report: Report) -> str:
+    """A report's name for people: the store's own under zh, the report's name (`leadctl report NAME`) under en."""
+    from leadctl.i18n import _, zh
+
+    return _(report.title) if zh() else report.name
+
+
 # other columns whose values are codes of a kind above
 COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
 
@@ -150,6 +216,17 @@ class Scope:
 
     staff_ids: tuple[int, ...] | None = None
     label: str = "全店"
+
+    @property
+    def shown(self) -> str:
+        """The label as the run's language shows it (全店 / whole store; a team's word or code; a person's name)."""
+        from leadctl.i18n import _, zh
+
+        if zh():
+            return self.label
+        if self.label == "全店":
+            return _("whole store")
+        return next((code for code, word in Team.labels().items() if word == self.label), self.label)
 
     def sql(self, column: str) -> tuple[str, list]:
         """An SQL condition on `column` (a staff id column) and its parameters."""

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from leadctl.i18n import _
-from leadctl.reports.base import LABELS, Period, Report
+from leadctl.reports.base import LABELS, Period, Report, heading, title_of, word
 
 
 def _plain(value: Any) -> Any:
@@ -43,7 +43,7 @@ def cell(kind: str, value: Any, row: dict | None = None) -> str:
     if kind == "mark":
         return "✓" if value else "✗"
     if kind in LABELS:
-        return LABELS[kind].get(value, str(value))
+        return str(word(kind, value))
     if kind == "decimal":
         return f"{value:.1f}"
     if kind == "rate":
@@ -51,6 +51,13 @@ def cell(kind: str, value: Any, row: dict | None = None) -> str:
     if kind == "money":
         return f"{value:,.0f}"
     return str(_plain(value))
+
+
+def _scope(label: str) -> str:
+    """The scope of a report's title under en: the whole store, a team's code, or a person's name."""
+    from leadctl.reports.base import Scope
+
+    return Scope(None, label).shown
 
 
 def bar(value: float, top: float, width: int = 24) -> str:
@@ -64,16 +71,19 @@ def emit_table(report: Report, period: Period, scope: str, rows: list[dict]) -> 
     from rich.console import Console
     from rich.table import Table
 
+    from leadctl.i18n import zh
+
+    shown = (_("{title} ({name}) {label} {scope}").format(title=title_of(report), name=report.name, label=period.label,
+                                                          scope=scope) if zh() else
+             _("{name} {label} {scope}").format(name=report.name, label=period.label, scope=_scope(scope)))
     table = Table(
-        title=_("{title} ({name}) {label} {scope}").format(
-            title=report.title, name=report.name, label=period.label, scope=scope
-        ),
+        title=shown,
         title_justify="left",
         highlight=False,
     )
     for column in report.columns:
         numeric = column.kind in ("int", "rate", "money", "kpi", "decimal")
-        table.add_column(column.header, justify="right" if numeric else "left")
+        table.add_column(heading(column), justify="right" if numeric else "left")
     bars = report.bars
     top = max((abs(r.get(bars) or 0) for r in rows), default=0) if bars else 0
     if bars:

@@ -18,7 +18,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from leadctl.reports.base import LABELS, Column, Report
+from leadctl.i18n import N_, _
+from leadctl.reports.base import Column, Report, heading, title_of, word
 from leadctl.services.files import xlsx_text
 
 FORMATS = {"int": "0", "rate": "0.0%", "money": "#,##0", "date": "yyyy-mm-dd", "decimal": "0.0"}
@@ -58,9 +59,9 @@ def _value(column: Column, row: dict) -> Any:
     if column.kind == "date" and isinstance(value, str) and value:
         return date.fromisoformat(value[:10])
     if column.kind == "mark" and value is not None:
-        return "达标" if value else "未达标"
-    if column.kind in LABELS and value is not None:
-        return LABELS[column.kind].get(value, value)
+        return _("met the goal") if value else _("missed the goal")
+    if value is not None:
+        return word(column.kind, value)
     return value
 
 
@@ -147,11 +148,12 @@ def _printable(ws, header_row: int = 0) -> None:
 def write_sheet(book: Book, report: Report, rows: list[dict], title: str | None = None):
     """A report's rows under its headers: formats and widths from the columns' kinds, frozen header, filter.
     One pass: each value is written and measured; the widths are set after (XlsxWriter writes them at close)."""
-    ws = book.add(title or report.title)
+    ws = book.add(title or title_of(report))
     columns = report.columns
-    widths = [_width(c.header) + 3 for c in columns]  # the filter's button sits beside the header
-    for i, column in enumerate(columns):
-        _put(ws, 0, i, column.header, book.header())
+    headers = [heading(c) for c in columns]
+    widths = [_width(h) + 3 for h in headers]  # the filter's button sits beside the header
+    for i, header in enumerate(headers):
+        _put(ws, 0, i, header, book.header())
     dynamic = [c.kind in ("kpi", "mark") for c in columns]  # their format depends on the row
     fixed = [book.number(c.kind) for c in columns]
     for r, row in enumerate(rows, 1):
@@ -203,12 +205,12 @@ def _funnel(book: Book, sheet: str, report: Report, rows: list[dict]):
         return None
     last = min(first + 5, len(rows))
     chart = book.wb.add_chart({"type": "bar"})
-    chart.add_series({"name": "人数", "values": _ref(sheet, first, _col(report, "count"), last),
+    chart.add_series({"name": _("People"), "values": _ref(sheet, first, _col(report, "count"), last),
                       "categories": _ref(sheet, first, _col(report, "stage_name"), last),
                       "data_labels": {"value": True}, "fill": {"color": "#5B9BD5"}})
-    chart.set_title({"name": "集客转化漏斗(合计)"})
-    chart.set_y_axis(_axis("阶段", reverse=True))
-    chart.set_x_axis(_axis("人数", min=0, major_gridlines={"visible": True}))
+    chart.set_title({"name": _("Sales funnel (total)")})
+    chart.set_y_axis(_axis(_("Stage"), reverse=True))
+    chart.set_x_axis(_axis(_("People"), min=0, major_gridlines={"visible": True}))
     chart.set_legend({"none": True})
     return chart
 
@@ -221,10 +223,10 @@ def _traffic(book: Book, sheet: str, report: Report, rows: list[dict]):
         chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, n),
                           "categories": _ref(sheet, 1, _col(report, "date"), n), "smooth": False,
                           "marker": {"type": "circle", "size": 4}})
-    chart.set_title({"name": "每日来店批次与来电"})
-    chart.set_x_axis(_axis("日期(日)", date_axis=True, num_format='d"日"', major_unit=1, major_unit_type="days",
+    chart.set_title({"name": _("Showroom visits and calls a day")})
+    chart.set_x_axis(_axis(_("Date (day)"), date_axis=True, num_format=_("d"), major_unit=1, major_unit_type="days",
                            num_font={"rotation": 0, "size": 8}))
-    chart.set_y_axis(_axis("批次 / 来电数", min=0, major_gridlines={"visible": True}))
+    chart.set_y_axis(_axis(_("Visits / calls"), min=0, major_gridlines={"visible": True}))
     chart.set_legend({"position": "bottom"})
     return chart
 
@@ -237,7 +239,7 @@ def _defeat_reasons(book: Book, sheet: str, report: Report, rows: list[dict]):
                       "categories": _ref(sheet, 1, _col(report, "reason"), n),
                       "data_labels": {"percentage": True, "category": True, "leader_lines": True,
                                       "position": "best_fit", "separator": "\n"}})
-    chart.set_title({"name": "战败原因"})
+    chart.set_title({"name": _("Defeat reasons")})
     chart.set_legend({"position": "right"})
     return chart
 
@@ -251,9 +253,9 @@ def _inventory(book: Book, sheet: str, report: Report, rows: list[dict]):
     for col in range(_col(report, "H"), _col(report, "D") + 1):
         chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, n),
                           "categories": _ref(sheet, 1, owner, n), "gap": 60, "data_labels": labels})
-    chart.set_title({"name": "各顾问意向级别结构"})
-    chart.set_x_axis(_axis("销售顾问"))
-    chart.set_y_axis(_axis("客户数", min=0, major_gridlines={"visible": True}))
+    chart.set_title({"name": _("Prospects by grade, per consultant")})
+    chart.set_x_axis(_axis(_("Consultant")))
+    chart.set_y_axis(_axis(_("Customers"), min=0, major_gridlines={"visible": True}))
     chart.set_legend({"position": "bottom"})
     return chart
 
@@ -268,9 +270,9 @@ def _progress(book: Book, sheet: str, report: Report, rows: list[dict]):
         chart.add_series({"name": [sheet, 0, col], "values": _ref(sheet, 1, col, weeks),
                           "categories": _ref(sheet, 1, _col(report, "key"), weeks), "smooth": False,
                           "marker": {"type": "circle", "size": 5}, "data_labels": {"value": True}})
-    chart.set_title({"name": "订单目标与实际(按周累计)"})
-    chart.set_x_axis(_axis("周"))
-    chart.set_y_axis(_axis("订单数", min=0, major_gridlines={"visible": True}))
+    chart.set_title({"name": _("Orders: target and actual (cumulative by week)")})
+    chart.set_x_axis(_axis(_("Week")))
+    chart.set_y_axis(_axis(_("Number of orders"), min=0, major_gridlines={"visible": True}))
     chart.set_legend({"position": "bottom"})
     return chart
 
@@ -282,7 +284,8 @@ CHARTS: dict[str, Callable] = {
 }
 
 
-SUMMARY_HEADERS = ("指标", "员工", "本期", "上期", "变化", "下限", "上限", "达标", "未达标原因")
+SUMMARY_HEADERS = (N_("KPI"), N_("Staff"), N_("This period"), N_("Previous period"), N_("Change"), N_("Minimum"),
+                   N_("Maximum"), N_("Met the goal"), N_("Why missed"))
 SUMMARY_WIDTHS = (30, 10, 10, 10, 10, 12, 12, 8, 12)
 
 
@@ -293,12 +296,12 @@ def _bound_format(fmt: str, sign: str) -> str:
 
 def write_summary(book: Book, title: str, current: list[dict], previous: list[dict]) -> None:
     """The KPI summary: written first, so it is the workbook's first sheet."""
-    ws = book.add("汇总")
+    ws = book.add(_("Summary"))
     for col, width in enumerate(SUMMARY_WIDTHS):
         ws.set_column(col, col, width)
     _put(ws, 0, 0, title, book.fmt(bold=True, size=14))
     for col, header in enumerate(SUMMARY_HEADERS):
-        _put(ws, 2, col, header, book.header())
+        _put(ws, 2, col, _(header), book.header())
     before = {(r["kpi"], r["staff"]): r["value"] for r in previous}
     for r, row in enumerate(current, 3):
         kind = "rate" if row["unit"] == "rate" else "decimal"
@@ -311,8 +314,8 @@ def write_summary(book: Book, title: str, current: list[dict], previous: list[di
                 sign = signs[0] if row[f"{key}_inclusive"] else signs[1]
                 _put(ws, r, col, row[key], book.number(_bound_format(FORMATS[kind], sign)))
         if row["passed"] is not None:
-            _put(ws, r, 7, "达标" if row["passed"] else "未达标",
+            _put(ws, r, 7, _("met the goal") if row["passed"] else _("missed the goal"),
                  book.number(None, PASS_FILL if row["passed"] else FAIL_FILL))
-        _put(ws, r, 8, LABELS["failure"].get(row["failed_because"]))
+        _put(ws, r, 8, word("failure", row["failed_because"]))
     ws.freeze_panes(3, 0)
     _printable(ws, header_row=2)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from leadctl.errors import BadInput, Refused
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.models import Grade, Status
 from leadctl.rules.policy import DefeatRules
 
@@ -45,6 +45,15 @@ LEAD_MOVES: dict[str, tuple[frozenset[Status], Status]] = {
 _DOING = {"defeat.request": "put up for defeat", "defeat.approve": "defeated", "lost": "marked lost",
           "reactivate": "reactivated", "order": "ordered", "order.cancel": "put back to active",
           "deliver": "delivered"}
+_CANNOT = {  # lead_move's refusal, a whole sentence for each act
+    "defeat.request": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be put up for defeat"),
+    "defeat.approve": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be defeated"),
+    "lost": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be marked lost"),
+    "reactivate": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be reactivated"),
+    "order": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be ordered"),
+    "order.cancel": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be put back to active"),
+    "deliver": N_("lead {lead_id} is {status}; only a lead that is {allowed} can be delivered"),
+}
 
 # request status, act -> new status
 DEFEAT_MOVES = {
@@ -78,23 +87,22 @@ def lead_move(act: str, lead_id: int, status: Status) -> Status:
     """The status `act` leaves a lead in, or Refused when the lead's status does not allow it."""
     starts, ends = LEAD_MOVES[act]
     if status not in starts:
-        allowed = " or ".join(sorted(starts))
+        allowed = _(" or ").join(Status(s).word for s in sorted(starts))
+        template = _CANNOT.get(act, N_("lead {lead_id} is {status}; only a lead that is {allowed} can be {value}"))
         raise Refused(
-            _("lead {lead_id} is {status}; only a lead that is {allowed} can be {value}").format(
-                lead_id=lead_id, status=status, allowed=allowed, value=_DOING[act]
-            ),
-            _NEXT.get(status, "see `leadctl show` for its state"),
+            _(template).format(lead_id=lead_id, status=Status(status).word, allowed=allowed, value=_DOING[act]),
+            _(_NEXT.get(status, N_("see `leadctl show` for its state"))),
         )
     return ends
 
 
 _NEXT = {
-    Status.ORDERED: "it has an open order: deliver it, or cancel it with `leadctl order cancel`",
-    Status.DELIVERED: "it is delivered: the customer is an owner now",
-    Status.DEFEATED: "bring it back first with `leadctl reactivate`",
-    Status.LOST: "bring it back first with `leadctl reactivate`",
-    Status.CLOSED: "its card is closed",
-    Status.ACTIVE: "it is being worked",
+    Status.ORDERED: N_("it has an open order: deliver it, or cancel it with `leadctl order cancel`"),
+    Status.DELIVERED: N_("it is delivered: the customer is an owner now"),
+    Status.DEFEATED: N_("bring it back first with `leadctl reactivate`"),
+    Status.LOST: N_("bring it back first with `leadctl reactivate`"),
+    Status.CLOSED: N_("its card is closed"),
+    Status.ACTIVE: N_("it is being worked"),
 }
 
 
@@ -160,11 +168,34 @@ def check_no_effect_wait(rules: DefeatRules, lead_id: int, reason: str, since: d
     )
 
 
+_PENDING = {  # what an open defeat request holds back, a whole sentence each
+    "marked lost": N_("lead {lead_id} has defeat request {open_request} open; it cannot be marked lost"),
+    "ordered": N_("lead {lead_id} has defeat request {open_request} open; it cannot be ordered"),
+}
+_MOVES = {  # a defeat request or an order that cannot move so, a whole sentence each
+    "verify": N_("defeat request {request_id} is {status}; it cannot be verified now"),
+    "approve": N_("defeat request {request_id} is {status}; it cannot be approved now"),
+    "reject": N_("defeat request {request_id} is {status}; it cannot be rejected now"),
+    "cancel": N_("order {order_id} is {status}; only an open order can be cancelled"),
+    "deliver": N_("order {order_id} is {status}; only an open order can be delivered"),
+}
+
+
+_STATES = {"requested": N_("requested"), "verified": N_("verified"), "approved": N_("approved"),
+           "rejected": N_("rejected"), "open": N_("open"), "cancelled": N_("cancelled"), "delivered": N_("delivered")}
+
+
+def _status_word(status: str) -> str:
+    """A defeat request's or an order's state in the run's language."""
+    return _(_STATES[status]) if status in _STATES else status
+
+
 def check_not_pending(lead_id: int, open_request: int | None, doing: str) -> None:
     """While a defeat request is open the lead waits for the manager's decision."""
     if open_request is not None:
         raise Refused(
-            _("lead {lead_id} has defeat request {open_request} open; it cannot be {doing}").format(
+            _(_PENDING.get(doing, N_("lead {lead_id} has defeat request {open_request} open; it cannot be {doing}"))
+              ).format(
                 lead_id=lead_id, open_request=open_request, doing=doing
             ),
             _("a manager rejects it first: `leadctl defeat reject {open_request}`").format(open_request=open_request),
@@ -175,10 +206,11 @@ def defeat_move(rules: DefeatRules, request_id: int, status: str, act: str) -> s
     """The new status of a defeat request after verify, approve or reject; Refused when not allowed."""
     if (status, act) not in DEFEAT_MOVES:
         raise Refused(
-            _("defeat request {request_id} is {status}; it cannot be {act}d now").format(
-                request_id=request_id, status=status, act=act
+            _(_MOVES.get(act, N_("defeat request {request_id} is {status}; it cannot be {act}d now"))).format(
+                request_id=request_id, status=_status_word(status), act=act
             ),
-            "only requested or verified requests are open" if status not in DEFEAT_OPEN else "it is verified already",
+            _("only requested or verified requests are open") if status not in DEFEAT_OPEN
+            else _("it is verified already"),
         )
     if act == "approve" and status == "requested" and rules.verification_required:
         raise Refused(_("defeat request {request_id} is not verified yet").format(request_id=request_id),
@@ -190,8 +222,8 @@ def order_move(order_id: int, status: str, act: str) -> str:
     """The new status of an order after cancel or deliver; Refused when it is not open."""
     if (status, act) not in ORDER_MOVES:
         raise Refused(
-            _("order {order_id} is {status}; only an open order can be {act}ed").format(
-                order_id=order_id, status=status, act=act
+            _(_MOVES.get(act, N_("order {order_id} is {status}; only an open order can be {act}ed"))).format(
+                order_id=order_id, status=_status_word(status), act=act
             ),
             _("see `leadctl order list`"),
         )

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.rules import deadlines, permissions, phone, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.services import leads, policy, staff
@@ -203,11 +203,19 @@ def _load(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_
     return who, c
 
 
+_CANNOT = {  # what a resolved complaint refuses, a whole sentence each
+    "replied to": N_("complaint {complaint_id} is resolved; it cannot be replied to"),
+    "updated": N_("complaint {complaint_id} is resolved; it cannot be updated"),
+    "escalated": N_("complaint {complaint_id} is resolved; it cannot be escalated"),
+    "resolved": N_("complaint {complaint_id} is resolved; it cannot be resolved again"),
+}
+
+
 def _open(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_id: int, doing: str) -> tuple:
     who, c = _load(conn, now, actor, complaint_id, "complaint.handle")
     if c["status"] != "open":
         raise Refused(
-            _("complaint {complaint_id} is resolved; it cannot be {doing}").format(
+            _(_CANNOT.get(doing, N_("complaint {complaint_id} is resolved; it cannot be {doing}"))).format(
                 complaint_id=complaint_id, doing=doing
             ),
             _("register a new complaint"),

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date, datetime
 
 from leadctl.errors import BadInput, NotFound, Refused, StorageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.models import Grade, LeadState, Status
 from leadctl.rules import cadence, phone
 from leadctl.rules.policy import Policy
@@ -104,11 +104,18 @@ def replan_all(conn: sqlite3.Connection, policy: Policy) -> int:
     return len(changes)
 
 
+_CANNOT = {  # what require_active refuses, a whole sentence each
+    "graded": N_("lead {lead_id} is {status}; it cannot be graded"),
+    "invited": N_("lead {lead_id} is {status}; it cannot be invited"),
+    "handed over": N_("lead {lead_id} is {status}; it cannot be handed over"),
+}
+
+
 def require_active(conn: sqlite3.Connection, lead_id: int, doing: str) -> None:
     status = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
     if status != Status.ACTIVE:
         raise Refused(
-            _("lead {lead_id} is {status}; it cannot be {doing}").format(
+            _(_CANNOT.get(doing, N_("lead {lead_id} is {status}; it cannot be {doing}"))).format(
                 lead_id=lead_id, status=Status(status).word, doing=doing
             ),
             _("only active leads are worked"),

@@ -138,6 +138,37 @@ def check(store: Store, now: datetime) -> dict:
     return findings
 
 
+def people(store: Store, findings: dict) -> dict[str, dict[int, tuple]]:
+    """Who the findings are about, for a person reading them (the JSON keeps the ids): each lead's name and
+    owner, each collision's owner and claimant, who took each order, who registered each visit."""
+    def ids(kind: str, key: str) -> list[int]:
+        items = findings.get(kind)
+        return sorted({item[key] for item in items if isinstance(item, dict) and key in item}) \
+            if isinstance(items, list) else []
+
+    lead_ids = {i for kind in findings for i in ids(kind, "lead_id")}
+    lead_ids |= {i for item in findings.get("probable_duplicates", ()) for i in item["lead_ids"]}
+    queries = {  # name: (the query, whose rows, its ids)
+        "leads": ("SELECT l.id, l.name, s.name FROM leads l LEFT JOIN staff s ON s.id = l.owner_id", "l",
+                  sorted(lead_ids)),
+        "collisions": ("SELECT c.id, o.name, m.name FROM collisions c LEFT JOIN staff o ON o.id = c.owner_id"
+                       " LEFT JOIN staff m ON m.id = c.claimant_id", "c", ids("collisions_left_open", "collision_id")),
+        "orders": ("SELECT o.id, s.name FROM orders o LEFT JOIN staff s ON s.id = o.ordered_by", "o",
+                   ids("orders_never_delivered", "order_id")),
+        "visits": ("SELECT v.id, s.name FROM visits v LEFT JOIN staff s ON s.id = v.registered_by", "v",
+                   ids("visits_without_consultant", "visit_id")),
+    }
+    found: dict[str, dict[int, tuple]] = {}
+    with store.read() as conn:
+        for name, (sql, alias, wanted) in queries.items():
+            found[name] = {}
+            for at in range(0, len(wanted), 500):
+                chunk = wanted[at:at + 500]
+                rows = conn.execute(f"{sql} WHERE {alias}.id IN ({','.join('?' * len(chunk))})", chunk)
+                found[name].update((row[0], row[1:]) for row in rows)
+    return found
+
+
 def backup(store: Store, now: datetime, actor: str | None, target: Path, force: bool = False) -> dict:
     """A consistent copy through SQLite's backup API, safe while others write; 0600; never onto the database,
     over an existing file only with `force`; the file appears once its event is recorded."""
@@ -200,8 +231,9 @@ def _check_backup(path: Path) -> None:
         raise StorageError(_("{path} is damaged").format(path=path), _("choose another backup"))
     problems = [p for found in tampering.values() for p in found]
     if problems:
-        raise StorageError(f"{path} is not as leadctl wrote it: {problems[0]}"
-                           + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
+        more = _(" (and {count} more)").format(count=len(problems) - 1) if len(problems) > 1 else ""
+        raise StorageError(_("{path} is not as leadctl wrote it: {problem}{more}").format(
+                               path=path, problem=problems[0], more=more),
                            _("choose another backup; `leadctl --db BACKUP check` names every finding"))
 
 

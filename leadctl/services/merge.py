@@ -42,7 +42,7 @@ def check_mergeable(conn: sqlite3.Connection, kept: int, merged: int) -> None:
         raise Refused(
             _(
                 "lead {merged} has {value} order {value2}; an order customer is not merged into another card [000]"
-            ).format(merged=merged, value=order[1], value2=order[0]),
+            ).format(merged=merged, value=_(order[1]), value2=order[0]),  # open, delivered: words of rules/lifecycle.py
             _("keep it instead (`leadctl merge {merged} {kept}`), or cancel an open order").format(
                 merged=merged, kept=kept
             ),

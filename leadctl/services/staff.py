@@ -87,7 +87,7 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
               lead_id: int | None = None) -> Staff:
     """The acting staff member, if the permission table lets them do `act` (on this lead); deny by default."""
     if not actor:
-        raise _denied(now, None, act, _("{act} needs to know who is acting").format(act=act),
+        raise _denied(now, None, act, _("{act} needs to know who is acting").format(act=_act(act)),
                       _("name yourself with --as NAME or the LEADCTL_USER variable"), actor=None)
     staff = _known(conn, now, actor, act)
     allowed = permissions.scope(act, staff.role)
@@ -96,8 +96,8 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
             now,
             staff.id,
             act,
-            _("{name} ({role}) may not {act}").format(name=staff.name, role=staff.role.word, act=act),
-            _("this is for: {join}").format(join=", ".join(permissions.roles_for(act))),
+            _("{name} ({role}) may not {act}").format(name=staff.name, role=staff.role.word, act=_act(act)),
+            _("this is for: {join}").format(join=", ".join(Role(r).word for r in permissions.roles_for(act))),
         )
     if lead_id is not None:
         owner_id, pool = conn.execute("SELECT owner_id, pool FROM leads WHERE id = ?", (lead_id,)).fetchone()
@@ -107,12 +107,24 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
                 staff.id,
                 act,
                 _("{name} may {act} only their own leads; lead {lead_id} is not").format(
-                    name=staff.name, act=act, lead_id=lead_id
+                    name=staff.name, act=_act(act), lead_id=lead_id
                 ),
                 _("ask its owner or a manager"),
                 lead_id=lead_id,
             )
     return staff
+
+
+def _act(act: str) -> str:
+    """What a permission lets a person do, as a refusal says it: the store's words under zh (reports/base.py
+    LABELS), the permission's code under en."""
+    from leadctl.i18n import zh
+
+    if not zh():
+        return act
+    from leadctl.reports.base import LABELS
+
+    return LABELS["permission"].get(act, act)
 
 
 def _denied(now: datetime, actor_id: int | None, act: str, message: str, hint: str, **detail) -> PermissionDenied:

@@ -47,7 +47,8 @@ def export(store: Store, now: datetime, actor: str | None, name: str, period: Pe
         sheets = [(REPORTS[key], REPORTS[key].build(ctx)) for key in names]
         if name == "monthly":
             before = reports.context(conn, now, who, period.previous(), owner, team)
-            summary = (f"月度报告 {period.label} {ctx.scope.label}", KPI.build(ctx), KPI.build(before))
+            summary = (_("Monthly report {period} {scope}").format(period=period.label, scope=ctx.scope.shown),
+                       KPI.build(ctx), KPI.build(before))
     total = sum(len(rows) for _, rows in sheets)
     masked = not visibility.sees_all(who)
     written: list[str] = []

@@ -87,7 +87,7 @@ def test_check_finds_what_needs_attention(store, db_path):
     conn.close()
     breach = json.loads(store("check", "--json", code=ExitCode.ATTENTION).stdout)["cadence_breaches"]
     assert breach == [{"lead_id": 1, "due": "2027-01-01", "should_be": "2026-11-26"}]
-    assert "cadence_breaches: 1" in store("check", code=ExitCode.ATTENTION).stderr
+    assert "Next follow-ups later than the policy allows: 1" in store("check", code=ExitCode.ATTENTION).stderr
 
 
 def test_check_passes_on_a_clean_store(cli):

@@ -197,7 +197,7 @@ def test_referred_by_needs_the_referral_channel_and_a_lead(cli):
     assert cli.fingerprint() == before
 
 
-def test_the_owner_care_sheet_and_the_owners_report(cli, tmp_path):
+def test_the_owner_care_sheet_and_the_owners_report(cli, tmp_path, zh):
     from openpyxl import load_workbook
 
     owner(cli)  # 李娜's: thanks 12-02, SSI 12-04 and 12-08

@@ -97,7 +97,7 @@ def test_a_manager_overrides_a_cell_and_the_rest_keeps_the_sum(demo):
     assert sum(c["orders"] for c in models) == month["orders"]
 
 
-def test_scorecards_weigh_to_one_hundred_and_the_workbook_carries_plan_and_scorecard(demo, tmp_path):
+def test_scorecards_weigh_to_one_hundred_and_the_workbook_carries_plan_and_scorecard(demo, tmp_path, zh):
     rows = _json(demo, "report", "scorecard", "--month", "2026-11")["rows"]
     totals = [r for r in rows if r["kpi"] == "total"]
     assert totals and all(r["weight"] == 100 for r in totals)

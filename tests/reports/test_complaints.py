@@ -118,15 +118,15 @@ def test_an_empty_week_still_has_its_total(cli):
     assert rows == [{**{k: None for k in rows[0]}, "row": "合计", "complaints": 0, "breaches": 0}]
 
 
-def test_golden_output(week, golden):
+def test_golden_output(week, golden, zh):
     golden("report-complaints.json",
            week("report", "complaints", *WEEK, "--json", now=MONDAY_AFTER, actor=READER).stdout)
     golden("report-complaints.txt", week("report", "complaints", *WEEK, now=MONDAY_AFTER, actor=READER).stdout)
-    lines = week("report", "complaints", *WEEK, "--csv", now=MONDAY_AFTER, actor=READER).stdout.splitlines()
+    lines = week("report", "complaints", *WEEK, "--csv", "--codes", now=MONDAY_AFTER, actor=READER).stdout.splitlines()
     assert len(lines) == 1 + 4 + 6 and lines[0].startswith("row,date,name,phone,channel,kind,summary")
 
 
-def test_a_sheet_of_its_own_with_the_forms_headers(week, tmp_path):
+def test_a_sheet_of_its_own_with_the_forms_headers(week, tmp_path, zh):
     path = tmp_path / "week.xlsx"
     week("report", "complaints", *WEEK, "--xlsx", str(path), actor="王经理", now=MONDAY_AFTER)
     ws = load_workbook(path)["客户投诉登记表"]

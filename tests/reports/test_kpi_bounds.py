@@ -88,7 +88,7 @@ def test_exactly_60_calls_and_exactly_5_receptions_pass(workload):
     assert receptions["maximum_inclusive"] is True and receptions["minimum_inclusive"] is None
 
 
-def test_a_failure_says_which_bound_it_crossed(workload):
+def test_a_failure_says_which_bound_it_crossed(workload, zh):
     low = _kpis(workload, "2026-10-13")
     assert low["calls_per_day"]["value"] == 40.0              # 40 is not more than 40
     assert (low["calls_per_day"]["passed"], low["calls_per_day"]["failed_because"]) == (False, "below_minimum")
@@ -101,7 +101,7 @@ def test_a_failure_says_which_bound_it_crossed(workload):
     assert "未达标原因" in table and "低于下限" in table and "高于上限" in table
 
 
-def test_the_workbook_says_why_and_shows_the_signs(workload, tmp_path):
+def test_the_workbook_says_why_and_shows_the_signs(workload, tmp_path, zh):
     path = tmp_path / "kpi.xlsx"
     workload("report", "kpi", "--from", "2026-10-13", "--to", "2026-10-13", "--xlsx", str(path), actor="王经理")
     ws = load_workbook(path)["关键指标"]

@@ -110,11 +110,11 @@ def test_funnel_showroom_and_dcc(shop):
 @pytest.mark.parametrize("name", ["traffic", "daily", "customers", "defeats", "defeat-reasons", "sources",
                                   "prospects", "arrivals", "activity", "inventory", "funnel", "kpi",
                                   "owner-care", "owners"])
-def test_golden_output(shop, golden, name):
+def test_golden_output(shop, golden, name, zh):
     golden(f"report-{name}.json", shop("report", name, *MONTH, "--json", actor=READER).stdout)
     golden(f"report-{name}.txt", shop("report", name, *MONTH, actor=READER).stdout)
     doc = shop.json("report", name, *MONTH, actor=READER)
-    csv_lines = shop("report", name, *MONTH, "--csv", actor=READER).stdout.splitlines()
+    csv_lines = shop("report", name, *MONTH, "--csv", "--codes", actor=READER).stdout.splitlines()
     assert len(csv_lines) == 1 + len(doc["rows"])
     if doc["rows"]:
         assert csv_lines[0].split(",") == list(doc["rows"][0])

@@ -14,7 +14,8 @@ READER = "张前台"  # the front desk reads every phone of these stores masked:
 
 
 @pytest.fixture
-def workbook(shop, tmp_path):
+def workbook(shop, tmp_path, zh):
+    """The store's workbook: under zh, the stores' own sheet names and headers."""
     path = tmp_path / "2026-10.xlsx"
     shop("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
     return path
@@ -100,7 +101,7 @@ def test_phones_in_full_for_managers_and_for_the_owner_masked_for_the_rest(shop,
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"y\")", "+86138", "-1+2", "@SUM(1)", "=1+1"])
-def test_no_cell_is_ever_a_formula_made_from_data(cli, tmp_path, name):
+def test_no_cell_is_ever_a_formula_made_from_data(cli, tmp_path, name, zh):
     cli("intake", "--name", name, "--phone", "13800000009", "--owner", "李娜", "--model", name,
         "--arrived", "2026-10-09T10:00", actor="张前台")
     path = tmp_path / "f.xlsx"
@@ -118,13 +119,13 @@ def test_the_monthly_report_needs_a_file_and_a_folder(shop, tmp_path):
     shop("report", "monthly", "--xlsx", str(tmp_path / "m.xlsx"), code=ExitCode.PERMISSION, actor=READER)
 
 
-def test_a_single_report_to_excel(shop, tmp_path):
+def test_a_single_report_to_excel(shop, tmp_path, zh):
     path = tmp_path / "funnel.xlsx"
     out = shop.json("report", "funnel", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
     assert out["sheets"] == ["集客转化漏斗"] and out["rows"] == 18
 
 
-def test_defeat_reasons_get_their_pie(closings, tmp_path):
+def test_defeat_reasons_get_their_pie(closings, tmp_path, zh):
     path = tmp_path / "m.xlsx"
     closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
     wb = load_workbook(path)
@@ -147,7 +148,7 @@ def _chart_xml(path) -> dict[str, bytes]:
     return out
 
 
-def test_charts_read_as_a_manager_needs(closings, tmp_path):
+def test_charts_read_as_a_manager_needs(closings, tmp_path, zh):
     """Straight lines, day labels (日), the number on bars and the share on the pie, every axis titled."""
     path = tmp_path / "m.xlsx"
     closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
@@ -160,7 +161,7 @@ def test_charts_read_as_a_manager_needs(closings, tmp_path):
     assert "客户数".encode() in charts["客户意向确度表"] and "销售顾问".encode() in charts["客户意向确度表"]
 
 
-def test_every_sheet_prints_and_its_columns_fit_their_values(closings, tmp_path):
+def test_every_sheet_prints_and_its_columns_fit_their_values(closings, tmp_path, zh):
     path = tmp_path / "m.xlsx"
     closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
     wb = load_workbook(path)
@@ -173,3 +174,21 @@ def test_every_sheet_prints_and_its_columns_fit_their_values(closings, tmp_path)
     assert reasons.cell(2, share).value == 1 and reasons.cell(2, share).number_format == "0.0%"
     letter = reasons.cell(2, share).column_letter
     assert reasons.column_dimensions[letter].width >= len("100.0%") + 2     # not ### when printed
+
+
+def test_under_en_the_workbook_is_english_but_for_the_data(closings, tmp_path):
+    """LEADCTL_LANG=en: sheets named by the reports' names, headers by the JSON keys, charts titled in English;
+    the Chinese left is the store's data (names, models, reasons as typed)."""
+    path = tmp_path / "en.xlsx"
+    closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
+    wb = load_workbook(path)
+    assert wb.sheetnames[:4] == ["Summary", "traffic", "daily", "customers"]
+    assert [c.value for c in wb["Summary"][3]] == ["KPI", "Staff", "This period", "Previous period", "Change",
+                                                  "Minimum", "Maximum", "Met the goal", "Why missed"]
+    assert wb["Summary"]["A1"].value == "Monthly report 2026-10-01..2026-10-31 whole store"
+    assert [c.value for c in wb["traffic"][1]][:3] == ["date", "weekday", "batches"]
+    charts = _chart_xml(path)
+    assert b"Showroom visits and calls a day" in charts["traffic"] and b"Date (day)" in charts["traffic"]
+    assert b"Sales funnel (total)" in charts["funnel"] and b"Defeat reasons" in charts["defeat-reasons"]
+    headers = [c.value for ws in wb for c in ws[1 if ws.title != "Summary" else 3] if c.value]
+    assert not [h for h in headers if re.search(r"[\u4e00-\u9fff]", str(h))]
