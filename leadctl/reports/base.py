@@ -106,7 +106,7 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
 class Column:
     key: str  # the JSON key (snake_case English)
     header: str  # the store's form header (Chinese)
-    kind: str = "text"  # text | int | rate | date | datetime | money | kpi | mark, or a kind of LABELS
+    kind: str = "text"  # text | int | rate | date | datetime | money | kpi | mark | code, or a kind of LABELS
 
 
 # Codes in the JSON, words in the table and the workbook. The one table of the Chinese words shown for codes: the

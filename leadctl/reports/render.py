@@ -81,7 +81,8 @@ def emit_table(report: Report, period: Period, scope: str, rows: list[dict]) -> 
         title_justify="left",
         highlight=False,
     )
-    for column in report.columns:
+    columns = [c for c in report.columns if c.kind != "code" or not zh()]  # a code column beside its words: en only
+    for column in columns:
         numeric = column.kind in ("int", "rate", "money", "kpi", "decimal")
         table.add_column(heading(column), justify="right" if numeric else "left")
     bars = report.bars
@@ -89,7 +90,7 @@ def emit_table(report: Report, period: Period, scope: str, rows: list[dict]) -> 
     if bars:
         table.add_column("")
     for row in rows:
-        cells = [cell(c.kind, row.get(c.key), row) for c in report.columns]
+        cells = [cell(c.kind, row.get(c.key), row) for c in columns]
         if bars == "_bar":
             cells.append(bar(row.get("_bar") or 0, 1.0))
         elif bars:

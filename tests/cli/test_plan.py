@@ -168,3 +168,13 @@ def test_a_store_without_history_splits_evenly_and_says_so(cli):
 
 def test_no_plan_at_all_is_not_found(cli):
     cli("plan", "roll", "2026-11", actor="王经理", code=3)
+
+
+def test_the_scorecard_table_reads_chinese_under_zh(demo, zh, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    shown = demo("report", "scorecard", "--month", "2026-11", actor=MANAGER, now=DEMO_NOW)
+    assert "销售经理" in shown.stdout and "销售顾问" in shown.stdout  # roles as words
+    body = shown.stdout.split("\n", 1)[1]  # below the title, which names the report to type
+    assert "manager" not in body and "order_attainment" not in body and "retention_rate" not in body
+    rows = _json(demo, "report", "scorecard", "--month", "2026-11")["rows"]
+    assert {r["role"] for r in rows} >= {"manager", "consultant"} and "retention_rate" in {r["kpi"] for r in rows}
