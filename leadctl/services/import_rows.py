@@ -263,11 +263,11 @@ def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str
     return text.removeprefix("\ufeff"), encoding.removesuffix("-sig")
 
 
-def _texts(handle, where: str, encoding: str, label: str, forced: bool, digest: str | None) -> Iterator[str]:
+def _texts(handle, head: bytes, where: str, encoding: str, label: str, forced: bool,
+           digest: str | None) -> Iterator[str]:
     """The file's text, decoded strictly a chunk at a time. An undecodable byte or a NUL raises BadInput naming
     its line when it is reached; so does a file whose bytes are no longer those hashed (changed meanwhile)."""
-    handle.seek(0)
-    if encoding in ("utf-16", "utf-32") and not handle.peek(4)[:4].startswith(
+    if encoding in ("utf-16", "utf-32") and not head.startswith(
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         encoding += "-le" if sys.byteorder == "little" else "-be"  # as bytes.decode reads them without a BOM
     decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -448,7 +448,7 @@ def open_table(path: Path, kind: str, extra: dict[str, str], encoding: str | Non
                 with _records(handle, info, path.name, encoding, xlsx, max_inflated) as (again, __, ___):
                     yield (record for record in again if record[0] > table.header_row)
 
-            yield dataclasses.replace(table, reopen=reopen)
+            yield dataclasses.replace(table, reopen=reopen, cleaned=[])  # as reopen's rows are cleaned
 
 
 @contextmanager
@@ -465,7 +465,7 @@ def _records(handle, info: Scan, where: str, encoding: str | None, xlsx: bool | 
             yield records, "xlsx", hint
         return
     codec, label = _encoding(info.head, where, encoding, info.utf8, info.ascii)
-    texts = _texts(handle, where, codec, label, bool(encoding), info.digest)
+    texts = _texts(handle, info.head, where, codec, label, bool(encoding), info.digest)
     yield _csv_records(_lines(texts), where), codec.removesuffix("-sig"), info.lines
 
 
