@@ -169,7 +169,7 @@ def _plan(store: Store, now: datetime, actor: str | None, path: Path, kind: str,
         if (plan.counts["new"] or plan.counts["merged"]) and not dry_run:
             counts = (read, plan.counts["new"], plan.counts["merged"], plan.counts["skipped_duplicates"], rejected)
             plan.finish((now.isoformat(), who.id, path.name, digest, src, kind, *counts))
-            new_ids = [r[0] for r in conn.execute("SELECT id FROM leads WHERE id >= ?", (first_new,))]
+            new_ids = range(first_new, plan.ids["leads"])  # the new leads' ids follow on (a list only if assigning)
             summary["assigned"] = pool.assign_new(conn, now, who.id, new_ids, assign)  # by the policy's rule
             record(conn, now, who.id, "import", None, import_id=plan.import_id, sha256=digest, kind=kind, read=read,
                    **plan.counts, rejected=rejected, **plan.tallies)
