@@ -136,10 +136,12 @@ def _load():
 class SortedCatalog:
     """A compiled gettext catalog (.mo) read without parsing it: each message is found by a binary search of the
     file's table of original strings, which Babel writes sorted. A run translates a few dozen strings; parsing
-    the whole catalog into a dict (stdlib gettext.GNUTranslations) cost 5-30 ms of every run's start."""
+    the whole catalog into a dict (stdlib gettext.GNUTranslations) cost 5-30 ms of every run's start. A message
+    found is kept: a listing translates the same few strings for each of its rows."""
 
     def __init__(self, data: bytes):
         self.data = data
+        self.found: dict[str, str] = {}
         self.order = "little" if data[:4] == b"\xde\x12\x04\x95" else "big"
         self.count, self.originals, self.translations = (self._int(at) for at in (8, 12, 16))
 
@@ -154,6 +156,12 @@ class SortedCatalog:
         return self.data[offset:offset + length]
 
     def gettext(self, message: str) -> str:
+        known = self.found.get(message)
+        if known is None:
+            known = self.found[message] = self._search(message)
+        return known
+
+    def _search(self, message: str) -> str:
         key, lo, hi = message.encode("utf-8"), 0, self.count
         while lo < hi:
             mid = (lo + hi) // 2

@@ -81,28 +81,34 @@ def contacts(rules: CareRules, owner: Owner, start: date, end: date) -> list[Con
     out: list[Contact] = []
     start = max(start, owner.delivered_on)
     for kind, settings in rules.kinds.items():
-        out += [c for c in _of_kind(kind, settings, owner, start, end) if start <= c.due_on <= end]
+        out += _of_kind(kind, settings, owner, start, end)
     return sorted(out, key=lambda c: (c.due_on, KINDS.index(c.kind)))
 
 
 def _of_kind(kind: str, settings: dict[str, Any], owner: Owner, start: date, end: date) -> list[Contact]:
+    """The owner's contacts of one kind due from `start` to `end` (a due list asks this of thousands of owners:
+    a day out of the range makes no Contact)."""
     delivered, lead = owner.delivered_on, owner.lead_id
     if kind in ("thanks", "ssi"):
-        return [Contact(lead, kind, delivered + timedelta(days=d), {"day": d}) for d in settings.get("days", [])]
+        return [Contact(lead, kind, due, {"day": d}) for d in settings.get("days", [])
+                if start <= (due := delivered + timedelta(days=d)) <= end]
     if kind == "service":
         months = settings.get("months", 3)
-        return [Contact(lead, kind, _months_after(delivered, months), {"months": months})]
+        due = _months_after(delivered, months)
+        return [Contact(lead, kind, due, {"months": months})] if start <= due <= end else []
     if kind == "birthday":
         if not owner.birthday:
             return []
         day = _next_birthday(owner.birthday[5:], owner.calendar or "solar", start)
-        return [Contact(lead, kind, day, {"birthday": owner.birthday, "calendar": owner.calendar or "solar"})]
-    before = settings.get("days_before", 0) if kind == "insurance" else 0
+        return [Contact(lead, kind, day, {"birthday": owner.birthday, "calendar": owner.calendar or "solar"})
+                ] if day <= end else []
+    before = timedelta(days=settings.get("days_before", 0) if kind == "insurance" else 0)
     out = []
     for year in range(max(1, start.year - delivered.year), end.year - delivered.year + 2):
         anniversary = _months_after(delivered, 12 * year)
-        out.append(Contact(lead, kind, anniversary - timedelta(days=before),
-                           {"year": year, "anniversary": anniversary.isoformat(), "days_before": before}))
+        if start <= anniversary - before <= end:
+            out.append(Contact(lead, kind, anniversary - before,
+                               {"year": year, "anniversary": anniversary.isoformat(), "days_before": before.days}))
     return out
 
 
@@ -110,6 +116,8 @@ def _months_after(day: date, months: int) -> date:
     """The same day `months` later; the month's last day when it is shorter (31 January + 1 month: 28 February)."""
     year, month = divmod(day.month - 1 + months, 12)
     year, month = day.year + year, month + 1
+    if day.day <= 28:  # every month has the day
+        return date(year, month, day.day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

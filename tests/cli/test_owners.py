@@ -219,3 +219,30 @@ def test_the_owner_care_sheet_and_the_owners_report(cli, tmp_path):
     sheet = load_workbook(path)["保有客户维系"]
     assert [c.value for c in sheet[1]][:4] == ["销售顾问", "车型", "应回访", "已回访"]
     assert any(r[0] == "李娜" and r[1] == "合计" and r[7] == 8 for r in sheet.iter_rows(min_row=2, values_only=True))
+
+
+CARE_DAYS = ["2026-12-02", "2026-12-08", "2027-03-03", "2027-05-20", "2027-09-15", "2027-11-01", "2027-12-01",
+             "2028-01-05", "2028-02-01"]
+
+
+def test_the_store_wide_care_rows_are_every_consultants_own(cli):
+    """The manager's `due --all` picks owners by the cards' and birthdays' indexes, a consultant's `due` by their
+    own owners: on every day both name the same contacts."""
+    owner(cli, PHONE, "刘洋", "李娜", "--birthday", "1990-08-15", "--birthday-calendar", "lunar")
+    owner(cli, "13900139000", "陈静", "陈刚", "--birthday", "1985-03-03", delivered="2026-12-05T15:00")
+    owner(cli, "13700137000", "王芳", "李娜", "--birthday", "1979-01-05", delivered="2027-02-01T09:30")
+    owner(cli, "13600136000", "赵敏", "陈刚", delivered="2026-11-30T11:00")
+    for on in CARE_DAYS:
+        mine = sorted(care_rows(cli, on, "李娜") + care_rows(cli, on, "陈刚"))
+        assert mine, on  # every day of the list owes some contact
+        everyone = [(r["lead_id"], r["care"], r["due_on"], r["overdue_days"]) for r in
+                    cli.json("due", "--all", "--on", on, actor="王经理", now=f"{on}T08:00") if r.get("care")]
+        assert sorted(everyone) == mine, on
+
+
+def test_the_care_picks_are_indexed(cli):
+    """The anniversaries are found by the cards' delivery day (the birthdays' index is chosen once the store has
+    statistics: `PRAGMA optimize`; an empty test store has none)."""
+    cards = cli.query("EXPLAIN QUERY PLAN SELECT c.id FROM retention_cards c WHERE substr(c.delivered_at, 6, 5)"
+                      " IN ('12-01', '12-02')")
+    assert any("retention_cards_day" in row[-1] for row in cards)

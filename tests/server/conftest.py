@@ -114,10 +114,26 @@ def start(base: Path, db: Path, *extra: str, env: dict | None = None) -> subproc
     return process
 
 
-@pytest.fixture
-def service():
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory) -> Path:
     """A store with an admin, a manager, two consultants, a shared front desk and cron's system account, each
-    bound to an OS uid, served on a temp socket."""
+    bound to an OS uid: set up once (fifteen CLI runs), copied for each test."""
+    db = tmp_path_factory.mktemp("service-template") / "store.db"
+    embedded(db, "init")
+    embedded(db, "staff", "add", "管理员", "--role", "admin")
+    for name, role, team in [("王经理", "manager", None), ("李娜", "consultant", "showroom"),
+                             ("陈刚", "consultant", "showroom"), ("张前台", "receptionist", None),
+                             ("赵电销", "telesales", "dcc"), ("定时任务", "system", None)]:
+        embedded(db, "staff", "add", name, "--role", role, *(["--team", team] if team else []), actor="管理员")
+    for name, uid in [("管理员", ADMIN_UID), ("王经理", MANAGER_UID), ("李娜", LINA_UID), ("陈刚", CHEN_UID),
+                      ("张前台", DESK_UID), ("赵电销", DESK_UID), ("定时任务", CRON_UID)]:
+        embedded(db, "staff", "bind", name, "--os-user", str(uid), actor="管理员")
+    return db
+
+
+@pytest.fixture
+def service(store_template):
+    """The template store (see store_template) served on a temp socket by the store's own account."""
     assert SETPRIV, "setpriv (util-linux) is needed to run clients as other users"
     assert os.geteuid() == 0, "the service tests run clients under other uids: run them as root"
     base = Path(tempfile.mkdtemp(prefix="leadctl-service-"))
@@ -128,15 +144,13 @@ def service():
     work.mkdir()
     os.chmod(work, 0o777)
     db = base / "data" / "store.db"
-    embedded(db, "init")
-    embedded(db, "staff", "add", "管理员", "--role", "admin")
-    for name, role, team in [("王经理", "manager", None), ("李娜", "consultant", "showroom"),
-                             ("陈刚", "consultant", "showroom"), ("张前台", "receptionist", None),
-                             ("赵电销", "telesales", "dcc"), ("定时任务", "system", None)]:
-        embedded(db, "staff", "add", name, "--role", role, *(["--team", team] if team else []), actor="管理员")
-    for name, uid in [("管理员", ADMIN_UID), ("王经理", MANAGER_UID), ("李娜", LINA_UID), ("陈刚", CHEN_UID),
-                      ("张前台", DESK_UID), ("赵电销", DESK_UID), ("定时任务", CRON_UID)]:
-        embedded(db, "staff", "bind", name, "--os-user", str(uid), actor="管理员")
+    source, target = sqlite3.connect(store_template), sqlite3.connect(db)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    os.chmod(db, 0o600)
     for path in [base / "data", base / "run", *(base / "data").iterdir()]:  # the store's account owns its data
         os.chown(path, SERVICE_UID, GROUP)
     env = {**_base_env(), "LEADCTL_SOCKET": "", "LEADCTL_NOW": NOW}  # the service's clock, fixed for the tests
