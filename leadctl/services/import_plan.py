@@ -93,7 +93,8 @@ _FIRST = ("visit_id", "kind", "left_at", "party", "test_drive", "visit_model", "
           "grade_detail")  # Lead.first, in this order
 _NEW_LEAD = _APPENDS["leads"] + ", " + ", ".join(_FIRST)
 _FIRST_OWNER, _FIRST_GRADE = _FIRST.index("first_owner"), _FIRST.index("first_grade")
-# a lead of the store (or of an earlier batch) that a batch's rows changed: its new state, written with the batch
+# a lead of the store that a batch's rows changed: its new state, written with the batch (a later batch that
+# reaches it through another phone, merged into it, reads it back from the transaction)
 _STATE = ("name, model, info_source, trade_in, grade, grade_basis, owner_id, pool, last_contact_at, followup_count,"
           " planned_on, next_due")
 _KNOWN = Stage("id, " + _STATE, [], (Update("leads", _STATE),))
@@ -123,7 +124,7 @@ class Plan:
         self.staff = {n: (i, bool(a)) for n, i, a in conn.execute("SELECT name, id, active FROM staff")}
         self.import_id, self.ids = self._next("imports"), {t: self._next(t) for t in ("leads", "visits", "followups")}
         self.problems: list[Problem] = []
-        # of the batch being planned (what earlier batches made is read back from the transaction):
+        # of the batch being planned (emptied for each batch):
         self.holders: dict[str, tuple[int, Lead]] = {}  # phone -> (the lead row holding it, the lead it means)
         self.keys: set[tuple] = set()
         self.counts = {"new": 0, "merged": 0, "skipped_duplicates": 0, "name_differs": 0}
