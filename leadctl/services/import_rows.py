@@ -82,6 +82,7 @@ class Table:
     cleaned: list[int] = dataclasses.field(default_factory=list)  # rows whose cells lost control characters
     digest: str | None = None  # the file's sha256
     size_hint: int = 0  # about how many rows lie below the header (for progress; not exact)
+    most: int | None = None  # at most this many rows lie below the header (a CSV's line breaks); None: unknown
     reopen: Callable | None = None  # () -> a context manager of the rows below the header, read again from the top
 
 
@@ -151,6 +152,7 @@ class Scan:
     utf8: bool  # the whole file is valid UTF-8
     ascii: bool
     lines: int  # line feeds (an estimate of the rows, for progress)
+    returns: int = 0  # carriage returns (with the line feeds, at least every record's end but the last's)
 
 
 def scan(handle, path: Path, limit: int) -> Scan:
@@ -159,7 +161,7 @@ def scan(handle, path: Path, limit: int) -> Scan:
     try:
         if os.fstat(handle.fileno()).st_size > limit:
             raise _too_large(path, limit)
-        sha, size, head, lines, utf8, ascii_ = hashlib.sha256(), 0, b"", 0, True, True
+        sha, size, head, lines, returns, utf8, ascii_ = hashlib.sha256(), 0, b"", 0, 0, True, True
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         while chunk := handle.read(min(_CHUNK, limit + 1 - size)):
             size += len(chunk)
@@ -169,6 +171,7 @@ def scan(handle, path: Path, limit: int) -> Scan:
             if len(head) < _HEAD:
                 head += chunk[:_HEAD - len(head)]
             lines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
             ascii_ = ascii_ and chunk.isascii()
             if utf8:
                 try:
@@ -186,7 +189,7 @@ def scan(handle, path: Path, limit: int) -> Scan:
             _("check the path and its permissions"),
         ) from None
     handle.seek(0)
-    return Scan(sha.hexdigest(), size, head, utf8, ascii_, lines)
+    return Scan(sha.hexdigest(), size, head, utf8, ascii_, lines, returns)
 
 
 def _undecodable(where: str, line: int, byte: str, encoding: str, forced: bool) -> BadInput:
@@ -442,13 +445,14 @@ def open_table(path: Path, kind: str, extra: dict[str, str], encoding: str | Non
             xlsx = True
         with _records(handle, info, path.name, encoding, xlsx, max_inflated) as (records, name, hint):
             table = _table(records, path.name, kind, extra, name, info.digest, hint)
+            most = None if name == "xlsx" else max(info.lines + info.returns + 1 - table.header_row, 0)
 
             @contextmanager
             def reopen() -> Iterator[Iterator[tuple[int, list]]]:
                 with _records(handle, info, path.name, encoding, xlsx, max_inflated) as (again, __, ___):
                     yield (record for record in again if record[0] > table.header_row)
 
-            yield dataclasses.replace(table, reopen=reopen, cleaned=[])  # as reopen's rows are cleaned
+            yield dataclasses.replace(table, reopen=reopen, cleaned=[], most=most)  # cleaned as reopen's rows are
 
 
 @contextmanager

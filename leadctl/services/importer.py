@@ -146,8 +146,11 @@ def _plan(store: Store, now: datetime, actor: str | None, path: Path, kind: str,
         first_new = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0]
         plan = Plan(conn, now, who.id, limits, kind, src, table.cols, skip_bad, progress, digest)
         checker = import_rows.Checker(table, kind, now, default_channel, plan.checks(), limits.phone_region)
-        with table.reopen() as rows:  # the file's phones first: which customers' rows lie in several batches
-            spread = plan.spread(checker, rows, batch_rows)
+        if table.most is not None and table.most <= batch_rows:
+            spread = {}  # one batch: no customer's rows can lie in two
+        else:
+            with table.reopen() as rows:  # the file's phones first: which customers' rows lie in several batches
+                spread = plan.spread(checker, rows, batch_rows)
         with table.reopen() as rows, (nullcontext() if dry_run else Writer(conn)) as writer:
             checker = import_rows.Checker(dataclasses.replace(table, rows=rows), kind, now, default_channel,
                                           plan.checks(), limits.phone_region)

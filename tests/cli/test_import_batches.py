@@ -134,3 +134,15 @@ def test_a_batch_size_that_is_not_a_positive_number_is_a_configuration_error(sto
     result = store("import", str(write_csv(tmp_path / "x.csv", _rows(2))), code=ExitCode.CONFIG, actor=MANAGER)
     assert "LEADCTL_IMPORT_BATCH_ROWS" in result.stderr
     assert store.scalar("SELECT count(*) FROM leads") == 0
+
+
+def test_a_file_of_carriage_returns_only_is_still_read_in_batches_that_fold_its_phones(store, tmp_path, small_batches):
+    rows = _rows(6)
+    rows[1] = ["刘洋", "13800138000", "探岳", "展厅", "H", "李明", "2026-11-20 10:00"]
+    rows[6] = ["刘洋", "138 0013 8000", "迈腾", "来电", "B", "李明", "2026-11-01 09:00"]
+    path = tmp_path / "mac.csv"
+    path.write_bytes("\r".join(",".join(row) for row in rows).encode("utf-8"))  # no line feed at all
+    out = summary(store, path)
+    assert (out["read"], out["new"], out["merged"]) == (6, 5, 1)
+    assert store.query("SELECT created_at, grade FROM leads WHERE phone = '13800138000'") == [
+        ("2026-11-01T09:00:00", "H")]
