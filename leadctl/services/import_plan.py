@@ -205,17 +205,17 @@ class Plan:
 
     def spread(self, checker: Checker, rows, batch_rows: int = FLUSH_ROWS) -> dict[str, int]:
         """A first reading of the file's phones (`rows`: the file read again): phone -> the last batch it is in,
-        for the phones in more than one batch. Counted in a TEMP table (SQLite sorts it in bounded memory); what
-        is kept is those phones only."""
-        conn = self.conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_phones (phone TEXT NOT NULL, batch INTEGER NOT NULL)")
-        conn.execute("DELETE FROM temp.import_phones")
-        for batch, phones in enumerate(checker.phones(rows, batch_rows)):
-            conn.executemany("INSERT INTO temp.import_phones VALUES (?, ?)", ((p, batch) for p in phones))
-        spread = dict(conn.execute("SELECT phone, max(batch) FROM temp.import_phones GROUP BY phone"
-                                   " HAVING min(batch) < max(batch)"))
-        conn.execute("DROP TABLE temp.import_phones")
-        return spread
+        for the phones in more than one batch. Counted in a private temporary database on disk (SQLite sorts
+        it in bounded memory; the store's connection sees no change from it); what is kept is those phones."""
+        side = sqlite3.connect("")  # "": a temporary file of its own, deleted when closed
+        try:
+            side.execute("CREATE TABLE phones (phone TEXT NOT NULL, batch INTEGER NOT NULL)")
+            for batch, phones in enumerate(checker.phones(rows, batch_rows)):
+                side.executemany("INSERT INTO phones VALUES (?, ?)", ((p, batch) for p in phones))
+            return dict(side.execute("SELECT phone, max(batch) FROM phones GROUP BY phone"
+                                     " HAVING min(batch) < max(batch)"))
+        finally:
+            side.close()
 
     def add(self, checker: Checker, writer: Writer | None, spread: dict[str, int], total: int = 0,
             batch_rows: int = FLUSH_ROWS) -> None:
