@@ -207,8 +207,10 @@ class Plan:
         """A first reading of the file's phones (`rows`: the file read again): phone -> the last batch it is in,
         for the phones in more than one batch. Counted in a private temporary database on disk (SQLite sorts
         it in bounded memory; the store's connection sees no change from it); what is kept is those phones."""
-        side = sqlite3.connect("")  # "": a temporary file of its own, deleted when closed
+        side = sqlite3.connect("", isolation_level=None)  # "": a temporary file of its own, deleted when closed
         try:
+            side.execute("PRAGMA journal_mode = OFF")  # scratch: nothing to recover, each insert its own statement
+            side.execute("PRAGMA synchronous = OFF")
             side.execute("CREATE TABLE phones (phone TEXT NOT NULL, batch INTEGER NOT NULL)")
             for batch, phones in enumerate(checker.phones(rows, batch_rows)):
                 side.executemany("INSERT INTO phones VALUES (?, ?)", ((p, batch) for p in phones))
