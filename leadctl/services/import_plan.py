@@ -35,10 +35,10 @@ from leadctl.rules import cadence, columns, grading, text
 from leadctl.rules.policy import Policy
 from leadctl.services.import_rows import Checker, Problem, Row
 from leadctl.store.audit import record
-from leadctl.store.bulk import Insert, Stage, Writer
+from leadctl.store.bulk import Insert, Stage, Update, Writer
 
 CHUNK = 900  # bound parameters per lookup query
-FLUSH_ROWS = 10_000  # file rows planned per batch handed to the writer
+FLUSH_ROWS = 10_000  # file rows read, checked and planned per batch handed to the writer
 _LEAD = ("l.id, l.name, l.model, l.info_source, l.trade_in, l.grade, l.grade_basis, l.owner_id, l.pool, l.status,"
          " l.created_at, l.last_contact_at, l.followup_count, l.planned_on")
 _CHANNEL = {c: (c.contact_kind, c.value) for c in Channel}
@@ -93,6 +93,12 @@ _FIRST = ("visit_id", "kind", "left_at", "party", "test_drive", "visit_model", "
           "grade_detail")  # Lead.first, in this order
 _NEW_LEAD = _APPENDS["leads"] + ", " + ", ".join(_FIRST)
 _FIRST_OWNER, _FIRST_GRADE = _FIRST.index("first_owner"), _FIRST.index("first_grade")
+# a lead of the store that a batch's rows changed: its new state, written with the batch (a later batch that
+# reaches it through another phone, merged into it, reads it back from the transaction)
+_STATE = ("name, model, info_source, trade_in, grade, grade_basis, owner_id, pool, last_contact_at, followup_count,"
+          " planned_on, next_due")
+_KNOWN = Stage("id, " + _STATE, [], (Update("leads", _STATE),))
+_TIMELESS = "holder_id, record, source, import_id"
 _FROM_NEW_LEAD = (
     Insert("leads", _APPENDS["leads"], _APPENDS["leads"]),
     Insert("visits", _APPENDS["visits"], "visit_id, id, kind, channel, created_at, left_at, party, 1, 1, test_drive,"
@@ -118,16 +124,19 @@ class Plan:
         self.staff = {n: (i, bool(a)) for n, i, a in conn.execute("SELECT name, id, active FROM staff")}
         self.import_id, self.ids = self._next("imports"), {t: self._next(t) for t in ("leads", "visits", "followups")}
         self.problems: list[Problem] = []
+        # of the batch being planned (emptied for each batch):
         self.holders: dict[str, tuple[int, Lead]] = {}  # phone -> (the lead row holding it, the lead it means)
         self.keys: set[tuple] = set()
         self.counts = {"new": 0, "merged": 0, "skipped_duplicates": 0, "name_differs": 0}
         self.pending: dict[str, list] = {t: [] for t in _APPENDS if t != "leads"}  # planned, not yet written
         self.created: list[Lead] = []  # new leads not yet handed to the writer (final once their phone is planned)
         self.written = dict.fromkeys(_APPENDS, 0)
-        self.timeless: list[tuple] = []
+        self.timeless: list[tuple] = []  # import_rows of the batch
         self.invited: dict[int, tuple[int, str]] = {}  # lead id -> its open invitation (id, invited_at)
-        self.arrivals: list[tuple] = []  # (lead id, invitation id, visit id): invited customers who came
-        self.known: dict[int, Lead] = {}  # leads already in the store that rows changed (updated at the end)
+        self.arrivals: list[tuple] = []  # (lead id, invitation id, visit id): invited customers who came (few)
+        self.closed: set[int] = set()  # the invitations in arrivals (closed at the end)
+        self.known: dict[int, Lead] = {}  # leads already written that the batch's rows changed (updated with it)
+        self.planned = 0  # file rows planned so far (progress)
 
     def _next(self, table: str) -> int:
         return self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
@@ -149,11 +158,11 @@ class Plan:
                 f"SELECT lead_id, {column} FROM {table} WHERE lead_id IN ({marks})", part))
             self.invited.update((lead_id, (inv, at)) for lead_id, inv, at in self.conn.execute(
                 f"SELECT lead_id, id, invited_at FROM invitations WHERE status = 'open' AND lead_id IN ({marks})",
-                part))
+                part) if inv not in self.closed)
         for part in _chunks([h for h, __ in self.holders.values()]):
             marks = ",".join("?" * len(part))
             for holder, record_, source, digest in self.conn.execute(
-                    "SELECT r.holder_id, r.record, r.source, i.sha256 FROM import_rows r JOIN imports i"
+                    "SELECT r.holder_id, r.record, r.source, i.sha256 FROM import_rows r LEFT JOIN imports i"
                     f" ON i.id = r.import_id WHERE r.holder_id IN ({marks})", part):
                 self.keys.add(("source", holder, record_, source))
                 if digest == self.digest:
@@ -194,34 +203,61 @@ class Plan:
                                            reason))
             lead.grade, lead.grade_basis = str(grade), "stated"
 
-    def add(self, checker: Checker, writer: Writer | None) -> None:
-        """Plan every row, phone by phone, in the order the phones first appear; the checker checks rows as
-        they are reached. Every FLUSH_ROWS rows go to the writer (None: a dry run), which writes them while the
-        next are checked and planned."""
+    def spread(self, checker: Checker, rows, batch_rows: int = FLUSH_ROWS) -> dict[str, int]:
+        """A first reading of the file's phones (`rows`: the file read again): phone -> the last batch it is in,
+        for the phones in more than one batch. Counted in a private temporary database on disk (SQLite sorts
+        it in bounded memory; the store's connection sees no change from it); what is kept is those phones."""
+        side = sqlite3.connect("", isolation_level=None)  # "": a temporary file of its own, deleted when closed
+        try:
+            side.execute("PRAGMA journal_mode = OFF")  # scratch: nothing to recover, each insert its own statement
+            side.execute("PRAGMA synchronous = OFF")
+            side.execute("CREATE TABLE phones (phone TEXT NOT NULL, batch INTEGER NOT NULL)")
+            for batch, phones in enumerate(checker.phones(rows, batch_rows)):
+                side.executemany("INSERT INTO phones VALUES (?, ?)", ((p, batch) for p in phones))
+            return dict(side.execute("SELECT phone, max(batch) FROM phones GROUP BY phone"
+                                     " HAVING min(batch) < max(batch)"))
+        finally:
+            side.close()
+
+    def add(self, checker: Checker, writer: Writer | None, spread: dict[str, int], total: int = 0,
+            batch_rows: int = FLUSH_ROWS) -> None:
+        """Plan every row, batch_rows file rows at a time. A phone is planned once all its rows are read: in
+        its batch, or (a phone of `spread`, whose rows lie in several batches) in the last batch it is in, its
+        earlier rows held until then; its rows by time, so that a newest-first export makes the lead from the
+        earliest visit. The checker reads and checks the next batch while the writer (None: a dry run) writes
+        the last one; nothing of a batch is held once it is written, but the rows of phones still to come."""
         self.checker = checker
-        groups: dict[str, list[int]] = {}
-        for i, phone in enumerate(checker.phones):
-            if phone is not None:
-                groups.setdefault(phone, []).append(i)
-        self.load(list(groups))
         step = self._followup if self.kind == "followups" else self._visit
-        planned = flushed = 0
-        for phone, indices in groups.items():
-            checker.upto(indices[-1])
-            group = [row for i in indices if (row := checker.rows[i]) is not None]
-            if len(group) > 1:
-                group.sort(key=lambda r: r.at or self.now)
-            for row in group:
-                step(phone, row)
-            planned += len(indices)
-            if planned - flushed >= FLUSH_ROWS:
-                self._flush(writer)
-                flushed = planned
-                if self.progress:
-                    self.progress("importing", planned, len(checker))
-        self._flush(writer)
+        held: dict[str, list[Row | None]] = {}
+        for number, batch in enumerate(checker.batches(batch_rows)):
+            groups: dict[str, list[Row | None]] = {}
+            for phone, row in batch:
+                if phone is not None:
+                    groups.setdefault(phone, []).append(row)
+            ready: dict[str, list[Row | None]] = {}
+            for phone, rows in groups.items():
+                last = spread.get(phone)
+                if last is not None and last > number:
+                    held.setdefault(phone, []).extend(rows)
+                else:
+                    ready[phone] = held.pop(phone, []) + rows if last is not None else rows
+            if writer is not None:
+                writer.wait()  # the connection is free to read the batch's leads
+            self.holders, self.keys, self.same_file, self.invited = {}, set(), set(), {}
+            self.load(list(ready))
+            for phone, rows in ready.items():
+                group = [row for row in rows if row is not None]
+                if len(group) > 1:
+                    group.sort(key=lambda r: r.at or self.now)
+                for row in group:
+                    step(phone, row)
+                self.planned += len(rows)
+            self._flush(writer)
+            if self.progress:
+                self.progress("importing", self.planned, max(total, self.planned))
         if writer is not None:
             writer.wait()  # all written before the connection is used again
+        self.holders, self.keys, self.same_file, self.invited = {}, set(), set(), {}
 
     def _visit(self, phone: str, row: Row) -> None:
         holder, lead = self.holders.get(phone, (None, None))
@@ -272,6 +308,7 @@ class Plan:
         invitation = self.invited.get(lead.id)
         if invitation and row.channel.contact_kind == "visit" and at >= invitation[1]:
             self.arrivals.append((lead.id, invitation[0], visit_id))  # as intake does: the invited customer came
+            self.closed.add(invitation[0])
             del self.invited[lead.id]
         if lead.last is None or when > lead.last:
             lead.last_contact_at, lead.last = at, when
@@ -343,40 +380,36 @@ class Plan:
         return due.due_on.isoformat() if due else None
 
     def _flush(self, writer: Writer | None) -> None:
-        """Hand what is planned to the writer: new leads (with their due dates and first rows) first, then what
-        refers to them. Nothing is written in a dry run, nor once a row is rejected without --skip-bad (the
-        import will fail)."""
+        """Hand the batch's plan to the writer: new leads (with their due dates and first rows) first, then what
+        refers to them, then the new state of the known leads it changed. Nothing is written in a dry run, nor
+        once a row is rejected without --skip-bad (the import will fail)."""
         firsts = [lead.first for lead in self.created]
         if writer is not None and (self.skip_bad or not (self.problems or self.checker.rejected)):
             leads = [(lead.id, lead.name, lead.phone, lead.channel, lead.info_source, lead.model, lead.trade_in,
                       lead.grade, lead.grade_basis, lead.owner_id, self.by_id, lead.created_at, lead.last_contact_at,
                       lead.planned_on, self._due(lead), *lead.first) for lead in self.created]
+            known = [(lead.id, lead.name, lead.model, lead.info_source, lead.trade_in, lead.grade, lead.grade_basis,
+                      lead.owner_id, lead.pool, lead.last_contact_at, lead.followup_count, lead.planned_on,
+                      self._due(lead)) for lead in self.known.values()]
             writer.write([Stage(_NEW_LEAD, leads, _FROM_NEW_LEAD),
-                          *(Stage.of(table, _APPENDS[table], rows) for table, rows in self.pending.items())])
+                          *(Stage.of(table, _APPENDS[table], rows) for table, rows in self.pending.items()),
+                          Stage.of("import_rows", _TIMELESS, self.timeless),
+                          Stage(_KNOWN.names, known, _KNOWN.inserts)])
         self.written["leads"] += len(firsts)
         self.written["visits"] += len(firsts)
         self.written["owners"] += sum(1 for first in firsts if first[_FIRST_OWNER] is not None)
         self.written["grades"] += sum(1 for first in firsts if first[_FIRST_GRADE] is not None)
-        self.created = []
+        self.created, self.known, self.timeless = [], {}, []
         for table, rows in self.pending.items():
             self.written[table] += len(rows)
             self.pending[table] = []
 
-    def finish(self, writer: Writer, header: tuple) -> None:
-        """After the last batch: the import's record, the known leads' new state, what answers invitations."""
-        writer.wait()
+    def finish(self, header: tuple) -> None:
+        """After the last batch: the import's record (its import_rows, written with their batches, refer to it:
+        foreign keys are checked at the commit), what answers invitations."""
         conn = self.conn
         conn.execute("INSERT INTO imports (id, at, by_id, file, sha256, source, kind, read, new, merged, skipped,"
                      " rejected) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (self.import_id, *header))
-        conn.executemany("INSERT INTO import_rows (holder_id, record, source, import_id) VALUES (?,?,?,?)",
-                         self.timeless)
-        conn.executemany(
-            "UPDATE leads SET name = ?, model = ?, info_source = ?, trade_in = ?, grade = ?, grade_basis = ?,"
-            " owner_id = ?, pool = ?, last_contact_at = ?, followup_count = ?, planned_on = ?, next_due = ?"
-            " WHERE id = ?",
-            [(lead.name, lead.model, lead.info_source, lead.trade_in, lead.grade, lead.grade_basis, lead.owner_id,
-              lead.pool, lead.last_contact_at, lead.followup_count, lead.planned_on, self._due(lead), lead.id)
-             for lead in self.known.values()])
         for lead_id, invitation_id, visit_id in self.arrivals:
             conn.execute("UPDATE invitations SET status = 'arrived', closed_at = ?, closed_by = ?, visit_id = ?"
                          " WHERE id = ?", (self.now.isoformat(), self.by_id, visit_id, invitation_id))

@@ -15,9 +15,13 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import hashlib
 import io
+import itertools
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -67,19 +71,26 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """A file's cells below its header row, with the header mapped to fields."""
+    """A file's cells below its header row, with the header mapped to fields. `rows` is read as it is iterated
+    (once): a structural fault or an undecodable byte further down raises BadInput then, naming its line."""
 
     where: str
     encoding: str
     cols: columns.ColumnMap
-    rows: list[tuple[int, list]]  # (spreadsheet row number, cells)
+    rows: Iterable[tuple[int, list]]  # (spreadsheet row number, cells)
     header_row: int
     cleaned: list[int] = dataclasses.field(default_factory=list)  # rows whose cells lost control characters
+    digest: str | None = None  # the file's sha256
+    size_hint: int = 0  # about how many rows lie below the header (for progress; not exact)
+    most: int | None = None  # at most this many rows lie below the header (a CSV's line breaks); None: unknown
+    reopen: Callable | None = None  # () -> a context manager of the rows below the header, read again from the top
 
 
 # -- bytes ----------------------------------------------------------------------------------------------------------
 MB = 2**20
 _CHUNK = 4 * MB
+_READ = MB  # bytes decoded at a time
+_HEAD = 4096  # bytes that tell UTF-16 without a BOM
 
 
 def _too_large(path: Path, limit: int) -> BadInput:
@@ -91,10 +102,28 @@ def _too_large(path: Path, limit: int) -> BadInput:
     )
 
 
+@contextmanager
+def _opened(path: Path) -> Iterator:
+    """The file open for reading in binary; InputMissing when it cannot be."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed below, after the caller's block)
+    except FileNotFoundError:
+        raise InputMissing(_("no file {path}").format(path=path), _("check the path")) from None
+    except IsADirectoryError:
+        raise InputMissing(_("{path} is a directory").format(path=path), _("give the file to import")) from None
+    except OSError as exc:
+        raise InputMissing(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
+            _("check the path and its permissions"),
+        ) from None
+    with handle:
+        yield handle
+
+
 def read_file(path: Path, limit: int = 200 * MB) -> bytes:
     """The file's bytes, read up to `limit` (BadInput beyond it): a device or a pipe has no size to trust."""
-    try:
-        with open(path, "rb") as handle:
+    with _opened(path) as handle:
+        try:
             if os.fstat(handle.fileno()).st_size > limit:
                 raise _too_large(path, limit)
             parts, size = [], 0
@@ -104,26 +133,66 @@ def read_file(path: Path, limit: int = 200 * MB) -> bytes:
                 if size > limit:
                     raise _too_large(path, limit)
             return b"".join(parts)
-    except FileNotFoundError:
-        raise InputMissing(_("no file {path}").format(path=path), _("check the path")) from None
-    except IsADirectoryError:
-        raise InputMissing(_("{path} is a directory").format(path=path), _("give the file to import")) from None
-    except MemoryError:
-        raise _too_large(path, limit) from None
+        except MemoryError:
+            raise _too_large(path, limit) from None
+        except OSError as exc:
+            raise InputMissing(
+                _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
+                _("check the path and its permissions"),
+            ) from None
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one pass over a file's bytes tells before its rows are read."""
+
+    digest: str  # sha256
+    size: int
+    head: bytes  # the first _HEAD bytes
+    utf8: bool  # the whole file is valid UTF-8
+    ascii: bool
+    lines: int  # line feeds (an estimate of the rows, for progress)
+    returns: int = 0  # carriage returns (with the line feeds, at least every record's end but the last's)
+
+
+def scan(handle, path: Path, limit: int) -> Scan:
+    """One pass over the bytes, a chunk at a time: the sha256, the size (BadInput past `limit`: a device or a
+    pipe has no size to trust), whether it is all UTF-8. Nothing is kept but the head."""
+    try:
+        if os.fstat(handle.fileno()).st_size > limit:
+            raise _too_large(path, limit)
+        sha, size, head, lines, returns, utf8, ascii_ = hashlib.sha256(), 0, b"", 0, 0, True, True
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        while chunk := handle.read(min(_CHUNK, limit + 1 - size)):
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(path, limit)
+            sha.update(chunk)
+            if len(head) < _HEAD:
+                head += chunk[:_HEAD - len(head)]
+            lines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+            ascii_ = ascii_ and chunk.isascii()
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+        if utf8:
+            try:
+                decoder.decode(b"", True)
+            except UnicodeDecodeError:
+                utf8 = False
     except OSError as exc:
         raise InputMissing(
             _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
             _("check the path and its permissions"),
         ) from None
+    handle.seek(0)
+    return Scan(sha.hexdigest(), size, head, utf8, ascii_, lines, returns)
 
 
-def _line_of(data: bytes, offset: int, encoding: str) -> int:
-    return data[:offset].decode(encoding, "replace").count("\n") + 1
-
-
-def _undecodable(where: str, data: bytes, exc: UnicodeDecodeError, encoding: str, forced: bool) -> BadInput:
-    line = _line_of(data, exc.start, exc.encoding)
-    byte = data[exc.start:exc.start + 1].hex() or "end"
+def _undecodable(where: str, line: int, byte: str, encoding: str, forced: bool) -> BadInput:
     if forced:
         return BadInput(
             _("{where} is not valid {encoding} (byte 0x{byte} on line {line})").format(
@@ -146,8 +215,9 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return "utf-16-le" if odd > even else "utf-16-be"
 
 
-def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str]:
-    """(text, encoding name) of a file's bytes, strictly; BadInput naming --encoding when it cannot."""
+def _encoding(head: bytes, where: str, forced: str | None, utf8: bool, ascii_: bool) -> tuple[str, str]:
+    """(the codec to decode with, its name in a message when the text turns out not to be in it). A BOM
+    decides; then UTF-16 by its NUL bytes; then UTF-8 when all of it is, else GB18030."""
     if forced:
         try:
             info = codecs.lookup(forced)
@@ -157,37 +227,93 @@ def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str
         except LookupError:
             raise UsageError(_("unknown encoding {forced!r} for --encoding").format(forced=forced),
                              _("use e.g. utf-8, gb18030, gbk, utf-16")) from None
-        if encoding not in ("utf-8", "utf-8-sig", "ascii") and not data.isascii():
-            try:
-                data.decode("utf-8")
-                raise BadInput(
-                    _("{where} is UTF-8 text; reading it as --encoding {forced} would garble it").format(
-                        where=where, forced=forced
-                    ),
-                    _("drop --encoding, or use --encoding utf-8"),
-                )
-            except UnicodeDecodeError:
-                pass
+        if encoding not in ("utf-8", "utf-8-sig", "ascii") and not ascii_ and utf8:
+            raise BadInput(
+                _("{where} is UTF-8 text; reading it as --encoding {forced} would garble it").format(
+                    where=where, forced=forced
+                ),
+                _("drop --encoding, or use --encoding utf-8"),
+            )
         encoding = "utf-8-sig" if encoding == "utf-8" else encoding
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        encoding = "utf-32"
-    elif data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = _utf16_without_bom(data[:4096]) or "utf-8"
+        return encoding, encoding
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32", "utf-32"
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "utf-16"
+    if wide := _utf16_without_bom(head):
+        return wide, wide
+    return ("utf-8", "utf-8") if utf8 else ("gb18030", "UTF-8 or GB18030")
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def decode(data: bytes, where: str, forced: str | None = None) -> tuple[str, str]:
+    """(text, encoding name) of a file's bytes, strictly; BadInput naming --encoding when it cannot."""
+    encoding, label = _encoding(data[:_HEAD], where, forced, _valid_utf8(data), data.isascii())
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        if forced or encoding != "utf-8":
-            raise _undecodable(where, data, exc, encoding, bool(forced)) from None
-        encoding = "gb18030"
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc2:
-            raise _undecodable(where, data, exc2, "UTF-8 or GB18030", False) from None
+        line = data[:exc.start].decode(exc.encoding, "replace").count("\n") + 1
+        raise _undecodable(where, line, data[exc.start:exc.start + 1].hex() or "end", label, bool(forced)) from None
     return text.removeprefix("\ufeff"), encoding.removesuffix("-sig")
+
+
+def _texts(handle, head: bytes, where: str, encoding: str, label: str, forced: bool,
+           digest: str | None) -> Iterator[str]:
+    """The file's text, decoded strictly a chunk at a time. An undecodable byte or a NUL raises BadInput naming
+    its line when it is reached; so does a file whose bytes are no longer those hashed (changed meanwhile)."""
+    if encoding in ("utf-16", "utf-32") and not head.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding += "-le" if sys.byteorder == "little" else "-be"  # as bytes.decode reads them without a BOM
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    sha, lines, first, at = hashlib.sha256(), 0, True, 0
+    while True:
+        handle.seek(at)  # its own place: two readings of one file may take turns
+        chunk = handle.read(_READ)
+        at += len(chunk)
+        sha.update(chunk)
+        try:
+            text = decoder.decode(chunk, not chunk)
+        except UnicodeDecodeError as exc:  # exc.object: the decoder's undecoded bytes, then this chunk
+            line = lines + exc.object[:exc.start].decode(encoding, "replace").count("\n") + 1
+            raise _undecodable(where, line, exc.object[exc.start:exc.start + 1].hex() or "end", label,
+                               forced) from None
+        if first and text:
+            text, first = text.removeprefix("\ufeff"), False
+        nul = text.find("\0")
+        if nul >= 0:
+            line = lines + text.count("\n", 0, nul) + 1
+            raise BadInput(
+                _("{where}, line {line}: a NUL byte; this is not a text CSV").format(where=where, line=line),
+                _("export it again as CSV, or name a UTF-16 file's encoding with --encoding utf-16-le"))
+        lines += text.count("\n")
+        if text:
+            yield text
+        if not chunk:
+            break
+    if digest is not None and sha.hexdigest() != digest:
+        raise BadInput(_("{where} changed while it was being imported").format(where=where),
+                       _("import it again once it is complete"))
+
+
+def _lines(texts: Iterable[str]) -> Iterator[str]:
+    """Text chunks -> lines with their endings, split as a file opened with newline="" splits them (\n, \r\n,
+    \r), whatever the chunks' boundaries."""
+    rest = ""
+    for text in texts:
+        lines = io.StringIO(rest + text if rest else text, newline="").readlines()
+        rest = "" if lines[-1].endswith("\n") else lines.pop()  # unfinished, or a \r that a \n may follow
+        yield from lines
+    if rest:
+        yield rest
 
 
 # -- cells ----------------------------------------------------------------------------------------------------------
@@ -208,45 +334,42 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def csv_rows(text: str, where: str) -> list[tuple[int, list]]:
-    """Records as (spreadsheet row, cells); a structural fault stops the file with its line number."""
-    nul = text.find("\0")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        raise BadInput(_("{where}, line {line}: a NUL byte; this is not a text CSV").format(where=where, line=line),
-                       _("export it again as CSV, or name a UTF-16 file's encoding with --encoding utf-16-le"))
-    delimiter = _delimiter(text)
+def _csv_records(lines: Iterator[str], where: str) -> Iterator[tuple[int, list]]:
+    """Records as (spreadsheet row, cells), as they are read; a structural fault stops the file with its line
+    number (BadInput)."""
+    head = list(itertools.islice(lines, columns.HEADER_SCAN_ROWS))
+    reader = csv.reader(itertools.chain(head, lines), delimiter=_delimiter("".join(head)), strict=True)
+    number = last_line = 0
     try:
-        return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), 1))
-    except csv.Error:  # read it again, record by record, to say where
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    number, last_line, fault = 0, 0, "unreadable"
-    try:
-        for __ in reader:
+        for cells in reader:
             number, last_line = number + 1, reader.line_num
+            yield number, cells
     except csv.Error as exc:
-        fault = str(exc)
-    raise BadInput(
-        _("{where}, line {value} (row {value2}): malformed CSV ({fault})").format(
-            where=where, value=last_line + 1, value2=number + 1, fault=fault
-        ),
-        _("check the quotes on that line; a field may be unclosed or too large"),
+        raise BadInput(
+            _("{where}, line {value} (row {value2}): malformed CSV ({fault})").format(
+                where=where, value=last_line + 1, value2=number + 1, fault=str(exc)
+            ),
+            _("check the quotes on that line; a field may be unclosed or too large"),
+        ) from None
+
+
+def _not_xlsx(where: str, exc: BaseException) -> BadInput:
+    return BadInput(
+        _("{where} is not a readable XLSX workbook ({__name__})").format(where=where, __name__=type(exc).__name__),
+        _("save it again from Excel as .xlsx, or export CSV"),
     )
 
 
-def _inflated(data: bytes, where: str, limit: int) -> None:
+def _inflated(handle, where: str, limit: int) -> None:
     """BadInput when the workbook's parts would inflate past `limit`: the zip's own declared sizes, read before
     anything is inflated (zipfile never inflates a part past its declared size)."""
     import zipfile
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(handle) as archive:
             size = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise BadInput(
-            _("{where} is not a readable XLSX workbook ({__name__})").format(where=where, __name__=type(exc).__name__),
-            _("save it again from Excel as .xlsx, or export CSV"),
-        ) from None
+        raise _not_xlsx(where, exc) from None
     if size > limit:
         raise BadInput(
             _(
@@ -256,26 +379,37 @@ def _inflated(data: bytes, where: str, limit: int) -> None:
         )
 
 
-def xlsx_rows(data: bytes, where: str, max_inflated: int = 1000 * MB) -> list[tuple[int, list]]:
-    """The first sheet's rows as (sheet row, cell values); merged title rows keep their top-left value."""
+@contextmanager
+def _xlsx_records(handle, where: str, max_inflated: int) -> Iterator[tuple[Iterator[tuple[int, list]], int]]:
+    """(the first sheet's rows as (sheet row, cell values), read as iterated; about how many), the workbook
+    open until the block ends (openpyxl's read-only mode: a row at a time)."""
     from openpyxl import load_workbook
 
-    _inflated(data, where, max_inflated)
+    _inflated(handle, where, max_inflated)
+    handle.seek(0)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # a damaged zip or XML raises any of a dozen types (BadZipFile, KeyError, ParseError...)
-        raise BadInput(
-            _("{where} is not a readable XLSX workbook ({__name__})").format(where=where, __name__=type(exc).__name__),
-            _("save it again from Excel as .xlsx, or export CSV"),
-        ) from None
+        raise _not_xlsx(where, exc) from None
+
+    def rows() -> Iterator[tuple[int, list]]:
+        try:
+            sheet = book.worksheets[0]
+            for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+                yield number, list(cells)
+        except Exception as exc:  # openpyxl raises many types on a damaged sheet; none is ours
+            raise BadInput(
+                _("{where}: cannot read its first sheet ({__name__})").format(where=where,
+                                                                             __name__=type(exc).__name__),
+                _("save it again from Excel as .xlsx, or export CSV"),
+            ) from None
+
     try:
-        sheet = book.worksheets[0]
-        return [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)]
-    except Exception as exc:  # openpyxl raises many types on a damaged sheet; none is ours
-        raise BadInput(
-            _("{where}: cannot read its first sheet ({__name__})").format(where=where, __name__=type(exc).__name__),
-            _("save it again from Excel as .xlsx, or export CSV"),
-        ) from None
+        try:
+            hint = book.worksheets[0].max_row or 0
+        except Exception:  # noqa: BLE001 (a damaged sheet is reported when its rows are read)
+            hint = 0
+        yield rows(), hint
     finally:
         book.close()
 
@@ -293,37 +427,79 @@ def _clean(rows: list[tuple[int, list]]) -> list[int]:
     return out
 
 
-def _may_hold_control(text: str, rows: list) -> bool:
-    """Whether a CSV's cells may hold a control character (cheap: the whole text at once); line breaks and tabs
-    count only inside a cell."""
-    return (text_rules.unsafe(text.replace("\n", "").replace("\r", "").replace("\t", "")) is not None
-            or len(rows) < text.count("\n") or "\t" in text)
+def clean_batch(rows: list[tuple[int, list]], text: bool) -> list[int]:
+    """_clean, skipped for a batch of CSV rows whose cells, all at once, hold no control character (cheap)."""
+    if text and text_rules.unsafe("".join(["".join(cells) for __, cells in rows])) is None:
+        return []
+    return _clean(rows)
 
 
-def read_table(data: bytes, where: str, kind: str, extra: dict[str, str], encoding: str | None = None,
-               xlsx: bool | None = None, max_inflated: int = 1000 * MB) -> Table:
-    """Decode, split into cells (without control characters), find and map the header row."""
-    if data[:4] == b"\xd0\xcf\x11\xe0":
+@contextmanager
+def open_table(path: Path, kind: str, extra: dict[str, str], encoding: str | None = None, xlsx: bool | None = None,
+               limit: int = 200 * MB, max_inflated: int = 1000 * MB) -> Iterator[Table]:
+    """The file's table, its rows read (and decoded) as they are iterated, in bounded memory; the file is hashed
+    first (Table.digest) and its header found and mapped before the block starts."""
+    with _opened(path) as handle:
+        info = scan(handle, path, limit)
+        if xlsx is None and path.suffix.lower() in (".xlsx", ".xlsm"):
+            xlsx = True
+        with _records(handle, info, path.name, encoding, xlsx, max_inflated) as (records, name, hint):
+            table = _table(records, path.name, kind, extra, name, info.digest, hint)
+            most = None if name == "xlsx" else max(info.lines + info.returns + 1 - table.header_row, 0)
+
+            @contextmanager
+            def reopen() -> Iterator[Iterator[tuple[int, list]]]:
+                with _records(handle, info, path.name, encoding, xlsx, max_inflated) as (again, __, ___):
+                    yield (record for record in again if record[0] > table.header_row)
+
+            yield dataclasses.replace(table, reopen=reopen, cleaned=[], most=most)  # cleaned as reopen's rows are
+
+
+@contextmanager
+def _records(handle, info: Scan, where: str, encoding: str | None, xlsx: bool | None, max_inflated: int):
+    """(the file's records, its encoding's name, about how many)."""
+    if info.head[:4] == b"\xd0\xcf\x11\xe0":
         raise BadInput(
             _("{where} is an old binary .xls workbook").format(where=where), _("save it from Excel as .xlsx or CSV")
         )
     if xlsx is None:
-        xlsx = data[:4] == b"PK\x03\x04"
+        xlsx = info.head[:4] == b"PK\x03\x04"
     if xlsx:
-        rows, encoding_name = xlsx_rows(data, where, max_inflated), "xlsx"
-        cleaned = _clean(rows)
-    else:
-        text, encoding_name = decode(data, where, encoding)
-        rows = csv_rows(text, where)
-        cleaned = _clean(rows) if _may_hold_control(text, rows) else []
-    index = columns.find_header([cells for __, cells in rows], kind, extra)
+        with _xlsx_records(handle, where, max_inflated) as (records, hint):
+            yield records, "xlsx", hint
+        return
+    codec, label = _encoding(info.head, where, encoding, info.utf8, info.ascii)
+    texts = _texts(handle, info.head, where, codec, label, bool(encoding), info.digest)
+    yield _csv_records(_lines(texts), where), codec.removesuffix("-sig"), info.lines
+
+
+def _table(records: Iterator[tuple[int, list]], where: str, kind: str, extra: dict[str, str], encoding_name: str,
+           digest: str | None, hint: int) -> Table:
+    """Find and map the header row among the first records (without control characters)."""
+    head = list(itertools.islice(records, columns.HEADER_SCAN_ROWS))
+    cleaned = _clean(head)
+    index = columns.find_header([cells for __, cells in head], kind, extra)
     if index < 0:
-        first = next((cells for __, cells in rows if any(c not in (None, "") for c in cells)), [])
+        first = next((cells for __, cells in itertools.chain(head, records) if any(c not in (None, "") for c in cells)),
+                     [])
         columns.map_columns(first, kind, extra, where)  # raises, listing what was found
         raise BadInput(_("{where}: no header row found").format(where=where), _("check --kind and --encoding"))
-    header_row, header = rows[index]
+    header_row, header = head[index]
     cols = columns.map_columns(header, kind, extra, where)
-    return Table(where, encoding_name, cols, rows[index + 1:], header_row, [n for n in cleaned if n > header_row])
+    return Table(where, encoding_name, cols, itertools.chain(head[index + 1:], records), header_row,
+                 [n for n in cleaned if n > header_row], digest, max(hint - header_row, 0))
+
+
+def read_table(data: bytes, where: str, kind: str, extra: dict[str, str], encoding: str | None = None,
+               xlsx: bool | None = None, max_inflated: int = 1000 * MB) -> Table:
+    """Decode, split into cells, find and map the header row: all of a file's bytes at once, its rows read into a
+    list (the pure path, for checks of one file's text)."""
+    handle = io.BytesIO(data)
+    info = Scan(hashlib.sha256(data).hexdigest(), len(data), data[:_HEAD], _valid_utf8(data), data.isascii(),
+                data.count(b"\n"))
+    with _records(handle, info, where, encoding, xlsx, max_inflated) as (records, name, hint):
+        table = _table(records, where, kind, extra, name, info.digest, hint)
+        return dataclasses.replace(table, rows=list(table.rows))  # cleaned as the Checker reaches them
 
 
 # -- rows -----------------------------------------------------------------------------------------------------------
@@ -391,79 +567,86 @@ def _column(table: Table, data: list, field: str, idx: tuple[int, ...], required
 
 
 class Checker:
-    """A table's rows checked in chunks, as they are asked for, so that an import can check the next rows while
-    the last ones are written: every phone first (rows are grouped by customer), the other cells CHUNK_ROWS
-    rows at a time, column by column. All problems are collected (a row with any is not returned)."""
-
-    CHUNK_ROWS = 5_000
+    """A table's rows checked a batch at a time, as they are read, so that an import holds one batch in memory
+    and checks the next rows while the last ones are written: control characters removed, blank rows dropped,
+    each field read (and checked) down the batch, column by column, then across each row. All problems are
+    collected (a row with any is not returned)."""
 
     def __init__(self, table: Table, kind: str, now: datetime, default_channel: Channel | None,
                  checks: dict[str, Callable] | None = None, region: str = phone.DEFAULT_REGION):
         self.table, self.kind, self.now, self.default_channel = table, kind, now, default_channel
-        self.checks, self.spec = checks or {}, columns.KINDS[kind]
-        width, self.bad = len(table.cols.headers), {}
-        self.data = []
-        for number, cells in table.rows:
-            if _blank(cells):
-                continue
-            if table.encoding != "xlsx" and len(cells) != width:
-                self.bad[number] = [Problem(number, "(row)", f"{len(cells)} cells",
-                                            f"the header has {width} cells; check quotes and delimiters")]
-                continue
-            self.data.append((number, cells))
-        self.read = len(self.data) + len(self.bad)  # the rows that are not blank
-        self._phone_bad: dict[int, list[Problem]] = {}  # moved into bad as their chunks are checked, in order
-        self.phones = _column(table, self.data, "phone", table.cols.fields["phone"], True, self._phone_bad,
-                              self.checks.get("phone"), region)  # None where the phone is missing or wrong
-        self.rows: list[Row | None] = []  # by data index; None for a row with a problem
+        self.checks, self.spec, self.region = checks or {}, columns.KINDS[kind], region
+        self.width, self.text = len(table.cols.headers), table.encoding != "xlsx"
+        self.bad: dict[int, list[Problem]] = {}
+        self.read = 0  # the rows that are not blank, so far
 
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def upto(self, index: int) -> None:
-        """Check the chunks up to and including data row `index`."""
-        while len(self.rows) <= index:
-            start = len(self.rows)
-            self._check(start, min(start + self.CHUNK_ROWS, len(self.data)))
+    def batches(self, size: int) -> Iterator[list[tuple[str | None, Row | None]]]:
+        """(phone, row) of each data row, `size` file rows at a time; the phone is None where it is missing or
+        wrong, the row None where it has a problem."""
+        rows = iter(self.table.rows)
+        while batch := list(itertools.islice(rows, size)):
+            yield self._check(batch)
 
     def finish(self) -> list[Problem]:
-        """Check what is left; every problem, by row."""
-        if self.data:
-            self.upto(len(self.data) - 1)
+        """Every problem, by row (the rows not yet reached are checked first)."""
+        for __ in self.batches(5_000):
+            pass
         return [p for number in sorted(self.bad) for p in self.bad[number]]
 
     @property
     def rejected(self) -> bool:
         """Whether a row checked so far has a problem."""
-        return bool(self.bad or self._phone_bad)
+        return bool(self.bad)
 
-    def _check(self, start: int, stop: int) -> None:
-        data, values = self.data[start:stop], {}
+    def phones(self, rows: Iterable[tuple[int, list]], size: int) -> Iterator[set[str]]:
+        """The phones of each batch of `size` file rows, read as batches() reads them (nothing else checked,
+        nothing kept): which customers' rows lie in more than one batch."""
+        rows = iter(rows)
+        while batch := list(itertools.islice(rows, size)):
+            clean_batch(batch, self.text)
+            data = [(number, cells) for number, cells in batch
+                    if not _blank(cells) and not (self.text and len(cells) != self.width)]
+            found = _column(self.table, data, "phone", self.table.cols.fields["phone"], True, {},
+                            self.checks.get("phone"), self.region)
+            yield {p for p in found if p is not None}
+
+    def _check(self, batch: list[tuple[int, list]]) -> list[tuple[str | None, Row | None]]:
+        header_row = self.table.header_row
+        self.table.cleaned.extend(n for n in clean_batch(batch, self.text) if n > header_row)
+        data = []
+        for number, cells in batch:
+            if _blank(cells):
+                continue
+            self.read += 1
+            if self.text and len(cells) != self.width:
+                self.bad[number] = [Problem(number, "(row)", f"{len(cells)} cells",
+                                            f"the header has {self.width} cells; check quotes and delimiters")]
+                continue
+            data.append((number, cells))
+        values = {}
         for field, idx in self.table.cols.fields.items():  # the file's order: a row's problems come in it
-            if field == "phone":
-                values["phone"] = self.phones[start:stop]
-                for number, __ in data:
-                    if number in self._phone_bad:
-                        self.bad.setdefault(number, []).extend(self._phone_bad.pop(number))
-            else:
-                values[_ATTR.get(field, field)] = _column(self.table, data, field, idx, field in self.spec.required,
-                                                          self.bad, self.checks.get(field))
+            values[_ATTR.get(field, field)] = _column(self.table, data, field, idx, field in self.spec.required
+                                                      or field == "phone", self.bad, self.checks.get(field),
+                                                      self.region if field == "phone" else phone.DEFAULT_REGION)
+        phones = values["phone"]
         values = [[number for number, __ in data],
                   *(values[a] if a in values else [_DEFAULTS.get(a)] * len(data) for a in _ROW_FIELDS)]
+        out = []
         for fields in zip(*values, strict=True):
             row, earlier = Row(*fields), self.bad.get(fields[0])
             problems = _cross_check(row, self.table.cols, self.now, self.kind, self.default_channel, earlier)
             if problems:
                 self.bad.setdefault(row.row, []).extend(problems)
-            self.rows.append(None if problems or earlier else row)
+            out.append(None if problems or earlier else row)
+        return list(zip(phones, out, strict=True))
 
 
 def check_rows(table: Table, kind: str, now: datetime, default_channel: Channel | None,
                checks: dict[str, Callable] | None = None) -> tuple[list[Row], list[Problem]]:
     """Every data row checked; (the rows without a problem, every problem)."""
     checker = Checker(table, kind, now, default_channel, checks)
-    problems = checker.finish()
-    return [row for row in checker.rows if row is not None], problems
+    rows = [row for batch in checker.batches(5_000) for __, row in batch if row is not None]
+    return rows, checker.finish()
 
 
 def _cross_check(row: Row, cols: columns.ColumnMap, now: datetime, kind: str, default_channel: Channel | None,

@@ -1,32 +1,34 @@
 """Importing leads, visits or follow-ups from another system's CSV or XLSX export, in one transaction.
 
-The path: permission first (managers and admins), then the file is read, decoded and its header mapped
-(import_rows.py, no database). Then, inside ONE `BEGIN IMMEDIATE` transaction: every phone is read, so that
-rows group by customer; the phones are planned in the order they first appear, each once all its rows are
-checked (import_rows.Checker checks the other cells a chunk at a time, with the store's staff and grades);
-every import_plan.FLUSH_ROWS planned rows go to the bulk writer (leadctl.store.bulk), which writes them on
-the other core while the next rows are checked and planned. Any rejected row stops the whole import (exit 65,
-database unchanged) unless --skip-bad; a kill at any moment leaves all or nothing. --dry-run runs the same
-checks and plan in a read transaction.
+The path: permission first (managers and admins), then the file is hashed (sha256, streamed) and its header
+read and mapped (import_rows.py, no database). Then, inside ONE `BEGIN IMMEDIATE` transaction, a batch of
+import_plan.FLUSH_ROWS rows at a time: the rows are read, decoded and checked (import_rows.Checker, with the
+store's staff and grades) while the bulk writer (leadctl.store.bulk) writes the last batch on the other core;
+the batch's phones are looked up, planned and handed to the writer. A first reading of the phones alone says
+which customers have rows in several batches: their rows wait for the last of them, so that rows of one phone
+anywhere in the file fold into one lead, planned by time. Memory holds one batch (and those waiting rows), not
+the file. Any rejected row stops the whole import (exit 65, database unchanged) unless --skip-bad; an
+undecodable byte or a malformed line found late stops it too, naming its line; a kill at any moment leaves all
+or nothing. --dry-run runs the same checks and plan in a read transaction.
 
 The plan (import_plan.py) says what rows make; this module reads, checks, reports and audits.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
-import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 
-from leadctl.errors import BadInput, UsageError
+from leadctl.errors import BadInput, ConfigError, UsageError
 from leadctl.i18n import _
 from leadctl.models import Channel
 from leadctl.rules import columns
-from leadctl.rules.policy import Policy
-from leadctl.services import files, import_rows, policy, pool, staff
+from leadctl.services import files, import_plan, import_rows, policy, pool, staff
 from leadctl.services.import_plan import Plan
 from leadctl.services.import_rows import Problem
 from leadctl.store.audit import record
@@ -76,11 +78,7 @@ def _rejected(problems: list[Problem], summary: dict, rejects: Path | None) -> I
                           summary)
 
 
-def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_channel: Channel | None, src: str,
-          rules: Policy):
-    data = import_rows.read_file(path, rules.import_max_bytes)
-    xlsx = True if path.suffix.lower() in (".xlsx", ".xlsm") else None
-    table = import_rows.read_table(data, path.name, kind, extra, encoding, xlsx, rules.import_max_inflated_bytes)
+def _no_channel(table, kind: str, default_channel: Channel | None, path: Path, src: str) -> None:
     if kind != "followups" and "channel" not in table.cols.fields and default_channel is None:
         raise BadInput(
             _("{name}: no channel column (客户来源/来源/channel) and --source {src!r} names no channel").format(
@@ -88,7 +86,22 @@ def _read(path: Path, kind: str, extra: dict, encoding: str | None, default_chan
             ),
             _("add the column, or give --source CHANNEL (e.g. --source 总部下发, --source web)"),
         )
-    return hashlib.sha256(data).hexdigest(), table
+
+
+def _flush_rows() -> int:
+    """Rows planned per batch: import_plan.FLUSH_ROWS, or LEADCTL_IMPORT_BATCH_ROWS (a positive number) to see
+    how an import behaves across batches with a small file."""
+    raw = os.environ.get("LEADCTL_IMPORT_BATCH_ROWS", "").strip()
+    if not raw:
+        return import_plan.FLUSH_ROWS
+    try:
+        rows = int(raw)
+        if rows < 1:
+            raise ValueError(raw)
+    except ValueError:
+        raise ConfigError(_("LEADCTL_IMPORT_BATCH_ROWS must be a positive whole number, not {raw!r}").format(raw=raw),
+                          _("unset it, or give e.g. 10000")) from None
+    return rows
 
 
 @_no_cycle_collection()
@@ -106,16 +119,42 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
         files.check_target(rejects, store.path, force)
     src = " ".join((source or "").split()) or DEFAULT_SOURCE
     default_channel = _default_channel(kind, source)
+    batch_rows = _flush_rows()
     with store.write() as conn:  # who may import is settled before the file is even read
         staff.authorize(conn, now, actor, "import")
         limits = policy.current(conn)
-    digest, table = _read(path, kind, extra, encoding, default_channel, src, limits)
-    with (store.read() if dry_run else store.write()) as conn, (nullcontext() if dry_run else Writer(conn)) as writer:
+    with import_rows.open_table(path, kind, extra, encoding, None, limits.import_max_bytes,
+                                limits.import_max_inflated_bytes) as table:  # hashed; the header read and mapped
+        _no_channel(table, kind, default_channel, path, src)
+        summary, problems = _plan(store, now, actor, path, kind, src, table, default_channel, dry_run, skip_bad,
+                                  rejects, progress, force, assign, batch_rows)
+    if rejects:
+        import_rows.write_rejects(rejects, problems, store.path, force)
+    return summary
+
+
+def _plan(store: Store, now: datetime, actor: str | None, path: Path, kind: str, src: str, table: import_rows.Table,
+          default_channel: Channel | None, dry_run: bool, skip_bad: bool, rejects: Path | None, progress, force: bool,
+          assign: bool, batch_rows: int) -> tuple[dict, list[Problem]]:
+    """The plan and its writing, a batch at a time, in one transaction: committed, or rolled back (a dry run,
+    a rejected row without --skip-bad, an error, an interrupt)."""
+    digest = table.digest
+    with (store.read() if dry_run else store.write()) as conn:
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # import_rows are written before their imports row
         who = staff.authorize(conn, now, actor, "import")
+        limits = policy.current(conn)
         first_new = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0]
-        plan = Plan(conn, now, who.id, policy.current(conn), kind, src, table.cols, skip_bad, progress, digest)
+        plan = Plan(conn, now, who.id, limits, kind, src, table.cols, skip_bad, progress, digest)
         checker = import_rows.Checker(table, kind, now, default_channel, plan.checks(), limits.phone_region)
-        plan.add(checker, writer)
+        if table.most is not None and table.most <= batch_rows:
+            spread = {}  # one batch: no customer's rows can lie in two
+        else:
+            with table.reopen() as rows:  # the file's phones first: which customers' rows lie in several batches
+                spread = plan.spread(checker, rows, batch_rows)
+        with table.reopen() as rows, (nullcontext() if dry_run else Writer(conn)) as writer:
+            checker = import_rows.Checker(dataclasses.replace(table, rows=rows), kind, now, default_channel,
+                                          plan.checks(), limits.phone_region)
+            plan.add(checker, writer, spread, table.size_hint, batch_rows)
         read = checker.read
         problems = sorted(checker.finish() + plan.problems, key=lambda p: p.row)
         rejected = len({p.row for p in problems})
@@ -130,14 +169,12 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
             if rejects:
                 import_rows.write_rejects(rejects, problems, store.path, force)
             raise _rejected(problems, summary, rejects)
-        if (plan.counts["new"] or plan.counts["merged"]) and writer is not None:
+        if (plan.counts["new"] or plan.counts["merged"]) and not dry_run:
             counts = (read, plan.counts["new"], plan.counts["merged"], plan.counts["skipped_duplicates"], rejected)
-            plan.finish(writer, (now.isoformat(), who.id, path.name, digest, src, kind, *counts))
-            new_ids = [r[0] for r in conn.execute("SELECT id FROM leads WHERE id >= ?", (first_new,))]
+            plan.finish((now.isoformat(), who.id, path.name, digest, src, kind, *counts))
+            new_ids = range(first_new, plan.ids["leads"])  # the new leads' ids follow on (a list only if assigning)
             summary["assigned"] = pool.assign_new(conn, now, who.id, new_ids, assign)  # by the policy's rule
             record(conn, now, who.id, "import", None, import_id=plan.import_id, sha256=digest, kind=kind, read=read,
                    **plan.counts, rejected=rejected, **plan.tallies)
             summary.update(committed=True, import_id=plan.import_id)
-    if rejects:
-        import_rows.write_rejects(rejects, problems, store.path, force)
-    return summary
+    return summary, problems

@@ -144,7 +144,8 @@ def assign_to(store: Store, now: datetime, actor: str | None, refs: list[str], t
         return _result(pairs, {receiver.id: receiver.name}, "assigned: manual", dry_run)
 
 
-def assign_new(conn: sqlite3.Connection, now: datetime, by_id: int | None, ids: list[int], forced: bool) -> int:
+def assign_new(conn: sqlite3.Connection, now: datetime, by_id: int | None, ids: list[int] | range,
+               forced: bool) -> int:
     """At intake or import: new unowned pool leads assigned at once, when asked (`--assign`) or when the policy
     assigns their channel by default. Inside the caller's write transaction."""
     rules = policy.current(conn)
@@ -155,7 +156,7 @@ def assign_new(conn: sqlite3.Connection, now: datetime, by_id: int | None, ids: 
     wanted = [r[0] for r in conn.execute(
         f"SELECT l.id FROM leads l WHERE l.id IN (SELECT value FROM json_each(?)) AND {where}"
         + ("" if forced else " AND l.channel IN (SELECT value FROM json_each(?))") + " ORDER BY l.id",
-        [json.dumps(ids), *args, *([] if forced else [json.dumps(list(rule.assign_channels))])])]
+        [json.dumps(list(ids)), *args, *([] if forced else [json.dumps(list(rule.assign_channels))])])]
     if not wanted:
         return 0
     pairs, _names, reason = plan(conn, now.date(), rules, wanted)

@@ -33,6 +33,25 @@ class Insert:
     select: str
     where: str = ""
 
+    def sql(self, stage: str) -> str:
+        return (f"INSERT INTO main.{self.table} ({self.columns}) SELECT {self.select} FROM {stage}"
+                + (f" WHERE {self.where}" if self.where else ""))
+
+
+@dataclass(frozen=True)
+class Update:
+    """`UPDATE main.<table> SET <column> = s.<column>, ... FROM the stage s WHERE <table>.<key> = s.<key>`: rows
+    already in the table (written earlier in the transaction, or before it) given their new values."""
+
+    table: str
+    columns: str  # the stage's columns but the key, each set from the stage's value
+    key: str = "id"
+
+    def sql(self, stage: str) -> str:
+        sets = ", ".join(f"{c} = s.{c}" for c in (c.strip() for c in self.columns.split(",")))
+        return (f"UPDATE main.{self.table} SET {sets} FROM {stage} AS s"
+                f" WHERE main.{self.table}.{self.key} = s.{self.key}")
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -40,7 +59,7 @@ class Stage:
 
     names: str
     rows: list[tuple]
-    inserts: tuple[Insert, ...]
+    inserts: tuple[Insert | Update, ...]
 
     @classmethod
     def of(cls, table: str, names: str, rows: list[tuple]) -> Stage:
@@ -88,8 +107,7 @@ class Writer:
             stage = f"temp.bulk_{self._stages}"
             self.conn.execute(f"CREATE TEMP TABLE bulk_{self._stages} ({each.names})")
             self.conn.executemany(f"INSERT INTO {stage} VALUES ({','.join('?' * len(each.rows[0]))})", each.rows)
-            statements += [f"INSERT INTO main.{i.table} ({i.columns}) SELECT {i.select} FROM {stage}"
-                           + (f" WHERE {i.where}" if i.where else "") for i in each.inserts]
+            statements += [i.sql(stage) for i in each.inserts]
             statements.append(f"DROP TABLE {stage}")
         if statements:
             self._done = threading.Event()
