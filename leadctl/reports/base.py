@@ -170,6 +170,8 @@ LABELS = {
 }
 # the few codes an English reader would not read as words, shown in these under en (JSON keeps the codes)
 EN_LABELS = {
+    "weekday": dict(zip((f"周{d}" for d in "一二三四五六日"), ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+                        strict=True)),
     "care": {"thanks": "thank-you call", "ssi": "SSI survey", "service": "first service",
              "insurance": "insurance renewal", "birthday": "birthday", "anniversary": "purchase anniversary"},
 }
@@ -181,6 +183,11 @@ def word(kind: str, value):
 
     table = LABELS if zh() else EN_LABELS
     return table.get(kind, {}).get(value, value)
+
+
+def shows_words(kind: str) -> bool:
+    """Whether a column of this kind shows words for its values (in either language)."""
+    return kind in LABELS or kind in EN_LABELS
 
 
 def heading(column: Column) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from leadctl.i18n import _
-from leadctl.reports.base import LABELS, Period, Report, heading, title_of, word
+from leadctl.reports.base import Period, Report, heading, shows_words, title_of, word
 
 
 def _plain(value: Any) -> Any:
@@ -42,7 +42,7 @@ def cell(kind: str, value: Any, row: dict | None = None) -> str:
         kind = "rate" if (row or {}).get("unit") == "rate" else "decimal"
     if kind == "mark":
         return "✓" if value else "✗"
-    if kind in LABELS:
+    if shows_words(kind):
         return str(word(kind, value))
     if kind == "decimal":
         return f"{value:.1f}"

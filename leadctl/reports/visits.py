@@ -31,7 +31,7 @@ def traffic(ctx: Context) -> list[dict]:
 
 
 TRAFFIC = Report("traffic", "展厅流量分析", (
-    Column("date", "日期", "date"), Column("weekday", "星期"),
+    Column("date", "日期", "date"), Column("weekday", "星期", "weekday"),
     Column("batches", "来店批次", "int"), Column("people", "来店人数", "int"),
     Column("first_visits", "首次来店", "int"), Column("return_visits", "再次来店", "int"),
     Column("left_details", "首次留档", "int"), Column("no_details", "未留档", "int"),

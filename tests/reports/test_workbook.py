@@ -192,3 +192,14 @@ def test_under_en_the_workbook_is_english_but_for_the_data(closings, tmp_path):
     assert b"Sales funnel (total)" in charts["funnel"] and b"Defeat reasons" in charts["defeat-reasons"]
     headers = [c.value for ws in wb for c in ws[1 if ws.title != "Summary" else 3] if c.value]
     assert not [h for h in headers if re.search(r"[\u4e00-\u9fff]", str(h))]
+
+
+def test_the_traffic_weekday_reads_in_the_run_language(cli):
+    from leadctl.reports.base import word
+
+    cli("intake", "--name", "客户", "--phone", "13900000051", actor="张前台")
+    rows = cli.json("report", "traffic", "--month", "2026-11", actor="王经理")["rows"]
+    assert rows[0]["weekday"] == "周日"  # 2026-11-01: the JSON value is the form's, in either language
+    assert word("weekday", "周日") == "Sun"  # the suite runs in English
+    shown = cli("report", "traffic", "--month", "2026-11", actor="王经理").stdout
+    assert "Sun" in shown and "周日" not in shown
