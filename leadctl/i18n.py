@@ -43,6 +43,20 @@ def N_(message: str) -> str:
     return message
 
 
+def reworded(table, text: str, adjust=None) -> str | None:
+    """English text another layer wrote (a rule's reason, a check's problem, Click's error) in the run's language:
+    the first (pattern, template) of `table` whose pattern matches all of it fills its template with the named
+    groups found (`adjust(values)` may change them first); None when none matches."""
+    for pattern, template in table:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {k: v for k, v in found.groupdict().items() if v is not None}
+            if adjust is not None:
+                adjust(values)
+            return _(template).format(**values)
+    return None
+
+
 def language() -> str:
     """zh or en: the language this run speaks."""
     if _state["lang"] is None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from leadctl.cli import layout, output
-from leadctl.i18n import N_, _
+from leadctl.i18n import N_, _, reworded
 
 SHOWN = 10  # findings printed under each title; the count says how many there are
 
@@ -48,14 +48,10 @@ _HOLIDAYS = re.compile(r"the statutory holiday calendar \((?P<source>.*)\) does 
 
 def problem(text: str) -> str:
     """A problem of the file (schema, CHECK, audit chain) in the run's language."""
-    for pattern, template in _PROBLEMS:
-        found = pattern.fullmatch(text)
-        if found:
-            values = found.groupdict()
-            if "kind" in values:
-                values["kind"] = _(_KINDS[values["kind"]]) if values["kind"] in _KINDS else values["kind"]
-            return _(template).format(**values)
-    return text
+    def kind(values: dict) -> None:
+        if values.get("kind") in _KINDS:
+            values["kind"] = _(_KINDS[values["kind"]])
+    return reworded(_PROBLEMS, text, kind) or text
 
 
 def holidays(text: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from leadctl.i18n import N_, _, zh
+from leadctl.i18n import N_, _, reworded, zh
 
 PRIORITY = {
     **dict.fromkeys(("id", "lead_id", "followup_id", "prefix", "name", "phone", "grade", "due_on", "status", "due",
@@ -230,22 +230,18 @@ def long_reason(text: str | None, today: date | None = None) -> str | None:
     planned = re.fullmatch(r"planned by owner, (?P<rest>.+)", text)
     if planned:
         return _("planned by the owner; {rest}").format(rest=long_reason(planned["rest"], today))
-    for pattern, template in _LONG:
-        found = pattern.fullmatch(text)
-        if found:
-            values = {k: v for k, v in found.groupdict().items() if v is not None}
-            if "hours" in values:
-                values["window"] = _("within {hours} hours").format(hours=values["hours"])
-            if "n" in values and "before" in values:
-                values["before"] = _("{n} days").format(n=values["n"])
-            for key in ("window", "what", "since", "before"):
-                if values.get(key) in _WORDS:
-                    values[key] = _(_WORDS[values[key]])
-            for key in ("day", "at"):
-                if key in values:
-                    values[key] = moment(values[key].replace(" ", "T"), today)
-            return _(template).format(**values)
-    return text
+    def words(values: dict) -> None:
+        if "hours" in values:
+            values["window"] = _("within {hours} hours").format(hours=values["hours"])
+        if "n" in values and "before" in values:
+            values["before"] = _("{n} days").format(n=values["n"])
+        for key in ("window", "what", "since", "before"):
+            if values.get(key) in _WORDS:
+                values[key] = _(_WORDS[values[key]])
+        for key in ("day", "at"):
+            if key in values:
+                values[key] = moment(values[key].replace(" ", "T"), today)
+    return reworded(_LONG, text, words) or text
 
 
 # why a collision's ruling is recommended (rules/collisions.py writes it in English, as the JSON keeps it)
@@ -267,11 +263,7 @@ _RULINGS = (
 
 def ruling(text: str) -> str:
     """One reason of a recommended collision ruling in the run's language."""
-    for pattern, template in _RULINGS:
-        found = pattern.fullmatch(text)
-        if found:
-            return _(template).format(**found.groupdict())
-    return text
+    return reworded(_RULINGS, text) or text
 
 
 # what a complaint owes next (rules/deadlines.py `owed`, English in the JSON), as the complaint list shows it

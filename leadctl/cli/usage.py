@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from leadctl.i18n import N_, _
+from leadctl.i18n import N_, _, reworded
 
 # the messages Click and Typer write as text (parser.py, core.py), and pydantic's for a value of the wrong type
 _TEXTS = (
@@ -34,10 +34,9 @@ _UNKNOWN = N_("a value it cannot read")
 
 
 def _translated(table, text: str, fallback: str | None = None) -> str:
-    for pattern, template in table:
-        found = pattern.fullmatch(text.strip())
-        if found:
-            return _(template).format(**{k: v for k, v in found.groupdict().items() if v is not None})
+    shown = reworded(table, text.strip())
+    if shown is not None:
+        return shown
     return fallback if fallback is not None else _(text)
 
 

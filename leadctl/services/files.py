@@ -111,6 +111,13 @@ def write_output(path: Path, write: Callable[[Path], None], database: Path | Non
     real = check_target(path, database, force)
     if HANDOVER is not None:
         return _handed_over(path, write, force, then)
+    return _written_beside(real, path, write, database, force, then)
+
+
+def _written_beside(real: Path, path: Path, write: Callable[[Path], None], database: Path | None, force: bool,
+                    then: Callable[[], None] | None = None) -> Path:
+    """write_output's steps once the target is allowed: a private temp file beside it filled, synced, `then()`,
+    the target checked again and the temp renamed into place; any failure removes the temp file."""
     sweep(real.parent)
     try:
         temp = temp_beside(real)
@@ -158,25 +165,11 @@ def _handed_over(path: Path, write: Callable[[Path], None], force: bool, then: C
 def receive(source: int, path: Path, force: bool) -> Path:
     """The client's side of a hand-over: the file open at `source` copied to `path` as write_output places a file
     (checked again, a private temp beside it, synced, renamed, the folder synced)."""
-    real = check_target(path, None, force)
-    sweep(real.parent)
-    try:
-        temp = temp_beside(real)
-    except OSError as exc:
-        raise _io_error(exc, path) from None
-    try:
-        try:
-            with open(source, "rb", closefd=False) as given, open(temp, "wb") as copy:
-                while chunk := given.read(1 << 20):
-                    copy.write(chunk)
-            _sync(temp)
-        except OSError as exc:
-            raise _io_error(exc, path) from None
-        _place(temp, check_target(path, None, force), path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return real
+    def copy(temp: Path) -> None:
+        with open(source, "rb", closefd=False) as given, open(temp, "wb") as target:
+            while chunk := given.read(1 << 20):
+                target.write(chunk)
+    return _written_beside(check_target(path, None, force), path, copy, None, force)
 
 
 def temp_beside(real: Path, tag: str = "") -> Path:
