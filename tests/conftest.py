@@ -143,15 +143,29 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "store.db"
 
 
-@pytest.fixture
-def cli(db_path) -> Cli:
-    """A fresh database with the standard policy and a small staff."""
-    run = Cli(db_path)
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory) -> Path:
+    """The database `cli` starts from, made once by the real CLI (init and the staff): each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "store.db"
+    run = Cli(path)
     run("init")
     for i, (name, role, team) in enumerate(STAFF):
         args = ["staff", "add", name, "--role", role] + (["--team", team] if team else [])
         run(*args, actor=None if i == 0 else "王经理")
-    return run
+    return path
+
+
+@pytest.fixture
+def cli(db_path, store_template) -> Cli:
+    """A fresh database with the standard policy and a small staff (a copy of store_template)."""
+    source, target = sqlite3.connect(store_template), sqlite3.connect(db_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    os.chmod(db_path, 0o600)
+    return Cli(db_path)
 
 
 @pytest.fixture
