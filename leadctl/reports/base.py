@@ -137,6 +137,7 @@ LABELS = {
     "birthday_calendar": {"solar": "阳历", "lunar": "阴历"},
     "customer_type": {"new": "新客户", "returning": "老客户"},
     # owner care (rules/care.py KINDS) and where a care contact stands (services/owners.py)
+    "unit": {"rate": "比率", "per_day": "日均"},
     "care": {"thanks": "感谢回访", "ssi": "满意度回访", "service": "首保提醒", "insurance": "续保提醒",
              "birthday": "生日关怀", "anniversary": "购车周年"},
     "state": {"made": "已完成", "overdue": "已逾期", "due": "今天到期", "planned": "未到期"},
