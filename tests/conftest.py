@@ -83,8 +83,8 @@ def sample_year_file(tmp_path_factory) -> Path:
     return path
 
 
-def sample_year(source: Path, target: Path) -> Cli:
-    """A private copy of the replayed sample year (SQLite's backup: the file whole, WAL included)."""
+def copy_store(source: Path, target: Path) -> Path:
+    """A private (0600) copy of a store (SQLite's backup: the file whole, WAL included)."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -92,7 +92,12 @@ def sample_year(source: Path, target: Path) -> Cli:
         src.close()
         dst.close()
     target.chmod(0o600)
-    return Cli(target)
+    return target
+
+
+def sample_year(source: Path, target: Path) -> Cli:
+    """A private copy of the replayed sample year."""
+    return Cli(copy_store(source, target))
 
 
 class Cli:
@@ -158,14 +163,7 @@ def store_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def cli(db_path, store_template) -> Cli:
     """A fresh database with the standard policy and a small staff (a copy of store_template)."""
-    source, target = sqlite3.connect(store_template), sqlite3.connect(db_path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    os.chmod(db_path, 0o600)
-    return Cli(db_path)
+    return Cli(copy_store(store_template, db_path))
 
 
 @pytest.fixture

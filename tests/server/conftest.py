@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW
+from tests.conftest import NOW, copy_store
 
 LEADCTL = Path(sys.executable).parent / "leadctl"
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,13 +144,7 @@ def service(store_template):
     work.mkdir()
     os.chmod(work, 0o777)
     db = base / "data" / "store.db"
-    source, target = sqlite3.connect(store_template), sqlite3.connect(db)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    os.chmod(db, 0o600)
+    copy_store(store_template, db)
     for path in [base / "data", base / "run", *(base / "data").iterdir()]:  # the store's account owns its data
         os.chown(path, SERVICE_UID, GROUP)
     env = {**_base_env(), "LEADCTL_SOCKET": "", "LEADCTL_NOW": NOW}  # the service's clock, fixed for the tests
