@@ -24,11 +24,12 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from leadctl.errors import CannotCreate, StorageError
+from leadctl.errors import CannotCreate, InputMissing, StorageError
 from leadctl.i18n import _
 
 TEMP_PREFIX, TEMP_SUFFIX = ".leadctl-", ".tmp"
@@ -260,6 +261,26 @@ def sweep(folder: Path) -> list[Path]:
         except OSError:
             continue
     return removed
+
+
+# -- files leadctl reads ---------------------------------------------------------------------------------------------
+@contextmanager
+def opened(path: Path, what: str) -> Iterator[IO[bytes]]:
+    """A file given to a command, open for reading in binary; InputMissing (66) when it cannot be, `what` saying
+    what to give instead of a folder."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed below, after the caller's block)
+    except FileNotFoundError:
+        raise InputMissing(_("no file {path}").format(path=path), _("check the path")) from None
+    except IsADirectoryError:
+        raise InputMissing(_("{path} is a directory").format(path=path), what) from None
+    except OSError as exc:
+        raise InputMissing(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
+            _("check the path and its permissions"),
+        ) from None
+    with handle:
+        yield handle
 
 
 # -- what goes into it -----------------------------------------------------------------------------------------------

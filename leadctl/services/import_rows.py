@@ -102,46 +102,6 @@ def _too_large(path: Path, limit: int) -> BadInput:
     )
 
 
-@contextmanager
-def _opened(path: Path) -> Iterator:
-    """The file open for reading in binary; InputMissing when it cannot be."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 (closed below, after the caller's block)
-    except FileNotFoundError:
-        raise InputMissing(_("no file {path}").format(path=path), _("check the path")) from None
-    except IsADirectoryError:
-        raise InputMissing(_("{path} is a directory").format(path=path), _("give the file to import")) from None
-    except OSError as exc:
-        raise InputMissing(
-            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
-            _("check the path and its permissions"),
-        ) from None
-    with handle:
-        yield handle
-
-
-def read_file(path: Path, limit: int = 200 * MB) -> bytes:
-    """The file's bytes, read up to `limit` (BadInput beyond it): a device or a pipe has no size to trust."""
-    with _opened(path) as handle:
-        try:
-            if os.fstat(handle.fileno()).st_size > limit:
-                raise _too_large(path, limit)
-            parts, size = [], 0
-            while chunk := handle.read(min(_CHUNK, limit + 1 - size)):
-                parts.append(chunk)
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(path, limit)
-            return b"".join(parts)
-        except MemoryError:
-            raise _too_large(path, limit) from None
-        except OSError as exc:
-            raise InputMissing(
-                _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
-                _("check the path and its permissions"),
-            ) from None
-
-
 @dataclass(frozen=True)
 class Scan:
     """What one pass over a file's bytes tells before its rows are read."""
@@ -439,7 +399,7 @@ def open_table(path: Path, kind: str, extra: dict[str, str], encoding: str | Non
                limit: int = 200 * MB, max_inflated: int = 1000 * MB) -> Iterator[Table]:
     """The file's table, its rows read (and decoded) as they are iterated, in bounded memory; the file is hashed
     first (Table.digest) and its header found and mapped before the block starts."""
-    with _opened(path) as handle:
+    with files.opened(path, _("give the file to import")) as handle:
         info = scan(handle, path, limit)
         if xlsx is None and path.suffix.lower() in (".xlsx", ".xlsm"):
             xlsx = True

@@ -19,7 +19,7 @@ from leadctl.errors import BadInput, InputMissing, Refused, UsageError
 from leadctl.i18n import _
 from leadctl.rules import columns, vin
 from leadctl.rules.phone import mask_in
-from leadctl.services import staff
+from leadctl.services import files, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -115,15 +115,12 @@ def _decode(data: bytes, where: str) -> str:
 
 def read_csv(path: Path) -> list[dict]:
     """The lines of a vehicle-list CSV, each checked; BadInput naming the first bad line, and how many."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputMissing(_("no file {path}").format(path=path), _("check the path")) from None
-    except OSError as exc:
-        raise InputMissing(
-            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
-            _("check the path and its permissions"),
-        ) from None
+    with files.opened(Path(path), _("give the vehicle list's CSV file")) as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise InputMissing(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror),
+                               _("check the path and its permissions")) from None
     if len(data) > MAX_FILE:
         raise BadInput(
             _("{path} has {len:,} bytes; a vehicle list is at most {MAX_FILE:,}").format(
