@@ -188,14 +188,24 @@ def read_text(raw) -> str:
     return value
 
 
-def read_phone(raw, region: str = phone.DEFAULT_REGION) -> str:
-    """phone.normalize of a cell, as spreadsheets write numbers (a float, ="...", a leading ')."""
+def phone_text(raw) -> str:
+    """A phone cell's text as spreadsheets write numbers (a float, ="...", a leading ')."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = str(raw).strip()
     if text[:2] == '="' and text[-1:] == '"':  # ="13800138000": an export's trick to keep Excel off the digits
         text = text[2:-1].strip()
-    return phone.normalize(text.removeprefix("'"), region)  # '13800138000: Excel's text marker
+    return text.removeprefix("'")  # '13800138000: Excel's text marker
+
+
+def read_phone(raw, region: str = phone.DEFAULT_REGION) -> str:
+    """phone.normalize of a cell's phone_text."""
+    return phone.normalize(phone_text(raw), region)
+
+
+def phone_tail(raw) -> str:
+    """phone.tail of a cell's phone_text: equal for every cell that reads as one phone."""
+    return phone.tail(phone_text(raw))
 
 
 @lru_cache(maxsize=4096)

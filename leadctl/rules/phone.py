@@ -68,6 +68,20 @@ def fast(text: str) -> str | None:
     return None
 
 
+_NOT_DIGIT = re.compile(r"\D")
+TAIL_DIGITS = 8
+
+
+def tail(raw: str) -> str:
+    """The last TAIL_DIGITS digits of a number as written: normalize only drops characters and a leading country
+    code or trunk prefix, so two writings of one number always share it (`tail(normalize(x)) == tail(x)`);
+    cheap (no validation), for grouping rows before they are read in full. Distinct numbers may share it."""
+    if not raw.isascii():
+        raw = unicodedata.normalize("NFKC", raw)
+        raw = "".join(str(unicodedata.decimal(ch, "")) if ch.isdigit() else ch for ch in raw)
+    return _NOT_DIGIT.sub("", raw)[-TAIL_DIGITS:]
+
+
 def normalize(raw: str, region: str = DEFAULT_REGION) -> str:
     """The canonical form of a phone number, or BadInput. Idempotent. `region` is where a number written
     without a country code is dialled (the policy's `phone.region`)."""

@@ -32,6 +32,7 @@ from leadctl.errors import BadInput, LeadctlError
 from leadctl.i18n import _
 from leadctl.models import Channel, Grade, LeadState, Status
 from leadctl.rules import cadence, columns, grading, text
+from leadctl.rules.phone import tail as phone_tail
 from leadctl.rules.policy import Policy
 from leadctl.services.import_rows import Checker, Problem, Row
 from leadctl.store.audit import record
@@ -39,6 +40,8 @@ from leadctl.store.bulk import Insert, Stage, Update, Writer
 
 CHUNK = 900  # bound parameters per lookup query
 FLUSH_ROWS = 10_000  # file rows read, checked and planned per batch handed to the writer
+REBUILD_ROWS = 50_000  # a file of at least this many rows (and the store's leads) builds the leads' indexes at the end
+LOOKUP_INDEXES = ("leads_phone",)  # what the plan finds leads by while they are written: kept up to date throughout
 _LEAD = ("l.id, l.name, l.model, l.info_source, l.trade_in, l.grade, l.grade_basis, l.owner_id, l.pool, l.status,"
          " l.created_at, l.last_contact_at, l.followup_count, l.planned_on")
 _CHANNEL = {c: (c.contact_kind, c.value) for c in Channel}
@@ -204,9 +207,10 @@ class Plan:
             lead.grade, lead.grade_basis = str(grade), "stated"
 
     def spread(self, checker: Checker, rows, batch_rows: int = FLUSH_ROWS) -> dict[str, int]:
-        """A first reading of the file's phones (`rows`: the file read again): phone -> the last batch it is in,
-        for the phones in more than one batch. Counted in a private temporary database on disk (SQLite sorts
-        it in bounded memory; the store's connection sees no change from it); what is kept is those phones."""
+        """A first reading of the file's phones (`rows`: the file read again): phone tail (phone.tail) -> the
+        last batch it is in, for the tails in more than one batch. Counted in a private temporary database on
+        disk (SQLite sorts it in bounded memory; the store's connection sees no change from it); what is kept is
+        those tails."""
         side = sqlite3.connect("", isolation_level=None)  # "": a temporary file of its own, deleted when closed
         try:
             side.execute("PRAGMA journal_mode = OFF")  # scratch: nothing to recover, each insert its own statement
@@ -222,13 +226,14 @@ class Plan:
     def add(self, checker: Checker, writer: Writer | None, spread: dict[str, int], total: int = 0,
             batch_rows: int = FLUSH_ROWS) -> None:
         """Plan every row, batch_rows file rows at a time. A phone is planned once all its rows are read: in
-        its batch, or (a phone of `spread`, whose rows lie in several batches) in the last batch it is in, its
-        earlier rows held until then; its rows by time, so that a newest-first export makes the lead from the
-        earliest visit. The checker reads and checks the next batch while the writer (None: a dry run) writes
+        its batch, or (a phone whose tail is in `spread`: its rows may lie in several batches) in the tail's last
+        batch, its earlier rows held until then; its rows by time, so that a newest-first export makes the lead
+        from the earliest visit. The checker reads and checks the next batch while the writer (None: a dry run) writes
         the last one; nothing of a batch is held once it is written, but the rows of phones still to come."""
         self.checker = checker
         step = self._followup if self.kind == "followups" else self._visit
-        held: dict[str, list[Row | None]] = {}
+        held: dict[str, dict[str, list[Row | None]]] = {}  # tail -> phone -> its rows read so far
+        releases: dict[int, list[str]] = {}  # batch -> the tails whose last batch it is
         for number, batch in enumerate(checker.batches(batch_rows)):
             groups: dict[str, list[Row | None]] = {}
             for phone, row in batch:
@@ -236,11 +241,16 @@ class Plan:
                     groups.setdefault(phone, []).append(row)
             ready: dict[str, list[Row | None]] = {}
             for phone, rows in groups.items():
-                last = spread.get(phone)
+                last = spread.get(tail := phone_tail(phone)) if spread else None
                 if last is not None and last > number:
-                    held.setdefault(phone, []).extend(rows)
+                    if tail not in held:
+                        releases.setdefault(last, []).append(tail)
+                    held.setdefault(tail, {}).setdefault(phone, []).extend(rows)
                 else:
-                    ready[phone] = held.pop(phone, []) + rows if last is not None else rows
+                    ready[phone] = rows
+            for tail in releases.pop(number, ()):  # every phone of the tail, whether or not it is in this batch
+                for phone, rows in held.pop(tail).items():
+                    ready[phone] = rows + ready.get(phone, [])
             if writer is not None:
                 writer.wait()  # the connection is free to read the batch's leads
             self.holders, self.keys, self.same_file, self.invited = {}, set(), set(), {}

@@ -559,16 +559,19 @@ class Checker:
         return bool(self.bad)
 
     def phones(self, rows: Iterable[tuple[int, list]], size: int) -> Iterator[set[str]]:
-        """The phones of each batch of `size` file rows, read as batches() reads them (nothing else checked,
-        nothing kept): which customers' rows lie in more than one batch."""
+        """The phone tails (phone.tail) of each batch of `size` file rows, the batches as batches() cuts them:
+        which customers' rows may lie in more than one batch. Nothing is checked or kept: a cell that reads as a
+        phone in batches() has the tail found here, and blank or faulty rows only add tails no row plans."""
+        idx, tail = self.table.cols.fields["phone"], columns.phone_tail
         rows = iter(rows)
         while batch := list(itertools.islice(rows, size)):
-            clean_batch(batch, self.text)
-            data = [(number, cells) for number, cells in batch
-                    if not _blank(cells) and not (self.text and len(cells) != self.width)]
-            found = _column(self.table, data, "phone", self.table.cols.fields["phone"], True, {},
-                            self.checks.get("phone"), self.region)
-            yield {p for p in found if p is not None}
+            if self.text and len(idx) == 1:
+                i = idx[0]
+                found = {tail(cells[i]) for __, cells in batch if len(cells) > i and cells[i]}
+            else:
+                found = {tail(raw) for raw in _cells(batch, idx, False) if raw is not None}
+            found.discard("")
+            yield found
 
     def _check(self, batch: list[tuple[int, list]]) -> list[tuple[str | None, Row | None]]:
         header_row = self.table.header_row

@@ -31,6 +31,7 @@ from tests.conftest import intake
 ])
 def test_every_way_of_writing_a_number_gives_one_key(raw, canonical):
     assert normalize(raw) == canonical
+    assert phone.tail(raw) == phone.tail(canonical) == canonical[-8:]  # what an import groups rows by first
 
 
 @pytest.mark.parametrize("raw", [
@@ -116,6 +117,7 @@ def written_mobiles(draw):
 def test_any_written_form_of_a_mobile_normalises_to_it(pair):
     number, text = pair
     assert normalize(text) == number
+    assert phone.tail(text) == number[-8:]
 
 
 @settings(max_examples=500, deadline=None)
@@ -126,6 +128,7 @@ def test_arbitrary_text_gives_a_number_or_bad_input(text):
     except BadInput:
         return
     assert normalize(result) == result  # idempotent
+    assert phone.tail(text) == phone.tail(result)  # one number, one tail, however it was written
     shown = mask(result)
     assert shown != result
     assert sum(c.isdigit() for c in shown) <= 7
