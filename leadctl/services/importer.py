@@ -32,7 +32,7 @@ from leadctl.services import files, import_plan, import_rows, policy, pool, staf
 from leadctl.services.import_plan import Plan
 from leadctl.services.import_rows import Problem
 from leadctl.store.audit import record
-from leadctl.store.bulk import Writer
+from leadctl.store.bulk import Writer, deferred_indexes
 from leadctl.store.db import Store
 
 KINDS = tuple(columns.KINDS)
@@ -104,6 +104,12 @@ def _flush_rows() -> int:
     return rows
 
 
+def _large(table: import_rows.Table, leads: int) -> bool:
+    """Whether a file may bring at least as many leads as the store has, and import_plan.REBUILD_ROWS: then the
+    leads' indexes are built once at the end rather than filled row by row (bulk.deferred_indexes)."""
+    return table.size_hint >= max(import_plan.REBUILD_ROWS, leads)
+
+
 @_no_cycle_collection()
 def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind: str = "leads",
                 source: str | None = None, maps: list[str] | tuple[str, ...] = (), encoding: str | None = None,
@@ -151,7 +157,9 @@ def _plan(store: Store, now: datetime, actor: str | None, path: Path, kind: str,
         else:
             with table.reopen() as rows:  # the file's phones first: which customers' rows lie in several batches
                 spread = plan.spread(checker, rows, batch_rows)
-        with table.reopen() as rows, (nullcontext() if dry_run else Writer(conn)) as writer:
+        rebuild = not dry_run and kind != "followups" and _large(table, first_new - 1)
+        with (deferred_indexes(conn, "leads", import_plan.LOOKUP_INDEXES) if rebuild else nullcontext()), \
+                table.reopen() as rows, (nullcontext() if dry_run else Writer(conn)) as writer:
             checker = import_rows.Checker(dataclasses.replace(table, rows=rows), kind, now, default_channel,
                                           plan.checks(), limits.phone_region)
             plan.add(checker, writer, spread, table.size_hint, batch_rows)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from leadctl.errors import ExitCode
+from leadctl.services import import_plan
 from tests.cli.test_import import HEADER, integrity, summary, write_csv
 from tests.conftest import intake
 
@@ -146,3 +147,38 @@ def test_a_file_of_carriage_returns_only_is_still_read_in_batches_that_fold_its_
     assert (out["read"], out["new"], out["merged"]) == (6, 5, 1)
     assert store.query("SELECT created_at, grade FROM leads WHERE phone = '13800138000'") == [
         ("2026-11-01T09:00:00", "H")]
+
+
+def test_phones_sharing_their_last_eight_digits_in_other_batches_are_each_planned_once(store, tmp_path,
+                                                                                       small_batches):
+    rows = _rows(12)
+    rows[1] = ["甲", "13812345678", "探岳", "展厅", "H", "李明", "2026-11-05 10:00"]  # batch 1
+    rows[5] = ["乙", "13912345678", "宝来", "展厅", "A", "李明", "2026-11-06 10:00"]  # batch 2: the same tail
+    rows[7] = ["甲", "138 1234 5678", "迈腾", "来电", "B", "李明", "2026-11-01 09:00"]  # batch 3: 甲's first visit
+    rows[10] = ["乙", "+86 139-1234-5678", "迈腾", "来电", "C", "赵磊", "2026-11-07 09:00"]  # batch 4
+    rows.append(["丙", "1012345678", "迈腾", "来电", "B", "李明", "2026-11-02 09:00"])  # batch 5: no trunk 0, refused
+    out = summary(store, write_csv(tmp_path / "tails.csv", rows), "--skip-bad")
+    assert (out["read"], out["new"], out["merged"], out["rejected"]) == (13, 10, 2, 1)
+    assert store.query("SELECT phone, name, created_at, last_contact_at, grade FROM leads"
+                       " WHERE phone IN ('13812345678', '13912345678') ORDER BY phone") == [
+        ("13812345678", "甲", "2026-11-01T09:00:00", "2026-11-05T10:00:00", "H"),
+        ("13912345678", "乙", "2026-11-06T10:00:00", "2026-11-07T09:00:00", "C")]
+    assert store.scalar("SELECT count(*) FROM visits") == 12
+    assert integrity(store) == "ok"
+
+
+def test_a_file_as_large_as_the_store_builds_the_leads_indexes_again_as_they_were(store, tmp_path):
+    rows = _rows(import_plan.REBUILD_ROWS)  # at least REBUILD_ROWS and the store's leads: indexes set aside
+    rows[20_000][1] = "1380013800"  # one digit short
+    path = write_csv(tmp_path / "large.csv", rows)
+    schema = "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'leads' ORDER BY name"
+    indexes, before = store.query(schema), store.fingerprint()
+    assert len(indexes) > 10
+    out = summary(store, path, code=ExitCode.DATA)
+    assert (out["rejected"], out["committed"]) == (1, False)
+    assert store.fingerprint() == before  # refused: indexes and all, as before
+    out = summary(store, path, "--skip-bad")
+    assert (out["new"], out["rejected"], out["committed"]) == (import_plan.REBUILD_ROWS - 1, 1, True)
+    assert store.query(schema) == indexes
+    assert store.query("SELECT count(*) FROM leads INDEXED BY leads_name WHERE name = '客户49999'") == [(1,)]
+    assert integrity(store) == "ok"
