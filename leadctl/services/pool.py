@@ -153,10 +153,14 @@ def assign_new(conn: sqlite3.Connection, now: datetime, by_id: int | None, ids: 
     if rule.rule == "manual" or not ids:
         return 0
     where, args = pool_where(rule)
+    if isinstance(ids, range) and ids.step == 1:  # an import's new leads: a range of ids, read as one
+        which, given = "l.id >= ? AND l.id < ?", [ids.start, ids.stop]
+    else:
+        which, given = "l.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))]
     wanted = [r[0] for r in conn.execute(
-        f"SELECT l.id FROM leads l WHERE l.id IN (SELECT value FROM json_each(?)) AND {where}"
+        f"SELECT l.id FROM leads l WHERE {which} AND {where}"
         + ("" if forced else " AND l.channel IN (SELECT value FROM json_each(?))") + " ORDER BY l.id",
-        [json.dumps(list(ids)), *args, *([] if forced else [json.dumps(list(rule.assign_channels))])])]
+        [*given, *args, *([] if forced else [json.dumps(list(rule.assign_channels))])])]
     if not wanted:
         return 0
     pairs, _names, reason = plan(conn, now.date(), rules, wanted)
