@@ -124,3 +124,12 @@ def test_the_policys_weights_order_the_list(store, tmp_path):
     rows = store.json("due", "--all", "--explain", actor=ADMIN)
     assert [r["phone"] for r in rows] == ["13800000005", "13800000006", "13800000001", "13800000002"]
     assert rows[1]["terms"] == {"invitation_tomorrow": 4.5}
+
+
+def test_the_whole_stores_list_is_read_through_the_one_due_date_index(store):
+    alone = store.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'"
+                        " AND sql LIKE '%(next_due)%'")
+    assert alone == [("leads_next_due",)]  # migration 0023: one index on the due date alone
+    plan = store.query("EXPLAIN QUERY PLAN SELECT id FROM leads l WHERE l.next_due <= '2026-11-20'"
+                       " ORDER BY l.next_due, l.id")
+    assert "USING COVERING INDEX leads_next_due" in plan[0][-1]
