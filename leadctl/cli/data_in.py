@@ -35,19 +35,24 @@ def _progress_bar(file: Path) -> Iterator:
 
 
 def _describe(s: dict) -> str:
-    counts = (f"{s['new']} new lead(s), {s['merged']} row(s) attached to known customers, "
-              f"{s['skipped_duplicates']} duplicate(s) skipped, {s['rejected']} rejected, of {s['read']} rows read")
+    counts = _("{new} new lead(s), {merged} row(s) attached to known customers, {skipped} duplicate(s) skipped, "
+               "{rejected} rejected, of {read} rows read").format(
+        new=s["new"], merged=s["merged"], skipped=s["skipped_duplicates"], rejected=s["rejected"], read=s["read"])
     if s["dry_run"]:
-        text = f"dry run of {s['file']} ({s['kind']}), nothing changed; it would give: {counts}"
+        text = _("dry run of {file} ({kind}), nothing changed; it would give: {counts}").format(
+            file=s["file"], kind=s["kind"], counts=counts)
     elif s["committed"]:
-        text = f"imported {s['file']} ({s['kind']}, import {s['import_id']}): {counts}"
+        text = _("imported {file} ({kind}, import {import_id}): {counts}").format(
+            file=s["file"], kind=s["kind"], import_id=s["import_id"], counts=counts)
     else:
-        text = f"nothing new in {s['file']}: {counts}"
+        text = _("nothing new in {file}: {counts}").format(file=s["file"], counts=counts)
         if s["previously_imported"]:
             earlier = s["previously_imported"]
-            text += f"; this file was imported on {earlier['at']} (import {earlier['import_id']})"
+            text += _("; this file was imported on {at} (import {import_id})").format(
+                at=earlier["at"], import_id=earlier["import_id"])
     if s["collisions"]:
-        text += f"; {s['collisions']} collision(s) {'would be ' if s['dry_run'] else ''}opened for the manager"
+        text += (_("; {count} collision(s) would be opened for the manager") if s["dry_run"] else
+                 _("; {count} collision(s) opened for the manager")).format(count=s["collisions"])
     return text
 
 

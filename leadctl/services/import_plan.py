@@ -345,14 +345,14 @@ class Plan:
     def _followup(self, phone: str, row: Row) -> None:
         holder, lead = self.holders.get(phone, (None, None))
         if lead is None:
-            self._problem(row, "phone", row.phone, "no lead with this phone; import or register the lead first")
+            self._problem(row, "phone", row.phone, _("no lead with this phone; import or register the lead first"))
             return
         at = row.at.isoformat()
         if (key := self._key(lead, holder, "followup", at)) in self.keys:
             self.counts["skipped_duplicates"] += 1
             return
         if row.at < lead.created:
-            self._problem(row, "at", row.at, f"before the lead was registered ({lead.created_at})")
+            self._problem(row, "at", row.at, _("before the lead was registered ({at})").format(at=lead.created_at))
             return
         by_id = self._staff_id(row)
         if row.next_on is not None and not self._plan_ok(lead, row):

@@ -508,7 +508,8 @@ def _column(table: Table, data: list, field: str, idx: tuple[int, ...], required
         if raw is None:
             if required:
                 number = data[k][0]
-                bad.setdefault(number, []).append(Problem(number, header, "", f"{field} is required"))
+                bad.setdefault(number, []).append(
+                    Problem(number, header, "", _("{field} is required").format(field=field)))
             continue
         hit = memo.get(raw) if few else None
         if hit is None:
@@ -582,8 +583,9 @@ class Checker:
                 continue
             self.read += 1
             if self.text and len(cells) != self.width:
-                self.bad[number] = [Problem(number, "(row)", f"{len(cells)} cells",
-                                            f"the header has {self.width} cells; check quotes and delimiters")]
+                self.bad[number] = [Problem(number, "(row)", _("{len} cells").format(len=len(cells)),
+                                            _("the header has {width} cells; check quotes and delimiters").format(
+                                                width=self.width))]
                 continue
             data.append((number, cells))
         values = {}
@@ -620,22 +622,23 @@ def _cross_check(row: Row, cols: columns.ColumnMap, now: datetime, kind: str, de
     if at is not None and at > now:
         field = "at" if kind == "followups" else "arrived"
         out.append(Problem(row.row, cols.header(field), at.isoformat(" "),
-                           f"in the future (now is {now:%Y-%m-%d %H:%M})"))
+                           _("in the future (now is {now:%Y-%m-%d %H:%M})").format(now=now)))
     if left is not None:
         if isinstance(left, time):
             if at is None:
-                out.append(Problem(row.row, cols.header("left"), left.isoformat(), "a time of day needs the arrival"))
+                out.append(Problem(row.row, cols.header("left"), left.isoformat(),
+                                   _("a time of day needs the arrival")))
                 return out
             row.left = left = datetime.combine(at.date(), left)
         if at is not None and left < at:
-            out.append(Problem(row.row, cols.header("left"), left.isoformat(" "), "departure before arrival"))
+            out.append(Problem(row.row, cols.header("left"), left.isoformat(" "), _("departure before arrival")))
         elif left > now:
-            out.append(Problem(row.row, cols.header("left"), left.isoformat(" "), "in the future"))
+            out.append(Problem(row.row, cols.header("left"), left.isoformat(" "), _("in the future")))
     if kind == "followups":
         row.method = row.method or Method.PHONE
     elif row.channel is None:
         if default_channel is None and not any(p.column == cols.header("channel") for p in earlier or ()):
-            out.append(Problem(row.row, cols.header("channel"), "", "no channel (客户来源); give --source CHANNEL"))
+            out.append(Problem(row.row, cols.header("channel"), "", _("no channel (客户来源); give --source CHANNEL")))
         row.channel = default_channel
     return out
 

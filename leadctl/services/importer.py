@@ -72,10 +72,12 @@ def _default_channel(kind: str, source: str | None) -> Channel | None:
 
 def _rejected(problems: list[Problem], summary: dict, rejects: Path | None) -> ImportRejected:
     first, rows = problems[0], summary["rejected"]
-    where = f"written to {rejects}" if rejects else "see --rejects or --json"
-    return ImportRejected(f"{rows} row{'s' if rows != 1 else ''} rejected (first: row {first.row}, {first.column}: "
-                          f"{first.problem}); {where}", "nothing was imported: fix them, or pass --skip-bad",
-                          summary)
+    where = _("written to {rejects}").format(rejects=rejects) if rejects else _("see --rejects or --json")
+    text = (_("1 row rejected (first: row {row}, {column}: {problem}); {where}") if rows == 1 else
+            _("{rows} rows rejected (first: row {row}, {column}: {problem}); {where}"))
+    return ImportRejected(text.format(rows=rows, row=first.row, column=first.column, problem=first.problem,
+                                      where=where),
+                          _("nothing was imported: fix them, or pass --skip-bad"), summary)
 
 
 def _no_channel(table, kind: str, default_channel: Channel | None, path: Path, src: str) -> None:

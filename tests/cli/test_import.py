@@ -101,6 +101,25 @@ def test_the_lms_export_in_gb18030(store):
     assert store.query("SELECT kind, new, merged, rejected FROM imports") == [("leads", 30, 1, 0)]
 
 
+def test_the_summary_speaks_chinese_at_the_front_desk(store, zh):
+    path = EXAMPLES / "lms_leads_gb18030.csv"
+    first = do_import(store, path, "--source", "LMS").stderr
+    assert "新线索 30 条，并入已有客户 1 行，跳过重复 0 行，拒绝 0 行，共读取 31 行" in first
+    assert first.startswith(f"已导入 {path}（leads，导入 #1）") and "imported" not in first
+    again = do_import(store, path, "--source", "LMS").stderr
+    assert again.startswith(f"{path} 没有新内容：") and "此文件已于 2026-" in again and "（导入 #1）" in again
+
+
+
+def test_a_refusal_speaks_chinese_too(store, zh, tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [["客户姓名", "手机号码", "客户来源", "到店时间"],
+                                             ["张三", "13800138000", "展厅", "2027-01-01 10:00"]])
+    err = do_import(store, path, code=65).stderr
+    assert err.startswith("leadctl：拒绝 1 行（第一处：第 2 行，到店时间：是将来的时间（现在是 ")
+    assert len(err.splitlines()) == 1
+    assert "未导入任何内容" in err and "rejected" not in err
+
+
 def test_the_dms_workbook_with_title_rows(store):
     summary(store, EXAMPLES / "lms_leads_gb18030.csv")
     last = store.scalar("SELECT max(id) FROM visits")
