@@ -77,8 +77,10 @@ def tail(raw: str) -> str:
     code or trunk prefix, so two writings of one number always share it (`tail(normalize(x)) == tail(x)`);
     cheap (no validation), for grouping rows before they are read in full. Distinct numbers may share it."""
     if not raw.isascii():
-        raw = unicodedata.normalize("NFKC", raw)
-        raw = "".join(str(unicodedata.decimal(ch, "")) if ch.isdigit() else ch for ch in raw)
+        try:
+            raw = _ascii_digits(unicodedata.normalize("NFKC", raw))  # as normalize reads digits
+        except BadInput:
+            return ""  # a digit normalize refuses too: the row is rejected, its tail groups nothing
     return _NOT_DIGIT.sub("", raw)[-TAIL_DIGITS:]
 
 

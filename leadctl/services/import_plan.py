@@ -32,7 +32,7 @@ from leadctl.errors import BadInput, LeadctlError
 from leadctl.i18n import _
 from leadctl.models import Channel, Grade, LeadState, Status
 from leadctl.rules import cadence, columns, grading, text
-from leadctl.rules.phone import tail as phone_tail
+from leadctl.rules.phone import tail as tail_of
 from leadctl.rules.policy import Policy
 from leadctl.services.import_rows import Checker, Problem, Row
 from leadctl.store.audit import record
@@ -241,7 +241,7 @@ class Plan:
                     groups.setdefault(phone, []).append(row)
             ready: dict[str, list[Row | None]] = {}
             for phone, rows in groups.items():
-                last = spread.get(tail := phone_tail(phone)) if spread else None
+                last = spread.get(tail := tail_of(phone)) if spread else None
                 if last is not None and last > number:
                     if tail not in held:
                         releases.setdefault(last, []).append(tail)

@@ -110,7 +110,6 @@ def test_the_summary_speaks_chinese_at_the_front_desk(store, zh):
     assert again.startswith(f"{path} 没有新内容：") and "此文件已于 2026-" in again and "（导入 #1）" in again
 
 
-
 def test_a_refusal_speaks_chinese_too(store, zh, tmp_path):
     path = write_csv(tmp_path / "bad.csv", [["客户姓名", "手机号码", "客户来源", "到店时间"],
                                              ["张三", "13800138000", "展厅", "2027-01-01 10:00"]])
