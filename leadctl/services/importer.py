@@ -165,20 +165,21 @@ def _plan(store: Store, now: datetime, actor: str | None, path: Path, kind: str,
             checker = import_rows.Checker(dataclasses.replace(table, rows=rows), kind, now, default_channel,
                                           plan.checks(), limits.phone_region)
             plan.add(checker, writer, spread, table.size_hint, batch_rows)
-        read = checker.read
-        problems = sorted(checker.finish() + plan.problems, key=lambda p: p.row)
-        rejected = len({p.row for p in problems})
-        earlier = conn.execute("SELECT id, at FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1", (digest,)).fetchone()
-        summary = {"file": str(path), "kind": kind, "read": read, **plan.counts, "rejected": rejected,
-                   "dry_run": dry_run, "source": src, "sha256": digest, "encoding": table.encoding,
-                   "committed": False, "import_id": None, **plan.tallies,
-                   "previously_imported": {"import_id": earlier[0], "at": earlier[1]} if earlier else None,
-                   "ignored_columns": list(table.cols.ignored), "problems": [p.as_dict() for p in problems],
-                   "cleaned_rows": table.cleaned}
-        if problems and not skip_bad:
-            if rejects:
-                import_rows.write_rejects(rejects, problems, store.path, force)
-            raise _rejected(problems, summary, rejects)
+            read = checker.read
+            problems = sorted(checker.finish() + plan.problems, key=lambda p: p.row)
+            rejected = len({p.row for p in problems})
+            earlier = conn.execute("SELECT id, at FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1",
+                                   (digest,)).fetchone()
+            summary = {"file": str(path), "kind": kind, "read": read, **plan.counts, "rejected": rejected,
+                       "dry_run": dry_run, "source": src, "sha256": digest, "encoding": table.encoding,
+                       "committed": False, "import_id": None, **plan.tallies,
+                       "previously_imported": {"import_id": earlier[0], "at": earlier[1]} if earlier else None,
+                       "ignored_columns": list(table.cols.ignored), "problems": [p.as_dict() for p in problems],
+                       "cleaned_rows": table.cleaned}
+            if problems and not skip_bad:  # refused before the indexes are built again: rolled back unbuilt
+                if rejects:
+                    import_rows.write_rejects(rejects, problems, store.path, force)
+                raise _rejected(problems, summary, rejects)
         if (plan.counts["new"] or plan.counts["merged"]) and not dry_run:
             counts = (read, plan.counts["new"], plan.counts["merged"], plan.counts["skipped_duplicates"], rejected)
             plan.finish((now.isoformat(), who.id, path.name, digest, src, kind, *counts))

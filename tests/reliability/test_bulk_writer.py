@@ -84,3 +84,37 @@ def test_ctrl_c_while_waiting_for_the_worker_stays_a_ctrl_c(conn):
     if conn.in_transaction:
         conn.execute("ROLLBACK")
     assert conn.execute("SELECT count(*) FROM parent").fetchone() == (0,)
+
+
+def _indexes(conn) -> list[str]:
+    return [n for n, in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'parent'"
+                                     " ORDER BY name")]
+
+
+def test_indexes_set_aside_are_built_again_from_their_own_sql_and_the_pragmas_restored(conn):
+    conn.execute("CREATE INDEX parent_name ON parent(name)")
+    conn.execute("CREATE INDEX parent_short ON parent(substr(name, 1, 2)) WHERE id > 10")
+    sql = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+    conn.execute("PRAGMA cache_size = -3000")
+    with bulk.deferred_indexes(conn, "parent", ("parent_name",)):
+        assert _indexes(conn) == ["parent_name"]  # kept: the block looks rows up by it
+        conn.executemany("INSERT INTO parent VALUES (?, ?)", ((i, f"p{i}") for i in range(1, 20_001)))
+    assert conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall() == sql
+    assert conn.execute("SELECT count(*) FROM parent INDEXED BY parent_short WHERE substr(name, 1, 2) = 'p1'"
+                        " AND id > 10").fetchone() == (11_109,)  # p1, p10-p19, ... p10000-p19999; not 1, 10
+    assert [conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "threads")] == [-3000, 0]
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.execute("COMMIT")
+
+
+def test_a_failing_block_leaves_the_indexes_it_set_aside_to_the_rollback(conn):
+    conn.execute("CREATE INDEX parent_name ON parent(name)")
+    conn.execute("COMMIT")
+    conn.execute("BEGIN IMMEDIATE")
+    with pytest.raises(RuntimeError, match="refused"), bulk.deferred_indexes(conn, "parent", ()):
+        conn.executemany("INSERT INTO parent VALUES (?, ?)", ((i, f"p{i}") for i in range(1, 1001)))
+        raise RuntimeError("refused")  # a rejected row: building the index would be thrown away
+    assert _indexes(conn) == []  # not built again inside the failed transaction
+    conn.execute("ROLLBACK")
+    assert _indexes(conn) == ["parent_name"]
+    assert conn.execute("SELECT count(*) FROM parent").fetchone() == (0,)
