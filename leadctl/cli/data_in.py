@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from leadctl.cli import context, output
+from leadctl.cli import context, layout, output
 from leadctl.i18n import _
 
 
@@ -35,15 +35,16 @@ def _progress_bar(file: Path) -> Iterator:
 
 
 def _describe(s: dict) -> str:
+    kind = _(layout.RECORDS.get(s["kind"], s["kind"]))
     counts = _("{new} new lead(s), {merged} row(s) attached to known customers, {skipped} duplicate(s) skipped, "
                "{rejected} rejected, of {read} rows read").format(
         new=s["new"], merged=s["merged"], skipped=s["skipped_duplicates"], rejected=s["rejected"], read=s["read"])
     if s["dry_run"]:
         text = _("dry run of {file} ({kind}), nothing changed; it would give: {counts}").format(
-            file=s["file"], kind=s["kind"], counts=counts)
+            file=s["file"], kind=kind, counts=counts)
     elif s["committed"]:
         text = _("imported {file} ({kind}, import {import_id}): {counts}").format(
-            file=s["file"], kind=s["kind"], import_id=s["import_id"], counts=counts)
+            file=s["file"], kind=kind, import_id=s["import_id"], counts=counts)
     else:
         text = _("nothing new in {file}: {counts}").format(file=s["file"], counts=counts)
         if s["previously_imported"]:

@@ -10,13 +10,10 @@ import typer
 from leadctl import clock
 from leadctl.cli import context, layout, output
 from leadctl.errors import ExitCode, UsageError
-from leadctl.i18n import N_, _
+from leadctl.i18n import _
 from leadctl.services import export as export_service
 from leadctl.services import maintenance
 from leadctl.services import purge as purge_service
-
-EXPORTED = {"leads": N_("leads"), "visits": N_("visits"), "followups": N_("follow-ups"), "defeats": N_("defeats"),
-            "orders": N_("orders")}  # what `export KIND` wrote, as its line says it
 
 
 def export(
@@ -47,7 +44,7 @@ def export(
         masked = _(" (phones masked)") if result["masked"] else ""
         output.say(
             _("exported {rows} {kind} to {file}{masked}").format(
-                rows=result["rows"], kind=_(EXPORTED.get(kind, kind)), file=result["file"], masked=masked
+                rows=result["rows"], kind=_(layout.RECORDS.get(kind, kind)), file=result["file"], masked=masked
             )
         )
 

@@ -88,6 +88,8 @@ HEADERS = {
     "survey_note": N_("survey_note"), "next_deadline": N_("next_deadline"),
 }
 
+RECORDS = {"leads": N_("leads"), "visits": N_("visits"), "followups": N_("follow-ups"), "defeats": N_("defeats"),
+           "orders": N_("orders")}  # a kind of record (import --kind, export KIND) as a line names it
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:?\d\d|Z)?")

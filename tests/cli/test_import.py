@@ -105,7 +105,7 @@ def test_the_summary_speaks_chinese_at_the_front_desk(store, zh):
     path = EXAMPLES / "lms_leads_gb18030.csv"
     first = do_import(store, path, "--source", "LMS").stderr
     assert "新线索 30 条，并入已有客户 1 行，跳过重复 0 行，拒绝 0 行，共读取 31 行" in first
-    assert first.startswith(f"已导入 {path}（leads，导入 #1）") and "imported" not in first
+    assert first.startswith(f"已导入 {path}（线索，导入 #1）") and "imported" not in first
     again = do_import(store, path, "--source", "LMS").stderr
     assert again.startswith(f"{path} 没有新内容：") and "此文件已于 2026-" in again and "（导入 #1）" in again
 
