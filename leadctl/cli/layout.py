@@ -25,22 +25,23 @@ PRIORITY = {
                      "what", "at", "overdue_days"), 1),
     **dict.fromkeys(("owner", "reason", "expected_at", "responsible", "claimant", "next",
                      "breaches", "waiting_hours", "brand", "model", "series", "role", "team", "met", "care",
-                     "matched", "delivered_on", "next_due"), 2),
+                     "matched", "delivered_on", "next_due", "date", "staff", "consultant"), 2),
     **dict.fromkeys(("by", "invited_by", "requested_by", "received_at", "ordered_at", "requested_at", "opened_at",
                      "delivery_on", "expected_on", "to", "from_owner", "recommended", "level", "kind", "channel",
                      "result", "rule", "active", "breached", "rung", "last_contact", "last_contact_at", "plate",
-                     "state", "made_at"), 3),
+                     "state", "made_at", "handler", "new_customer"), 3),
     **dict.fromkeys(("method", "lead_status", "pool", "from_pool", "vin", "config", "price", "deposit", "lost_to",
                      "department"), 4),
     **dict.fromkeys(("closed_at", "verified_at", "decided_at", "cancelled_at", "delivered_at", "set_at", "set_by",
                      "created_at", "invited_at", "verified_by", "decided_by", "ordered_by", "visit_id", "replaces",
                      "colour", "score", "birthday", "birthday_calendar", "landline", "id_number", "insurer"), 6),
     **dict.fromkeys(("note", "summary", "review", "verification", "decision_note", "cancel_reason", "reasons",
-                     "commands", "outcomes", "text", "terms", "address"), 7),
+                     "commands", "outcomes", "text", "terms", "address", "story", "top_competitors"), 7),
 }
 DEFAULT_PRIORITY = 5
 FREE_TEXT = frozenset(("reason", "note", "summary", "review", "verification", "decision_note", "cancel_reason",
-                       "reasons", "commands", "outcomes", "text", "result", "next", "breaches", "lost_to", "what"))
+                       "reasons", "commands", "outcomes", "text", "result", "next", "breaches", "lost_to", "what",
+                       "story", "top_competitors"))
 
 # the header of each column under zh; under en a header is the column's key, as in the JSON
 HEADERS = {

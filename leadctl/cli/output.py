@@ -51,12 +51,12 @@ def _columns() -> int | None:
     return int(value) if value.isdigit() and 20 <= int(value) <= 1000 else None
 
 
-def _console(width: int | None = None, file=None):
-    """Tables fit the terminal (its size, or COLUMNS when set); piped, COLUMNS or PIPED_WIDTH wide."""
+def _console(width: int | None = None, file=None, piped: int | None = None):
+    """Tables fit the terminal (its size, or COLUMNS when set); piped, COLUMNS or `piped` (PIPED_WIDTH) wide."""
     from rich.console import Console
 
     if width is None and not sys.stdout.isatty():
-        width = _columns() or PIPED_WIDTH
+        width = _columns() or piped or PIPED_WIDTH
     return Console(highlight=False, width=width, file=file)
 
 
@@ -111,16 +111,20 @@ def cell(key: str, value: Any, today=None) -> str:
     return str(value)
 
 
-def fit(rows: list[list[str]], columns: Sequence[str], width: int, wide: bool = False) -> list[int]:
+def fit(rows: list[list[str]], columns: Sequence[str], width: int, wide: bool = False,
+        headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None) -> list[int]:
     """Which columns (their indexes) a table of these cells shows at `width` terminal columns: the less important
-    ones drop out first (layout.PRIORITY) until every unbreakable value keeps its whole width."""
+    ones drop out first (`ranks`, by default layout.PRIORITY of each key: the highest first, the rightmost first
+    among equals; rank 1 never) until every unbreakable value keeps its whole width."""
     from rich.cells import cell_len
 
     from leadctl.cli import layout
 
+    headers = headers if headers is not None else [layout.header(key) for key in columns]
+    ranks = ranks if ranks is not None else [layout.priority(key) for key in columns]
     natural = []
     for i, key in enumerate(columns):
-        longest = max([cell_len(layout.header(key))] + [max(map(cell_len, r[i].split("\n"))) for r in rows])
+        longest = max([cell_len(headers[i])] + [max(map(cell_len, r[i].split("\n"))) for r in rows])
         natural.append(min(longest, 12) if layout.wraps(key) else longest)
     shown = list(range(len(columns)))
     if wide:
@@ -129,8 +133,8 @@ def fit(rows: list[list[str]], columns: Sequence[str], width: int, wide: bool = 
     def needed(keep):
         return sum(natural[i] for i in keep) + 3 * len(keep) + 1  # rich's box: a bar and a space each side
 
-    by_priority = sorted(shown, key=lambda i: (layout.priority(columns[i]), i))
-    while needed(shown) > width and len(shown) > 1 and layout.priority(columns[by_priority[-1]]) > 1:
+    by_priority = sorted(shown, key=lambda i: (ranks[i], i))
+    while needed(shown) > width and len(shown) > 1 and ranks[by_priority[-1]] > 1:
         shown.remove(by_priority.pop())
     return shown
 
@@ -146,32 +150,42 @@ def _today():
 
 def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
                styles: dict[str, str] | None = None, wide: bool = False) -> None:
-    """A table that fits the screen (cli/layout.py says how), through a pager when it is taller than the screen."""
+    """A table of these rows' values (cell() says how each reads) that fits the screen; see draw()."""
+    today = _today()
+    draw([[cell(c, row.get(c), today) for c in columns] for row in rows], columns, title, styles=styles, wide=wide)
+
+
+def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = None, *,
+         headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None, right: frozenset[int] = frozenset(),
+         styles: dict[str, str] | None = None, row_styles: Sequence[str | None] | None = None, wide: bool = False,
+         piped: int | None = None) -> int:
+    """A table of these cells (text, never markup) that fits the screen (fit() says which columns stay; `right`:
+    the indexes of right-aligned ones), through a pager when it is taller than the screen; piped, `piped` columns
+    (PIPED_WIDTH) wide unless COLUMNS says otherwise. Returns how many columns it left out."""
     import io
 
     from rich.table import Table
 
     from leadctl.cli import layout
 
-    today = _today()
-    cells = [[cell(c, row.get(c), today) for c in columns] for row in rows]
-    console = _console()
+    console = _console(piped=piped)
     width = console.width
-    keep = fit(cells, columns, width, wide)
+    keep = fit(cells, columns, width, wide, headers, ranks)
+    headers = headers if headers is not None else [layout.header(key) for key in columns]
     table = Table(title=_text(title) if title else None, title_justify="left", highlight=False)
     for i in keep:
         key = columns[i]
-        table.add_column(_text(layout.header(key)), style=(styles or {}).get(key), overflow="fold",
-                         no_wrap=not layout.wraps(key))
-    for r in cells:
-        table.add_row(*(_text(r[i]) for i in keep))
+        table.add_column(_text(headers[i]), style=(styles or {}).get(key), overflow="fold",
+                         no_wrap=not layout.wraps(key), justify="right" if i in right else "left")
+    for n, r in enumerate(cells):
+        table.add_row(*(_text(r[i]) for i in keep), style=row_styles[n] if row_styles else None)
     if wide:  # every column at its whole width, however wide that is
         from rich.measure import Measurement
 
         width = max(width, Measurement.get(console, console.options.update_width(10**4), table).maximum)
     if not sys.stdout.isatty():
         _console(width=width).print(table)
-        return
+        return len(columns) - len(keep)
     buffer = io.StringIO()
     drawn = _console(width=width, file=buffer)
     drawn._force_terminal = True
@@ -182,6 +196,7 @@ def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = Non
         page(text)
     else:
         sys.stdout.write(text)
+    return len(columns) - len(keep)
 
 
 def page(text: str) -> None:

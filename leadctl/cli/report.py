@@ -28,6 +28,7 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (keys in English, rates as fractions)."),
     as_csv: bool = typer.Option(False, "--csv", help="Print as CSV."),
     codes: bool = output.codes_option(),
+    wide: bool = output.wide_option(),
     xlsx: Path = typer.Option(None, "--xlsx", readable=False, help="Write an Excel workbook (manager; audited)."),
     force: bool = typer.Option(False, "--force", help="With --xlsx: replace the file if it exists (never the "
                                                       "database)."),
@@ -57,7 +58,30 @@ def report(
     elif as_csv:
         render.emit_csv(result.report, result.rows, codes)
     else:
-        render.emit_table(result.report, period, result.scope, result.rows)
+        _table(result, period, wide)
+
+
+REPORT_PIPED_WIDTH = 240  # a report sent to a file or a pipe keeps its form's columns up to this width
+FIRST, BAR_RANK = 1, 8  # the first column names each row: it stays; the bar beside the figures leaves first
+RANKS = {"summary": 3}  # a form's own ranks, before layout.PRIORITY's: what a complaint was stays in its register
+
+
+def _table(result, period, wide: bool) -> None:
+    """The report on the terminal: the columns that fit (output.fit: the bar first, then by layout.PRIORITY, a
+    form's rightmost first), and on stderr how many were left out and how to see them."""
+    from leadctl.cli import layout
+    from leadctl.reports.base import heading
+
+    title, columns, cells, styles = render.table(result.report, period, result.scope, result.rows)
+    keys = [c.key for c in columns]
+    ranks = [FIRST if i == 0 else BAR_RANK if c is render.BAR else RANKS.get(c.key) or layout.priority(c.key)
+             for i, c in enumerate(columns)]
+    right = frozenset(i for i, c in enumerate(columns) if c.kind in render.NUMERIC)
+    hidden = output.draw(cells, keys, title, headers=[heading(c) for c in columns], ranks=ranks, right=right,
+                         row_styles=styles, wide=wide, piped=REPORT_PIPED_WIDTH)
+    if hidden:
+        output.say(_("{count} more column(s) not shown: --wide shows them, --xlsx or --csv keeps the whole form")
+                   .format(count=hidden))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from leadctl.i18n import _
-from leadctl.reports.base import Period, Report, heading, shows_words, title_of, word
+from leadctl.reports.base import Column, Period, Report, shows_words, title_of, word
 
 
 def _plain(value: Any) -> Any:
@@ -67,33 +67,26 @@ def bar(value: float, top: float, width: int = 24) -> str:
     return "█" * filled
 
 
-def emit_table(report: Report, period: Period, scope: str, rows: list[dict]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+NUMERIC = frozenset(("int", "rate", "money", "kpi", "decimal"))  # kinds of columns whose values align right
+BAR = Column("", "", "bar")  # the bar beside a report's figures (no header in either language)
 
+
+def table(report: Report, period: Period, scope: str, rows: list[dict]) -> tuple[str, list[Column], list[list[str]],
+                                                                               list[str | None]]:
+    """A report as a terminal table: its title, its columns (a code column beside its words under en only; the
+    bar last, where the report has one), each row's cells as text, each row's style."""
     from leadctl.i18n import zh
 
     shown = (_("{title} ({name}) {label} {scope}").format(title=title_of(report), name=report.name, label=period.label,
                                                           scope=scope) if zh() else
              _("{name} {label} {scope}").format(name=report.name, label=period.label, scope=_scope(scope)))
-    table = Table(
-        title=shown,
-        title_justify="left",
-        highlight=False,
-    )
-    columns = [c for c in report.columns if c.kind != "code" or not zh()]  # a code column beside its words: en only
-    for column in columns:
-        numeric = column.kind in ("int", "rate", "money", "kpi", "decimal")
-        table.add_column(heading(column), justify="right" if numeric else "left")
+    columns = [c for c in report.columns if c.kind != "code" or not zh()]
     bars = report.bars
     top = max((abs(r.get(bars) or 0) for r in rows), default=0) if bars else 0
-    if bars:
-        table.add_column("")
+    cells = []
     for row in rows:
-        cells = [cell(c.kind, row.get(c.key), row) for c in columns]
-        if bars == "_bar":
-            cells.append(bar(row.get("_bar") or 0, 1.0))
-        elif bars:
-            cells.append(bar(row.get(bars) or 0, top))
-        table.add_row(*cells, style=row.get("_style"))
-    Console(highlight=False, width=None if sys.stdout.isatty() else 240).print(table)
+        line = [cell(c.kind, row.get(c.key), row) for c in columns]
+        if bars:
+            line.append(bar(row.get("_bar") or 0, 1.0) if bars == "_bar" else bar(row.get(bars) or 0, top))
+        cells.append(line)
+    return shown, columns + [BAR] if bars else columns, cells, [row.get("_style") for row in rows]

@@ -49,7 +49,7 @@ def daily(ctx: Context) -> list[dict]:
 
 
 DAILY = Report("daily", "工作日报", (
-    Column("staff", "员工"), Column("role", "岗位"), Column("new_leads", "新增线索", "int"),
+    Column("staff", "员工"), Column("role", "岗位", "role"), Column("new_leads", "新增线索", "int"),
     Column("followups", "回访次数", "int"), Column("due", "今日应回访", "int"), Column("overdue", "逾期未回访", "int"),
     Column("invitations", "邀约", "int"), Column("arrivals", "邀约到店", "int"), Column("orders", "订单", "int"),
     Column("deliveries", "交车", "int"),

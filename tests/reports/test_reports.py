@@ -120,6 +120,42 @@ def test_golden_output(shop, golden, name, zh):
         assert csv_lines[0].split(",") == list(doc["rows"][0])
 
 
+NAMES = ("traffic", "daily", "customers", "defeats", "defeat-reasons", "sources", "prospects", "arrivals", "activity",
+         "inventory", "funnel", "kpi", "owner-care", "owners", "complaints")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_report_fits_80_columns_with_every_value_whole(shop, zh, monkeypatch, name):
+    """A manager's terminal: the columns that fit, each value whole (no cell cut to an ellipsis), the row's label
+    kept, and on stderr how many columns were left out; --wide shows them all."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = shop("report", name, *MONTH, actor="王经理")
+    lines = shown.stdout.splitlines()
+    assert all(cell_len(line.rstrip()) <= 80 for line in lines), shown.stdout
+    assert "…" not in shown.stdout, shown.stdout
+    doc = shop.json("report", name, *MONTH, actor="王经理")
+    header = next(line for line in lines if line.startswith("┃"))
+    wide = shop("report", name, *MONTH, "--wide", actor="王经理")
+    every = next(line for line in wide.stdout.splitlines() if line.startswith("┃"))
+    hidden = every.count("┃") - header.count("┃")
+    if hidden:
+        assert shown.stderr.strip() == f"另有 {hidden} 列未显示：加 --wide 显示，--xlsx 或 --csv 保留完整表单"
+    else:
+        assert shown.stderr == ""
+    assert wide.stderr == "" and "…" not in wide.stdout
+    assert header.split("┃")[1] == every.split("┃")[1]  # the column that names each row stays
+    assert len([line for line in lines if line.startswith("│")]) >= len(doc["rows"])  # every row, none cut off
+
+
+def test_a_report_shows_a_name_written_like_markup_as_it_was_given(shop, zh):
+    shop.json("intake", "--name", "[/]王[bold]", "--phone", "13912345670", "--owner", "李娜", "--arrived",
+              "2026-10-30T10:00", actor="张前台")
+    shown = shop("report", "arrivals", *MONTH, actor="王经理").stdout
+    assert "[/]王[bold]" in shown
+
+
 def test_period_and_scope_errors(shop):
     shop("report", "traffic", "--month", "2026-13", code=ExitCode.DATA, actor=READER)
     shop("report", "traffic", "--month", "2026-10", "--from", "2026-10-01", code=ExitCode.USAGE, actor=READER)
