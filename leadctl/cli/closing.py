@@ -26,8 +26,9 @@ order_app = typer_group("LEAD", "Orders: `leadctl order LEAD (--vin VIN | --bran
 def defeat_request(
     ctx: typer.Context,
     lead: str = LEAD,
-    reason: str = typer.Option(..., "--reason", help="Reason code of the policy: price|product|competitor|financing|"
-                               "no-longer-buying|unreachable|other (or 价格 产品 竞品 贷款 不买了 联系不上 其他)."),
+    reason: str = typer.Option(..., "--reason", help="Reason code of the policy: price | product | competitor | "
+                               "financing | no-longer-buying | unreachable | other (or 价格 产品 竞品 贷款 不买了 "
+                               "联系不上 其他)."),
     lost_to: str = typer.Option(None, "--lost-to", help="Brand/model the customer bought instead."),
     price: int = typer.Option(None, "--price", help="The price that decided it, in yuan."),
     note: str = NOTE,

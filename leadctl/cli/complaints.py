@@ -50,7 +50,7 @@ def complaint_new(
     customer: str = typer.Option(None, "--customer", help="The customer's lead (id or phone)."),
     number: str = typer.Option(None, "--phone", help="The customer's phone, lead or not (linked when a lead has it)."),
     name: str = typer.Option(None, "--name", help="The customer's name, when they are not a lead."),
-    channel: str = typer.Option(..., "--channel", help="onsite|phone|callcenter|email|media|letter|fax "
+    channel: str = typer.Option(..., "--channel", help="onsite | phone | callcenter | email | media | letter | fax "
                                 "(or 现场/当面 电话 呼叫中心 邮件 媒体 信函 传真)."),
     kind: str = typer.Option(..., "--kind", help="service|product (or 服务 产品)."),
     summary: str = typer.Option(..., "--summary", help="What the customer complains of (投诉内容)."),

@@ -35,7 +35,7 @@ def leads(
     pool: bool = typer.Option(False, "--pool", help="The DCC pool's leads without an owner."),
     grade: list[str] = typer.Option(None, "--grade", help="Only these grades (repeat)."),
     status: str = typer.Option(None, "--status",
-                               help="active|ordered|delivered|defeated|lost|closed [default: active]."),
+                               help="active | ordered | delivered | defeated | lost | closed [default: active]."),
     model: str = typer.Option(None, "--model", help="Model of interest."),
     channel: str = typer.Option(None, "--channel", help="Channel the lead came by."),
     since: str = typer.Option(None, "--since", help="Registered on or after this day (YYYY-MM-DD)."),

@@ -30,7 +30,8 @@ def intake(
     name: str = typer.Option(None, "--name", help="Customer's name."),
     phone: str = typer.Option(None, "--phone", help="Phone in any format (+86, spaces, dashes, full-width)."),
     channel: str = typer.Option(
-        "walk-in", "--channel", help="walk-in|call|web|hotline|show|hq|repurchase|referral (or 展厅 来电 网络 400 ...)."
+        "walk-in", "--channel",
+        help="walk-in | call | web | hotline | show | hq | repurchase | referral (or 展厅 来电 网络 400 ...)."
     ),
     owner: str = typer.Option(None, "--owner", help="Staff member who received the customer."),
     model: str = typer.Option(None, "--model", help="Model of interest."),
@@ -40,7 +41,8 @@ def intake(
     party: int = typer.Option(1, "--party", help="People in the batch (批次)."),
     test_drive: bool = typer.Option(False, "--test-drive", help="Took a test drive."),
     info_source: str = typer.Option(
-        None, "--info-source", help="phone|newspaper|radio|magazine|friends|passing|internet|other (or 电话 报纸 ...)."
+        None, "--info-source",
+        help="phone | newspaper | radio | magazine | friends | passing | internet | other (or 电话 报纸 ...)."
     ),
     trade_in: bool = typer.Option(False, "--trade-in", help="Wants to trade in a car (置换)."),
     no_contact: bool = typer.Option(False, "--no-contact", help="Visitor left no details (grade W)."),
@@ -160,8 +162,8 @@ def followup(
     grade: str = typer.Option(None, "--grade", help="New grade after this contact."),
     next_on: str = typer.Option(None, "--next", help="Plan the next contact (no later than the cadence allows)."),
     at: str = typer.Option(None, "--at", help="When it happened, ISO [default: now]."),
-    care: str = typer.Option(None, "--care", help=_("Owner care contact it makes: thanks|ssi|service|insurance|"
-                                                    "birthday|anniversary (a delivered customer).")),
+    care: str = typer.Option(None, "--care", help=_("Owner care contact it makes: thanks | ssi | service | insurance | "
+                                                    "birthday | anniversary (a delivered customer).")),
     score: int = typer.Option(None, "--score", help=_("SSI satisfaction score, 1-10 (with --care ssi).")),
     reason: str = typer.Option(None, "--reason", help="With amend or void: why (kept in the card's history)."),
     as_json: bool = JSON,

@@ -18,7 +18,8 @@ def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Staff member's name (unique)."),
     role: str = typer.Option(
-        ..., "--role", help="receptionist|consultant|telesales|direct-sales|manager|service|admin (or 前台...)"
+        ..., "--role",
+        help="receptionist | consultant | telesales | direct-sales | manager | service | admin (or 前台...)"
     ),
     team: str = typer.Option(None, "--team", help="showroom|dcc"),
     as_json: bool = typer.Option(False, "--json", help="Print the new staff member as JSON."),
