@@ -7,7 +7,11 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from leadctl.errors import BadInput
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
+
+# what an error calls each kind of term (a Term subclass may name itself in noun())
+NOUNS = {"Grade": N_("grade"), "Channel": N_("channel"), "InfoSource": N_("info source"), "Role": N_("role"),
+         "Team": N_("team"), "Method": N_("method"), "Status": N_("status")}
 
 
 class Term(StrEnum):
@@ -23,8 +27,8 @@ class Term(StrEnum):
 
     @classmethod
     def noun(cls) -> str:
-        """What an error calls this kind of term."""
-        return cls.__name__.lower()
+        """What an error calls this kind of term, in the run's language."""
+        return _(NOUNS[cls.__name__]) if cls.__name__ in NOUNS else cls.__name__.lower()
 
     @property
     def label(self) -> str:

@@ -135,7 +135,7 @@ def check_planned(policy: Policy, grade: Grade | None, contact_at: datetime, pla
         )
     latest = latest_allowed(policy, grade, contact_at, ordered)
     if latest is not None and planned > latest:
-        what = "the cadence for ordered leads" if ordered else f"grade {grade}"
+        what = _("the cadence for ordered leads") if ordered else _("grade {grade}").format(grade=grade)
         raise Refused(
             _("next contact {planned} is later than {what} allows ({latest})").format(
                 planned=planned, what=what, latest=latest

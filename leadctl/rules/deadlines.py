@@ -41,7 +41,7 @@ LABELS = {"plan": "first plan", "reply": "first reply", "contact": "customer con
 class ComplaintChannel(Term):
     @classmethod
     def noun(cls) -> str:
-        return "complaint channel"
+        return _("complaint channel")
 
     ONSITE = "onsite"
     PHONE = "phone"
@@ -65,7 +65,7 @@ class ComplaintChannel(Term):
 class ComplaintKind(Term):
     @classmethod
     def noun(cls) -> str:
-        return "complaint kind"
+        return _("complaint kind")
 
     SERVICE = "service"
     PRODUCT = "product"

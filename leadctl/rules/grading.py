@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from leadctl.errors import BadInput, Refused
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.models import Grade
 from leadctl.rules.policy import FACTORS, WORKFLOW_GRADES, Policy
 
@@ -16,17 +16,17 @@ _UNIT_DAYS = {
     "y": 365, "year": 365, "years": 365, "年": 365,
 }
 _DURATION = re.compile(r"\s*(\d{1,4})\s*([a-z\u4e00-\u9fff]*)\s*", re.IGNORECASE)
-_DURATION_HINT = "write a number and a unit, e.g. 10d, 2w, 3m, 1y, 10天, 2周, 3个月"
+_DURATION_HINT = N_("write a number and a unit, e.g. 10d, 2w, 3m, 1y, 10天, 2周, 3个月")
 
 
 def parse_duration(text: str) -> int:
     """A purchase horizon such as `2w` or `3个月` -> days (a month counts 30 days, a year 365)."""
     match = _DURATION.fullmatch(text or "")
     if not match:
-        raise BadInput(_("cannot read duration {text!r}").format(text=text), _DURATION_HINT)
+        raise BadInput(_("cannot read duration {text!r}").format(text=text), _(_DURATION_HINT))
     number, unit = int(match.group(1)), match.group(2).lower() or "d"
     if unit not in _UNIT_DAYS:
-        raise BadInput(_("unknown unit {unit!r} in duration {text!r}").format(unit=unit, text=text), _DURATION_HINT)
+        raise BadInput(_("unknown unit {unit!r} in duration {text!r}").format(unit=unit, text=text), _(_DURATION_HINT))
     return number * _UNIT_DAYS[unit]
 
 

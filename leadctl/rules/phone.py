@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from leadctl.errors import BadInput
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 
 DEFAULT_REGION = "CN"
 _SEPARATORS = re.compile(r"[\s\-.()（）/\u2010-\u2015\u2212\u3000]+")
@@ -23,7 +23,7 @@ CN_MOBILE_PATTERN = r"1(?:610\d|740[0-5])\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[2
 _CN_MOBILE = re.compile(CN_MOBILE_PATTERN, re.ASCII)
 _CN_KINDS = ("FIXED_LINE", "MOBILE", "FIXED_LINE_OR_MOBILE")  # a customer's phone: not 400/800 or service numbers
 _CN_LANDLINE_DIGITS = range(9, 12)  # area code and subscriber, without the trunk 0: 010-1234567 .. 0755-87654321
-_HINT = "give an 11-digit mobile (13800138000), a landline with area code (010-12345678) or +country code"
+_HINT = N_("give an 11-digit mobile, a landline with its area code (010, 0755...) or a + and the country code")
 
 
 def _ascii_digits(text: str) -> str:
@@ -32,7 +32,7 @@ def _ascii_digits(text: str) -> str:
         if ch.isdigit():
             value = unicodedata.decimal(ch, None)
             if value is None:
-                raise BadInput(_("phone number has a character that is not a digit"), _HINT)
+                raise BadInput(_("phone number has a character that is not a digit"), _(_HINT))
             out.append(str(value))
         else:
             out.append(ch)
@@ -48,7 +48,7 @@ def _digits(raw: str) -> tuple[bool, str]:
     elif text.startswith("00"):
         international, text = True, text[2:]
     if not text.isdigit() or not text.isascii():
-        raise BadInput(_("phone number may hold only digits, spaces, dashes and a leading +"), _HINT)
+        raise BadInput(_("phone number may hold only digits, spaces, dashes and a leading +"), _(_HINT))
     if not international and text.startswith("86") and len(text) in (12, 13):
         international = True  # 8613800138000: +86 written without its plus
     return international, text
@@ -104,11 +104,11 @@ def _checked(number: str, region: str) -> str:
     digits = len(number.lstrip("+"))
     if digits < 7 or (region == DEFAULT_REGION and number[0] != "+" and digits not in (
             (10, 11, 12) if number[0] == "0" else (11,))):
-        raise BadInput(_("not a phone number ({digits} digits)").format(digits=digits), _HINT)
+        raise BadInput(_("not a phone number ({digits} digits)").format(digits=digits), _(_HINT))
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
-        raise BadInput(_("not a phone number: no country has that code"), _HINT) from None
+        raise BadInput(_("not a phone number: no country has that code"), _(_HINT)) from None
     national = phonenumbers.national_significant_number(parsed)
     if parsed.country_code != 86:
         if not phonenumbers.is_valid_number(parsed):
@@ -116,19 +116,21 @@ def _checked(number: str, region: str) -> str:
                 _("not a valid number of country code +{country_code} ({len} digits after it)").format(
                     country_code=parsed.country_code, len=len(national)
                 ),
-                _HINT,
+                _(_HINT),
             )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if not phonenumbers.is_valid_number(parsed):
         if national[:1] == "1" and national[:2] != "10":
-            raise BadInput(f"not a Chinese mobile: no network uses the prefix {national[:3]}" if len(national) == 11
-                           else f"not a Chinese mobile ({len(national)} digits; a mobile has 11)", _HINT)
+            problem = (_("not a Chinese mobile: no network uses the prefix {prefix}").format(prefix=national[:3])
+                       if len(national) == 11 else
+                       _("not a Chinese mobile ({len} digits; a mobile has 11)").format(len=len(national)))
+            raise BadInput(problem, _(_HINT))
         raise BadInput(
             _(
                 "not a valid Chinese landline (no such area code, or the wrong length: {len} digits without "
                 "the leading 0)"
             ).format(len=len(national)),
-            _HINT,
+            _(_HINT),
         )
     kind = phonenumbers.PhoneNumberType.to_string(phonenumbers.number_type(parsed))
     if kind not in _CN_KINDS:
@@ -136,18 +138,18 @@ def _checked(number: str, region: str) -> str:
             _("not a customer's mobile or landline (a {replace} number)").format(
                 replace=kind.lower().replace("_", " ")
             ),
-            _HINT,
+            _(_HINT),
         )
     if kind == "MOBILE" or (kind == "FIXED_LINE_OR_MOBILE" and national[:1] == "1" and len(national) == 11):
         return national
     if number[:1] not in "+0":  # 1012345678: without its trunk 0 (or +86) a landline may have lost digits
         raise BadInput(
             _("not a phone number ({len} digits): a landline starts with its area code's 0").format(len=len(number)),
-            _HINT,
+            _(_HINT),
         )
     if len(national) not in _CN_LANDLINE_DIGITS:
         raise BadInput(
-            _("not a landline with area code ({len} digits after the trunk 0)").format(len=len(national)), _HINT
+            _("not a landline with area code ({len} digits after the trunk 0)").format(len=len(national)), _(_HINT)
         )
     return "0" + national
 

@@ -111,7 +111,7 @@ def escalate(store: Store, now: datetime, actor: str | None, complaint_id: int, 
     """Hand the complaint up one level of the policy's list; the colleague named becomes responsible."""
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "escalated")
-        target = staff.get(conn, to, "colleague")
+        target = staff.get(conn, to, N_("colleague"))
         if permissions.scope("complaint.handle", target.role) is None:
             raise Refused(
                 _("{name} ({role}) does not handle complaints").format(name=target.name, role=target.role.word),

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.models import Channel, Grade, InfoSource, Status
 from leadctl.rules import grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
@@ -111,7 +111,7 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         rules = policy.current(conn)
         if visit.grade is not None and visit.phone is not None:
             grading.check_assignable(rules, visit.grade)
-        named = staff.get(conn, owner, "owner") if owner else None
+        named = staff.get(conn, owner, N_("owner")) if owner else None
         claimant = named or (who if who.role in OWNING_ROLES else None)
         claimant_id = claimant.id if claimant else None
         known = conn.execute(

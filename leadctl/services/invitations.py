@@ -12,7 +12,7 @@ from datetime import date, datetime
 from leadctl import clock
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, Refused, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.models import Role
 from leadctl.rules import ownership, phone, visibility
 from leadctl.services import collisions, leads, policy, staff
@@ -210,7 +210,7 @@ def handover(store: Store, now: datetime, actor: str | None, lead: str, to: str,
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "handover", lead_id)
-        receiver = staff.get(conn, to, "receiving staff member")
+        receiver = staff.get(conn, to, N_("receiving staff member"))
         if receiver.role not in RECEIVING_ROLES:
             raise Refused(
                 _("{name} is a {role}; a handover goes to direct sales or a consultant").format(

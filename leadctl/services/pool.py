@@ -8,7 +8,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import BadInput, Refused, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.rules import pool
 from leadctl.rules.deadlines import rules_of
 from leadctl.rules.permissions import OWNING_ROLES
@@ -120,7 +120,7 @@ def assign_to(store: Store, now: datetime, actor: str | None, refs: list[str], t
         raise UsageError(_("name the leads to give"), _("leadctl assign LEAD... --to STAFF"))
     with store.read() if dry_run else store.write() as conn:
         who = staff.authorize(conn, now, actor, "assign")
-        receiver = staff.get(conn, to, "receiving staff member")
+        receiver = staff.get(conn, to, N_("receiving staff member"))
         if receiver.role not in OWNING_ROLES:
             raise Refused(_("{name} is a {role} and does not own leads").format(name=receiver.name,
                                                                                 role=receiver.role),

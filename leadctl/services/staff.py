@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.models import Role, Team
 from leadctl.rules import permissions, phone
 from leadctl.store.audit import record
@@ -33,8 +33,9 @@ def find(conn: sqlite3.Connection, name: str) -> Staff | None:
     return _row(row) if row else None
 
 
-def get(conn: sqlite3.Connection, name: str, what: str = "staff member") -> Staff:
-    """An active staff member by name, or NotFound / Refused."""
+def get(conn: sqlite3.Connection, name: str, what: str = N_("staff member")) -> Staff:
+    """An active staff member by name, or NotFound / Refused; `what` (N_) is how the message names them."""
+    what = _(what)
     staff = find(conn, name)
     if staff is None:
         raise NotFound(
@@ -214,7 +215,7 @@ def deactivate(store: Store, now: datetime, actor: str | None, name: str, to: st
         keeps_last(conn, leaver)
         open_leads = [r[0] for r in conn.execute(
             "SELECT id FROM leads WHERE owner_id = ? AND status IN ('active', 'ordered') ORDER BY id", (leaver.id,))]
-        heir = get(conn, to, "colleague") if to else None
+        heir = get(conn, to, N_("colleague")) if to else None
         if open_leads and heir is None:
             raise Refused(
                 _("{name} owns {len} open lead(s)").format(name=leaver.name, len=len(open_leads)),

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date, datetime
 
 from leadctl.errors import Refused
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.models import Grade, Status
 from leadctl.rules import ownership
 from leadctl.rules.permissions import OWNING_ROLES
@@ -26,7 +26,7 @@ def transfer(store: Store, now: datetime, actor: str | None, lead: str, to: str,
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "transfer", lead_id)
-        receiver = staff.get(conn, to, "receiving staff member")
+        receiver = staff.get(conn, to, N_("receiving staff member"))
         if receiver.role not in OWNING_ROLES:
             raise Refused(
                 _("{name} is a {role} and does not own leads").format(name=receiver.name, role=receiver.role.word),

@@ -92,7 +92,7 @@ def test_without_a_terminal_missing_fields_fail_instead_of_prompting(cli):
     (["--phone", "13800138000", "--grade", "Z"], ExitCode.DATA, "unknown grade 'Z'"),
     (["--phone", "13800138000", "--grade", "O"], ExitCode.REFUSED, "given only by an order"),
     (["--phone", "13800138000", "--party", "0"], ExitCode.DATA, "party of 0"),
-    (["--phone", "13800138000", "--info-source", "tv"], ExitCode.DATA, "unknown infosource"),
+    (["--phone", "13800138000", "--info-source", "tv"], ExitCode.DATA, "unknown info source"),
     (["--no-contact", "--phone", "13800138000"], ExitCode.DATA, "left no details"),
 ])
 def test_bad_input_is_one_line_an_exit_code_and_no_change(cli, args, code, message):

@@ -131,6 +131,30 @@ def test_refusals_are_whole_sentences_with_no_english_verb_inside(cli, zh):
     assert "陈刚 只能对自己的线索定级" in said and english(said, allowed=("leadctl",)) == []
 
 
+@pytest.mark.parametrize("args, code, chinese", [
+    (["intake", "--phone", "1381234567"], ExitCode.DATA, "请填写 11 位手机号"),
+    (["intake", "--phone", "12012345678"], ExitCode.DATA, "没有运营商使用号段 120"),
+    (["intake", "--phone", "13800138000", "--owner", "李名"], ExitCode.NOT_FOUND, "没有名为 '李名' 的顾问"),
+    (["intake", "--phone", "13800138000", "--channel", "抖音"], ExitCode.DATA, "未知的渠道 '抖音'"),
+    (["intake", "--phone", "13800138000", "--grade", "X"], ExitCode.DATA, "未知的级别 'X'"),
+    (["intake", "--phone", "13800138000", "--info-source", "传单"], ExitCode.DATA, "未知的信息来源 '传单'"),
+])
+def test_the_front_desk_s_mistakes_read_in_chinese_with_their_example_unmasked(cli, zh, args, code, chinese):
+    said = cli(*args, actor="张前台", code=code).stderr
+    assert chinese in said and "*" not in said, said
+    assert english(said, allowed=("leadctl", "walk-in", "call", "web", "hotline", "show", "hq", "repurchase",
+                                  "referral", "phone", "newspaper", "radio", "magazine", "friends", "passing",
+                                  "internet", "other", "staff", "list")) == [], said
+
+
+def test_a_plan_past_the_cadence_names_the_grade_in_chinese(cli, zh):
+    from tests.conftest import intake
+
+    intake(cli, "13800138000", name="刘洋", owner="李娜", grade="A")
+    said = cli("followup", "1", "--result", "电话", "--next", "2027-06-01", actor="李娜", code=ExitCode.REFUSED).stderr
+    assert "晚于A级允许的日期" in said and english(said, allowed=("leadctl",)) == [], said
+
+
 def test_a_defeat_request_that_cannot_move_says_so_in_a_sentence(cli):
     from tests.conftest import intake
 
