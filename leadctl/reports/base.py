@@ -191,6 +191,14 @@ def shows_words(kind: str) -> bool:
     return kind in LABELS or kind in EN_LABELS
 
 
+def shown_columns(report: Report) -> list[Column]:
+    """The columns a person reads, on the terminal and in the workbook: a code column beside its words under en
+    only (JSON and CSV keep every column)."""
+    from leadctl.i18n import zh
+
+    return [c for c in report.columns if c.kind != "code" or not zh()]
+
+
 def heading(column: Column) -> str:
     """A column's header as the run's language shows it: the store's form header under zh, the key under en (as
     the JSON, the CSV and the terminal tables name it)."""

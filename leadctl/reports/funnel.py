@@ -60,8 +60,9 @@ def funnel(ctx: Context) -> list[dict]:
 
 
 FUNNEL = Report("funnel", "集客转化漏斗", (
-    Column("split", "类别"), Column("stage", "stage"), Column("stage_name", "阶段"), Column("count", "客户数", "int"),
-    Column("step_rate", "环节转化率", "rate"), Column("overall_rate", "累计转化率", "rate"),
+    Column("split", "类别"), Column("stage", "stage", "code"), Column("stage_name", "阶段"),
+    Column("count", "客户数", "int"), Column("step_rate", "环节转化率", "rate"),
+    Column("overall_rate", "累计转化率", "rate"),
 ), funnel, chart="bar", bars="count")
 
 

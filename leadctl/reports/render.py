@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from leadctl.i18n import _
-from leadctl.reports.base import Column, Period, Report, shows_words, title_of, word
+from leadctl.reports.base import Column, Period, Report, shown_columns, shows_words, title_of, word
 
 
 def _plain(value: Any) -> Any:
@@ -73,14 +73,14 @@ BAR = Column("", "", "bar")  # the bar beside a report's figures (no header in e
 
 def table(report: Report, period: Period, scope: str, rows: list[dict]) -> tuple[str, list[Column], list[list[str]],
                                                                                list[str | None]]:
-    """A report as a terminal table: its title, its columns (a code column beside its words under en only; the
-    bar last, where the report has one), each row's cells as text, each row's style."""
+    """A report as a terminal table: its title, its columns (shown_columns; the bar last, where the report has
+    one), each row's cells as text, each row's style."""
     from leadctl.i18n import zh
 
     shown = (_("{title} ({name}) {label} {scope}").format(title=title_of(report), name=report.name, label=period.label,
                                                           scope=scope) if zh() else
              _("{name} {label} {scope}").format(name=report.name, label=period.label, scope=_scope(scope)))
-    columns = [c for c in report.columns if c.kind != "code" or not zh()]
+    columns = shown_columns(report)
     bars = report.bars
     top = max((abs(r.get(bars) or 0) for r in rows), default=0) if bars else 0
     cells = []

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from leadctl.i18n import N_, _
-from leadctl.reports.base import Column, Report, heading, title_of, word
+from leadctl.reports.base import Column, Report, heading, shown_columns, title_of, word
 from leadctl.services.files import xlsx_text
 
 FORMATS = {"int": "0", "rate": "0.0%", "money": "#,##0", "date": "yyyy-mm-dd", "decimal": "0.0"}
@@ -149,7 +149,7 @@ def write_sheet(book: Book, report: Report, rows: list[dict], title: str | None 
     """A report's rows under its headers: formats and widths from the columns' kinds, frozen header, filter.
     One pass: each value is written and measured; the widths are set after (XlsxWriter writes them at close)."""
     ws = book.add(title or title_of(report))
-    columns = report.columns
+    columns = shown_columns(report)
     headers = [heading(c) for c in columns]
     widths = [_width(h) + 3 for h in headers]  # the filter's button sits beside the header
     for i, header in enumerate(headers):
@@ -188,7 +188,7 @@ def write_sheet(book: Book, report: Report, rows: list[dict], title: str | None 
 # -- charts: straight lines, data labels where a reader wants the number, axes titled -------------------------
 
 def _col(report: Report, key: str) -> int:
-    return [c.key for c in report.columns].index(key)
+    return [c.key for c in shown_columns(report)].index(key)
 
 
 def _ref(sheet: str, first_row: int, col: int, last_row: int, last_col: int | None = None) -> list:
