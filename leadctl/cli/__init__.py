@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 import typer.core
+from typer._click.core import Context
 from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
@@ -148,6 +149,8 @@ def _speak(command):
     if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
         command.subcommand_metavar = _("COMMAND [ARGS]...")
     command.format_usage = functools.partial(_usage_line, command)
+    command.context_class = _Context  # --help filled by terminal cells: Chinese fits 80 columns
+    command.get_short_help_str = functools.partial(_short_help, command)
     command.short_help = _(command.short_help) if command.short_help else command.short_help
     for param in command.params:
         if getattr(param, "help", None):
@@ -162,6 +165,21 @@ def _speak(command):
 
     command.get_help_option = help_option
     return command
+
+
+class _Context(Context):
+    def make_formatter(self):
+        """Click's help formatter measured in terminal cells (cli/helptext.py), loaded only for a help page."""
+        from leadctl.cli.helptext import CellFormatter
+
+        return CellFormatter(width=self.terminal_width, max_width=self.max_content_width)
+
+
+def _short_help(command, limit: int = 45) -> str:
+    """A command's line in its group's --help: its help's first sentence, cut to the cells left for it."""
+    from leadctl.cli.helptext import short
+
+    return short(command.short_help or command.help, limit)
 
 
 def _usage_line(command, ctx, formatter) -> None:

@@ -113,6 +113,45 @@ def test_help_s_usage_line_is_translated(cli, zh):
     assert cli("due", "--help").stdout.startswith("用法：leadctl due [选项]")
 
 
+def _helps(cli, heading: str) -> dict[str, str]:
+    """--help of leadctl, of every command and of every subcommand of a group (listed under `heading`)."""
+    from leadctl.cli import COMMANDS
+
+    pages = {"": cli("--help").stdout}
+    for name in COMMANDS:
+        page = pages[name] = cli(name, "--help").stdout
+        if heading in page:
+            for line in page.split(heading, 1)[1].splitlines()[1:]:
+                if line.startswith("  ") and not line.startswith("   "):
+                    pages[f"{name} {line.split()[0]}"] = cli(name, line.split()[0], "--help").stdout
+    return pages
+
+
+@pytest.mark.parametrize("lang, heading", [("zh", "命令:"), ("en", "Commands:")])
+def test_every_help_page_fits_80_columns_without_breaking_a_word(cli, monkeypatch, lang, heading):
+    """Measured in terminal cells (a Chinese character takes two): no line wider than the screen, no word split at
+    its hyphen across two lines (walk-/in), every command listed with its summary (not `...`)."""
+    from rich.cells import cell_len
+
+    from leadctl import i18n
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LEADCTL_LANG", lang)
+    i18n.use(lang)
+    try:
+        pages = _helps(cli, heading)
+    finally:
+        i18n.use("en")
+    assert len(pages) > 60
+    for name, page in pages.items():
+        lines = page.splitlines()
+        assert all(cell_len(line) <= 80 for line in lines), (name, [x for x in lines if cell_len(x) > 80])
+        split = [(a, b) for a, b in zip(lines, lines[1:]) if re.search(r"[a-z]-$", a) and re.match(r"\s*[a-z]", b)]
+        assert split == [], (name, split)
+    listed = [line.split(maxsplit=1) for line in pages[""].split(heading, 1)[1].splitlines()[1:] if line.strip()]
+    assert listed and all(len(each) == 2 and each[1] not in ("...", "…") for each in listed), listed
+
+
 def test_a_group_called_bare_still_shows_its_help(cli):
     assert "Usage: leadctl staff [OPTIONS] COMMAND [ARGS]..." in cli("staff", code=ExitCode.USAGE).stderr
 
