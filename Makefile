@@ -6,6 +6,7 @@ DEMO_DB := demo/leadctl-demo.db
 DEMO_NOW := 2026-11-20T08:30
 DEMO_MANAGER := 张建国
 LEADCTL := LEADCTL_DB=$(DEMO_DB) LEADCTL_NOW=$(DEMO_NOW) $(BIN)/leadctl
+DEMO_PAGER := PAGER=cat  # the demo prints its long lists straight through instead of stopping in less
 
 .PHONY: demo test lint clean catalogs
 
@@ -25,9 +26,10 @@ demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	mkdir -p demo
 	$(LEADCTL) init
+	@echo "loading a year of a sample store (36,000 records, about 10-20 s)..."
 	$(LEADCTL) replay sample_data/store_year.jsonl
-	$(LEADCTL) --as $(DEMO_MANAGER) due --team showroom
-	$(LEADCTL) --as $(DEMO_MANAGER) report kpi --month 2026-10
+	$(DEMO_PAGER) $(LEADCTL) --as $(DEMO_MANAGER) due --team showroom
+	$(DEMO_PAGER) $(LEADCTL) --as $(DEMO_MANAGER) report kpi --month 2026-10
 	$(LEADCTL) --as $(DEMO_MANAGER) report monthly --month 2026-10 --xlsx demo/monthly-2026-10.xlsx --force
 
 test: $(VENV)/.installed-test
