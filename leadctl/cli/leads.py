@@ -100,6 +100,9 @@ def intake(
             kind=kind, lead_id=result["lead_id"], visit_id=result["visit_id"]
         )
     )
+    if result["owner"] is None:  # on no consultant's list until someone owns it
+        output.say(_("lead {lead_id} has no owner yet: give --owner, or a manager assigns it (`leadctl assign "
+                     "{lead_id} --to NAME`)").format(lead_id=result["lead_id"]))
     if result["invitation"]:
         output.say(_("invitation {invitation} arrived").format(invitation=result['invitation']))
     if result["collision"]:

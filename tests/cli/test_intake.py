@@ -10,7 +10,7 @@ def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
     out = intake(cli, "+86 138-0013-8000", owner="李娜", model="迈腾", channel="展厅", party=2, test_drive=True,
                  info_source="亲友", trade_in=True)
     assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None,
-                   "phone": "13800138000", "name_differs": None}
+                   "phone": "13800138000", "name_differs": None, "owner": "李娜"}
     lead = cli.query("SELECT phone, channel, info_source, trade_in, s.name, next_due FROM leads"
                      " JOIN staff s ON s.id = owner_id")[0]
     assert lead == ("13800138000", "walk-in", "friends", 1, "李娜", "2026-11-24")
@@ -19,11 +19,20 @@ def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
     assert cli.scalar("SELECT json_extract(detail, '$.phone') FROM events WHERE action = 'intake'") == "138****8000"
 
 
+def test_a_lead_left_without_an_owner_is_said_at_the_desk(cli, zh):
+    said = cli("intake", "--phone", "13800138000", "--name", "刘洋", actor="张前台").stderr
+    assert "线索 1 尚无归属顾问：请加 --owner，或由销售经理分配（`leadctl assign 1 --to 姓名`）" in said
+    assert cli.json("intake", "--phone", "13800138000", actor="张前台")["owner"] is None
+    cli.json("assign", "1", "--to", "李娜", actor="王经理")
+    assert "尚无归属顾问" not in cli("intake", "--phone", "13800138000", actor="张前台").stderr
+    assert "尚无归属顾问" not in cli("intake", "--phone", "13900139000", "--owner", "李娜", actor="张前台").stderr
+
+
 def test_the_same_phone_in_another_format_is_a_return_visit(cli):
     intake(cli, "13800138000", owner="李娜")
     again = intake(cli, "１３８ ００１３ ８０００", name="刘洋 ")
     assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None,
-                     "phone": "13800138000", "name_differs": None}
+                     "phone": "13800138000", "name_differs": None, "owner": "李娜"}
     assert cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
     assert cli.scalar("SELECT name FROM leads") == "刘洋"

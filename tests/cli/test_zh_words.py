@@ -3,6 +3,7 @@ findings, the command line's own usage errors, care kinds, the due list's dates,
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -146,7 +147,7 @@ def test_every_help_page_fits_80_columns_without_breaking_a_word(cli, monkeypatc
     for name, page in pages.items():
         lines = page.splitlines()
         assert all(cell_len(line) <= 80 for line in lines), (name, [x for x in lines if cell_len(x) > 80])
-        split = [(a, b) for a, b in zip(lines, lines[1:]) if re.search(r"[a-z]-$", a) and re.match(r"\s*[a-z]", b)]
+        split = [(a, b) for a, b in itertools.pairwise(lines) if re.search(r"[a-z]-$", a) and re.match(r"\s*[a-z]", b)]
         assert split == [], (name, split)
     listed = [line.split(maxsplit=1) for line in pages[""].split(heading, 1)[1].splitlines()[1:] if line.strip()]
     assert listed and all(len(each) == 2 and each[1] not in ("...", "…") for each in listed), listed
