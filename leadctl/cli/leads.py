@@ -150,10 +150,23 @@ def grade(
             value=result["previous"] or "-",
             grade=result["grade"],
             basis=output.cell("basis", result["basis"]),
-            value2=output.cell("next_due", result["next_due"], context.get(ctx).now.date()) if result["next_due"]
-            else _("none"),
+            value2=_next_due(result["next_due"], c.now.date()),
         ),
     )
+
+
+def _next_due(day: str | None, today) -> str:
+    """The next due day as a line says it, with how late it already is (a lead graded long after its last
+    contact is due at once)."""
+    if day is None:
+        return _("none")
+    from datetime import date
+
+    from leadctl.cli import layout
+
+    late = (today - date.fromisoformat(day)).days
+    shown = output.cell("next_due", day, today)
+    return _("{day}, {late}").format(day=shown, late=layout.days_late(late)) if late > 0 else shown
 
 
 def followup(

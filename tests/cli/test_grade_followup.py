@@ -105,3 +105,12 @@ def test_receptionists_do_not_grade_or_follow_up(cli, lead):
     cli("followup", lead, "--result", "x", actor="张前台", code=ExitCode.PERMISSION)
     assert cli.scalar("SELECT count(*) FROM events WHERE action = 'denied'") == 2
     assert cli.scalar("SELECT count(*) FROM followups") == 0
+
+
+def test_grading_a_lead_whose_contact_is_overdue_says_how_late_it_already_is(cli, zh):
+    intake(cli, "13800138000", owner="李娜", arrived="2026-11-10T10:00")  # never contacted since
+    said = cli("grade", "1", "B", actor="李娜").stderr
+    assert said.strip() == "线索 1：- -> B（直接定级）；下次跟进 11月10日 周二，逾期14天"
+    cli.json("followup", "1", "--result", "电话联系，周末来看车", actor="李娜")
+    said = cli("grade", "1", "A", actor="李娜").stderr
+    assert "逾期" not in said and said.startswith("线索 1：B -> A（直接定级）；下次跟进 ")
