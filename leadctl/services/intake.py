@@ -149,10 +149,10 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
                owner=owner_id, collision=collision, invitation=invitation, name_differs=differs is not None,
                **({"referred_by": referrer} if referrer else {}))
         registering = visibility.Task(visibility.INTAKE, who.id)  # the number just given, back to who gave it
-        owner = conn.execute("SELECT name FROM staff WHERE id = ?", (owner_id,)).fetchone() if owner_id else None
+        owned_by = conn.execute("SELECT name FROM staff WHERE id = ?", (owner_id,)).fetchone() if owner_id else None
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
                 "invitation": invitation, "phone": visibility.shown(who, visit.phone, owner_id, None, registering),
-                "name_differs": differs, "owner": owner[0] if owner else None}
+                "name_differs": differs, "owner": owned_by[0] if owned_by else None}
 
 
 def known(store: Store, now: datetime, actor: str | None, phone_text: str) -> dict | None:
