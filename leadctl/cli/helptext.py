@@ -35,20 +35,21 @@ def cells(text: str) -> int:
 def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     """`text` filled into lines of at most `width` cells, the first starting with `first`, the others with `rest`;
     a word wider than a whole line is cut."""
-    lines, line, used, space = [], first, cells(first), False
+    lines, line, space = [], first, False
+    used = start = cells(first)  # cells on this line; of them, its indent
     for token in _tokens(text):
         if token.isspace():
             space = True
             continue
         size = cells(token)
-        gap = 1 if space and used > cells(first if not lines else rest) else 0
-        if used + gap + size > width and used > cells(first if not lines else rest):
+        gap = 1 if space and used > start else 0
+        if used + gap + size > width and used > start:
             lines.append(line)
-            line, used, gap = rest, cells(rest), 0
+            line, used, start, gap = rest, cells(rest), cells(rest), 0
         while used + size > width and len(token) > 1:  # wider than a whole line
             cut = _fitting(token, width - used)
             lines.append(line + token[:cut])
-            token, line, used = token[cut:], rest, cells(rest)
+            token, line, used, start = token[cut:], rest, cells(rest), cells(rest)
             size = cells(token)
         line, used, space = line + " " * gap + token, used + gap + size, False
     lines.append(line)
