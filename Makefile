@@ -34,7 +34,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # after adding or changing a user-facing string: extract, merge into leadctl/locale/*/LC_MESSAGES/leadctl.po,
 # translate the new empty entries there, then run it again to compile the .mo (committed, shipped as package data)

@@ -30,6 +30,17 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from current output")
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The figures the reliability tests measured (tests/reliability/conftest.py `figure`), at the end of the run. Here,
+    in the root conftest: under pytest-xdist the controller loads no other."""
+    figures = [value for report in terminalreporter.stats.get("passed", []) if report.when == "call"
+               for key, value in report.user_properties if key == "figure"]
+    if figures:
+        terminalreporter.section("reliability figures (measured on this machine)")
+        for row, text in sorted(figures):
+            terminalreporter.write_line(f"{row:>4}  {text}")
+
+
 @pytest.fixture
 def golden(request):
     """Compare text with tests/golden/NAME; rewrite it only when run with --update-golden."""
@@ -47,9 +58,10 @@ def golden(request):
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    """Tests never see the developer's own leadctl settings."""
+    """Tests never see the developer's own leadctl settings, nor the width of the terminal (or test runner:
+    pytest-xdist's workers set COLUMNS=80) they run in; a test that wants a width sets COLUMNS."""
     for key in list(os.environ):
-        if key.startswith("LEADCTL_"):
+        if key.startswith("LEADCTL_") or key in ("COLUMNS", "LINES"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("LEADCTL_NOW", NOW)
     monkeypatch.setenv("LEADCTL_LANG", "en")  # the tests read English; tests/test_i18n.py runs both languages
