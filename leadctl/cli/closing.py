@@ -96,14 +96,14 @@ def defeat_reject(
 @defeat.command("list")
 def defeat_list(
     ctx: typer.Context,
-    status: str = typer.Option(None, "--status", help="requested (customer service's queue), verified (the "
-                               "manager's), approved or rejected [default: all]."),
+    status: str = typer.Option(None, "--status", help="open (both queues) [default], requested (customer service's "
+                               "queue), verified (the manager's), approved, rejected or all."),
     as_json: bool = JSON,
     as_csv: bool = CSV,
     wide: bool = output.wide_option(),
     codes: bool = output.codes_option(),
 ) -> None:
-    """List defeat requests, oldest first: the call-back and approval queues."""
+    """List defeat requests, oldest first: by default the open ones, the call-back and approval queues."""
     rows = context.call(ctx, defeats.listing, status)
     output.listing(rows, defeats.COLUMNS, _("Defeat requests"), as_json, as_csv, wide, codes)
 

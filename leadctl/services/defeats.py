@@ -148,16 +148,18 @@ def _decide(store: Store, now: datetime, actor: str | None, request_id: int, act
 
 
 def listing(store: Store, now: datetime, actor: str | None, status: str | None = None) -> list[dict]:
-    """Defeat requests, oldest first; `status` picks one queue (requested: customer service's, verified: the
-    manager's)."""
-    status = code("status", status)
-    if status is not None and status not in lifecycle.DEFEAT_STATUSES:
+    """Defeat requests, oldest first: by default the open ones (requested: customer service's queue, verified: the
+    manager's); `status` picks one queue, a closed state, or `all`."""
+    status = code("status", status) or "open"
+    chosen = {"open": lifecycle.DEFEAT_OPEN, "all": lifecycle.DEFEAT_STATUSES, "全部": lifecycle.DEFEAT_STATUSES}.get(
+        status, (status,))
+    if not set(chosen) <= set(lifecycle.DEFEAT_STATUSES):
         raise BadInput(_("unknown defeat request status {status!r}").format(status=status),
-                       _("use one of: {join}").format(join=', '.join(lifecycle.DEFEAT_STATUSES)))
-    where, args = ("WHERE d.status = ?", (status,)) if status else ("", ())
+                       _("use one of: {join}").format(join=', '.join(("open", *lifecycle.DEFEAT_STATUSES, "all"))))
+    marks = ", ".join("?" * len(chosen))
     with store.read() as conn:
         who = staff.authorize(conn, now, actor, "defeat.list")
-        rows = conn.execute(f"{_SELECT} {where} ORDER BY d.requested_at, d.id", args).fetchall()
+        rows = conn.execute(f"{_SELECT} WHERE d.status IN ({marks}) ORDER BY d.requested_at, d.id", chosen).fetchall()
     return [_shown(who, row) for row in rows]
 
 

@@ -223,6 +223,13 @@ def test_the_queues(cli, lead, tmp_path):
     assert lines[0].startswith("id,lead_id,name,phone,grade,reason") and len(lines) == 2
     table = cli("defeat", "list", actor="王经理").stdout
     assert "Defeat requests: 2" in table and "financing" in table
+    cli.json("defeat", "approve", "2", actor="王经理")
+    assert [r["id"] for r in cli.json("defeat", "list", actor="王经理")] == [1]  # the default: what is still open
+    assert [r["id"] for r in cli.json("defeat", "list", "--status", "approved", actor="王经理")] == [2]
+    assert [r["id"] for r in cli.json("defeat", "list", "--status", "all", actor="王经理")] == [1, 2]
+    assert [r["id"] for r in cli.json("defeat", "list", "--status", "全部", actor="王经理")] == [1, 2]
+    refused = cli("defeat", "list", "--status", "closed", actor="王经理", code=ExitCode.DATA)
+    assert "open, requested, verified, approved, rejected, all" in refused.stderr
 
 
 def test_lost_control_end_to_end(cli, lead):
