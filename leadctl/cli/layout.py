@@ -168,6 +168,12 @@ def days_late(n: int) -> str:
     return _("{days}d late").format(days=n) if n else ""
 
 
+def waited(hours: float) -> str:
+    """How long something has waited: in hours up to two days (`30小时`), then in whole days (`29天`)."""
+    hours = round(hours)
+    return _("{hours}h").format(hours=hours) if hours < 48 else _("{n}d").format(n=hours // 24)
+
+
 def in_days(n: int) -> str:
     """A distance in days: 3天后 / 逾期2天 / 今天."""
     if n == 0:

@@ -82,7 +82,7 @@ def cell(key: str, value: Any, today=None) -> str:
     if key == "overdue_days" and isinstance(value, int):
         return layout.days_late(value)
     if key == "waiting_hours" and isinstance(value, int | float):
-        return _("{hours}h").format(hours=round(value))
+        return layout.waited(value)
     if isinstance(value, str):
         when = layout.stamp(value, today)
         if when is not None:

@@ -85,6 +85,8 @@ def test_review_queue_and_comment(cli):
     [waiting] = cli.json("review", actor="王经理")
     assert waiting["followup_id"] == 1 and waiting["by"] == "李娜" and waiting["waiting_hours"] == 90
     assert [r["reason"][:9] for r in cli.json("due", actor="王经理") if r["lead_id"] is None] == ["1 follow-"]
+    assert "3d" in cli("review", actor="王经理").stdout  # 90 hours read as days
+    assert "33h" in cli("review", actor="王经理", now="2026-11-22T00:00").stdout
     cli("review", "1", "--comment", "好", actor="李娜", code=ExitCode.PERMISSION)
     cli("review", "1", "--comment", "  ", actor="王经理", code=ExitCode.DATA)
     cli("review", "7", "--comment", "好", actor="王经理", code=ExitCode.NOT_FOUND)
