@@ -48,11 +48,12 @@ def plan_year(
 @plan.command("show")
 def plan_show(
     ctx: typer.Context,
-    year: int = typer.Argument(..., metavar="YEAR", help=_("The year.")),
+    year: int = typer.Argument(None, metavar="[YEAR]", help=_("The year [default: this year].")),
     as_json: bool = JSON,
     as_csv: bool = typer.Option(False, "--csv", help=_("Print the months as CSV.")),
 ) -> None:
-    """The year's current plan, each month's target beside its actual orders and deliveries."""
+    """A year's current plan (this year's by default), each month's target beside its actual orders and
+    deliveries."""
     from leadctl.planning.year import show
 
     done = context.call(ctx, show, year)
@@ -60,7 +61,7 @@ def plan_show(
     if as_csv:
         output.emit_csv(done["months"], columns)
         return
-    _months(done, columns, _("Plan {year} version {v} ({kind})").format(year=year, v=done["version"],
+    _months(done, columns, _("Plan {year} version {v} ({kind})").format(year=done["year"], v=done["version"],
                                                                       kind=done["kind"]), as_json)
 
 

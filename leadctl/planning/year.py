@@ -112,8 +112,10 @@ def plan_year(store: Store, now: datetime, actor: str | None, year: int, orders:
             "months": [{"month": m, "share": s, "orders": o, "deliveries": d} for m, s, o, d, _a in rows]}
 
 
-def show(store: Store, now: datetime, actor: str | None, year: int) -> dict:
-    """The current plan of the year, each month's target beside its actual orders (and deliveries)."""
+def show(store: Store, now: datetime, actor: str | None, year: int | None = None) -> dict:
+    """The current plan of the year (by default the clock's), each month's target beside its actual orders (and
+    deliveries)."""
+    year = now.year if year is None else year
     _check_year(year)
     with store.read() as conn:
         staff.authorize(conn, now, actor, "report")

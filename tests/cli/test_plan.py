@@ -47,6 +47,7 @@ def test_the_sample_year_gives_a_plan_summing_to_the_target_by_its_seasonal_inde
 
 def test_the_roll_moves_the_shortfall_forward(demo):
     before = _json(demo, "plan", "show", "2026")
+    assert _json(demo, "plan", "show") == before  # the clock's year by default
     rolled = _json(demo, "plan", "roll", "2026-11")
     actual_before = demo.scalar("SELECT count(*) FROM orders WHERE status != 'cancelled' AND ordered_at >="
                                 " '2026-01-01' AND ordered_at < '2026-11-01'")
