@@ -29,7 +29,7 @@ def owners(
     if ctx.invoked_subcommand is not None:
         return
     rows = context.call(ctx, service.listing, owner, model, delivered_from, delivered_to)
-    output.listing(rows, service.COLUMNS, _("Owners"), as_json, as_csv)
+    output.listing(rows, service.COLUMNS, _("Car owners"), as_json, as_csv)
 
 
 @owners_app.command("card")
