@@ -7,7 +7,7 @@ import typer
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
 from leadctl.errors import UsageError
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 from leadctl.services import invitations as invitations_service
 from leadctl.services import transfers
 
@@ -151,13 +151,18 @@ def sweep(
     if as_json or as_jsonl:
         _stream(done, as_jsonl)
         return
+    named = {code: _rule_words(rule) for code, rule in context.call(ctx, transfers.sweep_rules).items()}
+
+    def worded(rows: list[dict]) -> list[dict]:
+        return [{**row, "rule": named.get(row["rule"], row["rule"])} for row in rows]
+
     template = _("Sweep {day}: would move {len} leads, {len2} no-shows") if dry_run else \
         _("Sweep {day}: moved {len} leads, {len2} no-shows")
     title = template.format(day=done["day"], len=len(done["moves"]), len2=len(done["no_shows"]))
-    output.emit_table(transfers.by_rule(done), ("rule", "to", "leads"), title=title)
+    output.emit_table(worded(transfers.by_rule(done)), ("rule", "to", "leads"), title=title)
     shown = done["moves"] if every else done["moves"][:SHOWN]
     if shown:
-        output.emit_table(shown, transfers.MOVE_COLUMNS)
+        output.emit_table(worded(shown), transfers.MOVE_COLUMNS)
     if len(shown) < len(done["moves"]):
         output.say(_("{more} more moves: --all lists them, --jsonl gives them to a script").format(
             more=len(done["moves"]) - len(shown)))
@@ -165,11 +170,24 @@ def sweep(
         output.say(_("escalation ladder: {count} rung(s) reached, {moved} lead(s) reassigned").format(
             count=len(done["escalations"]), moved=sum(1 for r in done["escalations"] if r.get("reassigned_to"))))
     if done["offers"]:
-        flat = [{**o, "outcomes": " or ".join(o["outcomes"]), "commands": " | ".join(o["commands"])}
+        flat = [{**o, "outcomes": _(" or ").join(_(OUTCOMES[x]) for x in o["outcomes"]),
+                 "commands": " | ".join(o["commands"])}
                 for o in (done["offers"] if every else done["offers"][:SHOWN])]
-        output.emit_table(flat, transfers.OFFER_COLUMNS, title=_(
+        output.emit_table(worded(flat), transfers.OFFER_COLUMNS, title=_(
             "For the manager to decide: {len} leads with no effect (mark lost, or transfer to another owner)"
         ).format(len=len(done["offers"])))
+
+
+OUTCOMES = {"lost": N_("mark lost"), "transfer": N_("transfer")}  # an offer's outcomes, as the table words them
+
+
+def _rule_words(rule) -> str:
+    """A sweep row as a person reads it (展厅，建档超过60天), from its conditions (rules/ownership.terms)."""
+    from leadctl.reports.base import word
+    from leadctl.rules.ownership import terms
+
+    return _(", ").join(_(phrase).format(**{k: word("team", v) if k == "team" else v for k, v in values.items()})
+                        for phrase, values in terms(rule))
 
 
 def _stream(done: dict, lines: bool) -> None:

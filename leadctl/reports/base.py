@@ -131,6 +131,7 @@ LABELS = {
              "order": "下订单", "deliver": "交车", "lost": "标为失控", "order.cancel": "取消订单", "repurchase": "续购",
              "reactivate": "恢复跟进", "assign": "分配"},
     "defeat_reason": REASON_LABELS,
+    "target": {"dcc": "DCC 池", "manager": "经理再分配", "close": "关闭", "offer": "经理决定"},
     # the card's coded fields (rules/card.py accepts these words back)
     "gender": {"male": "男", "female": "女"},
     "payment": {"full": "全款", "loan": "贷款"},
@@ -173,6 +174,7 @@ LABELS = {
 EN_LABELS = {
     "weekday": dict(zip((f"周{d}" for d in "一二三四五六日"), ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
                         strict=True)),
+    "target": {"dcc": "DCC pool", "manager": "manager's queue", "close": "closed", "offer": "manager decides"},
     "care": {"thanks": "thank-you call", "ssi": "SSI survey", "service": "first service",
              "insurance": "insurance renewal", "birthday": "birthday", "anniversary": "purchase anniversary"},
 }
@@ -215,7 +217,7 @@ def title_of(report: Report) -> str:
 
 
 # other columns whose values are codes of a kind above
-COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis"}
+COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis", "to": "target"}
 
 
 def code(kind: str, word: str | None) -> str | None:

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from leadctl.i18n import N_
 from leadctl.models import Grade, Status
 from leadctl.rules.policy import SweepRule
 
@@ -160,6 +161,23 @@ def moves_for(rule: SweepRule, lead: LeadRecord, day: date) -> bool:
         return False
     last = lead.swept.get(rule.code)
     return last is None or last < _counted_from(rule, lead, day)
+
+
+def terms(rule: SweepRule) -> list[tuple[str, dict]]:
+    """What a sweep row catches, as a person says it: each condition an English phrase (translated where it is
+    shown) with its values, in the order of `_conditions_hold`; the row's code is the policy's name for it."""
+    said = [(N_("at month end"), {})] if rule.month_end else []
+    if rule.from_team:
+        said.append(("{team}", {"team": rule.from_team}))  # the team's word is the whole phrase
+    if rule.grades:
+        said.append((N_("grade {grades}"), {"grades": "/".join(g.value for g in Grade if g in rule.grades)}))
+    for phrase, days in ((N_("registered over {days} days ago"), rule.age_days),
+                         (N_("no contact for over {days} days"), rule.quiet_days),
+                         (N_("no effect for {days} months"), rule.no_effect_months),
+                         (N_("invited over {days} days ago, never came"), rule.invited_days)):
+        if days is not None:
+            said.append((phrase, {"days": days}))
+    return said
 
 
 def sweep(rules: Iterable[SweepRule], day: date, leads: Iterable[LeadRecord]) -> list[Move]:

@@ -217,6 +217,13 @@ def _result(conn: sqlite3.Connection, day: date, dry_run: bool, no_shows: list[i
     return {"day": day.isoformat(), "dry_run": dry_run, "moves": rows, "no_shows": no_shows, "offers": offers}
 
 
+def sweep_rules(store: Store, now: datetime, actor: str | None) -> dict[str, SweepRule]:
+    """The policy's sweep rows by code, for a screen that words them."""
+    with store.read() as conn:
+        staff.authorize(conn, now, actor, "transfer.sweep")
+        return {rule.code: rule for rule in policy.current(conn).sweeps}
+
+
 def by_rule(done: dict) -> list[dict]:
     """A sweep's moves and offers counted by rule and target, in rule order: the terminal's summary."""
     counts: dict[tuple[str, str], int] = {}

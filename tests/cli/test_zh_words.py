@@ -262,8 +262,12 @@ def test_a_report_on_the_terminal_reads_in_the_runs_language(year):
     assert shown.startswith("保有客户分析（owners）2026-11-01..2026-11-30 全店") and "销售顾问" in shown
 
 
+def test_the_owners_list_is_titled_car_owners_not_ownership(year, zh):
+    assert year("owners", now=SAMPLE_NOW, actor="张建国").stdout.startswith("保有客户：619")
+
+
 @pytest.mark.parametrize("args", [("collisions",), ("duty", "list"), ("policy", "show"), ("checks", "list"),
-                                  ("export", "leads", "--csv", "{tmp}/leads.csv")])
+                                  ("export", "leads", "--csv", "{tmp}/leads.csv"), ("transfer", "sweep", "--dry-run")])
 def test_listings_found_english_under_zh_now_read_chinese(year, tmp_path, args):
     from leadctl import i18n
 
@@ -276,6 +280,9 @@ def test_listings_found_english_under_zh_now_read_chinese(year, tmp_path, args):
     said = (done.stdout + done.stderr).replace(str(tmp_path), "")
     allowed = ("standard", "first_contact", "same_day", "settle_calls", "settle_days", "within_hours", "horizon",
                "beyond", "init", "DCC", "leads", "csv")
+    if args[0] == "transfer":  # the offers' commands to type, `leadctl lost 1 --attempts N`, are commands
+        allowed += ("leadctl", "lost", "transfer", "STAFF")
+        assert "标为失控或转给他人" in said and "展厅，建档超过 60 天" in said and "DCC 池" in said
     assert english(said, allowed=allowed) == []
 
 
