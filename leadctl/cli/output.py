@@ -230,11 +230,14 @@ def done(result: dict, as_json: bool, message: str) -> None:
 
 def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool, as_csv: bool,
             wide: bool = False, codes: bool = False) -> None:
-    """A list in the form asked for: JSON, CSV, or a table titled with its count."""
+    """A list in the form asked for: JSON, CSV, or a table titled with its count (an empty list: the title alone,
+    not a frame of headers)."""
     if as_json:
         emit_json(rows)
     elif as_csv:
         emit_csv(rows, columns, codes)
+    elif not rows:
+        sys.stdout.write(_("{title}: {len}").format(title=title, len=0) + "\n")
     else:
         emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide)
 
