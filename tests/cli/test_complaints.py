@@ -270,3 +270,8 @@ def test_the_role_matrix(cli, lead, what, role):
     if not allowed:
         assert f"may not {what}" in result.stderr
         assert cli.query("SELECT json_extract(detail, '$.act') FROM events WHERE action = 'denied'") == [(what,)]
+
+
+def test_an_empty_list_is_its_title_alone(cli):
+    assert cli("complaint", "list", actor="王经理").stdout == "Complaints: 0\n"
+    assert cli.json("complaint", "list", actor="王经理") == []
