@@ -67,7 +67,7 @@ def due(
         title = _("Due by {day}: {count} leads, {late} overdue").format(day=layout.day(day, c.now.date()),
                                                                         count=len(rows), late=late)
         output.emit_table(rows, columns, title=title, styles={"overdue_days": "red", "rung": "red"},
-                          wide=wide or explain)  # the terms are what --explain is asked for
+                          wide=wide or explain, whole="--csv")  # the terms are what --explain is asked for
     if fail_if_overdue and any(r["overdue_days"] for r in rows):
         raise typer.Exit(int(ExitCode.ATTENTION))
 
