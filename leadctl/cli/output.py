@@ -71,7 +71,7 @@ def _text(value: Any):
 
 def cell(key: str, value: Any, today=None) -> str:
     """A value as a person reads it in a table: a timestamp `12-07 14:00`, a date `12月7日 周一`, a code as the
-    store's word under zh, days late as `逾期2天`, the due list's reason as a short phrase (cli/layout.py)."""
+    store's word under zh, days late as `逾期2天`."""
     from leadctl.cli import layout
     from leadctl.i18n import _, zh
 
@@ -96,13 +96,13 @@ def cell(key: str, value: Any, today=None) -> str:
                 return value
         if key == "next":
             return layout.owed(value, today)
-        if key == "reason":
+        if key == "reason":  # a defeat's reason; the due list's reasons are written by cli/reasons.py
             if zh():
                 from leadctl.reports.base import LABELS
 
                 if value in LABELS["defeat_reason"]:
                     return LABELS["defeat_reason"][value]
-            return layout.short_reason(value)
+            return value
         from leadctl.reports.base import COLUMN_LABELS, EN_LABELS, LABELS, word
 
         kind = COLUMN_LABELS.get(key, key)
