@@ -19,6 +19,7 @@ it needs no catalog.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -55,6 +56,17 @@ def reworded(table, text: str, adjust=None) -> str | None:
                 adjust(values)
             return _(template).format(**values)
     return None
+
+
+_CJK_PUNCTUATION = "，。、；：？！（）【】《》「」『』“”‘’…"
+_SPACE_BY_PUNCTUATION = re.compile(rf"[ \u3000]+(?=[{_CJK_PUNCTUATION}])|(?<=[{_CJK_PUNCTUATION}])[ \u3000]+")
+
+
+def cjk_spaced(text: str) -> str:
+    """A sentence put together from pieces (a template and the values it names), spaced as its language is: under
+    zh no space beside a full-width punctuation mark (`线索 5300（钱女士，无归属）的来店`, not `） 的`), whatever the
+    pieces end or begin with; English keeps its spaces."""
+    return _SPACE_BY_PUNCTUATION.sub("", text) if zh() else text
 
 
 def language() -> str:

@@ -229,7 +229,10 @@ class LeadState(NamedTuple):
 
 
 class Due(NamedTuple):
-    """Why and when a lead must next be contacted."""
+    """Why and when a lead must next be contacted: the reason as one English line (the JSON's), and as its stable
+    code and values (rules/reasons.py), from which people read it in their language."""
 
     due_on: date
     reason: str
+    code: str = ""
+    values: dict | None = None

@@ -49,16 +49,15 @@ def due(
         terms = r.pop("terms", {})
         if explain:
             r["terms"] = terms if as_json else " + ".join(f"{k} {v:g}" for k, v in terms.items())
-    if as_json:
-        output.emit_json(rows)
-    elif as_csv:
-        output.emit_csv(rows, columns, codes)
-    else:
-        from leadctl.reports.base import word
+    from leadctl.cli import reasons
 
+    if as_json:  # the reason as its code and values, and the English line scripts read
+        output.emit_json(rows)
+    elif as_csv:  # the whole reason in the run's language
+        output.emit_csv(reasons.rendered(rows, "long", c.now.date()), columns, codes)
+    else:
+        rows = reasons.rendered(rows, "short")  # an owner-care contact: its kind (the whole reason in CSV)
         for r in rows:
-            if r.get("care"):  # an owner-care contact: its kind is the short phrase (the whole reason in `show`)
-                r["reason"] = word("care", r["care"])
             if r.get("rung"):
                 r["rung"] = f"{r['rung']} {_(RUNGS.get(r.get('rung_action'), ''))}".strip()
         late = sum(1 for r in rows if r["overdue_days"])
@@ -67,7 +66,7 @@ def due(
         title = _("Due by {day}: {count} leads, {late} overdue").format(day=layout.day(day, c.now.date()),
                                                                         count=len(rows), late=late)
         output.emit_table(rows, columns, title=title, styles={"overdue_days": "red", "rung": "red"},
-                          wide=wide or explain)  # the terms are what --explain is asked for
+                          wide=wide or explain, whole="--csv")  # the terms are what --explain is asked for
     if fail_if_overdue and any(r["overdue_days"] for r in rows):
         raise typer.Exit(int(ExitCode.ATTENTION))
 

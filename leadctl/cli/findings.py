@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from leadctl.cli import layout, output
-from leadctl.i18n import N_, _, reworded
+from leadctl.i18n import N_, _, cjk_spaced, reworded
 
 SHOWN = 10  # findings printed under each title; the count says how many there are
 
@@ -77,7 +77,7 @@ def show(findings: dict, people: dict, today) -> None:
         output.say(_("{title}: {len}").format(title=title, len=count))
         line = _SENTENCES.get(key)
         for item in items[:SHOWN]:
-            output.say("  " + (line(item, people, today) if line else problem(str(item))))
+            output.say("  " + cjk_spaced(line(item, people, today) if line else problem(str(item))))
         if count > SHOWN:
             output.say("  " + _("... and {count} more (--json lists them)").format(count=count - SHOWN))
 

@@ -183,76 +183,6 @@ def in_days(n: int) -> str:
     return _("{days}d late").format(days=-n)
 
 
-_REASONS = (  # the due list's reason (cadence.py) as a short phrase; the whole reason is in `show`
-    (re.compile(r"first contact"), N_("first contact")),
-    (re.compile(r"not graded"), N_("to be graded")),
-    (re.compile(r"first-week call (\d+) of (\d+)"), N_("first-week call {0}/{1}")),
-    (re.compile(r"planned by owner"), N_("planned contact")),
-    (re.compile(r"ordered: every"), N_("order follow-up")),
-    (re.compile(r"delivery on"), N_("before delivery")),
-    (re.compile(r"no-show"), N_("no-show call-back")),
-    (re.compile(r"owner care"), N_("owner care")),
-    (re.compile(r"([A-Z]) every (\d+)d"), N_("{0} every {1}d")),
-    (re.compile(r"review", re.IGNORECASE), N_("review waiting")),
-    (re.compile(r"complaint", re.IGNORECASE), N_("complaint deadline")),
-    (re.compile(r"due date set before a policy change"), N_("policy changed")),
-)
-
-
-def short_reason(text: str) -> str:
-    for pattern, phrase in _REASONS:
-        found = pattern.match(text) or (pattern.search(text) if phrase in _REASON_ANYWHERE else None)
-        if found:
-            return _(phrase).format(*found.groups())
-    return text
-
-
-_REASON_ANYWHERE = {N_("review waiting"), N_("complaint deadline")}
-
-
-# the due reason in full (cadence.py writes it in English, as the JSON keeps it), as `show` prints it
-_WORDS = {"same day": N_("the same day"), "registration": N_("registration"), "visit": N_("visit"),
-          "reactivation": N_("reactivation"), "last contact": N_("last contact"), "reactivated": N_("reactivated"),
-          "the day": N_("the day")}
-_LONG = (
-    (re.compile(r"first contact (?P<window>same day|within (?P<hours>\d+)h) of (?P<what>\w+) (?P<at>.+)"),
-     N_("first contact {window} after the {what} of {at}")),
-    (re.compile(r"not graded after contact (?P<day>\S+)"), N_("not graded since the contact of {day}")),
-    (re.compile(r"not graded since reactivated (?P<day>\S+)"), N_("not graded since reactivated on {day}")),
-    (re.compile(r"(?P<grade>\w) every (?P<days>\d+)d, (?P<since>last contact|reactivated) (?P<day>\S+)"),
-     N_("grade {grade} every {days} days; {since} {day}")),
-    (re.compile(r"first-week call (?P<n>\d+) of (?P<m>\d+), (?P<since>last contact|reactivated) (?P<day>\S+)"),
-     N_("first-week call {n} of {m}; {since} {day}")),
-    (re.compile(r"ordered: every (?P<days>\d+)d until delivery, last contact (?P<day>\S+)"),
-     N_("ordered: every {days} days until delivery; last contact {day}")),
-    (re.compile(r"delivery on (?P<day>\S+): contact (?P<before>the day|(?P<n>\d+) days) before"),
-     N_("delivery on {day}: contact {before} before")),
-    (re.compile(r"no-show on (?P<day>\S+)"), N_("no-show on {day}: call back")),
-    (re.compile(r"owner care"), N_("owner care")),
-)
-
-
-def long_reason(text: str | None, today: date | None = None) -> str | None:
-    """The due reason in the run's language: planned by owner, first contact, grade cadence, order, no-show."""
-    if not text:
-        return text
-    planned = re.fullmatch(r"planned by owner, (?P<rest>.+)", text)
-    if planned:
-        return _("planned by the owner; {rest}").format(rest=long_reason(planned["rest"], today))
-    def words(values: dict) -> None:
-        if "hours" in values:
-            values["window"] = _("within {hours} hours").format(hours=values["hours"])
-        if "n" in values and "before" in values:
-            values["before"] = _("{n} days").format(n=values["n"])
-        for key in ("window", "what", "since", "before"):
-            if values.get(key) in _WORDS:
-                values[key] = _(_WORDS[values[key]])
-        for key in ("day", "at"):
-            if key in values:
-                values[key] = moment(values[key].replace(" ", "T"), today)
-    return reworded(_LONG, text, words) or text
-
-
 # why a collision's ruling is recommended (rules/collisions.py writes it in English, as the JSON keeps it)
 _RULINGS = (
     (re.compile(r"(?P<name>.+) handed this customer over: they are not theirs to take back \[001\]"),
@@ -270,15 +200,19 @@ _RULINGS = (
 )
 
 
-def ruling(text: str) -> str:
-    """One reason of a recommended collision ruling in the run's language."""
-    return reworded(_RULINGS, text) or text
+def ruling(text: str, today: date | None = None) -> str:
+    """One reason of a recommended collision ruling in the run's language; its day as a sentence says it (1月15日),
+    which keeps a narrow column from splitting an ISO date."""
+    def day(values: dict) -> None:
+        if "day" in values:
+            values["day"] = moment(values["day"], today)
+    return reworded(_RULINGS, text, day) or text
 
 
 # what a complaint owes next (rules/deadlines.py `owed`, English in the JSON), as the complaint list shows it
 _OWED = re.compile(r"(?P<what>first plan|first reply|customer contact|progress update|result) due (?P<at>\S+(?: \S+)?)"
                    r" \((?P<span>.+) (?P<side>left|late)\)")
-_OWED_WORDS = {"first plan": N_("first plan"), "first reply": N_("first reply"),
+OWED_WORDS = {"first plan": N_("first plan"), "first reply": N_("first reply"),
                "customer contact": N_("customer contact"), "progress update": N_("progress update"),
                "result": N_("result")}
 _SPAN = ((re.compile(r"(\d+) d\b"), N_("{n}d")), (re.compile(r"(\d+) h\b"), N_("{n}h")),
@@ -297,5 +231,5 @@ def owed(text: str, today: date | None = None) -> str:
         return text
     template = N_("{what} due {at}, {span} left") if found["side"] == "left" else N_("{what} due {at}, {span} late")
     at = found["at"].replace(" 24:00", "T24:00")
-    return _(template).format(what=_(_OWED_WORDS[found["what"]]), at=stamp(at, today) or moment(at, today),
+    return _(template).format(what=_(OWED_WORDS[found["what"]]), at=stamp(at, today) or moment(at, today),
                               span=span(found["span"]))

@@ -230,10 +230,13 @@ def show(
     if as_json:
         output.emit_json(card)
         return
+    from leadctl.cli import reasons
     from leadctl.cli import sheet as view
     from leadctl.services.staff import listing as staff_listing
 
     c = context.get(ctx)
+    card["due_reason"] = reasons.long(card.pop("due_reason_code", None), card.pop("due_reason_values", None),
+                                      c.now.date(), card.get("due_reason"))
     with c.store() as store:
         names = {s["id"]: s["name"] for s in staff_listing(store)}
     view.emit(card, names, c.now.date())

@@ -14,6 +14,7 @@ from leadctl.services import reviews as review_service
 collisions = typer.Typer(help="Ownership collisions (撞单): the open list with evidence, and the manager's ruling.",
                          invoke_without_command=True)
 COLLISION_COLUMNS = ("id", "lead_id", "name", "phone", "opened_at", "owner", "claimant", "recommended", "reasons")
+COLLISION_RANKS = {"recommended": 1, "reasons": 1}  # the ruling to make and why: what the list is read for
 
 
 @collisions.callback()
@@ -30,9 +31,11 @@ def collisions_list(
     if as_json:
         output.emit_json(rows)
         return
+    today = context.get(ctx).now.date()
     flat = [{**r, "owner": r["owner"]["staff"], "claimant": r["claimant"]["staff"],
-             "reasons": _("; ").join(layout.ruling(reason) for reason in r["reasons"])} for r in rows]
-    output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)), wide=wide)
+             "reasons": _("; ").join(layout.ruling(reason, today) for reason in r["reasons"])} for r in rows]
+    output.emit_table(flat, COLLISION_COLUMNS, title=_("Collisions: {len}").format(len=len(rows)), wide=wide,
+                      ranks=[COLLISION_RANKS.get(k) or layout.priority(k) for k in COLLISION_COLUMNS], whole="--json")
 
 
 def _ruling(text: str) -> str:

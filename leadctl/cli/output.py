@@ -71,7 +71,7 @@ def _text(value: Any):
 
 def cell(key: str, value: Any, today=None) -> str:
     """A value as a person reads it in a table: a timestamp `12-07 14:00`, a date `12月7日 周一`, a code as the
-    store's word under zh, days late as `逾期2天`, the due list's reason as a short phrase (cli/layout.py)."""
+    store's word under zh, days late as `逾期2天`."""
     from leadctl.cli import layout
     from leadctl.i18n import _, zh
 
@@ -96,13 +96,13 @@ def cell(key: str, value: Any, today=None) -> str:
                 return value
         if key == "next":
             return layout.owed(value, today)
-        if key == "reason":
+        if key == "reason":  # a defeat's reason; the due list's reasons are written by cli/reasons.py
             if zh():
                 from leadctl.reports.base import LABELS
 
                 if value in LABELS["defeat_reason"]:
                     return LABELS["defeat_reason"][value]
-            return layout.short_reason(value)
+            return value
         from leadctl.reports.base import COLUMN_LABELS, EN_LABELS, LABELS, word
 
         kind = COLUMN_LABELS.get(key, key)
@@ -111,11 +111,18 @@ def cell(key: str, value: Any, today=None) -> str:
     return str(value)
 
 
+def same(rows: list[list[str]], i: int) -> bool:
+    """Whether column `i` reads the same on every row of two or more (the owner on one's own list, a column left
+    empty): on a narrow screen it tells nothing a row needs."""
+    return len(rows) > 1 and all(r[i] == rows[0][i] for r in rows)
+
+
 def fit(rows: list[list[str]], columns: Sequence[str], width: int, wide: bool = False,
-        headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None) -> list[int]:
-    """Which columns (their indexes) a table of these cells shows at `width` terminal columns: the less important
-    ones drop out first (`ranks`, by default layout.PRIORITY of each key: the highest first, the rightmost first
-    among equals; rank 1 never) until every unbreakable value keeps its whole width."""
+        headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None, drop_same: bool = False) -> list[int]:
+    """Which columns (their indexes) a table of these cells shows at `width` terminal columns: with `drop_same`, the
+    columns that read the same on every row (same(); never rank 1) drop out first, then the less important ones
+    (`ranks`, by default layout.PRIORITY of each key: the highest first, the rightmost first among equals; rank 1
+    never) until every unbreakable value keeps its whole width."""
     from rich.cells import cell_len
 
     from leadctl.cli import layout
@@ -133,6 +140,8 @@ def fit(rows: list[list[str]], columns: Sequence[str], width: int, wide: bool = 
     def needed(keep):
         return sum(natural[i] for i in keep) + 3 * len(keep) + 1  # rich's box: a bar and a space each side
 
+    if drop_same and needed(shown) > width:
+        shown = [i for i in shown if ranks[i] == 1 or not same(rows, i)]
     by_priority = sorted(shown, key=lambda i: (ranks[i], i))
     while needed(shown) > width and len(shown) > 1 and ranks[by_priority[-1]] > 1:
         shown.remove(by_priority.pop())
@@ -149,19 +158,35 @@ def _today():
 
 
 def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
-               styles: dict[str, str] | None = None, wide: bool = False) -> None:
-    """A table of these rows' values (cell() says how each reads) that fits the screen; see draw()."""
+               styles: dict[str, str] | None = None, wide: bool = False, ranks: Sequence[int] | None = None,
+               whole: str | None = None) -> int:
+    """A table of these rows' values (cell() says how each reads) that fits the screen; see draw(). A column that
+    reads the same on every row goes first. With `whole` (the options that show every column, e.g. `--csv`),
+    stderr says how many columns were left out (say_hidden). Returns that count."""
     today = _today()
-    draw([[cell(c, row.get(c), today) for c in columns] for row in rows], columns, title, styles=styles, wide=wide)
+    hidden = draw([[cell(c, row.get(c), today) for c in columns] for row in rows], columns, title, styles=styles,
+                  wide=wide, ranks=ranks, drop_same=True)
+    if whole is not None:
+        say_hidden(hidden, whole)
+    return hidden
+
+
+def say_hidden(count: int, whole: str) -> None:
+    """On stderr, when a table on the screen left columns out: how many, and how to see them (a wider terminal or
+    --wide; `whole`: the options that keep every column, in the run's language)."""
+    if count:
+        say(_("{count} more column(s) not shown: widen the terminal or use --wide; {whole} keeps them all")
+            .format(count=count, whole=whole))
 
 
 def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = None, *,
          headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None, right: frozenset[int] = frozenset(),
          styles: dict[str, str] | None = None, row_styles: Sequence[str | None] | None = None, wide: bool = False,
-         piped: int | None = None) -> int:
+         piped: int | None = None, drop_same: bool = False) -> int:
     """A table of these cells (text, never markup) that fits the screen (fit() says which columns stay; `right`:
     the indexes of right-aligned ones), through a pager when it is taller than the screen; piped, `piped` columns
-    (PIPED_WIDTH) wide unless COLUMNS says otherwise. Returns how many columns it left out."""
+    (PIPED_WIDTH) wide unless COLUMNS says otherwise. Returns how many columns it left out that say something (a
+    column reading the same on every row, left out by `drop_same`, is not counted)."""
     import io
 
     from rich.table import Table
@@ -170,7 +195,8 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
 
     console = _console(piped=piped)
     width = console.width
-    keep = fit(cells, columns, width, wide, headers, ranks)
+    keep = fit(cells, columns, width, wide, headers, ranks, drop_same)
+    hidden = sum(1 for i in range(len(columns)) if i not in keep and not (drop_same and same(cells, i)))
     headers = headers if headers is not None else [layout.header(key) for key in columns]
     table = Table(title=_text(title) if title else None, title_justify="left", highlight=False)
     for i in keep:
@@ -185,7 +211,7 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
         width = max(width, Measurement.get(console, console.options.update_width(10**4), table).maximum)
     if not sys.stdout.isatty():
         _console(width=width).print(table)
-        return len(columns) - len(keep)
+        return hidden
     buffer = io.StringIO()
     drawn = _console(width=width, file=buffer)
     drawn._force_terminal = True
@@ -196,7 +222,7 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
         page(text)
     else:
         sys.stdout.write(text)
-    return len(columns) - len(keep)
+    return hidden
 
 
 def page(text: str) -> None:

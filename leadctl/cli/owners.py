@@ -45,9 +45,10 @@ def owners_card(
         return
     lists = {"care_contacts": (service.CARE_COLUMNS, _("Care contacts")),
              "referrals": (service.REFERRAL_COLUMNS, _("Referred customers"))}
-    from leadctl.cli import layout
+    from leadctl.cli import layout, reasons
 
     today = context.get(ctx).now.date()
+    card["care_contacts"] = reasons.rendered(card["care_contacts"], "long", today)
     output.emit_pairs({layout.header(k): output.cell(k, v, today) for k, v in card.items()
                        if k not in lists and v not in (None, "")},
                       title=_("Retention card of lead {lead}").format(lead=card["lead_id"]))

@@ -79,9 +79,7 @@ def _table(result, period, wide: bool) -> None:
     right = frozenset(i for i, c in enumerate(columns) if c.kind in render.NUMERIC)
     hidden = output.draw(cells, keys, title, headers=[heading(c) for c in columns], ranks=ranks, right=right,
                          row_styles=styles, wide=wide, piped=REPORT_PIPED_WIDTH)
-    if hidden:
-        output.say(_("{count} more column(s) not shown: --wide shows them, --xlsx or --csv keeps the whole form")
-                   .format(count=hidden))
+    output.say_hidden(hidden, _("--xlsx or --csv"))
 
 
 def register(app: typer.Typer) -> None:

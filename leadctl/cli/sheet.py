@@ -73,8 +73,6 @@ def _value(key: str, value: Any, today: date | None) -> str:
         return ", ".join(str(v) for v in value)
     if key == "field":  # a correction's field, by its header
         return layout.header(value)
-    if key == "due_reason":
-        return layout.long_reason(value, today)
     if key == "reason" and isinstance(value, str):
         return output.cell("defeat_reason", value, today)
     return output.cell(key, value, today)

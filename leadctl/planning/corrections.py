@@ -7,8 +7,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta
 
-from leadctl.i18n import _
-from leadctl.rules import visibility
+from leadctl.rules import reasons, visibility
 from leadctl.services import policy, staff
 
 
@@ -31,6 +30,6 @@ def due_rows(conn: sqlite3.Connection, now: datetime, on: date, viewer: staff.St
         out.append({"lead_id": lead_id, "name": name, "phone": visibility.shown(viewer, number, lead_owner, pool),
                     "grade": grade, "owner": owner, "due_on": due_on.isoformat(),
                     "overdue_days": max(0, (on - due_on).days),
-                    "reason": _("correct the card: customer service found {fields} wrong (check {id})").format(
-                        fields=wrong or "?", id=cid)})
+                    **reasons.fields(reasons.reason("card_check", fields=wrong.split(",") if wrong else [],
+                                                    check_id=cid))})
     return out

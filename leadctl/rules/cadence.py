@@ -7,8 +7,15 @@ from datetime import date, datetime, timedelta
 from leadctl.errors import BadInput, Refused
 from leadctl.i18n import _
 from leadctl.models import Due, Grade, LeadState, Status
+from leadctl.rules import reasons
 from leadctl.rules.deadlines import rules_of
 from leadctl.rules.policy import Policy
+
+
+def _due(due_on: date, code: str, /, **values) -> Due:
+    """A due date and why, as rules/reasons.py keeps it: the English line, the code and its values."""
+    why = reasons.reason(code, **values)
+    return Due(due_on, reasons.english(why), why.code, why.values)
 
 
 def first_contact_deadline(policy: Policy, created_at: datetime) -> date:
@@ -49,7 +56,7 @@ def next_due(policy: Policy, state: LeadState) -> Due | None:
     if state.status is Status.ORDERED:
         return _until_delivery(policy, state)
     if state.status is Status.DELIVERED:
-        return _planned(None, state, "owner care")
+        return _planned(None, state, "owner_care", None)
     if state.status is not Status.ACTIVE:
         return None
     due, callback = _by_grade(policy, state), _callback(policy, state)
@@ -61,43 +68,41 @@ def _anchor(state: LeadState) -> tuple[datetime, str]:
     last = state.last_contact_at or state.created_at
     if state.restarted_at is not None and state.restarted_at > last:
         return state.restarted_at, "reactivated"
-    return last, "last contact"
+    return last, "last_contact"
 
 
 def _by_grade(policy: Policy, state: LeadState) -> Due | None:
     if state.grade in (Grade.O, Grade.F, Grade.W, Grade.L, Grade.D):
         return None
-    last, since = _anchor(state)  # reasons print dates as isoformat: strftime costs 4x
+    last, since = _anchor(state)  # reasons keep dates as isoformat: strftime costs 4x
     if state.followup_count == 0:
         # a visit is contact too: the first call is owed the same day as the latest visit ([003])
         seen = max(state.created_at, last)
         deadline = first_contact_deadline(policy, seen)
         fc = policy.first_contact
-        window = "same day" if fc.same_day else f"within {fc.within_hours}h"
-        what = "registration" if seen == state.created_at else "visit" if since == "last contact" else "reactivation"
-        return Due(deadline, f"first contact {window} of {what} {seen.isoformat(' ', 'minutes')}")
+        what = "registration" if seen == state.created_at else "visit" if since == "last_contact" else "reactivation"
+        return _due(deadline, "first_contact", hours=None if fc.same_day else fc.within_hours, what=what, at=seen)
     if state.grade is None:
-        return Due(last.date(), f"not graded after contact {last.date()}" if since == "last contact"
-                   else f"not graded since reactivated {last.date()}")
+        return _due(last.date(), "not_graded", since=since, day=last.date())
     rule = policy.rule(state.grade)
     if rule is None or rule.cadence_days is None:
         return None
-    due = Due(last.date() + timedelta(days=rule.cadence_days),
-              f"{state.grade} every {rule.cadence_days}d, {since} {last.date()}")
+    due = _due(last.date() + timedelta(days=rule.cadence_days), "grade_cadence", grade=f"{state.grade}",
+               days=rule.cadence_days, since=since, day=last.date())
     fc = policy.first_contact
     if _settling(policy, state):
         step = max(1, fc.settle_days // fc.settle_calls)
         settle = last.date() + timedelta(days=step)
         if settle < due.due_on:
-            due = Due(settle, f"first-week call {state.followup_count + 1} of {fc.settle_calls}, "
-                              f"{since} {last.date()}")
-    return _planned(due, state, f"{since} {last.date()}")
+            due = _due(settle, "first_week", n=state.followup_count + 1, of=fc.settle_calls, since=since,
+                       day=last.date())
+    return _planned(due, state, since, last.date())
 
 
-def _planned(due: Due | None, state: LeadState, context: str) -> Due | None:
+def _planned(due: Due | None, state: LeadState, since: str, day: date | None) -> Due | None:
     """A staff member may plan the next contact earlier than the cadence, never later [003]."""
     if state.planned_on is not None and (due is None or state.planned_on < due.due_on):
-        return Due(state.planned_on, f"planned by owner, {context}")
+        return _due(state.planned_on, "planned", since=since, day=day)
     return due
 
 
@@ -105,14 +110,13 @@ def _until_delivery(policy: Policy, state: LeadState) -> Due | None:
     """Every few days until delivery, and a contact the day(s) before the planned delivery day [003]."""
     rules = policy.orders
     last = state.last_contact_at or state.created_at
-    due = Due(last.date() + timedelta(days=rules.followup_days),
-              f"ordered: every {rules.followup_days}d until delivery, last contact {last.date()}")
+    due = _due(last.date() + timedelta(days=rules.followup_days), "order_cadence", days=rules.followup_days,
+               day=last.date())
     if state.delivery_on is not None:
         eve = state.delivery_on - timedelta(days=rules.notice_days)
         if last.date() < eve < due.due_on:
-            before = "the day" if rules.notice_days == 1 else f"{rules.notice_days} days"
-            due = Due(eve, f"delivery on {state.delivery_on}: contact {before} before")
-    return _planned(due, state, f"last contact {last.date()}")
+            due = _due(eve, "before_delivery", delivery_on=state.delivery_on, days_before=rules.notice_days)
+    return _planned(due, state, "last_contact", last.date())
 
 
 def _callback(policy: Policy, state: LeadState) -> Due | None:
@@ -120,7 +124,7 @@ def _callback(policy: Policy, state: LeadState) -> Due | None:
     if state.no_show_at is None or _anchor(state)[0] > state.no_show_at:
         return None
     day = state.no_show_at.date()
-    return Due(rules_of(policy.data.get("complaints")).next_working(day), f"no-show on {day}")
+    return _due(rules_of(policy.data.get("complaints")).next_working(day), "no_show", day=day)
 
 
 def check_planned(policy: Policy, grade: Grade | None, contact_at: datetime, planned: date,

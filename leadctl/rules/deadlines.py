@@ -288,11 +288,6 @@ def owed(deadline: Deadline, now: datetime) -> str:
     return f"{LABELS[deadline.what]} due {stamp(deadline.due)} ({when})"
 
 
-def describe(complaint_id: int, kind: ComplaintKind, deadline: Deadline, now: datetime) -> str:
-    """The due list's reason: which complaint, then what it owes."""
-    return f"complaint {complaint_id} ({kind.label}): {owed(deadline, now)}"
-
-
 def overdue_days(deadline: datetime, now: datetime, on: date) -> int:
     """Days late as of `on` (or now, if later), counting a started day: any breach is at least 1."""
     reference = max(now, datetime.combine(on, MIDNIGHT))

@@ -12,8 +12,8 @@ import sqlite3
 from datetime import date, timedelta
 
 from leadctl.errors import Refused
-from leadctl.i18n import N_, _
-from leadctl.rules import care, visibility
+from leadctl.i18n import _
+from leadctl.rules import care, reasons, visibility
 from leadctl.rules.cadence import overdue_days
 from leadctl.rules.policy import Policy
 from leadctl.services import staff
@@ -24,22 +24,15 @@ DELIVERED = ("(SELECT substr(max(c.delivered_at), 1, 10) FROM orders o JOIN rete
 _OWNERS = (f"SELECT l.id, l.name, l.phone, l.grade, s.name, l.owner_id, l.pool, l.birthday, l.birthday_calendar,"
            f" {DELIVERED.format(l='l')} FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"
            " WHERE l.status = 'delivered' AND {whose}")
-REASONS = {
-    "thanks": N_("owner care: thank-you call, day {day} after delivery on {delivered}"),
-    "ssi": N_("owner care: SSI satisfaction call, day {day} after delivery on {delivered}"),
-    "service": N_("owner care: first-service reminder, {months} months after delivery on {delivered}"),
-    "insurance": N_("owner care: insurance renewal, {days_before} days before the cover's anniversary {anniversary}"),
-    "birthday": N_("owner care: birthday ({calendar} {birthday})"),
-    "anniversary": N_("owner care: purchase anniversary, year {year} (delivered on {delivered})"),
-}
 
 
 def rules(policy: Policy) -> care.CareRules:
     return care.rules_of(policy.data)
 
 
-def reason(contact: care.Contact, delivered: date) -> str:
-    return _(REASONS[contact.kind]).format(delivered=delivered.isoformat(), **contact.detail)
+def why(contact: care.Contact, delivered: date) -> reasons.Reason:
+    """A care contact's reason (rules/reasons.py): its kind, the delivery day and the contact's detail."""
+    return reasons.reason("owner_care", kind=contact.kind, delivered=delivered, **contact.detail)
 
 
 def whose(owner_id: int | None, team: str | None) -> tuple[str, list]:
@@ -112,8 +105,8 @@ def due_rows(conn: sqlite3.Connection, policy: Policy, on: date, viewer: staff.S
         for contact in care.owed(the_rules, who, on, done.get(lead_id, set())):
             out.append({"lead_id": lead_id, "name": name, "phone": visibility.shown(viewer, phone, oid, pool),
                         "grade": grade, "owner": owner, "due_on": contact.due_on.isoformat(),
-                        "overdue_days": overdue_days(contact.due_on, on), "reason": reason(contact, who.delivered_on),
-                        "review": None, "care": contact.kind})
+                        "overdue_days": overdue_days(contact.due_on, on),
+                        **reasons.fields(why(contact, who.delivered_on)), "review": None, "care": contact.kind})
     return sorted(out, key=lambda r: (r["due_on"], r["lead_id"], care.KINDS.index(r["care"])))
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.i18n import N_, _
-from leadctl.rules import deadlines, permissions, phone, visibility
+from leadctl.rules import deadlines, permissions, phone, reasons, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
@@ -325,5 +325,5 @@ def due_rows(conn: sqlite3.Connection, now: datetime, on: date, viewer: staff.St
         out.append({"lead_id": lead_id, "name": name, "phone": shown, "grade": None, "owner": owner,
                     "due_on": deadlines.due_date(owed.due).isoformat(),
                     "overdue_days": deadlines.overdue_days(owed.due, now, on),
-                    "reason": deadlines.describe(cid, ComplaintKind(kind), owed, now)})
+                    **reasons.fields(reasons.complaint(cid, kind, owed, now))})
     return out

@@ -14,7 +14,7 @@ from leadctl.errors import NotFound, UsageError
 from leadctl.i18n import _
 from leadctl.models import Due, LeadState, Role, Team
 from leadctl.planning.corrections import due_rows as check_rows
-from leadctl.rules import cadence, pool, visibility
+from leadctl.rules import cadence, pool, reasons, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import leads, policy, staff
 from leadctl.services.care import due_rows as care_rows
@@ -169,6 +169,7 @@ def _row(me: staff.Staff, on: date, row: tuple, lead_state: LeadState, why: Due 
         "lead_id": lead_id, "name": name, "phone": visibility.shown(me, phone, owner_id, pool_name), "grade": grade,
         "owner": owner_name,
         "due_on": due_on, "overdue_days": cadence.overdue_days(date.fromisoformat(due_on), on),
-        "reason": why.reason if why else "due date set before a policy change",
+        **({"reason": why.reason, "reason_code": why.code, "reason_values": why.values} if why
+           else reasons.fields(reasons.reason("policy_changed"))),
         "_delivery": lead_state.delivery_on is not None,
     }

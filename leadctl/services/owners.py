@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from leadctl import clock
 from leadctl.errors import BadInput, NotFound
 from leadctl.i18n import _
-from leadctl.rules import care, visibility
+from leadctl.rules import care, reasons, visibility
 from leadctl.services import care as care_service
 from leadctl.services import leads, policy, staff
 from leadctl.store.db import Store
@@ -101,7 +101,7 @@ def _contacts(conn: sqlite3.Connection, rules, lead_id: int, today: date, card_:
     return made + [{"care": c.kind, "due_on": c.due_on.isoformat(),
                     "state": "overdue" if c.due_on < today else "due" if c.due_on == today else "planned",
                     "made_at": None, "by": None, "score": None,
-                    "reason": care_service.reason(c, owner.delivered_on)} for c in owed]
+                    **reasons.fields(care_service.why(c, owner.delivered_on))} for c in owed]
 
 
 def _referrals(conn: sqlite3.Connection, who: staff.Staff, lead_id: int) -> list[dict]:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from leadctl.errors import BadInput, NotFound, Refused
 from leadctl.i18n import _
-from leadctl.rules import cadence
+from leadctl.rules import cadence, reasons
 from leadctl.services import policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -107,6 +107,6 @@ def overdue(conn: sqlite3.Connection, now: datetime, on: date, owner_id: int | N
         due_on = (datetime.fromisoformat(oldest) + limit).date()
         out.append({"lead_id": None, "name": None, "phone": None, "grade": None, "owner": name,
                     "due_on": due_on.isoformat(), "overdue_days": cadence.overdue_days(due_on, on),
-                    "reason": f"{count} follow-up(s) by {name} await review (批复) over "
-                              f"{rules.review_limit_hours}h, oldest {oldest[:10]}"})
+                    **reasons.fields(reasons.reason("review_waiting", count=count, by=name,
+                                                    hours=rules.review_limit_hours, oldest=oldest[:10]))})
     return out

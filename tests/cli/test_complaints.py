@@ -97,7 +97,10 @@ def test_deadlines_in_due_for_the_responsible_and_every_manager(cli, lead):
     rows = due_complaints(cli, "--owner", "张前台", now="2026-11-24T10:15")
     assert rows == [{"lead_id": 1, "name": "刘洋", "phone": PHONE, "grade": None, "owner": "张前台",
                      "due_on": "2026-11-24", "overdue_days": 0,
-                     "reason": "complaint 1 (服务): first reply due 2026-11-24 11:00 (45 min left)", "score": 0}]
+                     "reason": "complaint 1 (服务): first reply due 2026-11-24 11:00 (45 min left)",
+                     "reason_code": "complaint", "reason_values": {"complaint_id": 1, "kind": "service",
+                                                                   "what": "reply", "due": "2026-11-24 11:00",
+                                                                   "late": False, "minutes": 45}, "score": 0}]
     assert due_complaints(cli, "--owner", "李娜") == []                          # not hers
     assert len(due_complaints(cli, "--owner", "李娜", actor="王经理")) == 1      # a manager sees every complaint
     late = due_complaints(cli, "--all", "--overdue", now="2026-11-24T13:00")

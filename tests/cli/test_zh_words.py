@@ -61,6 +61,20 @@ def test_check_under_zh_reads_as_sentences_naming_people(year, zh):
     assert english(said, allowed=("SQLite",)) == []
 
 
+def test_check_s_sentences_take_no_space_beside_chinese_punctuation(year, zh):
+    _findings_of_every_kind(year)
+    said = year("check", now=SAMPLE_NOW, code=ExitCode.ATTENTION).stderr
+    findings = [line for line in said.splitlines() if line.startswith("  ")]
+    assert any("）的来店 #" in line for line in findings) and any("）的订单 #" in line for line in findings)
+    assert [line for line in findings if re.search(r"[ \u3000][，。；：（）]|[，。；：（）][ \u3000]", line)] == []
+
+
+def test_check_s_sentences_keep_their_spaces_in_english(year):
+    _findings_of_every_kind(year)
+    said = year("check", now=SAMPLE_NOW, code=ExitCode.ATTENTION).stderr
+    assert re.search(r"visit #\d+ of lead \d+ \(.+\) on ", said)
+
+
 def test_check_json_keeps_its_codes_and_en_reads_english(year):
     _findings_of_every_kind(year)
     found = year.json("check", now=SAMPLE_NOW, code=ExitCode.ATTENTION)

@@ -141,7 +141,7 @@ def test_each_report_fits_80_columns_with_every_value_whole(shop, zh, monkeypatc
     every = next(line for line in wide.stdout.splitlines() if line.startswith("┃"))
     hidden = every.count("┃") - header.count("┃")
     if hidden:
-        assert shown.stderr.strip() == f"另有 {hidden} 列未显示：加 --wide 显示，--xlsx 或 --csv 保留完整表单"
+        assert shown.stderr.strip() == f"另有 {hidden} 列未显示，加宽终端或用 --wide 查看；--xlsx 或 --csv 保留全部列"
     else:
         assert shown.stderr == ""
     assert wide.stderr == "" and "…" not in wide.stdout

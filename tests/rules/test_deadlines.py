@@ -158,7 +158,9 @@ def test_next_open_is_the_earliest_owed():
 ])
 def test_the_due_lists_words(now, text):
     deadline = Deadline("reply", at("2026-11-24T11:00"))
-    assert deadlines.describe(3, ComplaintKind.SERVICE, deadline, at(now)) == text
+    from leadctl.rules import reasons
+
+    assert reasons.english(reasons.complaint(3, ComplaintKind.SERVICE.value, deadline, at(now))) == text
 
 
 @pytest.mark.parametrize("due, now, on, days", [
