@@ -77,7 +77,31 @@ def short(text: str | None, limit: int) -> str:
             break
     if cells(first) <= limit:
         return first
-    return first[:_fitting(first, limit - 1)] + "…"
+    cut = _fitting(first, limit - 1)
+    head = first[:_word_start(first, _outside_code(first, cut))].rstrip(_LOOSE)
+    return (head or first[:cut]) + "…"
+
+
+_LOOSE = " ,;:，、；：（(-"  # what a shortened line does not end with before its `…`
+
+
+def _outside_code(text: str, cut: int) -> int:
+    """`cut`, or the start of the `code span` it falls inside: a command is shown whole or not at all."""
+    return text.rindex("`", 0, cut) if text.count("`", 0, cut) % 2 else cut
+
+
+def _narrow(ch: str) -> bool:
+    return not ch.isspace() and cells(ch) == 1
+
+
+def _word_start(text: str, cut: int) -> int:
+    """`cut`, or the start of the word of Latin letters it falls inside (Chinese may break anywhere)."""
+    if not (0 < cut < len(text) and _narrow(text[cut - 1]) and _narrow(text[cut])):
+        return cut
+    start = cut
+    while start > 0 and _narrow(text[start - 1]):
+        start -= 1
+    return start or cut
 
 
 class CellFormatter(HelpFormatter):

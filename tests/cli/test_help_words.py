@@ -1,0 +1,53 @@
+"""The words of --help pages as a person reads them at 80 columns, in both languages: the command list's shortened
+lines, the options' environment variables and defaults, the usage line's arguments."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+LANGS = [("zh", "命令:"), ("en", "Commands:")]
+
+
+@pytest.fixture
+def speak(monkeypatch):
+    """Run the CLI in a language at 80 columns."""
+    from leadctl import i18n
+
+    def use(lang: str) -> None:
+        monkeypatch.setenv("COLUMNS", "80")
+        monkeypatch.setenv("LEADCTL_LANG", lang)
+        i18n.use(lang)
+
+    yield use
+    i18n.use("en")
+
+
+def _listed(page: str, heading: str) -> dict[str, str]:
+    rows = [line.split(maxsplit=1) for line in page.split(heading, 1)[1].splitlines()[1:] if line.strip()]
+    return {name: text for name, text in rows}
+
+
+@pytest.mark.parametrize("lang, heading", LANGS)
+def test_the_command_list_cuts_no_word_and_no_code_span(cli, speak, lang, heading):
+    """A summary too long for its line ends with `…` after a whole word, never inside `code`."""
+    speak(lang)
+    listed = _listed(cli("--help").stdout, heading)
+    cut = {name: text for name, text in listed.items() if text.endswith("…")}
+    assert cut, "some summaries are long enough to be shortened"
+    for name, text in listed.items():
+        assert text.count("`") % 2 == 0, (name, text)
+    page = {name: " ".join(cli(name, "--help").stdout.split()) for name in cut}
+    for name, text in cut.items():
+        head = text[:-1]
+        assert not re.search(r"[\s,;:，、；：]$", head), (name, text)
+        word = re.search(r"[A-Za-z0-9_-]+$", head)
+        if word:  # the word before `…` is a whole word of the command's own help
+            assert re.search(rf"(?<![A-Za-z0-9_-]){re.escape(word.group())}(?![A-Za-z0-9_-])", page[name]), (name, text)
+
+
+def test_a_summary_starting_with_code_says_what_the_command_does(cli, speak):
+    speak("en")
+    assert _listed(cli("--help").stdout, "Commands:")["order"] == "Orders: sign one (grade O) with…"
+    assert _listed(cli("--help").stdout, "Commands:")["grade"] == "Grade a lead by grade, purchase horizon or…"
