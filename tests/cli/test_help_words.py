@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from leadctl.errors import ExitCode
+
 LANGS = [("zh", "命令:"), ("en", "Commands:")]
 
 
@@ -51,3 +53,14 @@ def test_a_summary_starting_with_code_says_what_the_command_does(cli, speak):
     speak("en")
     assert _listed(cli("--help").stdout, "Commands:")["order"] == "Orders: sign one (grade O) with…"
     assert _listed(cli("--help").stdout, "Commands:")["grade"] == "Grade a lead by grade, purchase horizon or…"
+
+
+@pytest.mark.parametrize("lang, args, said", [
+    ("zh", ["gradee"], "leadctl：没有命令 'gradee'。您是想输入 'grade' 吗？请看 `leadctl --help`\n"),
+    ("zh", ["staff", "ad"], "leadctl：没有命令 'ad'。您是想输入 'add' 吗？请看 `leadctl staff --help`\n"),
+    ("en", ["gradee"], "leadctl: No such command 'gradee'. Did you mean 'grade'? See `leadctl --help`\n"),
+])
+def test_a_question_ends_its_sentence_before_the_hint(cli, speak, lang, args, said):
+    """`吗？；` read as two stops: after a question the hint is a sentence of its own."""
+    speak(lang)
+    assert cli(*args, code=ExitCode.USAGE).stderr == said
