@@ -64,3 +64,39 @@ def test_a_question_ends_its_sentence_before_the_hint(cli, speak, lang, args, sa
     """`吗？；` read as two stops: after a question the hint is a sentence of its own."""
     speak(lang)
     assert cli(*args, code=ExitCode.USAGE).stderr == said
+
+
+@pytest.mark.parametrize("lang, env, sep, default", [
+    ("zh", "环境变量：", "；", "默认："), ("en", "env var: ", "; ", "default: "),
+])
+def test_environment_variables_and_defaults_read_whole(cli, speak, lang, env, sep, default):
+    """What Typer appends to an option's help (its variable, its default) is kept in items a line never splits,
+    `;` between them under en and `；` under zh; the database's default path is one of them."""
+    from rich.cells import cell_len
+
+    speak(lang)
+    page = cli("--help").stdout
+    lines = page.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    for name in ("LEADCTL_DB", "LEADCTL_USER", "LEADCTL_NOW", "LEADCTL_BUSY_TIMEOUT"):
+        assert any(f"[{env}{name}" in line for line in lines), (name, page)
+    assert f"[{env}LEADCTL_BUSY_TIMEOUT{sep}{default}5.0]" in page
+    db = [i for i, line in enumerate(lines) if line.lstrip().startswith("--db")][0]
+    assert lines[db + 1].strip().startswith(default) and lines[db + 1].strip().endswith("leadctl.db]"), page
+    assert "(" not in lines[db + 1]
+    if lang == "zh":
+        assert "; " not in page and "变\n" not in page
+
+
+def test_no_help_page_splits_what_typer_appends(cli, speak):
+    """Every page, both languages: `[必填]`, `[默认：...]`, `[环境变量：...]` break only between their items."""
+    from tests.cli.test_zh_words import _helps
+
+    for lang, heading in LANGS:
+        speak(lang)
+        for name, page in _helps(cli, heading).items():
+            for line in page.splitlines():
+                opened = line.rfind("[")
+                if opened > line.rfind("]") and re.match(r"\[(环境变量|默认|必填|env var|required)",
+                                                         line[opened:]):
+                    assert line.endswith(("；", ";")), (lang, name, line)
