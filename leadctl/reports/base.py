@@ -226,6 +226,13 @@ def code(kind: str, word: str | None) -> str | None:
     return next((key for key, label in LABELS[kind].items() if label == text), text)
 
 
+def statuses(codes) -> str:
+    """Record states a person may give (`--status`), each with the word a table shows for it (which is typed back)."""
+    from leadctl.i18n import choices
+
+    return choices((c, LABELS["status"].get(c)) for c in codes)
+
+
 @dataclass(frozen=True)
 class Scope:
     """Whose data: staff ids (None = everyone) and a label for titles."""
