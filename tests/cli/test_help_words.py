@@ -100,3 +100,17 @@ def test_no_help_page_splits_what_typer_appends(cli, speak):
                 if opened > line.rfind("]") and re.match(r"\[(环境变量|默认|必填|env var|required)",
                                                          line[opened:]):
                     assert line.endswith(("；", ";")), (lang, name, line)
+
+
+@pytest.mark.parametrize("lang, usage", [("zh", "用法：leadctl followup [选项] {lead} [followup_id]"),
+                                         ("en", "Usage: leadctl followup [OPTIONS] {lead} [followup_id]")])
+def test_followup_names_its_arguments_as_its_usage_line_does(cli, speak, lang, usage):
+    """The usage line says `{lead} [followup_id]` (as `grade` says `{lead} [grade]`): the text names the
+    corrections with the same `{followup_id}`, not another `ID`."""
+    speak(lang)
+    page = cli("followup", "--help").stdout
+    assert page.splitlines()[0] == usage
+    text = " ".join(page.split())
+    assert "`followup amend {followup_id} --reason" in text and "`followup void {followup_id} --reason" in text
+    assert not re.search(r"\bID\b", page), page
+    assert cli("grade", "--help").stdout.splitlines()[0].endswith("{lead} [grade]")
