@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	mkdir -p demo
 	$(LEADCTL) init
-	@echo "loading a year of a sample store (36,000 records, about 10-20 s)..."
+	@echo "正在载入样例门店一年的数据（36,000 条记录，约 10-20 秒）..."
 	$(LEADCTL) replay sample_data/store_year.jsonl
 	$(DEMO_PAGER) $(LEADCTL) --as $(DEMO_MANAGER) due --team showroom
 	$(DEMO_PAGER) $(LEADCTL) --as $(DEMO_MANAGER) report kpi --month 2026-10

@@ -80,6 +80,19 @@ def zh() -> bool:
     return language() == "zh"
 
 
+def joined(items) -> str:
+    """Items listed in a sentence: 、 between them under zh, `, ` under en."""
+    return ("、" if zh() else ", ").join(str(item) for item in items)
+
+
+def choices(pairs) -> str:
+    """The values a person may give, each (code, word) with its word: the word first under zh, `展厅（walk-in）、
+    来电（call）`, the code first under en, `walk-in (展厅), call (来电)`; a code without a word of its own alone."""
+    if zh():
+        return joined(f"{word}（{code}）" if word and word != code else code for code, word in pairs)
+    return joined(f"{code} ({word})" if word and word != code else code for code, word in pairs)
+
+
 def use(lang: str | None) -> None:
     """Speak `lang` from now on (None: resolve again from the environment and the store)."""
     _state["lang"] = lang if lang in LANGUAGES else None

@@ -6,12 +6,27 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from leadctl import i18n
 from leadctl.errors import BadInput
 from leadctl.i18n import N_, _
 
-# what an error calls each kind of term (a Term subclass may name itself in noun())
+# what an error calls each kind of term (a Term subclass may name itself in noun()), and each field of the card
+# that a value can be refused for (rules/card.py, by its key)
 NOUNS = {"Grade": N_("grade"), "Channel": N_("channel"), "InfoSource": N_("info source"), "Role": N_("role"),
-         "Team": N_("team"), "Method": N_("method"), "Status": N_("status")}
+         "Team": N_("team"), "Method": N_("method"), "Status": N_("status"),
+         "gender": N_("gender"), "birth_year": N_("birth year"), "payment": N_("payment"),
+         "budget_min": N_("budget from"), "budget_max": N_("budget up to"), "employer": N_("employer"),
+         "industry": N_("industry"),
+         "address": N_("address"), "wechat": N_("WeChat id"), "landline": N_("landline"),
+         "current_vehicle": N_("current vehicle"), "brand": N_("brand"), "series": N_("series"), "model": N_("model"),
+         "config": N_("configuration"), "colour": N_("colour"), "purpose": N_("purpose"),
+         "favourable": N_("favourable points"), "unfavourable": N_("unfavourable points"),
+         "objections": N_("objections"), "resources": N_("resources needed"), "story": N_("first reception")}
+
+
+def noun(name: str) -> str:
+    """What an error calls a kind of term (its class's name) or a card field (its key), in the run's language."""
+    return _(NOUNS[name]) if name in NOUNS else name.lower().replace("_", " ")
 
 
 class Term(StrEnum):
@@ -28,7 +43,7 @@ class Term(StrEnum):
     @classmethod
     def noun(cls) -> str:
         """What an error calls this kind of term, in the run's language."""
-        return _(NOUNS[cls.__name__]) if cls.__name__ in NOUNS else cls.__name__.lower()
+        return noun(cls.__name__)
 
     @property
     def label(self) -> str:
@@ -49,7 +64,7 @@ class Term(StrEnum):
         table.update({alias.lower(): cls(value) for alias, value in cls.aliases().items()})
         if key in table:
             return table[key]
-        choices = ", ".join(f"{m.value} ({m.label})" if m.label != m.value else m.value for m in cls)
+        choices = i18n.choices((m.value, m.label) for m in cls)
         raise BadInput(
             _("unknown {noun} {text!r}").format(noun=cls.noun(), text=text),
             _("use one of: {choices}").format(choices=choices),

@@ -51,3 +51,14 @@ def test_readme_documents_every_exit_code():
 def test_readme_opens_with_the_two_commands():
     head = "\n".join(README.splitlines()[:20])
     assert "make demo" in head and "make test" in head
+
+
+def test_make_demo_talks_to_the_store_in_chinese():
+    """`make demo` is run by the store's people: what it says while it works is Chinese, not English."""
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    said = re.findall(r'@echo "([^"]*)"', demo)
+    assert said, "the demo says what it is doing while the year loads"
+    for text in said:
+        assert re.search(r"[\u4e00-\u9fff]", text), text
+        assert not re.search(r"[A-Za-z]{2,}", text), text

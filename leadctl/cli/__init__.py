@@ -270,8 +270,7 @@ app = typer.Typer(
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Path = typer.Option(None, "--db", envvar="LEADCTL_DB", show_default=False,
-                            help=_("Database file [default: {path}].").format(path=default_path())),
+    db: Path = typer.Option(None, "--db", envvar="LEADCTL_DB", show_default=str(default_path()), help="Database file."),
     actor: str = typer.Option(None, "--as", envvar="LEADCTL_USER", help="Staff member acting (recorded on changes)."),
     now: str = typer.Option(None, "--now", envvar="LEADCTL_NOW", help="The clock, ISO 8601 (tests, backfills)."),
     busy_timeout: float = typer.Option(BUSY_TIMEOUT_MS / 1000, "--busy-timeout", envvar="LEADCTL_BUSY_TIMEOUT",

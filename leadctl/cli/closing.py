@@ -18,8 +18,8 @@ NOTE = typer.Option(None, "--note", help="A note for the record.")
 
 defeat = typer.Typer(help="Defeat (战败): the salesperson requests, customer service verifies by a call-back, "
                           "the manager approves or rejects.", no_args_is_help=True)
-order_app = typer_group("LEAD", "Orders: `leadctl order LEAD (--vin VIN | --brand B --series S --model M)` signs "
-                               "one (grade O); `order cancel ID` and `order list` below.")
+order_app = typer_group("LEAD", "Orders: sign one (grade O) with `leadctl order LEAD (--vin VIN | --brand B "
+                               "--series S --model M)`; `order cancel ID` and `order list` below.")
 
 
 @defeat.command("request")

@@ -16,11 +16,55 @@ _TOKENS = re.compile(r"\s+|(?:[\u0000-\u10ff\u2000-\u206f]+?(?=\s|[^\u0000-\u10f
 _OPENING = ("（", "「", "『", "【", "《", "“", "‘", "[", "(")
 
 
+_CODE = re.compile(r"（[\x21-\x7e]+）")  # a code in parentheses after its Chinese term: 到店（store）
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+TERM_CHARS = 8  # the longest Chinese term kept on one line with its code
+
+
 def _tokens(text: str) -> list[str]:
     out: list[str] = []
     for token in _TOKENS.findall(" ".join(text.split())):
         if out and out[-1].endswith(_OPENING) and not token.isspace():
             out[-1] += token
+        else:
+            out.append(token)
+    return _terms(_spans(out))
+
+
+SPAN_TOKENS = 12  # the longest `[默认：全部]` kept whole, in tokens
+
+
+def _spans(tokens: list[str]) -> list[str]:
+    """A short bracketed note without spaces (`[默认：全部]`, `[003]`) as one token: a line never breaks inside it."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.startswith("[") and "]" not in token:
+            end = next((j for j in range(i + 1, min(len(tokens), i + SPAN_TOKENS))
+                        if tokens[j].isspace() or "]" in tokens[j]), None)
+            if end is not None and "]" in tokens[end]:
+                out.append("".join(tokens[i:end + 1]))
+                i = end + 1
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _terms(tokens: list[str]) -> list[str]:
+    """A Chinese term and the code after it in parentheses (展厅（walk-in）, 400（hotline）) as one token: a line
+    never breaks between them, nor inside a term of up to TERM_CHARS characters."""
+    out: list[str] = []
+    for token in tokens:
+        if out and _CODE.match(token) and not out[-1].isspace():
+            start = len(out)
+            while start > 0 and _IDEOGRAPH.fullmatch(out[start - 1]) and len(out) - start < TERM_CHARS:
+                start -= 1
+            start = min(start, len(out) - 1)  # the term's last character (or the word before) at least
+            if start > 0 and _IDEOGRAPH.fullmatch(out[start - 1]):  # a longer run is prose: keep only its last
+                start = len(out) - 1
+            out[start:] = ["".join(out[start:]) + token]
         else:
             out.append(token)
     return out
@@ -32,12 +76,13 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
-def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+def wrap(text: str, width: int, first: str = "", rest: str = "", units: list[str] | None = None) -> list[str]:
     """`text` filled into lines of at most `width` cells, the first starting with `first`, the others with `rest`;
-    a word wider than a whole line is cut."""
+    a word wider than a whole line is cut. `units` follow the text, each kept whole on a line when it fits (a space
+    token between two of them is a space)."""
     lines, line, space = [], first, False
     used = start = cells(first)  # cells on this line; of them, its indent
-    for token in _tokens(text):
+    for token in [*_tokens(text), *([" ", *units] if units else [])]:
         if token.isspace():
             space = True
             continue
@@ -77,7 +122,53 @@ def short(text: str | None, limit: int) -> str:
             break
     if cells(first) <= limit:
         return first
-    return first[:_fitting(first, limit - 1)] + "…"
+    cut = _fitting(first, limit - 1)
+    head = first[:_word_start(first, _outside_code(first, cut))].rstrip(_LOOSE)
+    return (head or first[:cut]) + "…"
+
+
+_LOOSE = " ,;:，、；：（(-"  # what a shortened line does not end with before its `…`
+
+
+def _outside_code(text: str, cut: int) -> int:
+    """`cut`, or the start of the `code span` it falls inside: a command is shown whole or not at all."""
+    return text.rindex("`", 0, cut) if text.count("`", 0, cut) % 2 else cut
+
+
+def _narrow(ch: str) -> bool:
+    return not ch.isspace() and cells(ch) == 1
+
+
+def _word_start(text: str, cut: int) -> int:
+    """`cut`, or the start of the word of Latin letters it falls inside (Chinese may break anywhere)."""
+    if not (0 < cut < len(text) and _narrow(text[cut - 1]) and _narrow(text[cut])):
+        return cut
+    start = cut
+    while start > 0 and _narrow(text[start - 1]):
+        start -= 1
+    return start or cut
+
+
+_SHOWN_DEFAULT = re.compile(r"^(.+[:：] ?)\((.*)\)$")  # a default in words: Typer writes `(it)`
+_EXTRAS = re.compile(r"(?s)(?P<help>.*?)\s*(?P<extras>\[[^\[\]]*\])")
+
+
+def extras(text: str) -> tuple[str, list[str]]:
+    """An option's help and what Typer appends to it, `[env var: LEADCTL_DB; default: 5.0]`, as units for wrap():
+    each item whole on a line, `;` between them under en and `；` under zh (Chinese punctuation, no space)."""
+    found = _EXTRAS.fullmatch(text)
+    if found is None or not found["help"].strip() and "\n" in found["extras"]:
+        return text, []
+    from leadctl.i18n import zh
+
+    items = [_SHOWN_DEFAULT.sub(r"\1\2", item) for item in found["extras"][1:-1].split("; ")]
+    if zh():
+        units = [f"{item}；" for item in items[:-1]] + [items[-1]]
+    else:
+        units = [x for item in items[:-1] for x in (f"{item};", " ")] + [items[-1]]
+    units[0] = "[" + units[0]
+    units[-1] += "]"
+    return found["help"], units
 
 
 class CellFormatter(HelpFormatter):
@@ -102,8 +193,9 @@ class CellFormatter(HelpFormatter):
             if not second:
                 self.write(head + "\n")
                 continue
+            second, units = extras(second)
             if cells(first) <= first_col - col_spacing:
-                lines = wrap(second, self.width, head + " " * (first_col - cells(first)), indent)
+                lines = wrap(second, self.width, head + " " * (first_col - cells(first)), indent, units)
             else:
-                lines = [head, *wrap(second, self.width, indent, indent)]
+                lines = [head, *wrap(second, self.width, indent, indent, units)]
             self.write("\n".join(lines) + "\n")

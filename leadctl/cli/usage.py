@@ -83,4 +83,9 @@ def line(exc) -> str:
     ctx = exc.ctx
     command = ctx.command_path if ctx is not None else "leadctl"
     hint = _("see `{command} --help`").format(command=command)
-    return output.error_line(UsageError(message(exc).rstrip("。."), hint))
+    said = message(exc).rstrip("。.")
+    if said.endswith(("?", "？")):  # a question ends its sentence: the hint is the next one, not after a `;`
+        from leadctl.i18n import zh
+
+        return output.error_line(UsageError(f"{said}{hint}" if zh() else f"{said} {hint[:1].upper()}{hint[1:]}"))
+    return output.error_line(UsageError(said, hint))

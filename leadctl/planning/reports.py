@@ -210,7 +210,7 @@ def scorecard(ctx: Context) -> list[dict]:
 
 SCORECARD = Report("scorecard", N_("岗位KPI考核"), (
     Column("staff", N_("员工")), Column("role", N_("岗位"), "role"), Column("kpi", "kpi", "code"),
-    Column("name", N_("指标")),
+    Column("name", N_("指标"), "kpi_name"),
     Column("value", N_("实际"), "decimal"), Column("target", N_("目标"), "decimal"),
     Column("weight", N_("权重%"), "int"), Column("score", N_("得分"), "decimal"),
     Column("numerator", N_("分子"), "int"), Column("denominator", N_("分母"), "int"),

@@ -15,7 +15,9 @@ from leadctl.i18n import _
 from leadctl.models import Channel, InfoSource, Method, Role, Status, Team
 from leadctl.rules import visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
+from leadctl.rules.funnel import KPIS
 from leadctl.rules.lifecycle import REASON_LABELS
+from leadctl.rules.planning import SCORECARD_KPIS
 from leadctl.rules.policy import Policy
 
 
@@ -170,11 +172,25 @@ LABELS = {
         "identify": "确认身份",
     },
 }
+# a KPI's name under en (the store's own name, rules/funnel.py and rules/planning.py, under zh and in the JSON)
+KPI_WORDS = {
+    "retention_rate": "First-visit retention rate", "dcc_share": "DCC share of orders",
+    "arrival_rate": "Invited arrival rate", "close_rate": "Close rate of invited arrivals",
+    "downgrade_rate": "Downgrade rate", "defeat_share": "Defeated or lost share", "overdue_rate": "Overdue rate",
+    "owner_share": "Owners' share of orders", "calls_per_day": "Telesales calls per day",
+    "receptions_per_day": "Direct-sales receptions per day", "info_accuracy": "Cards complete at entry",
+    "order_attainment": "Order target attainment", "new_leads": "New leads", "ha_share": "New H/A share",
+    "accuracy": "Customer information accuracy", "visit_plan": "Visit plan completion",
+    "ha_conversion": "H/A conversion", "bc_conversion": "B/C conversion", "churn_rate": "Churn rate",
+}
 # the few codes an English reader would not read as words, shown in these under en (JSON keeps the codes)
 EN_LABELS = {
     "weekday": dict(zip((f"周{d}" for d in "一二三四五六日"), ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
                         strict=True)),
     "target": {"dcc": "DCC pool", "manager": "manager's queue", "close": "closed", "offer": "manager decides"},
+    "kpi_name": {**{name: KPI_WORDS[key] for key, name, _about in KPIS},
+                 **{name: {"retention_rate": "Details-kept rate"}.get(key, KPI_WORDS[key])
+                    for key, (name, _higher) in SCORECARD_KPIS.items()}, "合计": "Total"},
     "care": {"thanks": "thank-you call", "ssi": "SSI survey", "service": "first service",
              "insurance": "insurance renewal", "birthday": "birthday", "anniversary": "purchase anniversary"},
 }
@@ -194,19 +210,40 @@ def shows_words(kind: str) -> bool:
 
 
 def shown_columns(report: Report) -> list[Column]:
-    """The columns a person reads, on the terminal and in the workbook: a code column beside its words under en
-    only (JSON and CSV keep every column)."""
+    """The columns a person reads, on the terminal and in the workbook: a code column beside its words only under en
+    and only where those words are Chinese (a KPI's name is English under en: its code is left out too). JSON and
+    CSV keep every column."""
     from leadctl.i18n import zh
 
-    return [c for c in report.columns if c.kind != "code" or not zh()]
+    columns = report.columns
+    return [c for i, c in enumerate(columns) if c.kind != "code" or not zh() and not (
+        i + 1 < len(columns) and columns[i + 1].kind in EN_LABELS)]
+
+
+# a column's header under en where its key, read as words, would not say it (`h08_10`, `kpi`, `sms`)
+EN_HEADERS = {
+    **{f"h{h:02d}_{h + 2}": f"{h:02d}-{h + 2}h" for h in range(8, 20, 2)},
+    "kpi": "KPI code", "name": "Name", "sms": "SMS", "wechat": "WeChat", "followups": "Follow-ups", "lead_id": "Lead",
+    "list_leads": "Listed leads", "trade_in": "Trade-in", "grade_24h": "Grade at 24h", "from_h": "From H",
+    "from_a": "From A", "from_b": "From B", "hot": "H/A", "ssi_average": "SSI average", "ssi_calls": "SSI calls",
+    "new_ha": "New H/A", "new_ha_target": "New H/A target", "on_time": "On time", "on_time_rate": "On-time rate",
+    "reply_on_time": "Replied on time", "weight": "Weight %", "at": "Submitted at", "failed_because": "Failed because",
+}
+
+
+def english(key: str) -> str:
+    """A key as the words of an English header: `arrival_rate` -> `Arrival rate`."""
+    return EN_HEADERS.get(key) or key.replace("_", " ").capitalize()
 
 
 def heading(column: Column) -> str:
-    """A column's header as the run's language shows it: the store's form header under zh, the key under en (as
-    the JSON, the CSV and the terminal tables name it)."""
+    """A column's header as the run's language shows it: the store's form header under zh, words under en
+    (`Arrival rate`; english()). JSON, and CSV with --codes, keep the keys."""
     from leadctl.i18n import zh
 
-    return column.header if zh() else column.key
+    if zh():
+        return column.header
+    return "KPI" if column.kind == "kpi_name" else english(column.key)
 
 
 def title_of(report: Report) -> str:
@@ -226,6 +263,13 @@ def code(kind: str, word: str | None) -> str | None:
         return None
     text = word.strip()
     return next((key for key, label in LABELS[kind].items() if label == text), text)
+
+
+def statuses(codes) -> str:
+    """Record states a person may give (`--status`), each with the word a table shows for it (which is typed back)."""
+    from leadctl.i18n import choices
+
+    return choices((c, LABELS["status"].get(c)) for c in codes)
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,8 @@ def _gauge(value: float | None, verdict) -> float:
 
 
 KPI = Report("kpi", "关键指标", (
-    Column("kpi", "kpi", "code"), Column("name", "指标"), Column("staff", "员工"), Column("unit", "单位", "unit"),
+    Column("kpi", "kpi", "code"), Column("name", "指标", "kpi_name"), Column("staff", "员工"),
+    Column("unit", "单位", "unit"),
     Column("value", "实际", "kpi"), Column("minimum", "下限", "kpi"), Column("maximum", "上限", "kpi"),
     Column("passed", "达标", "mark"),
     Column("numerator", "分子", "int"), Column("denominator", "分母", "int"),

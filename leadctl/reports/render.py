@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from leadctl.i18n import _
-from leadctl.reports.base import Column, Period, Report, shown_columns, shows_words, title_of, word
+from leadctl.reports.base import EN_LABELS, Column, Period, Report, heading, shown_columns, shows_words, title_of, word
 
 
 def _plain(value: Any) -> Any:
@@ -27,12 +27,19 @@ def emit_json(doc: dict) -> None:
 
 def emit_csv(report: Report, rows: list[dict], codes: bool = False) -> None:
     """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text). The header
-    row is the forms' Chinese headers under zh, the keys (the JSON's) under en or with `codes`."""
+    row is the columns' headings in the run's language (the forms' Chinese headers under zh, words under en), the
+    keys (the JSON's) with `codes`. Under en a value with English words (a KPI's name, a weekday) is given in them,
+    unless `codes`."""
     from leadctl.i18n import zh
     from leadctl.services.files import write_csv
 
-    write_csv(sys.stdout, [c.header if zh() and not codes else c.key for c in report.columns],
-              ([_plain(row.get(c.key)) for c in report.columns] for row in rows), lineterminator="\n")
+    worded = [] if codes or zh() else [c for c in report.columns if c.kind in EN_LABELS]
+
+    def value(c: Column, row: dict):
+        return word(c.kind, row.get(c.key)) if c in worded else _plain(row.get(c.key))
+
+    write_csv(sys.stdout, [c.key if codes else heading(c) for c in report.columns],
+              ([value(c, row) for c in report.columns] for row in rows), lineterminator="\n")
 
 
 def cell(kind: str, value: Any, row: dict | None = None) -> str:

@@ -307,7 +307,7 @@ def write_summary(book: Book, title: str, current: list[dict], previous: list[di
         kind = "rate" if row["unit"] == "rate" else "decimal"
         last = before.get((row["kpi"], row["staff"]))
         change = row["value"] - last if row["value"] is not None and last is not None else None
-        for col, value in enumerate((row["name"], row["staff"], row["value"], last, change)):
+        for col, value in enumerate((word("kpi_name", row["name"]), row["staff"], row["value"], last, change)):
             _put(ws, r, col, value, book.number(kind) if col > 1 else None)
         for col, key, signs in ((5, "minimum", "≥>"), (6, "maximum", "≤<")):
             if row[key] is not None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from leadctl.errors import BadInput
-from leadctl.i18n import N_, _
+from leadctl.i18n import N_, _, choices
+from leadctl.models import noun
 from leadctl.rules import lunar
 
 MAX_TEXT = 2000
@@ -67,9 +68,9 @@ def _choice(field: Field, text: str) -> str:
     for code, words in field.choices:
         if word in words:
             return code
-    options = ", ".join(f"{code} ({words[-1]})" for code, words in field.choices)
-    raise BadInput(_("unknown {field} '{text}': give one of {options}").format(field=field.key, text=text,
-                                                                                 options=options))
+    allowed = choices((code, LABELS.get(code, words[-1])) for code, _words in field.choices)
+    raise BadInput(_("unknown {noun} {text!r}").format(noun=noun(field.key), text=text),
+                   _("use one of: {choices}").format(choices=allowed))
 
 
 def _int(field: Field, value) -> int:
@@ -80,20 +81,21 @@ def _int(field: Field, value) -> int:
     try:
         number = round(float(text) * factor) if factor != 1 else int(text)
     except ValueError:
-        raise BadInput(_("{field} '{value}' is not a whole number").format(field=field.key, value=value)) from None
+        raise BadInput(_("{field} '{value}' is not a whole number").format(field=noun(field.key),
+                                                                           value=value)) from None
     if field.key == "birth_year":
         if not 1900 <= number <= 2100:
             raise BadInput(_("birth year {value} is not plausible").format(value=value))
     elif not 0 <= number <= MAX_BUDGET:
-        raise BadInput(_("{field} {value} is out of range (0 to {top} yuan)").format(field=field.key, value=value,
-                                                                                  top=MAX_BUDGET))
+        raise BadInput(_("{field} {value} is out of range (0 to {top} yuan)").format(
+            field=noun(field.key), value=value, top=MAX_BUDGET))
     return number
 
 
 def _text(field: Field, value: str) -> str | None:
     text = str(value).strip()
     if len(text) > MAX_TEXT:
-        raise BadInput(_("{field} is longer than {limit} characters").format(field=field.key, limit=MAX_TEXT))
+        raise BadInput(_("{field} is longer than {limit} characters").format(field=noun(field.key), limit=MAX_TEXT))
     return text or None
 
 

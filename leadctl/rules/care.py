@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from leadctl.errors import BadInput
-from leadctl.i18n import N_, _
+from leadctl.i18n import N_, _, joined
 from leadctl.rules import lunar
 
 KINDS = ("thanks", "ssi", "service", "insurance", "birthday", "anniversary")
@@ -197,7 +197,7 @@ def kind_of(text: str) -> str:
     code = (text or "").strip().lower()
     if code not in KINDS:
         raise BadInput(_("unknown care contact {text!r}").format(text=text),
-                       _("use one of: {kinds}").format(kinds=", ".join(KINDS)))
+                       _("use one of: {kinds}").format(kinds=joined(KINDS)))
     return code
 
 

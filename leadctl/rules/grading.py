@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from leadctl.errors import BadInput, Refused
-from leadctl.i18n import N_, _
+from leadctl.i18n import N_, _, joined
 from leadctl.models import Grade
 from leadctl.rules.policy import FACTORS, WORKFLOW_GRADES, Policy
 
@@ -38,7 +38,7 @@ def check_assignable(policy: Policy, grade: Grade) -> Grade:
             _("grade with H, A, B, C or D"),
         )
     if grade not in policy.grades:
-        scale = ", ".join(g for g in policy.grades if g not in WORKFLOW_GRADES)
+        scale = joined(g for g in policy.grades if g not in WORKFLOW_GRADES)
         raise Refused(
             _("grade {grade} is not on the {name} policy's scale").format(grade=grade, name=policy.name),
             _("use one of: {scale}").format(scale=scale),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from leadctl import i18n
 from leadctl.errors import BadInput, Refused
 from leadctl.i18n import N_, _
 from leadctl.models import Grade, Status
@@ -72,7 +73,7 @@ def defeat_reason(rules: DefeatRules, text: str) -> str:
     code = REASON_TERMS.get(key, key)
     if code in rules.reasons:
         return code
-    choices = ", ".join(f"{r} ({REASON_LABELS[r]})" if r in REASON_LABELS else r for r in rules.reasons)
+    choices = i18n.choices((r, REASON_LABELS.get(r)) for r in rules.reasons)
     if not key:
         raise BadInput(
             _("a defeat request needs its reason"), _("give --reason, one of: {choices}").format(choices=choices)

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from leadctl.errors import BadInput, InputMissing
-from leadctl.i18n import _
+from leadctl.i18n import _, joined
 from leadctl.models import Grade
 from leadctl.rules import card as card_rules
 from leadctl.rules import care, pool
@@ -166,7 +166,7 @@ def preset_data(name: str) -> dict[str, Any]:
     if name not in PRESETS:
         raise BadInput(
             _("unknown policy preset {name!r}").format(name=name),
-            _("use one of: {join}").format(join=", ".join(PRESETS)),
+            _("use one of: {join}").format(join=joined(PRESETS)),
         )
     text = resources.files("leadctl.rules.presets").joinpath(f"{name}.toml").read_text("utf-8")
     return tomllib.loads(text)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta
 
-from leadctl import clock
+from leadctl import clock, i18n
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.i18n import N_, _
+from leadctl.models import Role
 from leadctl.rules import deadlines, permissions, phone, reasons, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.services import leads, policy, staff
@@ -115,7 +116,8 @@ def escalate(store: Store, now: datetime, actor: str | None, complaint_id: int, 
         if permissions.scope("complaint.handle", target.role) is None:
             raise Refused(
                 _("{name} ({role}) does not handle complaints").format(name=target.name, role=target.role.word),
-                _("escalate to one of: {join}").format(join=", ".join(permissions.roles_for("complaint.handle"))),
+                _("escalate to one of: {join}").format(join=i18n.choices(
+                    (r, Role.labels().get(r)) for r in permissions.roles_for("complaint.handle"))),
             )
         the_rules = rules(conn)
         level = deadlines.escalate(the_rules, c["level"])

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from leadctl.errors import PermissionDenied, UsageError
-from leadctl.i18n import _, zh
+from leadctl.i18n import _, joined, zh
 from leadctl.models import Grade, Team
 from leadctl.rules import card as card_rules
 from leadctl.rules import visibility
@@ -109,7 +109,7 @@ def export(store: Store, now: datetime, actor: str | None, kind: str, filters: d
     file only with `force`) or returned; audited either way, and a file appears only once its event is recorded."""
     if kind not in KINDS:
         raise UsageError(
-            _("cannot export {kind!r}").format(kind=kind), _("export one of: {join}").format(join=", ".join(KINDS))
+            _("cannot export {kind!r}").format(kind=kind), _("export one of: {join}").format(join=joined(KINDS))
         )
     if sum((csv_path is not None, xlsx_path is not None, to_json)) != 1:
         raise UsageError(_("choose one of --csv FILE, --xlsx FILE and --json"), _("an export goes to one place"))

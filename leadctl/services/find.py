@@ -10,7 +10,7 @@ from datetime import datetime
 
 from leadctl.clock import parse_day
 from leadctl.errors import BadInput, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import _, joined
 from leadctl.models import Channel, Grade, Status, Team
 from leadctl.rules import phone, visibility
 from leadctl.rules import pinyin as pinyin_rules
@@ -146,7 +146,7 @@ def leads(store: Store, now: datetime, actor: str | None, filters: dict, sort: s
     """The working list: whose leads (an owner, a team, the DCC pool; by default the actor's own), filtered."""
     if sort not in SORTS:
         raise UsageError(_("unknown sort {sort!r}").format(sort=sort), _("sort by one of: {names}").format(
-            names=", ".join(SORTS)))
+            names=joined(SORTS)))
     if not 1 <= limit <= 100_000:
         raise UsageError(_("--limit {n} is out of range").format(n=limit), _("give 1 to 100000"))
     if sum(bool(filters.get(k)) for k in ("owner", "team", "pool")) > 1:
@@ -167,7 +167,7 @@ def leads(store: Store, now: datetime, actor: str | None, filters: dict, sort: s
             clauses.append(f"l.grade IN ({','.join('?' * len(grades))})")
             args += grades
         clauses.append("l.status = ?")
-        args.append(Status(filters.get("status") or "active").value if _status_ok(filters.get("status")) else None)
+        args.append(Status.parse(filters.get("status") or "active").value)
         if filters.get("model"):
             clauses.append("l.model = ?")
             args.append(filters["model"].strip())
@@ -186,8 +186,3 @@ def leads(store: Store, now: datetime, actor: str | None, filters: dict, sort: s
     return visibility.shown_rows(who, keys, rows)
 
 
-def _status_ok(text: str | None) -> bool:
-    if text and text not in {s.value for s in Status}:
-        raise BadInput(_("unknown status {text!r}").format(text=text),
-                       _("give one of: {names}").format(names=", ".join(s.value for s in Status)))
-    return True

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from leadctl.errors import BadInput, ConfigError, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import _, joined
 from leadctl.models import Channel
 from leadctl.rules import columns
 from leadctl.services import files, import_plan, import_rows, policy, pool, staff
@@ -120,7 +120,7 @@ def import_file(store: Store, now: datetime, actor: str | None, path: Path, kind
     """Import a CSV or XLSX file of leads, visits or follow-ups; returns the summary (see the module doc)."""
     if kind not in columns.KINDS:
         raise UsageError(
-            _("unknown --kind {kind!r}").format(kind=kind), _("use one of: {join}").format(join=", ".join(KINDS))
+            _("unknown --kind {kind!r}").format(kind=kind), _("use one of: {join}").format(join=joined(KINDS))
         )
     extra = columns.parse_map(maps)
     if rejects is not None:  # a rejects file that could not be written is refused before anything is read

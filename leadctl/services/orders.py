@@ -14,7 +14,7 @@ from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.i18n import _
 from leadctl.models import Grade
-from leadctl.reports.base import code
+from leadctl.reports.base import code, statuses
 from leadctl.rules import care, lifecycle, lunar, phone, vin, visibility
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff, vehicles
@@ -328,7 +328,7 @@ def listing(store: Store, now: datetime, actor: str | None, status: str | None =
     if status is not None and status not in lifecycle.ORDER_STATUSES:
         raise BadInput(
             _("unknown order status {status!r}").format(status=status),
-            _("use one of: {join}").format(join=", ".join(lifecycle.ORDER_STATUSES)),
+            _("use one of: {join}").format(join=statuses(lifecycle.ORDER_STATUSES)),
         )
     if late and status not in (None, "open"):
         raise UsageError(_("--late lists open orders"), _("leave out --status, or give --status open"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, InputMissing, LeadctlError
-from leadctl.i18n import _
+from leadctl.i18n import _, joined
 from leadctl.services import defeats, followups, grading, intake, invitations, leads, orders, staff, transfers
 from leadctl.store.db import Store
 
@@ -115,7 +115,7 @@ def replay(store: Store, now: datetime, actor: str | None, path: Path) -> dict:
                 if cmd not in COMMANDS:
                     raise BadInput(
                         _("unknown command {cmd!r}").format(cmd=cmd),
-                        _("use one of: {join}").format(join=", ".join(COMMANDS)),
+                        _("use one of: {join}").format(join=joined(COMMANDS)),
                     )
                 if last and at < last:
                     raise BadInput(

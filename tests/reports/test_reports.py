@@ -168,3 +168,28 @@ def test_period_and_scope_errors(shop):
 def test_scope_to_one_owner(shop):
     assert {r["owner"] for r in rows(shop, "prospects", "--owner", "陈刚")} == {"陈刚"}
     assert [r["staff"] for r in rows(shop, "daily", "--team", "dcc")] == ["赵电销"]
+
+
+def test_under_en_a_report_s_headers_and_kpi_names_are_words(shop, monkeypatch):
+    """LEADCTL_LANG=en: the table and the CSV name their columns in words (`First visits`, not `first_visits`) and a
+    KPI by its English name; `--codes` keeps the keys; the JSON keeps its keys and the store's own KPI names."""
+    monkeypatch.setenv("COLUMNS", "80")
+    table = shop("report", "kpi", *MONTH, actor=READER).stdout
+    assert "Invited arrival rate" in table and "邀约到店率" not in table and "arrival_rate" not in table
+    assert "│ KPI " in table.replace("┃", "│") and "Value" in table
+    csv = shop("report", "kpi", *MONTH, "--csv", actor=READER).stdout.splitlines()
+    assert csv[0].startswith("KPI code,KPI,Staff,Unit,Value,Minimum,Maximum,Passed,Numerator,")
+    assert any(line.startswith("arrival_rate,Invited arrival rate,") for line in csv)
+    assert shop("report", "kpi", *MONTH, "--csv", "--codes", actor=READER).stdout.startswith("kpi,name,staff,unit,")
+    doc = shop.json("report", "kpi", *MONTH, actor=READER)
+    assert {"kpi": "arrival_rate", "name": "邀约到店率"}.items() <= next(
+        r for r in doc["rows"] if r["kpi"] == "arrival_rate").items()
+    traffic = shop("report", "traffic", *MONTH, "--csv", actor=READER).stdout.splitlines()[0]
+    assert traffic.startswith("Date,Weekday,Batches,People,First visits,Return visits,") and "08-10h" in traffic
+
+
+def test_under_zh_the_kpi_report_keeps_the_store_s_names(shop, zh, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    table = shop("report", "kpi", *MONTH, actor=READER).stdout
+    assert "邀约到店率" in table and "Invited" not in table and "arrival_rate" not in table
+    assert shop("report", "kpi", *MONTH, "--csv", actor=READER).stdout.startswith("kpi,指标,员工,单位,实际,")

@@ -177,7 +177,7 @@ def test_every_sheet_prints_and_its_columns_fit_their_values(closings, tmp_path,
 
 
 def test_under_en_the_workbook_is_english_but_for_the_data(closings, tmp_path):
-    """LEADCTL_LANG=en: sheets named by the reports' names, headers by the JSON keys, charts titled in English;
+    """LEADCTL_LANG=en: sheets named by the reports' names, headers in words (`First visits`), charts titled in English;
     the Chinese left is the store's data (names, models, reasons as typed)."""
     path = tmp_path / "en.xlsx"
     closings("report", "monthly", "--month", "2026-10", "--xlsx", str(path), actor="王经理")
@@ -186,7 +186,8 @@ def test_under_en_the_workbook_is_english_but_for_the_data(closings, tmp_path):
     assert [c.value for c in wb["Summary"][3]] == ["KPI", "Staff", "This period", "Previous period", "Change",
                                                   "Minimum", "Maximum", "Met the goal", "Why missed"]
     assert wb["Summary"]["A1"].value == "Monthly report 2026-10-01..2026-10-31 whole store"
-    assert [c.value for c in wb["traffic"][1]][:3] == ["date", "weekday", "batches"]
+    assert wb["Summary"]["A4"].value == "First-visit retention rate"  # the KPI's name in the run's language
+    assert [c.value for c in wb["traffic"][1]][:3] == ["Date", "Weekday", "Batches"]
     charts = _chart_xml(path)
     assert b"Showroom visits and calls a day" in charts["traffic"] and b"Date (day)" in charts["traffic"]
     assert b"Sales funnel (total)" in charts["funnel"] and b"Defeat reasons" in charts["defeat-reasons"]

@@ -1,0 +1,116 @@
+"""The words of --help pages as a person reads them at 80 columns, in both languages: the command list's shortened
+lines, the options' environment variables and defaults, the usage line's arguments."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from leadctl.errors import ExitCode
+
+LANGS = [("zh", "命令:"), ("en", "Commands:")]
+
+
+@pytest.fixture
+def speak(monkeypatch):
+    """Run the CLI in a language at 80 columns."""
+    from leadctl import i18n
+
+    def use(lang: str) -> None:
+        monkeypatch.setenv("COLUMNS", "80")
+        monkeypatch.setenv("LEADCTL_LANG", lang)
+        i18n.use(lang)
+
+    yield use
+    i18n.use("en")
+
+
+def _listed(page: str, heading: str) -> dict[str, str]:
+    rows = [line.split(maxsplit=1) for line in page.split(heading, 1)[1].splitlines()[1:] if line.strip()]
+    return {name: text for name, text in rows}
+
+
+@pytest.mark.parametrize("lang, heading", LANGS)
+def test_the_command_list_cuts_no_word_and_no_code_span(cli, speak, lang, heading):
+    """A summary too long for its line ends with `…` after a whole word, never inside `code`."""
+    speak(lang)
+    listed = _listed(cli("--help").stdout, heading)
+    cut = {name: text for name, text in listed.items() if text.endswith("…")}
+    assert cut, "some summaries are long enough to be shortened"
+    for name, text in listed.items():
+        assert text.count("`") % 2 == 0, (name, text)
+    page = {name: " ".join(cli(name, "--help").stdout.split()) for name in cut}
+    for name, text in cut.items():
+        head = text[:-1]
+        assert not re.search(r"[\s,;:，、；：]$", head), (name, text)
+        word = re.search(r"[A-Za-z0-9_-]+$", head)
+        if word:  # the word before `…` is a whole word of the command's own help
+            assert re.search(rf"(?<![A-Za-z0-9_-]){re.escape(word.group())}(?![A-Za-z0-9_-])", page[name]), (name, text)
+
+
+def test_a_summary_starting_with_code_says_what_the_command_does(cli, speak):
+    speak("en")
+    assert _listed(cli("--help").stdout, "Commands:")["order"] == "Orders: sign one (grade O) with…"
+    assert _listed(cli("--help").stdout, "Commands:")["grade"] == "Grade a lead by grade, purchase horizon or…"
+
+
+@pytest.mark.parametrize("lang, args, said", [
+    ("zh", ["gradee"], "leadctl：没有命令 'gradee'。您是想输入 'grade' 吗？请看 `leadctl --help`\n"),
+    ("zh", ["staff", "ad"], "leadctl：没有命令 'ad'。您是想输入 'add' 吗？请看 `leadctl staff --help`\n"),
+    ("en", ["gradee"], "leadctl: No such command 'gradee'. Did you mean 'grade'? See `leadctl --help`\n"),
+])
+def test_a_question_ends_its_sentence_before_the_hint(cli, speak, lang, args, said):
+    """`吗？；` read as two stops: after a question the hint is a sentence of its own."""
+    speak(lang)
+    assert cli(*args, code=ExitCode.USAGE).stderr == said
+
+
+@pytest.mark.parametrize("lang, env, sep, default", [
+    ("zh", "环境变量：", "；", "默认："), ("en", "env var: ", "; ", "default: "),
+])
+def test_environment_variables_and_defaults_read_whole(cli, speak, lang, env, sep, default):
+    """What Typer appends to an option's help (its variable, its default) is kept in items a line never splits,
+    `;` between them under en and `；` under zh; the database's default path is one of them."""
+    from rich.cells import cell_len
+
+    speak(lang)
+    page = cli("--help").stdout
+    lines = page.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    for name in ("LEADCTL_DB", "LEADCTL_USER", "LEADCTL_NOW", "LEADCTL_BUSY_TIMEOUT"):
+        assert any(f"[{env}{name}" in line for line in lines), (name, page)
+    assert f"[{env}LEADCTL_BUSY_TIMEOUT{sep}{default}5.0]" in page
+    db = [i for i, line in enumerate(lines) if line.lstrip().startswith("--db")][0]
+    assert lines[db + 1].strip().startswith(default) and lines[db + 1].strip().endswith("leadctl.db]"), page
+    assert "(" not in lines[db + 1]
+    if lang == "zh":
+        assert "; " not in page and "变\n" not in page
+
+
+def test_no_help_page_splits_what_typer_appends(cli, speak):
+    """Every page, both languages: `[必填]`, `[默认：...]`, `[环境变量：...]` break only between their items."""
+    from tests.cli.test_zh_words import _helps
+
+    for lang, heading in LANGS:
+        speak(lang)
+        for name, page in _helps(cli, heading).items():
+            for line in page.splitlines():
+                opened = line.rfind("[")
+                if opened > line.rfind("]") and re.match(r"\[(环境变量|默认|必填|env var|required)",
+                                                         line[opened:]):
+                    assert line.endswith(("；", ";")), (lang, name, line)
+
+
+@pytest.mark.parametrize("lang, usage", [("zh", "用法：leadctl followup [选项] {lead} [followup_id]"),
+                                         ("en", "Usage: leadctl followup [OPTIONS] {lead} [followup_id]")])
+def test_followup_names_its_arguments_as_its_usage_line_does(cli, speak, lang, usage):
+    """The usage line says `{lead} [followup_id]` (as `grade` says `{lead} [grade]`): the text names the
+    corrections with the same `{followup_id}`, not another `ID`."""
+    speak(lang)
+    page = cli("followup", "--help").stdout
+    assert page.splitlines()[0] == usage
+    text = " ".join(page.split())
+    assert "`followup amend {followup_id} --reason" in text and "`followup void {followup_id} --reason" in text
+    assert not re.search(r"\bID\b", page), page
+    assert cli("grade", "--help").stdout.splitlines()[0].endswith("{lead} [grade]")
