@@ -13,7 +13,7 @@ from datetime import datetime
 from leadctl.errors import BadInput, NotFound
 from leadctl.i18n import _
 from leadctl.models import Grade, Status
-from leadctl.reports.base import code, statuses
+from leadctl.reports.base import code
 from leadctl.rules import grading, lifecycle, ownership, visibility
 from leadctl.services import leads, policy, staff
 from leadctl.services.transfers import effect_times
