@@ -13,7 +13,7 @@ from datetime import datetime
 from leadctl.errors import BadInput, NotFound
 from leadctl.i18n import _
 from leadctl.models import Grade, Status
-from leadctl.reports.base import code
+from leadctl.reports.base import code, statuses
 from leadctl.rules import grading, lifecycle, ownership, visibility
 from leadctl.services import leads, policy, staff
 from leadctl.services.transfers import effect_times
@@ -155,7 +155,7 @@ def listing(store: Store, now: datetime, actor: str | None, status: str | None =
         status, (status,))
     if not set(chosen) <= set(lifecycle.DEFEAT_STATUSES):
         raise BadInput(_("unknown defeat request status {status!r}").format(status=status),
-                       _("use one of: {join}").format(join=', '.join(("open", *lifecycle.DEFEAT_STATUSES, "all"))))
+                       _("use one of: {join}").format(join=statuses((*lifecycle.DEFEAT_STATUSES, "open", "all"))))
     marks = ", ".join("?" * len(chosen))
     with store.read() as conn:
         who = staff.authorize(conn, now, actor, "defeat.list")
