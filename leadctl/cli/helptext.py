@@ -16,9 +16,21 @@ _TOKENS = re.compile(r"\s+|(?:[\u0000-\u10ff\u2000-\u206f]+?(?=\s|[^\u0000-\u10f
 _OPENING = ("（", "「", "『", "【", "《", "“", "‘", "[", "(")
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, keep: re.Pattern | None = None) -> list[str]:
+    """The pieces a line may break between; a match of `keep` (e.g. a date, `2月5日 周四`) is one piece."""
+    text = " ".join(text.split())
+    if keep is None:
+        return _pieces(text)
+    out, at = [], 0
+    for found in keep.finditer(text):
+        out += _pieces(text[at:found.start()]) + [found[0]]
+        at = found.end()
+    return out + _pieces(text[at:])
+
+
+def _pieces(text: str) -> list[str]:
     out: list[str] = []
-    for token in _TOKENS.findall(" ".join(text.split())):
+    for token in _TOKENS.findall(text):
         if out and out[-1].endswith(_OPENING) and not token.isspace():
             out[-1] += token
         else:
@@ -32,12 +44,12 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
-def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+def wrap(text: str, width: int, first: str = "", rest: str = "", keep: re.Pattern | None = None) -> list[str]:
     """`text` filled into lines of at most `width` cells, the first starting with `first`, the others with `rest`;
-    a word wider than a whole line is cut."""
+    a word wider than a whole line is cut; a match of `keep` is never broken (unless wider than a line)."""
     lines, line, space = [], first, False
     used = start = cells(first)  # cells on this line; of them, its indent
-    for token in _tokens(text):
+    for token in _tokens(text, keep):
         if token.isspace():
             space = True
             continue

@@ -151,8 +151,11 @@ def _today():
 def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
                styles: dict[str, str] | None = None, wide: bool = False) -> None:
     """A table of these rows' values (cell() says how each reads) that fits the screen; see draw()."""
+    from leadctl.cli import layout
+
     today = _today()
-    draw([[cell(c, row.get(c), today) for c in columns] for row in rows], columns, title, styles=styles, wide=wide)
+    years = {c: layout.shown_year((row.get(c) for row in rows), today) for c in columns}  # one style a column
+    draw([[cell(c, row.get(c), years[c]) for c in columns] for row in rows], columns, title, styles=styles, wide=wide)
 
 
 def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = None, *,
@@ -237,6 +240,11 @@ def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool,
         emit_csv(rows, columns, codes)
     else:
         emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide)
+
+
+def width() -> int:
+    """How wide stdout's lines may be: the terminal's, else COLUMNS, else PIPED_WIDTH (as tables are drawn)."""
+    return _console().width
 
 
 def say_section(title: str, lines: Sequence[str]) -> None:

@@ -47,7 +47,7 @@ def owners_card(
              "referrals": (service.REFERRAL_COLUMNS, _("Referred customers"))}
     from leadctl.cli import layout
 
-    today = context.get(ctx).now.date()
+    today = layout.shown_year((v for k, v in card.items() if k not in lists), context.get(ctx).now.date())
     output.emit_pairs({layout.header(k): output.cell(k, v, today) for k, v in card.items()
                        if k not in lists and v not in (None, "")},
                       title=_("Retention card of lead {lead}").format(lead=card["lead_id"]))
