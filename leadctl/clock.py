@@ -3,53 +3,18 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import datetime
 
-from leadctl.errors import BadInput, UsageError
-from leadctl.i18n import _
+from leadctl.errors import UsageError
+from leadctl.rules import dates
 
 ENV = "LEADCTL_NOW"
-# Every date a person gives lies in these years: far enough apart for any store's records and plans, and far
-# enough from date's own limits (years 1 and 9999) that adding a cadence or a month never overflows.
-EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
-_RANGE = f"give a date between {EARLIEST} and {LATEST}"
-
-
-def within(day: date, what: str, text: str, error: type = BadInput) -> None:
-    """`error` unless `day` lies between EARLIEST and LATEST."""
-    if not EARLIEST <= day <= LATEST:
-        raise error(f"{what} {text.strip()!r} is out of range", _RANGE)
-
-
-def parse_day(text: str, what: str) -> date:
-    """An ISO date (YYYY-MM-DD) a person typed, or BadInput naming the option `what`."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(
-            _("{what} {strip!r} is not a date").format(what=what, strip=text.strip()),
-            _("write it as YYYY-MM-DD, e.g. 2026-11-30"),
-        ) from None
-    within(day, what, text)
-    return day
 
 
 def parse_instant(text: str, what: str = "time") -> datetime:
-    """ISO 8601 date or date-time -> naive local datetime (offsets converted to local time)."""
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            _("{what} {text!r} is not an ISO date or time").format(what=what, text=text),
-            _("write it as 2026-11-24 or 2026-11-24T09:30"),
-        ) from None
-    if value.tzinfo is not None:
-        try:
-            value = value.astimezone().replace(tzinfo=None)
-        except (OverflowError, ValueError):
-            raise UsageError(_("{what} {text!r} is out of range").format(what=what, text=text), _RANGE) from None
-    within(value.date(), what, text, UsageError)
-    return value.replace(microsecond=0)
+    """The clock's own setting (--now, LEADCTL_NOW): ISO 8601, a usage error (2) otherwise. A command's date
+    and time options are read by rules/dates.py (exit 65)."""
+    return dates.parse_moment(text, what, None, error=UsageError)
 
 
 def read(override: str | None = None) -> datetime:

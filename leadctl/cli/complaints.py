@@ -157,7 +157,7 @@ def complaint_show(
         return
     from leadctl.cli import layout
 
-    today = c.now.date()
+    today = layout.shown_year((v for k, v in card.items() if k not in ("deadlines", "acts")), c.now.date())
     fields = {layout.header(k): output.cell(k, v, today) for k, v in card.items()
               if k not in ("deadlines", "acts") and v not in (None, "")}
     output.emit_pairs(fields, title=_("Complaint {id}").format(id=card['id']))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 
-from leadctl import clock
 from leadctl.cli import context, layout, output
 from leadctl.errors import ExitCode, UsageError
 from leadctl.i18n import _
+from leadctl.rules import dates
 from leadctl.services import export as export_service
 from leadctl.services import maintenance
 from leadctl.services import purge as purge_service
@@ -32,8 +32,8 @@ def export(
 ) -> None:
     """Export records (audited; full phone numbers for managers only, salespeople their own leads only)."""
     c = context.get(ctx)
-    start, end = (clock.parse_day(day, flag).isoformat() if day else None for day, flag in ((start, "--from"),
-                                                                                              (end, "--to")))
+    start, end = (dates.parse_day(day, flag, c.now.date()).isoformat() if day else None
+                  for day, flag in ((start, "--from"), (end, "--to")))
     filters = {"start": start, "end": end, "owner": owner, "team": team, "grade": grade}
     with c.store() as store:
         result = export_service.export(store, c.now, c.actor, kind, filters, csv_file, xlsx_file, as_json,

@@ -6,17 +6,17 @@ from datetime import date
 
 import typer
 
-from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import ExitCode, UsageError
 from leadctl.i18n import N_, _
+from leadctl.rules import dates
 from leadctl.services import due as service
 
 RUNGS = {"late": N_("late"), "manager": N_("to the manager")}
 
 
-def _day(text: str) -> date:
-    return clock.parse_day(text, "--on")
+def _day(text: str, today: date) -> date:
+    return dates.parse_day(text, "--on", today, dates.FUTURE)
 
 
 def due(
@@ -41,7 +41,7 @@ def due(
     c = context.get(ctx)
     if today and on:
         raise UsageError(_("give --today or --on, not both"), _("--on DATE lists what is due by that day"))
-    day = _day(on) if on else c.now.date()
+    day = _day(on, c.now.date()) if on else c.now.date()
     with c.store() as store:
         rows = service.due(store, c.now, c.actor, day, owner, team, everyone, overdue, escalated)
     columns = service.COLUMNS + ("terms",) if explain else service.COLUMNS

@@ -21,9 +21,21 @@ _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 TERM_CHARS = 8  # the longest Chinese term kept on one line with its code
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, keep: re.Pattern | None = None) -> list[str]:
+    """The pieces a line may break between; a match of `keep` (e.g. a date, `2月5日 周四`) is one piece."""
+    text = " ".join(text.split())
+    if keep is None:
+        return _pieces(text)
+    out, at = [], 0
+    for found in keep.finditer(text):
+        out += _pieces(text[at:found.start()]) + [found[0]]
+        at = found.end()
+    return out + _pieces(text[at:])
+
+
+def _pieces(text: str) -> list[str]:
     out: list[str] = []
-    for token in _TOKENS.findall(" ".join(text.split())):
+    for token in _TOKENS.findall(text):
         if out and out[-1].endswith(_OPENING) and not token.isspace():
             out[-1] += token
         else:
@@ -76,13 +88,15 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
-def wrap(text: str, width: int, first: str = "", rest: str = "", units: list[str] | None = None) -> list[str]:
+def wrap(text: str, width: int, first: str = "", rest: str = "", units: list[str] | None = None,
+         keep: re.Pattern | None = None) -> list[str]:
     """`text` filled into lines of at most `width` cells, the first starting with `first`, the others with `rest`;
     a word wider than a whole line is cut. `units` follow the text, each kept whole on a line when it fits (a space
-    token between two of them is a space)."""
+    token between two of them is a space); a match of `keep` in the text is never broken (unless wider than a
+    line)."""
     lines, line, space = [], first, False
     used = start = cells(first)  # cells on this line; of them, its indent
-    for token in [*_tokens(text), *([" ", *units] if units else [])]:
+    for token in [*_tokens(text, keep), *([" ", *units] if units else [])]:
         if token.isspace():
             space = True
             continue

@@ -6,7 +6,8 @@ Every list is fitted the same way, by the keys of its columns (the JSON keys):
   a word, a number) keeps its whole width; free text (a reason, a note, a summary) wraps.
 - Timestamps read `12-07 14:00` (the year only when it is not this year's), dates `12月7日 周一` under zh and
   `Mon 12-07` under en (`2025-11-22` in another year), days late `逾期2天` / `2d late`; codes read as the store's
-  words under zh (LABELS).
+  words under zh (LABELS). One style a column (shown_year): when any row's date is not this year's, every row of
+  that column shows its year.
 - When the table is wider than the screen, columns drop out by PRIORITY, the highest number first (the rightmost
   first among equals), until it fits: 1 is never dropped (id, name, phone, grade, due date, days late, status),
   2 the owner, 3 the other people and main dates, 4 short codes, 5 everything not named below,
@@ -16,7 +17,9 @@ Every list is fitted the same way, by the keys of its columns (the JSON keys):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from leadctl.i18n import N_, _, reworded, zh
 
@@ -118,11 +121,24 @@ def wraps(key: str) -> bool:
     return key in FREE_TEXT
 
 
+def shown_year(values: Iterable[Any], today: date | None) -> date | None:
+    """The one date rule for a column (a table's, a card's fields, a history's times): `today` when every date and
+    time among `values` falls in today's year, so that every one leaves the year out; else None, so that every one
+    shows its year. Pass the result as `today` to day(), stamp(), moment() and output.cell()."""
+    if today is None:
+        return None
+    for value in values:
+        found = isinstance(value, str) and (_DATETIME.fullmatch(value) or _DATE.fullmatch(value))
+        if found and int(found.group(1)) != today.year:
+            return None
+    return today
+
+
 def day(value: date, today: date | None = None, table: bool = False) -> str:
     """A day the way the reader says it: 12月7日 周一 (zh) or Mon 12-07 (en); the year only when it is not this
-    year's. In a table (`table`) a day of another year is `2025-11-22`, without its weekday: a table's date column
-    stays as narrow as this year's dates, so the days late keep their place on an 80-column screen."""
-    this_year = today is None or value.year == today.year
+    year's (or `today` is None: see shown_year). In a table (`table`) a day with its year is `2025-11-22`, without
+    its weekday: a table's date column stays narrow, so the days late keep their place on an 80-column screen."""
+    this_year = today is not None and value.year == today.year
     if table and not this_year:
         return f"{value:%Y-%m-%d}"
     if zh():

@@ -163,8 +163,11 @@ def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = Non
     """A table of these rows' values (cell() says how each reads) that fits the screen; see draw(). A column that
     reads the same on every row goes first. With `whole` (the options that show every column, e.g. `--csv`),
     stderr says how many columns were left out (say_hidden). Returns that count."""
+    from leadctl.cli import layout
+
     today = _today()
-    hidden = draw([[cell(c, row.get(c), today) for c in columns] for row in rows], columns, title, styles=styles,
+    years = {c: layout.shown_year((row.get(c) for row in rows), today) for c in columns}  # one style a column
+    hidden = draw([[cell(c, row.get(c), years[c]) for c in columns] for row in rows], columns, title, styles=styles,
                   wide=wide, ranks=ranks, drop_same=True)
     if whole is not None:
         say_hidden(hidden, whole)
@@ -266,6 +269,11 @@ def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool,
         sys.stdout.write(_("{title}: {len}").format(title=title, len=0) + "\n")
     else:
         emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide)
+
+
+def width() -> int:
+    """How wide stdout's lines may be: the terminal's, else COLUMNS, else PIPED_WIDTH (as tables are drawn)."""
+    return _console().width
 
 
 def say_section(title: str, lines: Sequence[str]) -> None:

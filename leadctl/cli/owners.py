@@ -49,6 +49,7 @@ def owners_card(
 
     today = context.get(ctx).now.date()
     card["care_contacts"] = reasons.rendered(card["care_contacts"], "long", today)
+    today = layout.shown_year((v for k, v in card.items() if k not in lists), today)
     output.emit_pairs({layout.header(k): output.cell(k, v, today) for k, v in card.items()
                        if k not in lists and v not in (None, "")},
                       title=_("Retention card of lead {lead}").format(lead=card["lead_id"]))

@@ -56,11 +56,12 @@ def simulate(
     """Try a policy on the store's past (manager): replay the recorded history under it and under the policy in
     force, per day and person (contacts due, overdue, escalated, workload against the calls-a-day norm); nothing
     is written."""
-    from leadctl import clock
+    from leadctl.rules import dates
     from leadctl.services import simulate as sim
 
-    first = clock.parse_day(start, "--from") if start else None
-    last = clock.parse_day(end, "--to") if end else None
+    today = context.get(ctx).now.date()  # the days replayed are past ones
+    first = dates.parse_day(start, "--from", today, dates.PAST) if start else None
+    last = dates.parse_day(end, "--to", today, dates.PAST) if end else None
     result = context.call(ctx, sim.simulate, path, first, last)
     if as_json:
         output.emit_json(result)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from leadctl import clock
 from leadctl.cli import context, output
 from leadctl.errors import UsageError
 from leadctl.i18n import _
+from leadctl.rules import dates
 from leadctl.services import pool as service
 
 duty_app = typer.Typer(help=_("The duty roster (值班/轮休): who works which day; no roster means every day."),
@@ -64,7 +64,7 @@ def duty_list(
 ) -> None:
     """The roster: each active staff member's weekdays, dates off, and whether they work the day."""
     c = context.get(ctx)
-    day = clock.parse_day(on, "--on") if on else c.now.date()
+    day = dates.parse_day(on, "--on", c.now.date()) if on else c.now.date()
     rows = context.call(ctx, service.duty_list, day)
     from leadctl.cli import layout
 

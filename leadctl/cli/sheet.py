@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -119,15 +120,16 @@ def word(kind: str, value: Any) -> Any:
 
 def emit(card: dict, names: dict[int, str], today: date | None) -> None:
     lists = [key for key, value in card.items() if isinstance(value, list) and all(isinstance(i, dict) for i in value)]
-    pairs = {layout.header(k): _value(k, card[k], today) for k in FIELDS if k in card}
-    pairs.update({layout.header(k): _value(k, v, today) for k, v in card.items()  # a card field left blank: not shown
+    fields = layout.shown_year((v for k, v in card.items() if k not in lists), today)  # one style for the fields
+    pairs = {layout.header(k): _value(k, card[k], fields) for k in FIELDS if k in card}
+    pairs.update({layout.header(k): _value(k, v, fields) for k, v in card.items()  # a card field left blank: not shown
                   if k not in FIELDS and k not in lists and k != "id" and v not in (None, "", [])})
     output.emit_pairs(pairs, title=_("Lead {id}").format(id=card["id"]))
     for key in lists:
         items = card[key]
         if not items:
             continue
-        lines = []
+        lines = []  # (when, what) pairs
         for item in items:
             if key == "events":
                 when, text = item.get("at"), event(item, names, today)
@@ -143,5 +145,29 @@ def emit(card: dict, names: dict[int, str], today: date | None) -> None:
                 when, text = item.get(when_key), sentence(template, item, today)
             else:
                 when, text = None, sentence("", item, today)
-            lines.append(f"{layout.moment(when, today) if when else ''} {text}".strip())
-        output.say_section(_(SECTIONS[key]) if key in SECTIONS else layout.header(key), lines)
+            lines.append((when, text))
+        title = _(SECTIONS[key]) if key in SECTIONS else layout.header(key)
+        output.say_section(title, history(lines, today, output.width()))
+
+
+# a date or time in a sentence stays on one line: 2月5日 周四, 2025年2月5日 09:00, Thu 02-05, 2025-02-05 09:00
+_UNBROKEN = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?: 周[一二三四五六日])?(?: \d\d:\d\d)?"
+                       r"|(?:[A-Z][a-z]{2} )?(?:\d{4}-)?\d\d-\d\d(?: \d\d:\d\d)?")
+
+
+def history(lines: list[tuple[str | None, str]], today: date | None, width: int) -> list[str]:
+    """A section's (time, sentence) pairs as lines of at most `width` cells (after the section's 2-cell indent):
+    the times as one column (one style: shown_year; padded to the widest), each sentence wrapped beside them."""
+    from leadctl.cli.helptext import cells, wrap
+
+    year = layout.shown_year((when for when, _text in lines), today)
+    times = [layout.moment(when, year) if when else "" for when, _text in lines]
+    room = max(map(cells, times), default=0)
+    out = []
+    for when, (_when, text) in zip(times, lines, strict=True):
+        if not room:
+            out += wrap(text, width - 2, keep=_UNBROKEN)
+            continue
+        head = when + " " * (room - cells(when) + 1)
+        out += wrap(text, width - 2, head, " " * (room + 1), _UNBROKEN)
+    return out

@@ -10,10 +10,10 @@ import re
 import sqlite3
 from datetime import date, datetime
 
-from leadctl import clock
 from leadctl.errors import BadInput, NotFound
 from leadctl.i18n import _
 from leadctl.planning import history
+from leadctl.rules import dates
 from leadctl.rules.planning import largest_remainder
 from leadctl.services import policy, staff
 from leadctl.store.audit import record
@@ -34,7 +34,7 @@ def parse_month(text: str, what: str = "MONTH") -> date:
         raise BadInput(_("cannot read the month {text!r}").format(text=text),
                        _("write {what} as YYYY-MM, e.g. 2027-03").format(what=what))
     day = date(int(found[1]), int(found[2]), 1)
-    clock.within(day, what, text)
+    dates.within(day, what, text)
     return day
 
 

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from leadctl import clock
 from leadctl.errors import BadInput, UsageError
 from leadctl.i18n import _
 from leadctl.models import Channel, InfoSource, Method, Role, Status, Team
-from leadctl.rules import visibility
+from leadctl.rules import dates, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.rules.funnel import KPIS
 from leadctl.rules.lifecycle import REASON_LABELS
@@ -68,7 +67,7 @@ def week_of(text: str) -> Period:
             _("cannot read the week {text!r}").format(text=text),
             _("write --week YYYY-Www, e.g. 2026-W48 (Monday to Sunday)"),
         )
-    clock.within(monday, "--week", text)
+    dates.within(monday, "--week", text)
     return Period(monday, monday + timedelta(days=6))
 
 
@@ -87,11 +86,11 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
     try:
         if month:
             first = date.fromisoformat(f"{month.strip()}-01")
-            clock.within(first, "--month", month)
+            dates.within(first, "--month", month)
             return month_of(first)
         if start or end:
-            lo = clock.parse_day(start, "--from") if start else now.date().replace(day=1)
-            hi = clock.parse_day(end, "--to") if end else now.date()
+            lo = dates.parse_day(start, "--from", now.date()) if start else now.date().replace(day=1)
+            hi = dates.parse_day(end, "--to", now.date()) if end else now.date()
         else:
             return month_of(now.date())
     except ValueError:

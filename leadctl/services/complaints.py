@@ -11,11 +11,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta
 
-from leadctl import clock, i18n
+from leadctl import i18n
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.i18n import N_, _
 from leadctl.models import Role
-from leadctl.rules import deadlines, permissions, phone, reasons, visibility
+from leadctl.rules import dates, deadlines, permissions, phone, reasons, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
@@ -135,7 +135,7 @@ def resolve(store: Store, now: datetime, actor: str | None, complaint_id: int, v
             _("say whether the complaint was valid"), _("--valid (our fault) or --invalid (a misunderstanding)")
         )
     action_ = _required(action, "a resolution needs what was done", "describe it with --action")
-    product = (text(category), text(model), _day(made) if made else None)
+    product = (text(category), text(model), _day(made, now.date()) if made else None)
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "resolved")
         if c["kind"] == ComplaintKind.PRODUCT and None in product:
@@ -182,8 +182,8 @@ def _lead_of(conn: sqlite3.Connection, number: str) -> int | None:
     return row[0] if row else None
 
 
-def _day(value: str) -> str:
-    return clock.parse_day(value, "--date").isoformat()
+def _day(value: str, today: date) -> str:
+    return dates.parse_day(value, "--date", today, dates.PAST).isoformat()
 
 
 def _load(conn: sqlite3.Connection, now: datetime, actor: str | None, complaint_id: int, act: str) -> tuple:

@@ -6,13 +6,12 @@ rows out)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 
-from leadctl.clock import parse_day, parse_instant
 from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
 from leadctl.i18n import _
 from leadctl.models import Method
-from leadctl.rules import permissions
+from leadctl.rules import dates, permissions
 from leadctl.services import card, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -62,7 +61,7 @@ def void(store: Store, now: datetime, actor: str | None, subject: str, row_id: i
 def amend(store: Store, now: datetime, actor: str | None, subject: str, row_id: int, reason: str,
           changes: dict) -> dict:
     why = _reason(reason)
-    values = _parse(subject, changes)
+    values = _parse(subject, changes, now.date())
     if not values:
         raise BadInput(_("nothing to amend"), _("give the values to correct (see --help)"))
     with store.write() as conn:
@@ -82,15 +81,15 @@ def amend(store: Store, now: datetime, actor: str | None, subject: str, row_id: 
         return {"subject": subject, "id": row_id, "lead_id": lead_id, "changed": changed, "next_due": next_due}
 
 
-def _parse(subject: str, changes: dict) -> dict:
+def _parse(subject: str, changes: dict, today: date) -> dict:
     out: dict = {}
     for key, value in changes.items():
         if value is None:
             continue
         if key in ("arrived_at", "left_at", "at"):
-            out[key] = parse_instant(value, f"--{key.split('_')[0]}").isoformat()
+            out[key] = dates.parse_moment(value, f"--{key.split('_')[0]}", today).isoformat()
         elif key == "next_on":
-            out[key] = parse_day(value, "--next").isoformat()
+            out[key] = dates.parse_day(value, "--next", today).isoformat()
         elif key == "method":
             out[key] = Method.parse(value).value
         elif key == "result":

@@ -8,11 +8,10 @@ import re
 import sqlite3
 from datetime import datetime
 
-from leadctl.clock import parse_day
 from leadctl.errors import BadInput, UsageError
 from leadctl.i18n import _, joined
 from leadctl.models import Channel, Grade, Status, Team
-from leadctl.rules import phone, visibility
+from leadctl.rules import dates, phone, visibility
 from leadctl.rules import pinyin as pinyin_rules
 from leadctl.services import leads as lead_service
 from leadctl.services import staff
@@ -176,7 +175,7 @@ def leads(store: Store, now: datetime, actor: str | None, filters: dict, sort: s
             args.append(Channel.parse(filters["channel"]).value)
         if filters.get("since"):
             clauses.append("l.created_at >= ?")
-            args.append(parse_day(filters["since"], "--since").isoformat())
+            args.append(dates.parse_day(filters["since"], "--since", now.date(), dates.PAST).isoformat())
         rows = conn.execute(
             "SELECT l.id, l.name, l.phone, l.grade, l.status, s.name, l.model, l.channel, l.created_at,"
             " l.last_contact_at, l.next_due, l.owner_id, l.pool FROM leads l LEFT JOIN staff s ON s.id = l.owner_id"

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from leadctl.clock import parse_day, parse_instant
 from leadctl.errors import BadInput
 from leadctl.i18n import _
 from leadctl.models import Grade, Method, Status
-from leadctl.rules import cadence, care, grading, lifecycle
+from leadctl.rules import cadence, care, dates, grading, lifecycle
 from leadctl.services import care as care_service
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
 
-def _parse_date(text: str) -> date:
-    return parse_day(text, "--next")
+def _parse_date(text: str, today: date) -> date:
+    return dates.parse_day(text, "--next", today, dates.FUTURE)
 
 
 def followup(store: Store, now: datetime, actor: str | None, lead: str, result: str, method: str = "phone",
@@ -28,8 +27,8 @@ def followup(store: Store, now: datetime, actor: str | None, lead: str, result: 
     if not result:
         raise BadInput(_("a follow-up counts only with its result"), _("say what came of it with --result"))
     method_ = Method.parse(method)
-    given = parse_instant(at, "--at") if at else None
-    planned = _parse_date(next_on) if next_on else None
+    given = dates.parse_moment(at, "--at", now.date()) if at else None
+    planned = _parse_date(next_on, now.date()) if next_on else None
     new_grade = Grade.parse(grade) if grade else None
     kind = care.kind_of(care_kind) if care_kind else None
     if score is not None and kind is None:

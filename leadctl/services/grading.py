@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from leadctl.clock import parse_instant
 from leadctl.errors import UsageError
 from leadctl.i18n import _
 from leadctl.models import Grade
-from leadctl.rules import grading
+from leadctl.rules import dates, grading
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -39,7 +38,7 @@ def grade(store: Store, now: datetime, actor: str | None, lead: str, grade: str 
     """Record a grade, dated now or `at` (the bounds of a follow-up's time), and re-plan the next due date.
 
     Returns the lead, old and new grade, how it was decided, when, and the next due date."""
-    given = parse_instant(at, "--at") if at else None
+    given = dates.parse_moment(at, "--at", now.date()) if at else None
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "grade", lead_id)

@@ -6,11 +6,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, UsageError
 from leadctl.i18n import N_, _
 from leadctl.models import Channel, Grade, InfoSource, Status
-from leadctl.rules import grading, phone, text, visibility
+from leadctl.rules import dates, grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.services import card, invitations, leads, policy, pool, referral, staff
 from leadctl.store.audit import record
@@ -40,8 +39,8 @@ def parse_visit(now: datetime, *, name=None, phone_text=None, channel="walk-in",
                 party=1, grade=None, info_source=None, model=None, test_drive=False, trade_in=False,
                 no_contact=False, region=phone.DEFAULT_REGION) -> Visit:
     name = (name or "").strip() or None
-    arrived_at = parse_instant(arrived, "--arrived") if arrived else now
-    left_at = parse_instant(left, "--left") if left else None
+    arrived_at = dates.parse_moment(arrived, "--arrived", now.date()) if arrived else now
+    left_at = dates.parse_moment(left, "--left", now.date()) if left else None
     if arrived_at > now:
         raise BadInput(
             _("arrival {arrived_at:%Y-%m-%d %H:%M} is after now ({now:%Y-%m-%d %H:%M})").format(

@@ -9,12 +9,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
-from leadctl import clock
-from leadctl.clock import parse_instant
 from leadctl.errors import BadInput, Refused, UsageError
 from leadctl.i18n import N_, _
 from leadctl.models import Role
-from leadctl.rules import ownership, phone, visibility
+from leadctl.rules import dates, ownership, phone, visibility
 from leadctl.services import collisions, leads, policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
@@ -26,14 +24,10 @@ HANDOVER_COLUMNS = ("id", "at", "lead_id", "name", "phone", "model", "channel", 
 RECEIVING_ROLES = (Role.DIRECT_SALES, Role.CONSULTANT)
 
 
-def parse_day(text: str, flag: str) -> date:
-    return clock.parse_day(text, flag)
-
-
-def period(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+def period(start: str | None, end: str | None, today: date) -> tuple[date | None, date | None]:
     """The days a listing covers (either end may be open); --from after --to is a usage error."""
-    first = parse_day(start, "--from") if start else None
-    last = parse_day(end, "--to") if end else None
+    first = dates.parse_day(start, "--from", today) if start else None
+    last = dates.parse_day(end, "--to", today) if end else None
     if first and last and first > last:
         raise UsageError(
             _("--from {first} is after --to {last}").format(first=first, last=last), _("give the earlier day first")
@@ -55,7 +49,7 @@ def _within(column: str, first: date | None, last: date | None) -> tuple[str, li
 
 def invite(store: Store, now: datetime, actor: str | None, lead: str, on: str, note: str | None = None) -> dict:
     """Invite a lead to the store; an open invitation is replaced (rescheduled), or closed as a no-show."""
-    expected = parse_instant(on, "--on")
+    expected = dates.parse_moment(on, "--on", now.date(), dates.FUTURE)
     if expected.date() < now.date():
         raise BadInput(
             _("--on {expected:%Y-%m-%d %H:%M} is in the past").format(expected=expected),
@@ -168,7 +162,7 @@ def close_no_shows(conn: sqlite3.Connection, now: datetime, by_id: int | None) -
 def invitations(store: Store, now: datetime, actor: str | None, start: str | None = None, end: str | None = None,
                 record_no_shows: bool = False) -> dict:
     """Invitations expected within the period, with the summary; optionally recording no-shows first."""
-    first, last = period(start, end)
+    first, last = period(start, end, now.date())
     if not record_no_shows:
         with store.read() as conn:
             return _listing(conn, staff.authorize(conn, now, actor, "invitations"), first, last)
@@ -201,7 +195,7 @@ def summary(statuses) -> dict:
 
 def handover(store: Store, now: datetime, actor: str | None, lead: str, to: str, expected: str | None = None) -> dict:
     """Fill the handover form for an arrived invited customer; the receiver owns the lead from now on."""
-    expected_on = parse_day(expected, "--expected") if expected else None
+    expected_on = dates.parse_day(expected, "--expected", now.date(), dates.FUTURE) if expected else None
     if expected_on and expected_on < now.date():
         raise BadInput(
             _("--expected {expected_on} is in the past").format(expected_on=expected_on),
@@ -274,7 +268,7 @@ def _form(conn: sqlite3.Connection, viewer: staff.Staff, handover_id: int) -> di
 def handovers(store: Store, now: datetime, actor: str | None, start: str | None = None,
               end: str | None = None) -> list[dict]:
     """The handover forms filled within the period, oldest first."""
-    first, last = period(start, end)
+    first, last = period(start, end, now.date())
     where, args = _within("h.at", first, last)
     with store.read() as conn:
         who = staff.authorize(conn, now, actor, "handovers")

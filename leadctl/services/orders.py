@@ -10,12 +10,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from leadctl import clock
 from leadctl.errors import BadInput, NotFound, Refused, UsageError
 from leadctl.i18n import _
 from leadctl.models import Grade
 from leadctl.reports.base import code, statuses
-from leadctl.rules import care, lifecycle, lunar, phone, vin, visibility
+from leadctl.rules import care, dates, lifecycle, lunar, phone, vin, visibility
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff, vehicles
 from leadctl.services.defeats import lead_state, open_request, text
@@ -130,7 +129,7 @@ def _signer(conn: sqlite3.Connection, now: datetime, actor: str | None, lead_id:
 def _delivery_day(text_: str | None, now: datetime, flag: str) -> date | None:
     if not text_:
         return None
-    day = clock.parse_day(text_, flag)
+    day = dates.parse_day(text_, flag, now.date(), dates.FUTURE)
     if day < now.date():
         raise BadInput(
             _("{flag} {day} is in the past").format(flag=flag, day=day), _("give the day the car is to be delivered")
@@ -248,7 +247,7 @@ def cancel(store: Store, now: datetime, actor: str | None, order_id: int, reason
 def _plate_date(value: str | None, now: datetime) -> str | None:
     if not value:
         return None
-    day = clock.parse_day(value, "--plate-date")
+    day = dates.parse_day(value, "--plate-date", now.date(), dates.PAST)
     if day > now.date():
         raise BadInput(
             _("plate date {day} is after today ({now:%Y-%m-%d})").format(day=day, now=now),

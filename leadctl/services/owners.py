@@ -6,10 +6,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta
 
-from leadctl import clock
 from leadctl.errors import BadInput, NotFound
 from leadctl.i18n import _
-from leadctl.rules import care, reasons, visibility
+from leadctl.rules import care, dates, reasons, visibility
 from leadctl.services import care as care_service
 from leadctl.services import leads, policy, staff
 from leadctl.store.db import Store
@@ -35,14 +34,14 @@ def _shown(viewer: staff.Staff, row: tuple) -> dict:
     return out
 
 
-def _day(text: str | None, flag: str) -> date | None:
-    return clock.parse_day(text, flag) if text else None
+def _day(text: str | None, flag: str, today: date) -> date | None:
+    return dates.parse_day(text, flag, today) if text else None
 
 
 def listing(store: Store, now: datetime, actor: str | None, owner: str | None = None, model: str | None = None,
             delivered_from: str | None = None, delivered_to: str | None = None) -> list[dict]:
     """The owner base, one row per delivered car, latest delivery first."""
-    lo, hi = _day(delivered_from, "--delivered-from"), _day(delivered_to, "--delivered-to")
+    lo, hi = _day(delivered_from, "--delivered-from", now.date()), _day(delivered_to, "--delivered-to", now.date())
     if lo and hi and hi < lo:
         raise BadInput(_("the delivery period ends ({end}) before it starts ({start})").format(end=hi, start=lo),
                        _("swap --delivered-from and --delivered-to"))

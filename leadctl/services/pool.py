@@ -7,9 +7,9 @@ import json
 import sqlite3
 from datetime import date, datetime, timedelta
 
-from leadctl.errors import BadInput, Refused, UsageError
+from leadctl.errors import Refused, UsageError
 from leadctl.i18n import N_, _
-from leadctl.rules import pool
+from leadctl.rules import dates, pool
 from leadctl.rules.deadlines import rules_of
 from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.rules.policy import Policy
@@ -173,7 +173,8 @@ def duty_set(store: Store, now: datetime, actor: str | None, name: str, days: st
     weekdays = pool.parse_days(days) if days else None
     if every_day and weekdays:
         raise UsageError(_("give --days or --every-day, not both"), _("--every-day removes the weekday roster"))
-    off_days, back_days = [_date(d) for d in off], [_date(d) for d in back]
+    off_days = [dates.parse_day(d, "--off", now.date(), dates.FUTURE) for d in off]
+    back_days = [dates.parse_day(d, "--back", now.date(), dates.FUTURE) for d in back]
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "duty.set")
         member = staff.get(conn, name)
@@ -190,13 +191,6 @@ def duty_set(store: Store, now: datetime, actor: str | None, name: str, days: st
         record(conn, now, who.id, "duty.set", staff_id=member.id, weekdays=list(weekdays) if weekdays else None,
                every_day=every_day, off=[d.isoformat() for d in off_days], back=[d.isoformat() for d in back_days])
         return _roster(conn, member.id)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(_("{text!r} is not a date").format(text=text), _("write it as YYYY-MM-DD")) from None
 
 
 def _roster(conn: sqlite3.Connection, staff_id: int) -> dict:

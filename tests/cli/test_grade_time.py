@@ -22,7 +22,7 @@ def test_a_grade_before_the_lead_existed_is_refused(cli):
     result = cli("grade", PHONE, "A", "--at", "2026-10-22T09:00", actor="李娜", now="2026-10-21T09:00",
                  code=ExitCode.DATA)
     assert "after now" in result.stderr
-    cli("grade", PHONE, "A", "--at", "someday", actor="李娜", code=ExitCode.USAGE)
+    cli("grade", PHONE, "A", "--at", "someday", actor="李娜", code=ExitCode.DATA)
     assert cli.fingerprint() == before
 
 

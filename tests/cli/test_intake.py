@@ -97,7 +97,7 @@ def test_without_a_terminal_missing_fields_fail_instead_of_prompting(cli):
     (["--phone", "13800138000", "--arrived", "2026-11-24T08:00", "--left", "2026-11-24T07:00"],
      ExitCode.DATA, "departure 07:00 is before arrival 08:00"),
     (["--phone", "13800138000", "--arrived", "2026-11-25T08:00"], ExitCode.DATA, "after now"),
-    (["--phone", "13800138000", "--arrived", "yesterday"], ExitCode.USAGE, "not an ISO date"),
+    (["--phone", "13800138000", "--arrived", "yesterday"], ExitCode.DATA, "is not a date"),
     (["--phone", "13800138000", "--grade", "Z"], ExitCode.DATA, "unknown grade 'Z'"),
     (["--phone", "13800138000", "--grade", "O"], ExitCode.REFUSED, "given only by an order"),
     (["--phone", "13800138000", "--party", "0"], ExitCode.DATA, "party of 0"),

@@ -131,7 +131,7 @@ def test_mark_arrived_closes_the_open_invitation_for_intake(dcc, db_path):
 @pytest.mark.parametrize("args, actor, code, message", [
     (["invite", "99", "--on", "2026-11-27"], "赵电销", ExitCode.NOT_FOUND, "no lead with id 99"),
     (["invite", "13911112222", "--on", "2026-11-27"], "赵电销", ExitCode.NOT_FOUND, "139****2222"),
-    (["invite", PHONE, "--on", "next friday"], "赵电销", ExitCode.USAGE, "is not an ISO date"),
+    (["invite", PHONE, "--on", "next friday"], "赵电销", ExitCode.DATA, "is not a date"),
     (["invite", PHONE, "--on", "2026-11-23T10:00"], "赵电销", ExitCode.DATA, "in the past"),
     (["invite", PHONE], "赵电销", ExitCode.USAGE, "Missing option"),
     (["arrive", PHONE], "张前台", ExitCode.REFUSED, "has no open invitation"),

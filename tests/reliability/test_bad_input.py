@@ -120,7 +120,7 @@ def test_imported_cells_lose_their_control_characters_with_a_warning(store_db, t
     (["report", "daily", "--month", "0001-01"], ExitCode.DATA),
     (["report", "kpi", "--from", "9999-12-01"], ExitCode.DATA),
     (["report", "traffic", "--week", "9999-W52"], ExitCode.DATA),
-    (["invite", PHONE, "--on", "9999-12-31T10:00"], ExitCode.USAGE),
+    (["invite", PHONE, "--on", "9999-12-31T10:00"], ExitCode.DATA),
     (["followup", PHONE, "--result", "ok", "--next", "9999-12-31"], ExitCode.DATA),
     (["--busy-timeout", "nan", "due", "--all"], ExitCode.USAGE),
     (["--busy-timeout", "inf", "due", "--all"], ExitCode.USAGE),
