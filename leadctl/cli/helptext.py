@@ -88,7 +88,7 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
-def wrap(text: str, width: int, first: str = "", rest: str = "", units: list[str] | None = None,
+def wrap(text: str, width: int, first: str = "", rest: str = "", *, units: list[str] | None = None,
          keep: re.Pattern | None = None) -> list[str]:
     """`text` filled into lines of at most `width` cells, the first starting with `first`, the others with `rest`;
     a word wider than a whole line is cut. `units` follow the text, each kept whole on a line when it fits (a space
@@ -209,7 +209,7 @@ class CellFormatter(HelpFormatter):
                 continue
             second, units = extras(second)
             if cells(first) <= first_col - col_spacing:
-                lines = wrap(second, self.width, head + " " * (first_col - cells(first)), indent, units)
+                lines = wrap(second, self.width, head + " " * (first_col - cells(first)), indent, units=units)
             else:
-                lines = [head, *wrap(second, self.width, indent, indent, units)]
+                lines = [head, *wrap(second, self.width, indent, indent, units=units)]
             self.write("\n".join(lines) + "\n")

@@ -169,5 +169,5 @@ def history(lines: list[tuple[str | None, str]], today: date | None, width: int)
             out += wrap(text, width - 2, keep=_UNBROKEN)
             continue
         head = when + " " * (room - cells(when) + 1)
-        out += wrap(text, width - 2, head, " " * (room + 1), _UNBROKEN)
+        out += wrap(text, width - 2, head, " " * (room + 1), keep=_UNBROKEN)
     return out
