@@ -46,7 +46,7 @@ FREE_TEXT = frozenset(("reason", "note", "summary", "review", "verification", "d
                        "reasons", "commands", "outcomes", "text", "result", "next", "breaches", "lost_to", "what",
                        "story", "top_competitors"))
 
-# the header of each column under zh; under en a header is the column's key, as in the JSON
+# the header of each column under zh (under en: header())
 HEADERS = {
     "id": N_("id"), "lead_id": N_("lead_id"), "name": N_("name"), "phone": N_("phone"), "grade": N_("grade"),
     "owner": N_("owner"), "due_on": N_("due_on"), "overdue_days": N_("overdue_days"), "reason": N_("reason"),
@@ -77,7 +77,13 @@ HEADERS = {
     "followup_count": N_("followup_count"), "planned_on": N_("planned_on"), "next_due": N_("next_due"),
     "due_reason": N_("due_reason"), "birthday": N_("birthday"), "birthday_calendar": N_("birthday_calendar"),
     "address": N_("address"), "landline": N_("landline"), "staff": N_("staff"), "party": N_("party"),
-    "policy": N_("policy"), "source": N_("source"), "set": N_("set"),
+    "policy": N_("policy"), "source": N_("source"), "set": N_("set"), "person": N_("person"),
+    # policy simulate: each count under the proposed policy and the one in force
+    "proposed.due": N_("proposed.due"), "current.due": N_("current.due"),
+    "proposed.overdue": N_("proposed.overdue"), "current.overdue": N_("current.overdue"),
+    "proposed.escalated": N_("proposed.escalated"), "current.escalated": N_("current.escalated"),
+    "proposed.days_over": N_("proposed.days_over"), "current.days_over": N_("current.days_over"),
+    "proposed.days_under": N_("proposed.days_under"), "current.days_under": N_("current.days_under"),
     "first_visit": N_("first_visit"), "test_drive": N_("test_drive"), "given_name": N_("given_name"),
     "rung": N_("rung"), "score": N_("score"), "terms": N_("terms"), "care": N_("care"), "matched": N_("matched"),
     "delivered_on": N_("delivered_on"), "last_contact": N_("last_contact"), "plate": N_("plate"),
@@ -101,15 +107,17 @@ _DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 
 
 def header(key: str) -> str:
-    """A column's or field's header: the catalog's under zh (a card field: its form's heading), the key under en."""
+    """A column's or field's header: the catalog's under zh (a card field: its form's heading), the key's words
+    under en (`overdue_days` -> `Overdue days`: reports.base.words, as in the reports). JSON keeps the keys."""
+    if not zh():
+        from leadctl.reports.base import words
+
+        return words(key)
     if key in HEADERS:
         return _(HEADERS[key])
-    if zh():
-        from leadctl.rules.card import BY_KEY
+    from leadctl.rules.card import BY_KEY
 
-        if key in BY_KEY:
-            return BY_KEY[key].header
-    return key
+    return BY_KEY[key].header if key in BY_KEY else key
 
 
 def priority(key: str) -> int:

@@ -230,9 +230,18 @@ EN_HEADERS = {
 }
 
 
+ACRONYMS = {"id": "ID", "vin": "VIN", "ssi": "SSI", "dcc": "DCC", "kpi": "KPI", "sms": "SMS"}
+
+
+def words(key: str) -> str:
+    """A key as words: `overdue_days` -> `Overdue days`, `lead_id` -> `Lead ID`, `proposed.due` -> `Proposed due`."""
+    text = " ".join(ACRONYMS.get(w, w) for w in key.replace(".", "_").split("_"))
+    return text[:1].upper() + text[1:]
+
+
 def english(key: str) -> str:
-    """A key as the words of an English header: `arrival_rate` -> `Arrival rate`."""
-    return EN_HEADERS.get(key) or key.replace("_", " ").capitalize()
+    """A report column's English header: its own (EN_HEADERS) or its key's words (`Arrival rate`)."""
+    return EN_HEADERS.get(key) or words(key)
 
 
 def heading(column: Column) -> str:

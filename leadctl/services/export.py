@@ -171,9 +171,12 @@ def _codes(conn, filters: dict) -> dict:
 
 
 def _write_csv(path: Path, kind: str, rows: list[dict], codes: bool = False) -> None:
-    """The header row is the forms' Chinese headers under zh, the keys under en or with `codes`."""
+    """The header row is the forms' Chinese headers under zh, the keys' words under en (`Lead ID`, as every CSV),
+    the keys with `codes`."""
+    from leadctl.reports.base import words
+
     columns = KINDS[kind][2]
-    head = [header if zh() and not codes else key for key, header in columns]
+    head = [key if codes else header if zh() else words(key) for key, header in columns]
     files.write_csv_file(path, head, ([row.get(key) for key, __ in columns] for row in rows))
 
 

@@ -181,7 +181,7 @@ def test_leads_lists_filters_and_sorts(cli):
                                                                       "owner", "next_due"}
     assert cli.json("leads", actor="陈刚") == []
     cli("leads", "--sort", "colour", actor="李娜", code=2)
-    assert "lead_id" in cli("leads", "--csv", actor="李娜").stdout
+    assert "Lead ID" in cli("leads", "--csv", actor="李娜").stdout
 
 
 def test_check_lists_cards_missing_a_required_field_per_owner(cli):

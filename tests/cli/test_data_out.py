@@ -181,8 +181,8 @@ def test_check_holds_the_first_findings_of_each_kind_and_counts_them_all():
 
 
 def test_csv_headers_follow_the_language_and_codes_are_stable(store, tmp_path, monkeypatch):
-    """Chinese forms' headers under zh, the keys under en (a report: words under en); --codes writes the keys in
-    either language."""
+    """Chinese forms' headers under zh, the keys' words under en (as a report's); --codes writes the keys in either
+    language."""
     from leadctl import i18n
 
     heads = {}
@@ -196,6 +196,7 @@ def test_csv_headers_follow_the_language_and_codes_are_stable(store, tmp_path, m
             heads[lang, bool(codes), "report"] = report.splitlines()[0].split(",")[0]
     i18n.use("en")
     assert heads["zh", False] == ["客户编号", "客户姓名", "电话"]
-    assert heads["en", False] == heads["zh", True] == heads["en", True] == ["id", "name", "phone"]
+    assert heads["en", False] == ["ID", "Name", "Phone"]
+    assert heads["zh", True] == heads["en", True] == ["id", "name", "phone"]
     assert heads["zh", True, "report"] == heads["en", True, "report"] == "channel"
     assert (heads["zh", False, "report"], heads["en", False, "report"]) == ("客户来源", "Channel")  # words in each

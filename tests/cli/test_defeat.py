@@ -220,7 +220,7 @@ def test_the_queues(cli, lead, tmp_path):
     assert [r["id"] for r in cli.json("defeat", "list", "--status", "verified", actor="王经理")] == [2]
     assert [r["id"] for r in cli.json("defeat", "list", actor="王经理")] == [1, 2]
     lines = cli("defeat", "list", "--status", "verified", "--csv", actor="王经理").stdout.splitlines()
-    assert lines[0].startswith("id,lead_id,name,phone,grade,reason") and len(lines) == 2
+    assert lines[0].startswith("ID,Lead ID,Name,Phone,Grade,Reason") and len(lines) == 2
     table = cli("defeat", "list", actor="王经理").stdout
     assert "Defeat requests: 2" in table and "financing" in table
     cli.json("defeat", "approve", "2", actor="王经理")

@@ -67,7 +67,7 @@ def test_fail_if_overdue_for_cron(store):
 
 def test_csv_and_table(store):
     lines = store("due", "--all", "--csv", actor=ADMIN).stdout.splitlines()
-    assert lines[0] == "lead_id,name,phone,grade,owner,due_on,overdue_days,reason,review,rung,score"
+    assert lines[0] == "Lead ID,Name,Phone,Grade,Owner,Due on,Overdue days,Reason,Review,Rung,Score"
     assert len(lines) == 5
     table = store("due", "--all", actor=ADMIN).stdout
     assert "4 leads, 2 overdue" in table

@@ -25,7 +25,7 @@ def year(sample_year_file, tmp_path):
 
 def csv_reasons(done) -> list[str]:
     rows = list(csv.reader(io.StringIO(done.stdout)))
-    at = rows[0].index("原因") if "原因" in rows[0] else rows[0].index("reason")
+    at = rows[0].index("原因") if "原因" in rows[0] else rows[0].index("Reason")
     return [row[at] for row in rows[1:]]
 
 

@@ -100,7 +100,9 @@ def test_arrival_rate_counts_arrivals_over_arrivals_and_no_shows(dcc):
     assert out["no_shows_recorded"] == [2, 3]
     assert out["summary"] == {"invited": 4, "arrived": 1, "no_shows": 2, "open": 1, "arrival_rate": 0.3333}
     csv = cli("invitations", "--from", "2026-11-25", "--to", "2026-11-26", "--csv", actor="王经理").stdout.splitlines()
-    assert csv[0].startswith("id,lead_id,name,phone,invited_by") and len(csv) == 5
+    assert csv[0].startswith("ID,Lead ID,Name,Phone,Invited by") and len(csv) == 5
+    coded = cli("invitations", "--from", "2026-11-25", "--to", "2026-11-26", "--csv", "--codes", actor="王经理")
+    assert coded.stdout.startswith("id,lead_id,name,phone,invited_by")
     assert invitations.summary([]) == {"invited": 0, "arrived": 0, "no_shows": 0, "open": 0, "arrival_rate": None}
 
 

@@ -39,7 +39,7 @@ def test_a_consultants_own_due_list_at_80_columns_shows_the_short_reason_not_the
 def test_a_list_that_fits_says_nothing_and_keeps_its_constant_columns(year, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     done = year("due", now=SAMPLE_NOW, actor="李明")
-    assert "owner" in header(done.stdout) and done.stderr == ""
+    assert "Owner" in header(done.stdout) and done.stderr == ""
 
 
 def test_the_hidden_column_notice_reads_english_under_en(year):

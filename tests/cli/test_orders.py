@@ -231,7 +231,7 @@ def test_order_list(cli, lead):
     assert [r["id"] for r in cli.json("order", "list", "--status", "cancelled", actor="王经理")] == [2]
     assert [r["id"] for r in cli.json("order", "list", "--status", "delivered", actor="王经理")] == [3]
     lines = cli("order", "list", "--csv", actor="王经理").stdout.splitlines()
-    assert lines[0].startswith("id,lead_id,name,phone,owner,vin") and len(lines) == 4
+    assert lines[0].startswith("ID,Lead ID,Name,Phone,Owner,VIN") and len(lines) == 4
     assert "Orders: 3" in cli("order", "list", actor="王经理").stdout
 
 

@@ -49,7 +49,7 @@ def test_the_same_policy_changes_nothing_and_a_period(year, tmp_path):
     assert out["summary"]["overloaded_people"] == [] and out["summary"]["overloaded_days"] == []
     table = year("policy", "simulate", str(same), "--from", "2026-10-01", "--to", "2026-10-31", actor=MANAGER,
                  now=DEMO_NOW)
-    assert "proposed.due" in table.stdout
+    assert "Proposed due" in table.stdout
 
 
 def test_bad_requests(year, tmp_path):

@@ -48,7 +48,7 @@ def test_staff_list_in_every_form(cli):
     assert [r["name"] for r in rows][:2] == ["王经理", "李娜"]
     assert rows[1] == {**rows[1], "role": "consultant", "team": "showroom", "active": True}
     csv_out = cli("staff", "list", "--csv").stdout.splitlines()
-    assert csv_out[0] == "id,name,role,team,active,created_at"
+    assert csv_out[0] == "ID,Name,Role,Team,Active,Created at"
     assert "李娜" in cli("staff", "list").stdout
 
 
