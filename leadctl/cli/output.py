@@ -18,8 +18,8 @@ def emit_json(data: Any) -> None:
 
 def emit_csv(rows: Iterable[dict], columns: Sequence[str], codes: bool = False) -> None:
     """CSV on stdout through the tool's one CSV writer (text Excel would run as a formula stays text). The header
-    row is in the run's language (the keys under en), or the stable codes (the JSON keys) with `codes`; the
-    values are the same codes and ISO dates either way."""
+    row is in the run's language (layout.header: words under en too), or the stable codes (the JSON keys) with
+    `codes`; the values are the same codes and ISO dates either way."""
     from leadctl.cli import layout
     from leadctl.services.files import write_csv
 
@@ -60,13 +60,13 @@ def _console(width: int | None = None, file=None, piped: int | None = None):
     return Console(highlight=False, width=width, file=file)
 
 
-def _text(value: Any):
+def _text(value: Any, style: str = ""):
     """A value as rich shows it: plain text, never markup (a customer named `[/]` or `[link=...]` is a name)."""
     from rich.text import Text
 
     from leadctl.rules.text import shown
 
-    return Text("" if value is None else shown(str(value)))
+    return Text("" if value is None else shown(str(value)), style=style)
 
 
 def cell(key: str, value: Any, today=None) -> str:
@@ -201,31 +201,77 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
     keep = fit(cells, columns, width, wide, headers, ranks, drop_same)
     hidden = sum(1 for i in range(len(columns)) if i not in keep and not (drop_same and same(cells, i)))
     headers = headers if headers is not None else [layout.header(key) for key in columns]
-    table = Table(title=_text(title) if title else None, title_justify="left", highlight=False)
+    widths = {} if wide else _free_widths(cells, columns, keep, headers, width)
+    table = Table(highlight=False)  # its title is a line of its own: one wider than the table wraps at the screen's
     for i in keep:
         key = columns[i]
-        table.add_column(_text(headers[i]), style=(styles or {}).get(key), overflow="fold",
+        table.add_column(_text(headers[i]), style=(styles or {}).get(key), overflow="fold", width=widths.get(i),
                          no_wrap=not layout.wraps(key), justify="right" if i in right else "left")
     for n, r in enumerate(cells):
-        table.add_row(*(_text(r[i]) for i in keep), style=row_styles[n] if row_styles else None)
+        table.add_row(*(_wrapped(r[i], widths[i]) if i in widths else _text(r[i]) for i in keep),
+                      style=row_styles[n] if row_styles else None)
     if wide:  # every column at its whole width, however wide that is
         from rich.measure import Measurement
 
         width = max(width, Measurement.get(console, console.options.update_width(10**4), table).maximum)
+    parts = [_text(title, "table.title"), table] if title else [table]
     if not sys.stdout.isatty():
-        _console(width=width).print(table)
+        _console(width=width).print(*parts, sep="\n")
         return hidden
     buffer = io.StringIO()
     drawn = _console(width=width, file=buffer)
     drawn._force_terminal = True
     drawn._color_system = console._color_system
-    drawn.print(table)
+    drawn.print(*parts, sep="\n")
     text = buffer.getvalue()
     if text.count("\n") > console.height:
         page(text)
     else:
         sys.stdout.write(text)
     return hidden
+
+
+def _free_widths(cells: list[list[str]], columns: Sequence[str], keep: list[int], headers: Sequence[str],
+                 width: int) -> dict[int, int]:
+    """The width of each free-text column (layout.wraps) when they must wrap to fit `width`: what the other columns
+    leave, shared equally, a column needing less than its share keeping its whole width; none when all fit whole."""
+    from rich.cells import cell_len
+
+    from leadctl.cli import layout
+
+    free = [i for i in keep if layout.wraps(columns[i])]
+    if not free:
+        return {}
+
+    def longest(i):
+        return max([cell_len(headers[i])] + [max(map(cell_len, r[i].split("\n"))) for r in cells])
+
+    room = width - 3 * len(keep) - 1 - sum(longest(i) for i in keep if i not in free)
+    whole = {i: longest(i) for i in free}
+    if sum(whole.values()) <= room:
+        return {}
+    least = {i: max(8, cell_len(headers[i])) for i in free}
+    widths, left = {}, room  # an equal share each; a column narrower than its share stays whole, its rest shared
+    for n, i in enumerate(sorted(free, key=whole.get)):
+        widths[i] = min(whole[i], max(left // (len(free) - n), least[i]))
+        left -= widths[i]
+    while sum(widths.values()) > room and any(widths[i] > least[i] for i in free):  # the floors took too much
+        widest = max((i for i in free if widths[i] > least[i]), key=widths.get)
+        widths[widest] -= 1
+    return widths
+
+
+def _wrapped(text: str, width: int):
+    """Free text in lines of `width` cells, broken where a line may break (helptext.wrap: never before a closing
+    mark such as ，。, never inside a Latin word): rich would fold a Chinese sentence anywhere."""
+    if len(text) * 2 <= width:
+        return _text(text)
+    from rich.text import Text
+
+    from leadctl.cli.helptext import cells, wrap
+    from leadctl.rules.text import shown
+
+    return _text(text) if cells(text) <= width else Text("\n".join(shown(line) for line in wrap(text, width)))
 
 
 def page(text: str) -> None:

@@ -68,7 +68,7 @@ def test_the_comment_is_on_the_card_the_export_and_the_owners_next_due_row(cli, 
     # 李娜's next due row for the lead carries the comment (her A lead is due 7 days after the follow-up)...
     mine = {r["phone"]: r for r in cli.json("due", "--on", "2026-11-27", actor="李娜", now="2026-11-21T09:00")}
     assert mine[SHOW_PHONE]["review"] == "王经理: 报价后两天内回访，约试驾"
-    assert "报价后两天内回访" in cli("due", "--on", "2026-11-27", actor="李娜", now="2026-11-21T09:00").stdout
+    assert "报价后两天内回访" in cli("due", "--on", "2026-11-27", "--wide", actor="李娜", now="2026-11-21T09:00").stdout
     # ...until she follows up again
     cli.json("followup", SHOW_PHONE, "--result", "约周六试驾", actor="李娜", now="2026-11-21T10:00")
     mine = {r["phone"]: r for r in cli.json("due", "--on", "2026-11-30", actor="李娜", now="2026-11-21T11:00")}
