@@ -14,8 +14,8 @@ from leadctl.services import transfers
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 CSV = typer.Option(False, "--csv", help="Print as CSV.")
 LEAD = typer.Argument(..., help="Lead id or phone.")
-FROM = typer.Option(None, "--from", help="First day of the period, YYYY-MM-DD.")
-TO = typer.Option(None, "--to", help="Last day of the period, YYYY-MM-DD.")
+FROM = typer.Option(None, "--from", help="First day of the period (neither --from nor --to: this month).")
+TO = typer.Option(None, "--to", help="Last day of the period (neither --from nor --to: this month).")
 
 transfer_app = typer_group(
     "LEAD", help="Move a lead to another owner (manager), or run the policy's daily sweep: "

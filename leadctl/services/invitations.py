@@ -6,6 +6,7 @@ them (no-show), or a new invitation replaces it (rescheduled; the new one names 
 
 from __future__ import annotations
 
+import calendar
 import sqlite3
 from datetime import date, datetime
 
@@ -25,7 +26,10 @@ RECEIVING_ROLES = (Role.DIRECT_SALES, Role.CONSULTANT)
 
 
 def period(start: str | None, end: str | None, today: date) -> tuple[date | None, date | None]:
-    """The days a listing covers (either end may be open); --from after --to is a usage error."""
+    """The days a listing covers: this month when neither end is given, else from --from and to --to (either may
+    be open); --from after --to is a usage error."""
+    if not start and not end:
+        return today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1])
     first = dates.parse_day(start, "--from", today) if start else None
     last = dates.parse_day(end, "--to", today) if end else None
     if first and last and first > last:
