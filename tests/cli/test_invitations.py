@@ -259,3 +259,16 @@ def test_a_new_invitation_answers_the_no_show(dcc):
     assert dcc.scalar("SELECT next_due FROM leads") == "2026-11-26"
     dcc.json("invite", PHONE, "--on", "2026-11-28T10:00", actor="赵电销", now="2026-11-26T09:00")
     assert dcc.scalar("SELECT next_due FROM leads") == "2026-12-09"
+
+
+def test_without_a_period_the_lists_cover_this_month(sample_year_file, tmp_path):
+    from tests.conftest import SAMPLE_NOW, sample_year
+
+    year = sample_year(sample_year_file, tmp_path / "year.db")
+    month = year.json("invitations", now=SAMPLE_NOW, actor="张建国")["invitations"]
+    earlier = year.json("invitations", "--from", "2026-01-01", now=SAMPLE_NOW, actor="张建国")["invitations"]
+    assert month and {r["expected_at"][:7] for r in month} == {"2026-11"}
+    assert len(earlier) > len(month)
+    handovers = year.json("handovers", now=SAMPLE_NOW, actor="张建国")
+    rows = handovers["handovers"] if isinstance(handovers, dict) else handovers
+    assert rows and {r["at"][:7] for r in rows} == {"2026-11"}
