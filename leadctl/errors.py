@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     BUSY = 75  # database busy: retry
     PERMISSION = 77  # the acting staff member may not do this
     CONFIG = 78  # no database, not a leadctl database, unusable location
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT): what was not committed is rolled back
 
 
 class LeadctlError(Exception):

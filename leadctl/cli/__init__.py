@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import math
+import signal
 import sqlite3
 import sys
 from difflib import get_close_matches
@@ -18,7 +19,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from leadctl.cli import context, output
-from leadctl.errors import BadInput, LeadctlError, UsageError
+from leadctl.errors import BadInput, ExitCode, LeadctlError, UsageError
 from leadctl.i18n import _
 from leadctl.rules import text
 from leadctl.rules.phone import mask_in
@@ -88,6 +89,9 @@ class _Group(TyperGroup):
         except ClickUsageError as exc:  # only reached with standalone_mode=False
             exc.message = mask_in(exc.message)
             raise
+        finally:  # the command is over: a Ctrl-C now, while Python exits, has nothing left to stop (the process's
+            if args is None:  # own run only, not a caller's in-process one)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def make_context(self, info_name, args, parent=None, **extra):
         try:
@@ -104,7 +108,10 @@ class _Group(TyperGroup):
             self._fail(translate(exc, getattr(ctx.obj, "db", "database")))
         except ClickUsageError as exc:
             self._usage(exc)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:  # the store's transaction has rolled back by now, unless it had committed
+            output.say(_("interrupted: what was not yet saved was rolled back"))
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception:
             damage = corruption(getattr(ctx.obj, "db", None))
