@@ -108,9 +108,9 @@ _DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 
 def header(key: str) -> str:
     """A column's or field's header: the catalog's under zh (a card field: its form's heading), the key's words
-    under en (`overdue_days` -> `Overdue days`: reports.base.words, as in the reports). JSON keeps the keys."""
+    under en (`overdue_days` -> `Overdue days`: rules.text.words, as in the reports). JSON keeps the keys."""
     if not zh():
-        from leadctl.reports.base import words
+        from leadctl.rules.text import words
 
         return words(key)
     if key in HEADERS:

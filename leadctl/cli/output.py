@@ -117,22 +117,27 @@ def same(rows: list[list[str]], i: int) -> bool:
     return len(rows) > 1 and all(r[i] == rows[0][i] for r in rows)
 
 
+def whole_widths(rows: list[list[str]], headers: Sequence[str]) -> list[int]:
+    """Each column's whole width in terminal cells: its header's or its longest line's, the wider."""
+    from rich.cells import cell_len
+
+    return [max([cell_len(header)] + [max(map(cell_len, r[i].split("\n"))) for r in rows])
+            for i, header in enumerate(headers)]
+
+
 def fit(rows: list[list[str]], columns: Sequence[str], width: int, wide: bool = False,
-        headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None, drop_same: bool = False) -> list[int]:
+        headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None, drop_same: bool = False,
+        whole: Sequence[int] | None = None) -> list[int]:
     """Which columns (their indexes) a table of these cells shows at `width` terminal columns: with `drop_same`, the
     columns that read the same on every row (same(); never rank 1) drop out first, then the less important ones
     (`ranks`, by default layout.PRIORITY of each key: the highest first, the rightmost first among equals; rank 1
-    never) until every unbreakable value keeps its whole width."""
-    from rich.cells import cell_len
-
+    never) until every unbreakable value keeps its whole width (`whole`: whole_widths(), when already measured)."""
     from leadctl.cli import layout
 
     headers = headers if headers is not None else [layout.header(key) for key in columns]
     ranks = ranks if ranks is not None else [layout.priority(key) for key in columns]
-    natural = []
-    for i, key in enumerate(columns):
-        longest = max([cell_len(headers[i])] + [max(map(cell_len, r[i].split("\n"))) for r in rows])
-        natural.append(min(longest, 12) if layout.wraps(key) else longest)
+    whole = whole if whole is not None else whole_widths(rows, headers)
+    natural = [min(whole[i], 12) if layout.wraps(key) else whole[i] for i, key in enumerate(columns)]
     shown = list(range(len(columns)))
     if wide:
         return shown
@@ -198,10 +203,11 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
 
     console = _console(piped=piped)
     width = console.width
-    keep = fit(cells, columns, width, wide, headers, ranks, drop_same)
-    hidden = sum(1 for i in range(len(columns)) if i not in keep and not (drop_same and same(cells, i)))
     headers = headers if headers is not None else [layout.header(key) for key in columns]
-    widths = {} if wide else _free_widths(cells, columns, keep, headers, width)
+    whole = whole_widths(cells, headers)
+    keep = fit(cells, columns, width, wide, headers, ranks, drop_same, whole)
+    hidden = sum(1 for i in range(len(columns)) if i not in keep and not (drop_same and same(cells, i)))
+    widths = {} if wide else _free_widths(columns, keep, whole, headers, width)
     table = Table(highlight=False)  # its title is a line of its own: one wider than the table wraps at the screen's
     for i in keep:
         key = columns[i]
@@ -231,7 +237,7 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
     return hidden
 
 
-def _free_widths(cells: list[list[str]], columns: Sequence[str], keep: list[int], headers: Sequence[str],
+def _free_widths(columns: Sequence[str], keep: list[int], whole: Sequence[int], headers: Sequence[str],
                  width: int) -> dict[int, int]:
     """The width of each free-text column (layout.wraps) when they must wrap to fit `width`: what the other columns
     leave, shared equally, a column needing less than its share keeping its whole width; none when all fit whole."""
@@ -240,19 +246,12 @@ def _free_widths(cells: list[list[str]], columns: Sequence[str], keep: list[int]
     from leadctl.cli import layout
 
     free = [i for i in keep if layout.wraps(columns[i])]
-    if not free:
-        return {}
-
-    def longest(i):
-        return max([cell_len(headers[i])] + [max(map(cell_len, r[i].split("\n"))) for r in cells])
-
-    room = width - 3 * len(keep) - 1 - sum(longest(i) for i in keep if i not in free)
-    whole = {i: longest(i) for i in free}
-    if sum(whole.values()) <= room:
+    room = width - 3 * len(keep) - 1 - sum(whole[i] for i in keep if i not in free)
+    if sum(whole[i] for i in free) <= room:
         return {}
     least = {i: max(8, cell_len(headers[i])) for i in free}
     widths, left = {}, room  # an equal share each; a column narrower than its share stays whole, its rest shared
-    for n, i in enumerate(sorted(free, key=whole.get)):
+    for n, i in enumerate(sorted(free, key=whole.__getitem__)):
         widths[i] = min(whole[i], max(left // (len(free) - n), least[i]))
         left -= widths[i]
     while sum(widths.values()) > room and any(widths[i] > least[i] for i in free):  # the floors took too much
@@ -264,14 +263,15 @@ def _free_widths(cells: list[list[str]], columns: Sequence[str], keep: list[int]
 def _wrapped(text: str, width: int):
     """Free text in lines of `width` cells, broken where a line may break (helptext.wrap: never before a closing
     mark such as ，。, never inside a Latin word): rich would fold a Chinese sentence anywhere."""
-    if len(text) * 2 <= width:
+    from leadctl.cli.helptext import cells, wrap
+
+    if len(text) * 2 <= width or cells(text) <= width:  # the first test spares measuring most cells
         return _text(text)
     from rich.text import Text
 
-    from leadctl.cli.helptext import cells, wrap
     from leadctl.rules.text import shown
 
-    return _text(text) if cells(text) <= width else Text("\n".join(shown(line) for line in wrap(text, width)))
+    return Text("\n".join(shown(line) for line in wrap(text, width)))  # each line shown: its breaks are ours
 
 
 def page(text: str) -> None:

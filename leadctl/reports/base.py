@@ -18,6 +18,7 @@ from leadctl.rules.funnel import KPIS
 from leadctl.rules.lifecycle import REASON_LABELS
 from leadctl.rules.planning import SCORECARD_KPIS
 from leadctl.rules.policy import Policy
+from leadctl.rules.text import words
 
 
 @dataclass(frozen=True)
@@ -228,15 +229,6 @@ EN_HEADERS = {
     "new_ha": "New H/A", "new_ha_target": "New H/A target", "on_time": "On time", "on_time_rate": "On-time rate",
     "reply_on_time": "Replied on time", "weight": "Weight %", "at": "Submitted at", "failed_because": "Failed because",
 }
-
-
-ACRONYMS = {"id": "ID", "vin": "VIN", "ssi": "SSI", "dcc": "DCC", "kpi": "KPI", "sms": "SMS"}
-
-
-def words(key: str) -> str:
-    """A key as words: `overdue_days` -> `Overdue days`, `lead_id` -> `Lead ID`, `proposed.due` -> `Proposed due`."""
-    text = " ".join(ACRONYMS.get(w, w) for w in key.replace(".", "_").split("_"))
-    return text[:1].upper() + text[1:]
 
 
 def english(key: str) -> str:

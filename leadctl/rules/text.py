@@ -67,3 +67,13 @@ def names_differ(recorded: str | None, given: str | None) -> bool:
     """Whether a name given for a known phone is another than the lead's: compared after NFKC (full-width to
     half-width), without spaces and case; never when either is missing. Intake and import both ask this."""
     return bool(recorded and given) and _name_key(recorded) != _name_key(given)
+
+
+ACRONYMS = {"id": "ID", "vin": "VIN", "ssi": "SSI", "dcc": "DCC", "kpi": "KPI", "sms": "SMS"}
+
+
+def words(key: str) -> str:
+    """A key as the words of an English header: `overdue_days` -> `Overdue days`, `lead_id` -> `Lead ID`,
+    `proposed.due` -> `Proposed due`."""
+    text = " ".join(ACRONYMS.get(w, w) for w in key.replace(".", "_").split("_"))
+    return text[:1].upper() + text[1:]

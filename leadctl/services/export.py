@@ -173,7 +173,7 @@ def _codes(conn, filters: dict) -> dict:
 def _write_csv(path: Path, kind: str, rows: list[dict], codes: bool = False) -> None:
     """The header row is the forms' Chinese headers under zh, the keys' words under en (`Lead ID`, as every CSV),
     the keys with `codes`."""
-    from leadctl.reports.base import words
+    from leadctl.rules.text import words
 
     columns = KINDS[kind][2]
     head = [key if codes else header if zh() else words(key) for key, header in columns]
