@@ -108,10 +108,12 @@ class _Group(TyperGroup):
             self._fail(translate(exc, getattr(ctx.obj, "db", "database")))
         except ClickUsageError as exc:
             self._usage(exc)
-        except KeyboardInterrupt:  # the store's transaction has rolled back by now, unless it had committed
-            output.say(_("interrupted: what was not yet saved was rolled back"))
+        except (KeyboardInterrupt, typer.Abort) as exc:  # Abort: Ctrl-C or Ctrl-D at a prompt, as click says it
+            # the store's transaction has rolled back by now, unless it had committed; a prompt leaves its line open
+            output.say(("\n" if isinstance(exc, typer.Abort) else "") + _("interrupted: what was not yet saved was "
+                                                                           "rolled back"))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except (typer.Exit, typer.Abort):
+        except typer.Exit:
             raise
         except Exception:
             damage = corruption(getattr(ctx.obj, "db", None))

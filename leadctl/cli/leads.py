@@ -7,8 +7,8 @@ import sys
 import typer
 
 from leadctl.cli import card as card_options
-from leadctl.cli import context, output
-from leadctl.errors import UsageError
+from leadctl.cli import context, layout, output
+from leadctl.errors import BadInput, UsageError
 from leadctl.i18n import _
 from leadctl.rules import card as card_rules
 from leadctl.rules import phone as phone_rules
@@ -19,10 +19,21 @@ from leadctl.services import show as show_service
 JSON = typer.Option(False, "--json", help="Print the result as JSON (never prompts).")
 
 
-def _ask(value: str | None, flag: str, label: str, interactive: bool) -> str | None:
-    if value or not interactive:
-        return value
-    return typer.prompt(label, err=True)
+def _ask_phone(region: str) -> str:
+    """The phone at the desk's prompt, asked again after one that is not a phone (the error said first)."""
+    while True:
+        text = typer.prompt(_("Phone"), err=True)
+        try:
+            phone_rules.normalize(text, region)
+            return text
+        except BadInput as exc:
+            output.say(output.error_line(exc))
+
+
+def _ask_name(recorded: str | None) -> str:
+    """The name at the desk's prompt: a known customer's recorded name is the default; Enter alone leaves it out
+    for a caller who gives none."""
+    return typer.prompt(_("Name"), default=recorded or "", show_default=bool(recorded), err=True)
 
 
 def intake(
@@ -70,17 +81,18 @@ def intake(
                                  and k != "model"})
     card_values = card_rules.parse(fields, c.now.date())
     interactive = not as_json and not no_contact and sys.stdin.isatty()
-    phone = _ask(phone, "--phone", _("Phone"), interactive)
-    name = _ask(name, "--name", _("Name"), interactive)
-    if not no_contact and not phone:
+    if not (no_contact or phone or interactive):
         raise UsageError(_("--phone is required"), _("give --phone, or --no-contact for a visitor who left none"))
     with c.store() as store:
+        region = intake_service.desk(store, c.now, c.actor, owner)  # refused before anyone types
         if interactive:
-            _known(store, c, phone)
+            phone = phone or _ask_phone(region)
+            recorded = _known(store, c, phone)
+            name = name or _ask_name(recorded)
         visit = intake_service.parse_visit(
             c.now, name=name, phone_text=phone, channel=channel, arrived=arrived, left=left, party=party, grade=grade,
             info_source=info_source, model=model, test_drive=test_drive, trade_in=trade_in, no_contact=no_contact,
-            region=intake_service.phone_region(store) if phone else phone_rules.DEFAULT_REGION)
+            region=region)
         result = intake_service.intake(store, c.now, c.actor, visit, owner, invited, referred_by=referred_by,
                                        assign=assign, card_values=card_values)
     if result["name_differs"]:
@@ -105,22 +117,23 @@ def intake(
                      "{lead_id} --to NAME`)").format(lead_id=result["lead_id"]))
     if result["invitation"]:
         output.say(_("invitation {invitation} arrived").format(invitation=result['invitation']))
-    if result["collision"]:
-        output.say(
-            _("collision {collision} opened: this customer already has an owner; a manager rules").format(
-                collision=result["collision"]
-            )
-        )
+    if result["collision_opened"]:
+        output.say(_("collision {collision} opened: this customer already has an owner; a manager rules").format(
+            collision=result["collision"]))
+    elif result["collision"]:
+        output.say(_("collision {collision} is still open: this customer already has an owner; a manager rules")
+                   .format(collision=result["collision"]))
 
 
-def _known(store, c, phone: str) -> None:
-    """On a terminal: a known phone's card (owner, grade, last contact) before the visit is recorded, so the desk
-    can tell the customer who their consultant is."""
+def _known(store, c, phone: str) -> str | None:
+    """On a terminal: a known phone's card (owner, grade, last contact) before the name is asked and the visit
+    recorded, so the desk can tell the customer who their consultant is; returns the name on record."""
     known = intake_service.known(store, c.now, c.actor, phone)
     if known:
         output.say(_("known customer: lead {lead}, owner {owner}, grade {grade}, last contact {last}").format(
             lead=known["lead_id"], owner=known["owner"] or _("none"), grade=known["grade"] or "-",
-            last=(known["last_contact_at"] or "-")[:16]))
+            last=layout.moment(known["last_contact_at"], c.now.date()) if known["last_contact_at"] else "-"))
+    return known["name"] if known else None
 
 
 def grade(

@@ -29,6 +29,14 @@ FROM collisions c JOIN leads l ON l.id = c.lead_id JOIN visits v ON v.id = c.vis
 """
 
 
+def open_claims(conn: sqlite3.Connection, lead_ids: list[int]) -> dict[tuple[int, int], int]:
+    """(lead, claimant) -> the id of the claimant's open collision on that lead. One claim is one collision: it
+    stands until ruled, however often the customer comes (intake and import ask before opening another)."""
+    return {(lead_id, claimant_id): collision_id for collision_id, lead_id, claimant_id in conn.execute(
+        f"SELECT id, lead_id, claimant_id FROM collisions WHERE status = 'open'"
+        f" AND lead_id IN ({','.join('?' * len(lead_ids))})", lead_ids)}
+
+
 def _side(conn: sqlite3.Connection, staff_id: int, lead_id: int, recorded: str, entered: str) -> Side:
     name, team = conn.execute("SELECT name, team FROM staff WHERE id = ?", (staff_id,)).fetchone()
     count, last = conn.execute("SELECT count(*), max(at) FROM live_followups WHERE lead_id = ? AND by_id = ?",

@@ -34,6 +34,7 @@ from leadctl.models import Channel, Grade, LeadState, Status
 from leadctl.rules import cadence, columns, grading, text
 from leadctl.rules.phone import tail as tail_of
 from leadctl.rules.policy import Policy
+from leadctl.services import collisions
 from leadctl.services.import_rows import Checker, Problem, Row
 from leadctl.store.audit import record
 from leadctl.store.bulk import Insert, Stage, Update, Writer
@@ -139,6 +140,7 @@ class Plan:
         self.arrivals: list[tuple] = []  # (lead id, invitation id, visit id): invited customers who came (few)
         self.closed: set[int] = set()  # the invitations in arrivals (closed at the end)
         self.known: dict[int, Lead] = {}  # leads already written that the batch's rows changed (updated with it)
+        self.claims: set[tuple[int, int]] = set()  # (lead id, claimant id) with an open collision: one a claim
         self.planned = 0  # file rows planned so far (progress)
 
     def _next(self, table: str) -> int:
@@ -159,6 +161,7 @@ class Plan:
             marks = ",".join("?" * len(part))
             self.keys.update(("at", lead_id, record_, at) for lead_id, at in self.conn.execute(
                 f"SELECT lead_id, {column} FROM {table} WHERE lead_id IN ({marks})", part))
+            self.claims.update(collisions.open_claims(self.conn, part))
             self.invited.update((lead_id, (inv, at)) for lead_id, inv, at in self.conn.execute(
                 f"SELECT lead_id, id, invited_at FROM invitations WHERE status = 'open' AND lead_id IN ({marks})",
                 part) if inv not in self.closed)
@@ -312,7 +315,8 @@ class Plan:
             if owner_id and lead.owner_id is None:
                 self.pending["owners"].append((lead.id, at, self.by_id, None, owner_id, "imported"))
                 lead.owner_id, lead.pool = owner_id, None
-            elif owner_id and owner_id != lead.owner_id:
+            elif owner_id and owner_id != lead.owner_id and (lead.id, owner_id) not in self.claims:
+                self.claims.add((lead.id, owner_id))
                 self.pending["collisions"].append((lead.id, visit_id, lead.owner_id, owner_id, self.now.isoformat(),
                                                  at))  # the claim's record time: its export's (entered_at)
         invitation = self.invited.get(lead.id)

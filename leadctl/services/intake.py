@@ -11,7 +11,7 @@ from leadctl.i18n import N_, _
 from leadctl.models import Channel, Grade, InfoSource, Status
 from leadctl.rules import dates, grading, phone, text, visibility
 from leadctl.rules.permissions import OWNING_ROLES
-from leadctl.services import card, invitations, leads, policy, pool, referral, staff
+from leadctl.services import card, collisions, invitations, leads, policy, pool, referral, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
@@ -92,12 +92,22 @@ def phone_region(store: Store) -> str:
         return leads.region(conn)
 
 
+def desk(store: Store, now: datetime, actor: str | None, owner: str | None) -> str:
+    """What the desk settles before anyone types: the actor may register visits and a named --owner may own leads
+    (refused otherwise); returns the policy's phone region (parse_visit's `region`)."""
+    with store.read() as conn:
+        staff.authorize(conn, now, actor, "intake")
+        if owner:
+            staff.owning(conn, owner, N_("owner"))
+        return leads.region(conn)
+
+
 def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: str | None = None,
            invited: bool = True, referred_by: str | None = None, assign: bool = False,
            card_values: dict | None = None) -> dict:
-    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None), the
-    phone as stored, and name_differs: the lead's name and another given for its phone (kept on the visit, never
-    silently dropped), or None.
+    """Register a visit or call; returns lead_id, visit_id, new_lead, collision and invitation (ids or None),
+    collision_opened (False when the claimant's collision was open already), the phone as stored, and name_differs:
+    the lead's name and another given for its phone (kept on the visit, never silently dropped), or None.
 
     An invited customer who comes in closes their open invitation as arrived (unless `invited` is False: the
     visitor says they came on their own). A delivered customer who comes back through 续购 starts a new purchase.
@@ -110,7 +120,7 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         rules = policy.current(conn)
         if visit.grade is not None and visit.phone is not None:
             grading.check_assignable(rules, visit.grade)
-        named = staff.get(conn, owner, N_("owner")) if owner else None
+        named = staff.owning(conn, owner, N_("owner")) if owner else None
         claimant = named or (who if who.role in OWNING_ROLES else None)
         claimant_id = claimant.id if claimant else None
         known = conn.execute(
@@ -131,7 +141,8 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
         visit_id = _visit(conn, lead_id, who.id, visit, claimant_id or owner_id, first,
                           differs["given"] if differs else None)
         contested = claimant_id is not None and claimant_id != owner_id
-        collision = _collision(conn, now, lead_id, visit_id, owner_id, claimant_id) if contested else None
+        collision, opened = _collision(conn, now, lead_id, visit_id, owner_id, claimant_id) if contested \
+            else (None, False)
         in_person = known is not None and visit.channel.contact_kind == "visit"
         invitation = invitations.mark_arrived(conn, now, who.id, lead_id, visit_id, visit.arrived.date()) \
             if in_person and invited else None
@@ -145,27 +156,29 @@ def intake(store: Store, now: datetime, actor: str | None, visit: Visit, owner: 
             owner_id = conn.execute("SELECT owner_id FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
         record(conn, now, who.id, "intake", lead_id, visit_id=visit_id, new_lead=known is None,
                channel=visit.channel.value, phone=phone.mask(visit.phone), grade=visit.grade,
-               owner=owner_id, collision=collision, invitation=invitation, name_differs=differs is not None,
+               owner=owner_id, collision=collision, collision_opened=opened, invitation=invitation,
+               name_differs=differs is not None,
                **({"referred_by": referrer} if referrer else {}))
         registering = visibility.Task(visibility.INTAKE, who.id)  # the number just given, back to who gave it
         owned_by = conn.execute("SELECT name FROM staff WHERE id = ?", (owner_id,)).fetchone() if owner_id else None
         return {"lead_id": lead_id, "visit_id": visit_id, "new_lead": known is None, "collision": collision,
+                "collision_opened": opened,
                 "invitation": invitation, "phone": visibility.shown(who, visit.phone, owner_id, None, registering),
                 "name_differs": differs, "owner": owned_by[0] if owned_by else None}
 
 
 def known(store: Store, now: datetime, actor: str | None, phone_text: str) -> dict | None:
-    """The card of a known phone as the desk sees it (owner, grade, last contact), or None."""
+    """The card of a known phone as the desk sees it (owner, grade, last contact, the name on record), or None."""
     with store.read() as conn:
         staff.authorize(conn, now, actor, "intake")
         try:
             number = phone.normalize(phone_text, leads.region(conn))
         except BadInput:
             return None
-        row = conn.execute("SELECT k.id, s.name, k.grade, k.last_contact_at FROM leads l JOIN leads k"
+        row = conn.execute("SELECT k.id, s.name, k.grade, k.last_contact_at, k.name FROM leads l JOIN leads k"
                            " ON k.id = coalesce(l.merged_into, l.id) LEFT JOIN staff s ON s.id = k.owner_id"
                            " WHERE l.phone = ?", (number,)).fetchone()
-    return dict(zip(("lead_id", "owner", "grade", "last_contact_at"), row, strict=True)) if row else None
+    return dict(zip(("lead_id", "owner", "grade", "last_contact_at", "name"), row, strict=True)) if row else None
 
 
 def _name_differs(conn: sqlite3.Connection, lead_id: int, given: str | None) -> dict | None:
@@ -225,9 +238,13 @@ def _repurchase(conn: sqlite3.Connection, at: datetime, by_id: int, lead_id: int
     conn.execute("UPDATE leads SET grade = NULL, grade_basis = NULL, planned_on = NULL WHERE id = ?", (lead_id,))
 
 
-def _collision(conn, now: datetime, lead_id: int, visit_id: int, owner_id: int, claimant_id: int) -> int:
-    """Two staff claim one customer (撞单): the owner stays, the manager rules."""
+def _collision(conn, now: datetime, lead_id: int, visit_id: int, owner_id: int, claimant_id: int) -> tuple[int, bool]:
+    """Two staff claim one customer (撞单): the owner stays, the manager rules. The claimant's collision on this lead
+    if one is open (collisions.open_claims), else a new one; returns its id and whether it was opened now."""
+    waiting = collisions.open_claims(conn, [lead_id]).get((lead_id, claimant_id))
+    if waiting:
+        return waiting, False
     return conn.execute(
         "INSERT INTO collisions (lead_id, visit_id, owner_id, claimant_id, opened_at) VALUES (?,?,?,?,?)",
         (lead_id, visit_id, owner_id, claimant_id, now.isoformat()),
-    ).lastrowid
+    ).lastrowid, True

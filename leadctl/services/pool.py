@@ -8,10 +8,9 @@ import sqlite3
 from datetime import date, datetime, timedelta
 
 from leadctl.errors import Refused, UsageError
-from leadctl.i18n import N_, _
+from leadctl.i18n import _
 from leadctl.rules import dates, pool
 from leadctl.rules.deadlines import rules_of
-from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.rules.policy import Policy
 from leadctl.services import leads, policy, staff
 from leadctl.store.audit import record
@@ -120,11 +119,7 @@ def assign_to(store: Store, now: datetime, actor: str | None, refs: list[str], t
         raise UsageError(_("name the leads to give"), _("leadctl assign LEAD... --to STAFF"))
     with store.read() if dry_run else store.write() as conn:
         who = staff.authorize(conn, now, actor, "assign")
-        receiver = staff.get(conn, to, N_("receiving staff member"))
-        if receiver.role not in OWNING_ROLES:
-            raise Refused(_("{name} is a {role} and does not own leads").format(name=receiver.name,
-                                                                                role=receiver.role),
-                          _("assign to a consultant, telesales or direct-sales colleague"))
+        receiver = staff.owning(conn, to)
         ids = []
         for ref in refs:
             lead_id = leads.find(conn, ref)

@@ -48,6 +48,18 @@ def get(conn: sqlite3.Connection, name: str, what: str = N_("staff member")) -> 
     return staff
 
 
+def owning(conn: sqlite3.Connection, name: str, what: str = N_("receiving staff member")) -> Staff:
+    """An active staff member who may own leads (permissions.OWNING_ROLES): the one rule for intake's --owner, assign
+    and transfer."""
+    member = get(conn, name, what)
+    if member.role not in permissions.OWNING_ROLES:
+        raise Refused(
+            _("{name} is a {role} and does not own leads").format(name=member.name, role=member.role.word),
+            _("name a consultant, telesales or direct-sales colleague"),
+        )
+    return member
+
+
 ACTOR_SHOWN = 40  # characters of an unknown actor's text kept in a message or a denied event
 
 

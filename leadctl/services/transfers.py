@@ -7,10 +7,9 @@ import sqlite3
 from datetime import date, datetime
 
 from leadctl.errors import Refused
-from leadctl.i18n import N_, _
+from leadctl.i18n import _
 from leadctl.models import Grade, Status
 from leadctl.rules import ownership
-from leadctl.rules.permissions import OWNING_ROLES
 from leadctl.rules.policy import SweepRule
 from leadctl.services import invitations, leads, policy, pool, staff
 from leadctl.store.audit import record
@@ -26,12 +25,7 @@ def transfer(store: Store, now: datetime, actor: str | None, lead: str, to: str,
     with store.write() as conn:
         lead_id = leads.find(conn, lead)
         who = staff.authorize(conn, now, actor, "transfer", lead_id)
-        receiver = staff.get(conn, to, N_("receiving staff member"))
-        if receiver.role not in OWNING_ROLES:
-            raise Refused(
-                _("{name} is a {role} and does not own leads").format(name=receiver.name, role=receiver.role.word),
-                _("transfer to a consultant, telesales or direct-sales colleague"),
-            )
+        receiver = staff.owning(conn, to)
         owner_id, pool, status, merged = conn.execute(
             "SELECT owner_id, pool, status, merged_into FROM leads WHERE id = ?", (lead_id,)).fetchone()
         if status == Status.CLOSED or merged is not None:

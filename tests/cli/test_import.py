@@ -645,6 +645,17 @@ def test_a_card_entered_by_hand_days_after_the_reception_still_does_not_count(st
     assert not collision["owner"]["card_counts"] and collision["recommended"] == "赵磊"
 
 
+def test_one_claim_is_one_collision_in_a_file_and_across_imports(store, tmp_path):
+    intake(store, "13800138000", name="张三", owner="李明")
+    intake(store, "13800138000", name="张三", owner="赵磊")  # 赵磊's claim, open
+    visits = [["张三", "13800138000", "迈腾", "展厅", "", name, f"2026-11-{day} 10:00"]
+              for day, name in ((20, "赵磊"), (21, "孙浩"), (22, "孙浩"), (23, "赵磊"))]
+    out = summary(store, write_csv(tmp_path / "dms.csv", [HEADER, *visits]), "--kind", "visits", "--source", "DMS")
+    assert (out["merged"], out["collisions"]) == (4, 1)  # 孙浩's claim; 赵磊's was open already
+    assert store.query("SELECT s.name, count(*) FROM collisions c JOIN staff s ON s.id = c.claimant_id"
+                       " GROUP BY s.name ORDER BY s.name") == [("孙浩", 1), ("赵磊", 1)]
+
+
 def test_a_claim_an_lms_import_brings_counts_from_its_lms_time_not_the_import(store, tmp_path):
     """[001] 电销以LMS系统为准, from the claimant's side: a consultant's card entered by hand, then the LMS export
     naming a telesales who had the customer two weeks earlier; imported today, the LMS card still counts."""

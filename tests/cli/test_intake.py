@@ -9,8 +9,8 @@ from tests.conftest import intake
 def test_a_new_customer_becomes_a_lead_with_a_first_visit(cli):
     out = intake(cli, "+86 138-0013-8000", owner="李娜", model="迈腾", channel="展厅", party=2, test_drive=True,
                  info_source="亲友", trade_in=True)
-    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "invitation": None,
-                   "phone": "13800138000", "name_differs": None, "owner": "李娜"}
+    assert out == {"lead_id": 1, "visit_id": 1, "new_lead": True, "collision": None, "collision_opened": False,
+                   "invitation": None, "phone": "13800138000", "name_differs": None, "owner": "李娜"}
     lead = cli.query("SELECT phone, channel, info_source, trade_in, s.name, next_due FROM leads"
                      " JOIN staff s ON s.id = owner_id")[0]
     assert lead == ("13800138000", "walk-in", "friends", 1, "李娜", "2026-11-24")
@@ -31,8 +31,8 @@ def test_a_lead_left_without_an_owner_is_said_at_the_desk(cli, zh):
 def test_the_same_phone_in_another_format_is_a_return_visit(cli):
     intake(cli, "13800138000", owner="李娜")
     again = intake(cli, "１３８ ００１３ ８０００", name="刘洋 ")
-    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "invitation": None,
-                     "phone": "13800138000", "name_differs": None, "owner": "李娜"}
+    assert again == {"lead_id": 1, "visit_id": 2, "new_lead": False, "collision": None, "collision_opened": False,
+                     "invitation": None, "phone": "13800138000", "name_differs": None, "owner": "李娜"}
     assert cli.scalar("SELECT count(*) FROM leads") == 1
     assert cli.query("SELECT first_visit FROM visits ORDER BY id") == [(1,), (0,)]
     assert cli.scalar("SELECT name FROM leads") == "刘洋"
@@ -66,6 +66,21 @@ def test_another_owner_on_a_known_customer_opens_a_collision(cli):
     assert cli.scalar("SELECT s.name FROM leads JOIN staff s ON s.id = owner_id") == "李娜"  # never silently moved
     assert cli.query("SELECT o.name, c.name, status FROM collisions JOIN staff o ON o.id = owner_id"
                      " JOIN staff c ON c.id = claimant_id") == [("李娜", "陈刚", "open")]
+
+
+def test_one_claim_is_one_collision_however_often_the_customer_comes(cli):
+    intake(cli, "13800138000", owner="李娜")
+    first = intake(cli, "13800138000", owner="陈刚")
+    again = cli("intake", "--phone", "13800138000", "--owner", "陈刚", "--json", actor="张前台")
+    assert first["collision_opened"] and json.loads(again.stdout)["collision"] == first["collision"]
+    assert not json.loads(again.stdout)["collision_opened"]
+    assert cli.query("SELECT visit_id, status FROM collisions") == [(2, "open")]  # the first claim's visit
+    said = cli("intake", "--phone", "13800138000", actor="陈刚").stderr  # he registers the customer himself
+    assert f"collision {first['collision']} is still open" in said and "opened" not in said
+    assert cli.scalar("SELECT count(*) FROM visits") == 4 and cli.scalar("SELECT count(*) FROM collisions") == 1
+    cli("collisions", "rule", str(first["collision"]), "--to", "李娜", actor="王经理")
+    later = intake(cli, "13800138000", owner="陈刚")  # a claim after the ruling is a new one
+    assert later["collision_opened"] and later["collision"] != first["collision"]
 
 
 def test_a_consultant_registering_a_customer_owns_it(cli):
