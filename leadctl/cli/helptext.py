@@ -11,8 +11,9 @@ from typer._click.formatting import HelpFormatter, measure_table
 
 # a run of spaces; or a word of narrow characters or one wide character, with the closing marks that may not
 # begin a line; an opening mark that may not end one is kept with what follows it (_tokens)
+_CLOSING = "。，、；：？！）」』】》”’…"  # marks that may not begin a line (they carry their own space)
 _TOKENS = re.compile(r"\s+|(?:[\u0000-\u10ff\u2000-\u206f]+?(?=\s|[^\u0000-\u10ff\u2000-\u206f]|$)|[^\s])"
-                     r"[。，、；：？！）」』】》”’…]*")
+                     f"[{_CLOSING}]*")
 _OPENING = ("（", "「", "『", "【", "《", "“", "‘", "[", "(")
 
 
@@ -96,7 +97,8 @@ def wrap(text: str, width: int, first: str = "", rest: str = "", *, units: list[
     line)."""
     lines, line, space = [], first, False
     used = start = cells(first)  # cells on this line; of them, its indent
-    for token in [*_tokens(text, keep), *([" ", *units] if units else [])]:
+    joint = [] if text.rstrip().endswith(tuple(_CLOSING)) else [" "]  # `批次人数。[默认：1]`: none after 。
+    for token in [*_tokens(text, keep), *([*joint, *units] if units else [])]:
         if token.isspace():
             space = True
             continue
