@@ -114,3 +114,16 @@ def test_followup_names_its_arguments_as_its_usage_line_does(cli, speak, lang, u
     assert "`followup amend {followup_id} --reason" in text and "`followup void {followup_id} --reason" in text
     assert not re.search(r"\bID\b", page), page
     assert cli("grade", "--help").stdout.splitlines()[0].endswith("{lead} [grade]")
+
+
+def test_no_space_between_a_chinese_mark_and_what_typer_appends(cli, speak):
+    """A Chinese sentence carries its own space after `。`: `批次人数。[默认：1]`, never `批次人数。 [默认：1]`; an
+    English one keeps its space (`People in the batch (批次). [default: 1]`)."""
+    from tests.cli.test_zh_words import _helps
+
+    speak("zh")
+    assert "批次人数。[默认：1]" in cli("intake", "--help").stdout
+    for name, page in _helps(cli, LANGS[0][1]).items():
+        assert not re.search(r"[。，；：）] \[", page), (name, page)
+    speak("en")
+    assert "(批次). [default: 1]" in cli("intake", "--help").stdout
