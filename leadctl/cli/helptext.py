@@ -108,7 +108,7 @@ def wrap(text: str, width: int, first: str = "", rest: str = "", *, units: list[
             lines.append(line)
             line, used, start, gap = rest, cells(rest), cells(rest), 0
         while used + size > width and len(token) > 1:  # wider than a whole line
-            cut = _fitting(token, width - used)
+            cut = fitting(token, width - used)
             lines.append(line + token[:cut])
             token, line, used, start = token[cut:], rest, cells(rest), cells(rest)
             size = cells(token)
@@ -117,7 +117,7 @@ def wrap(text: str, width: int, first: str = "", rest: str = "", *, units: list[
     return lines
 
 
-def _fitting(token: str, room: int) -> int:
+def fitting(token: str, room: int) -> int:
     """How many of the token's characters fit in `room` cells (at least one)."""
     used = 0
     for i, ch in enumerate(token):
@@ -138,7 +138,7 @@ def short(text: str | None, limit: int) -> str:
             break
     if cells(first) <= limit:
         return first
-    cut = _fitting(first, limit - 1)
+    cut = fitting(first, limit - 1)
     head = first[:_word_start(first, _outside_code(first, cut))].rstrip(_LOOSE)
     return (head or first[:cut]) + "…"
 

@@ -195,9 +195,7 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
     the indexes of right-aligned ones), through a pager when it is taller than the screen; piped, `piped` columns
     (PIPED_WIDTH) wide unless COLUMNS says otherwise. Returns how many columns it left out that say something (a
     column reading the same on every row, left out by `drop_same`, is not counted)."""
-    import io
 
-    from rich.table import Table
 
     from leadctl.cli import layout
 
@@ -208,33 +206,116 @@ def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = Non
     keep = fit(cells, columns, width, wide, headers, ranks, drop_same, whole)
     hidden = sum(1 for i in range(len(columns)) if i not in keep and not (drop_same and same(cells, i)))
     widths = {} if wide else _free_widths(columns, keep, whole, headers, width)
-    table = Table(highlight=False)  # its title is a line of its own: one wider than the table wraps at the screen's
+    final = [widths.get(i, whole[i]) for i in keep]
+    drawn = sum(final) + 3 * len(keep) + 1
+    if wide or drawn <= width:  # what fit() and _free_widths() settled, drawn here
+        color = console._color_system if sys.stdout.isatty() else None
+        text = _boxed([headers[i] for i in keep], [[r[i] for i in keep] for r in cells], final,
+                      [keep.index(i) for i in right if i in keep], [(styles or {}).get(columns[i]) for i in keep],
+                      row_styles, [i in widths for i in keep], color)
+        width = max(width, drawn)
+    else:  # a screen narrower than the columns that always stay: rich squeezes them all
+        text = _squeezed(console, cells, columns, keep, headers, widths, right, styles, row_styles)
+    if title:  # a line of its own: one wider than the table wraps at the screen's width
+        text = _rendered(console, width, _text(title, "table.title")) + text
+    if sys.stdout.isatty() and text.count("\n") > console.height:
+        page(text)
+    else:
+        sys.stdout.write(text)
+    return hidden
+
+
+def _rendered(console, width: int, renderable) -> str:
+    """What rich prints of `renderable` at `width`, in the colours of `console` when stdout is a terminal."""
+    import io
+
+    buffer = io.StringIO()
+    drawn = _console(width=width, file=buffer)
+    if sys.stdout.isatty():
+        drawn._force_terminal = True
+        drawn._color_system = console._color_system
+    drawn.print(renderable)
+    return buffer.getvalue()
+
+
+def _squeezed(console, cells, columns, keep, headers, widths, right, styles, row_styles) -> str:
+    """The table drawn by rich, which narrows every column in proportion until the table fits the screen."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from leadctl.cli import layout
+
+    table = Table(highlight=False)
     for i in keep:
         key = columns[i]
         table.add_column(_text(headers[i]), style=(styles or {}).get(key), overflow="fold", width=widths.get(i),
                          no_wrap=not layout.wraps(key), justify="right" if i in right else "left")
     for n, r in enumerate(cells):
-        table.add_row(*(_wrapped(r[i], widths[i]) if i in widths else _text(r[i]) for i in keep),
+        table.add_row(*(Text("\n".join(_lines(r[i], widths[i], True))) if i in widths else _text(r[i]) for i in keep),
                       style=row_styles[n] if row_styles else None)
-    if wide:  # every column at its whole width, however wide that is
-        from rich.measure import Measurement
+    return _rendered(console, console.width, table)
 
-        width = max(width, Measurement.get(console, console.options.update_width(10**4), table).maximum)
-    parts = [_text(title, "table.title"), table] if title else [table]
-    if not sys.stdout.isatty():
-        _console(width=width).print(*parts, sep="\n")
-        return hidden
-    buffer = io.StringIO()
-    drawn = _console(width=width, file=buffer)
-    drawn._force_terminal = True
-    drawn._color_system = console._color_system
-    drawn.print(*parts, sep="\n")
-    text = buffer.getvalue()
-    if text.count("\n") > console.height:
-        page(text)
-    else:
-        sys.stdout.write(text)
-    return hidden
+
+def _boxed(headers: Sequence[str], rows: list[list[str]], widths: Sequence[int], right: Sequence[int],
+           styles: Sequence[str | None], row_styles: Sequence[str | None] | None, wrapping: Sequence[bool],
+           color) -> str:
+    """The table as rich draws it (its HEAVY_HEAD box, a space either side of each cell, bold headers), from the
+    widths already settled: rich measured and laid out every cell again, 1.5 ms a row of `due --all`. A free-text
+    cell wraps at its width (_lines); any other fits its column whole, or is folded at it if it does not."""
+    from rich.style import Style
+
+    from leadctl.cli.helptext import cells
+
+    painted: dict[str, Style] = {}
+
+    def paint(text: str, style: str | None) -> str:
+        if color is None or not style:
+            return text
+        if style not in painted:
+            painted[style] = Style.parse(style)
+        return painted[style].render(text, color_system=color)
+
+    def rule(left: str, fill: str, middle: str, end: str) -> str:
+        return left + middle.join(fill * (w + 2) for w in widths) + end + "\n"
+
+    def row(values: Sequence[str], edge: str, cell_styles: Sequence[str | None], wrap: Sequence[bool]) -> str:
+        columns = [_lines(v, w, free) for v, w, free in zip(values, widths, wrap, strict=True)]
+        out = []
+        for n in range(max(map(len, columns))):
+            parts = []
+            for j, lines in enumerate(columns):
+                line = lines[n] if n < len(lines) else ""
+                pad = " " * (widths[j] - cells(line))
+                parts.append(paint(f" {pad}{line} " if j in right else f" {line}{pad} ", cell_styles[j]))
+            out.append(edge + edge.join(parts) + edge + "\n")
+        return "".join(out)
+
+    heads = ["bold" if not s else f"bold {s}" for s in styles]
+    body = []
+    for n, values in enumerate(rows):
+        extra = row_styles[n] if row_styles else None
+        body.append(row(values, "│", [" ".join(filter(None, (s, extra))) or None for s in styles], wrapping))
+    return (rule("┏", "━", "┳", "┓") + row(headers, "┃", heads, [False] * len(widths)) + rule("┡", "━", "╇", "┩")
+            + "".join(body) + rule("└", "─", "┴", "┘"))
+
+
+def _lines(value: str, width: int, free: bool) -> list[str]:
+    """A cell's lines at its column's width: free text wrapped where a line may break (helptext.wrap), anything
+    else whole, or folded at the width when wider (a row written before today's rules)."""
+    from leadctl.cli.helptext import cells, fitting, wrap
+    from leadctl.rules.text import shown
+
+    text = shown(value)
+    if len(text) * 2 <= width or cells(text) <= width:  # the first test spares measuring most cells
+        return [text]
+    if free:
+        return [shown(line) for line in wrap(value, width)]
+    out = []
+    while text:
+        cut = fitting(text, width)
+        out.append(text[:cut])
+        text = text[cut:]
+    return out
 
 
 def _free_widths(columns: Sequence[str], keep: list[int], whole: Sequence[int], headers: Sequence[str],
@@ -258,20 +339,6 @@ def _free_widths(columns: Sequence[str], keep: list[int], whole: Sequence[int], 
         widest = max((i for i in free if widths[i] > least[i]), key=widths.get)
         widths[widest] -= 1
     return widths
-
-
-def _wrapped(text: str, width: int):
-    """Free text in lines of `width` cells, broken where a line may break (helptext.wrap: never before a closing
-    mark such as ，。, never inside a Latin word): rich would fold a Chinese sentence anywhere."""
-    from leadctl.cli.helptext import cells, wrap
-
-    if len(text) * 2 <= width or cells(text) <= width:  # the first test spares measuring most cells
-        return _text(text)
-    from rich.text import Text
-
-    from leadctl.rules.text import shown
-
-    return Text("\n".join(shown(line) for line in wrap(text, width)))  # each line shown: its breaks are ours
 
 
 def page(text: str) -> None:

@@ -101,3 +101,27 @@ def test_due_reads_the_chinese_way(store, monkeypatch):
     shown = store("due", "--all", actor="王经理", now="2026-11-26T09:00").stdout
     assert "11月20日 周五" in shown and "逾期6天" in shown and "首次联系" in shown and "待定级" in shown
     assert "2026-11-20" not in shown and "first contact" not in shown
+
+
+def test_a_screen_narrower_than_the_columns_that_stay_still_gets_no_wider_line(store, monkeypatch):
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "30")
+    shown = store("due", "--all", actor="王经理").stdout
+    assert shown.count("┏") == 1 and all(cell_len(line.rstrip()) <= 30 for line in shown.splitlines()), shown
+
+
+def test_a_value_wider_than_its_column_is_folded_inside_the_box(store, monkeypatch):
+    """A name written before control characters were refused (here a line break, shown as U+FFFD) measures wider
+    than the column the table gave it: it is folded at the column, and every line of the box keeps its width."""
+    import sqlite3
+
+    from rich.cells import cell_len
+
+    with sqlite3.connect(store.db) as conn:
+        conn.execute("UPDATE leads SET name = '欧阳' || char(10) || '建国欧阳建国欧阳建国' WHERE id = 3")
+    monkeypatch.setattr(output, "PIPED_WIDTH", 120)
+    shown = store("due", "--all", actor="王经理").stdout
+    box = [line for line in shown.splitlines() if line[:1] in "┏┃┡│└"]
+    assert len({cell_len(line) for line in box}) == 1, shown  # one width: no line pushed out of the box
+    assert "欧阳\ufffd建国" in shown and "\n建国" not in shown and "国欧阳建国" in shown
