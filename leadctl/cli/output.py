@@ -290,7 +290,7 @@ def _boxed(headers: Sequence[str], rows: list[list[str]], widths: Sequence[int],
             out.append(edge + edge.join(parts) + edge + "\n")
         return "".join(out)
 
-    heads = ["bold" if not s else f"bold {s}" for s in styles]
+    heads = ["bold"] * len(widths)  # as rich: a column's style is its cells', not its header's
     body = []
     for n, values in enumerate(rows):
         extra = row_styles[n] if row_styles else None
