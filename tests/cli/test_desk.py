@@ -46,6 +46,12 @@ class Desk:
     def type(self, line: str) -> None:
         os.write(self.terminal, (line + "\n").encode())
 
+    def answer(self, prompt: str, line: str) -> str:
+        """Wait for `prompt`, type `line`; returns stderr up to the prompt."""
+        said = self.wait_for(prompt)
+        self.type(line)
+        return said
+
     def end(self, timeout: float = 20) -> tuple[int, str, str]:
         """Exit code, stdout and the whole of stderr."""
         out, rest = self.proc.communicate(timeout=timeout)
@@ -55,12 +61,9 @@ class Desk:
 
 def test_a_phone_that_is_not_one_is_asked_again_and_the_visit_is_registered(cli):
     desk = Desk(cli)
-    desk.wait_for("Phone")
-    desk.type("138 0013 800")
-    desk.wait_for("not a phone number")
-    desk.type("138 0013 8000")
-    desk.wait_for("Name")
-    desk.type("刘洋")
+    desk.answer("Phone", "138 0013 800")
+    desk.answer("not a phone number", "138 0013 8000")
+    desk.answer("Name", "刘洋")
     code, out, said = desk.end()
     assert code == 0, said
     assert said.count("not a phone number") == 1 and "Traceback" not in said
@@ -71,12 +74,10 @@ def test_a_phone_that_is_not_one_is_asked_again_and_the_visit_is_registered(cli)
 def test_a_known_customer_shows_their_card_before_the_name_and_keeps_their_name(cli):
     intake(cli, "13800138000", name="刘洋", owner="李娜", grade="A")
     desk = Desk(cli)
-    desk.wait_for("Phone")
-    desk.type("+86 138-0013-8000")
-    asked = desk.wait_for("Name")
+    desk.answer("Phone", "+86 138-0013-8000")
+    asked = desk.answer("Name", "")  # Enter: the name on record
     card = asked.index("known customer: lead 1, owner 李娜, grade A, last contact 11-24 09:00")
     assert card < asked.index("Name [刘洋]")  # the card first: the desk can greet the customer by name
-    desk.type("")  # Enter: the name on record
     code, _, said = desk.end()
     assert code == 0, said
     assert "return visit of lead 1" in said and "named" not in said  # no warning about another name
@@ -86,10 +87,8 @@ def test_a_known_customer_shows_their_card_before_the_name_and_keeps_their_name(
 
 def test_a_caller_who_gives_no_name_is_registered_by_the_phone_alone(cli):
     desk = Desk(cli, "--channel", "来电")
-    desk.wait_for("Phone")
-    desk.type("13900139000")
-    desk.wait_for("Name")
-    desk.type("")
+    desk.answer("Phone", "13900139000")
+    desk.answer("Name", "")
     code, _, said = desk.end()
     assert code == 0, said
     assert cli.query("SELECT name, phone, channel FROM leads") == [(None, "13900139000", "call")]
@@ -121,8 +120,7 @@ def test_ctrl_c_or_ctrl_d_at_a_prompt_saves_nothing_and_exits_130(cli, zh, stop)
     intake(cli, "13800138000", owner="李娜")
     before = cli.fingerprint()
     desk = Desk(cli, lang="zh")
-    desk.wait_for("电话")
-    desk.type("13900139000")
+    desk.answer("电话", "13900139000")
     desk.wait_for("姓名")
     if stop == "ctrl-d":
         os.write(desk.terminal, b"\x04")
