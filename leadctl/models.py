@@ -241,13 +241,3 @@ class LeadState(NamedTuple):
     delivery_on: date | None = None  # an ordered lead's planned delivery day
     restarted_at: datetime | None = None  # its last reactivation: nothing is due before it
     no_show_at: datetime | None = None  # when it was expected, if its latest invitation was a no-show
-
-
-class Due(NamedTuple):
-    """Why and when a lead must next be contacted: the reason as one English line (the JSON's), and as its stable
-    code and values (rules/reasons.py), from which people read it in their language."""
-
-    due_on: date
-    reason: str
-    code: str = ""
-    values: dict | None = None

@@ -6,16 +6,15 @@ from datetime import date, datetime, timedelta
 
 from leadctl.errors import BadInput, Refused
 from leadctl.i18n import _
-from leadctl.models import Due, Grade, LeadState, Status
+from leadctl.models import Grade, LeadState, Status
 from leadctl.rules import reasons
 from leadctl.rules.deadlines import rules_of
 from leadctl.rules.policy import Policy
 
 
-def _due(due_on: date, code: str, /, **values) -> Due:
-    """A due date and why, as rules/reasons.py keeps it: the English line, the code and its values."""
-    why = reasons.reason(code, **values)
-    return Due(due_on, reasons.english(why), why.code, why.values)
+def _due(due_on: date, code: str, /, **values) -> reasons.Due:
+    """A due date and why, as rules/reasons.py keeps it: the code and its values."""
+    return reasons.Due(due_on, code, values)
 
 
 def first_contact_deadline(policy: Policy, created_at: datetime) -> date:
@@ -46,7 +45,7 @@ def latest_allowed(policy: Policy, grade: Grade | None, contact_at: datetime, or
     return contact_at.date() + timedelta(days=rule.cadence_days)
 
 
-def next_due(policy: Policy, state: LeadState) -> Due | None:
+def next_due(policy: Policy, state: LeadState) -> reasons.Due | None:
     """The next contact a lead needs, or None when it needs none.
 
     An active lead follows its grade (none for D, L, W), and a no-show is called back the next working day. An
@@ -71,7 +70,7 @@ def _anchor(state: LeadState) -> tuple[datetime, str]:
     return last, "last_contact"
 
 
-def _by_grade(policy: Policy, state: LeadState) -> Due | None:
+def _by_grade(policy: Policy, state: LeadState) -> reasons.Due | None:
     if state.grade in (Grade.O, Grade.F, Grade.W, Grade.L, Grade.D):
         return None
     last, since = _anchor(state)  # reasons keep dates as isoformat: strftime costs 4x
@@ -99,14 +98,14 @@ def _by_grade(policy: Policy, state: LeadState) -> Due | None:
     return _planned(due, state, since, last.date())
 
 
-def _planned(due: Due | None, state: LeadState, since: str, day: date | None) -> Due | None:
+def _planned(due: reasons.Due | None, state: LeadState, since: str, day: date | None) -> reasons.Due | None:
     """A staff member may plan the next contact earlier than the cadence, never later [003]."""
     if state.planned_on is not None and (due is None or state.planned_on < due.due_on):
         return _due(state.planned_on, "planned", since=since, day=day)
     return due
 
 
-def _until_delivery(policy: Policy, state: LeadState) -> Due | None:
+def _until_delivery(policy: Policy, state: LeadState) -> reasons.Due | None:
     """Every few days until delivery, and a contact the day(s) before the planned delivery day [003]."""
     rules = policy.orders
     last = state.last_contact_at or state.created_at
@@ -119,7 +118,7 @@ def _until_delivery(policy: Policy, state: LeadState) -> Due | None:
     return _planned(due, state, "last_contact", last.date())
 
 
-def _callback(policy: Policy, state: LeadState) -> Due | None:
+def _callback(policy: Policy, state: LeadState) -> reasons.Due | None:
     """A no-show is called back by telesales the next working day, unless they were in contact since."""
     if state.no_show_at is None or _anchor(state)[0] > state.no_show_at:
         return None

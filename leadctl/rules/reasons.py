@@ -110,6 +110,29 @@ _ENGLISH = {
 CODES = tuple(_ENGLISH)
 
 
+class Due(NamedTuple):
+    """When a lead must next be contacted, and why: the stable code and the values as the rule gave them. The
+    JSON-ready values and the English line are made when asked for (`values`, `reason`): an import or a policy
+    change computes a million due dates and reads none of their reasons (4.8 us of each 5 us)."""
+
+    due_on: date
+    code: str
+    given: dict[str, Any]
+
+    @property
+    def why(self) -> Reason:
+        return reason(self.code, **self.given)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.why.values
+
+    @property
+    def reason(self) -> str:
+        """The English line, the JSON's `reason`."""
+        return english(self.why)
+
+
 def english(why: Reason) -> str:
     """The reason as one English line: the JSON's `reason`, unchanged for scripts."""
     return _ENGLISH[why.code](why.values)

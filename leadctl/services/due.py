@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from leadctl.errors import NotFound, UsageError
 from leadctl.i18n import _
-from leadctl.models import Due, LeadState, Role, Team
+from leadctl.models import LeadState, Role, Team
 from leadctl.planning.corrections import due_rows as check_rows
 from leadctl.rules import cadence, pool, reasons, visibility
 from leadctl.rules.permissions import OWNING_ROLES
@@ -113,7 +113,7 @@ def _lead_rows(conn, rules, me: staff.Staff, on: date, overdue_only: bool, who: 
     return out
 
 
-def _explained(rules, row: tuple) -> tuple[LeadState, Due] | None:
+def _explained(rules, row: tuple) -> tuple[LeadState, reasons.Due] | None:
     """The lead's state and why it is due, when its own columns give the stored due date (true of most active leads,
     and of every delivered one: owner care is due when its owner plans it); None when the order, reactivation and
     no-show look-ups are needed (an ordered lead's delivery day, always)."""
@@ -162,14 +162,13 @@ def _ordered(rules, on: date, rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _row(me: staff.Staff, on: date, row: tuple, lead_state: LeadState, why: Due | None) -> dict:
+def _row(me: staff.Staff, on: date, row: tuple, lead_state: LeadState, why: reasons.Due | None) -> dict:
     lead_id, name, phone, owner_name, due_on, owner_id, pool_name, *state = row
     grade = state[0]
     return {
         "lead_id": lead_id, "name": name, "phone": visibility.shown(me, phone, owner_id, pool_name), "grade": grade,
         "owner": owner_name,
         "due_on": due_on, "overdue_days": cadence.overdue_days(date.fromisoformat(due_on), on),
-        **({"reason": why.reason, "reason_code": why.code, "reason_values": why.values} if why
-           else reasons.fields(reasons.reason("policy_changed"))),
+        **reasons.fields(why.why if why else reasons.reason("policy_changed")),
         "_delivery": lead_state.delivery_on is not None,
     }
