@@ -69,7 +69,8 @@ def test_a_command_loads_its_own_module_and_no_other_commands():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(["leadctl.cli.context", "leadctl.cli.due",
                                                         "leadctl.cli.helptext",  # the help page's formatter
-                                                        "leadctl.cli.output"])
+                                                        "leadctl.cli.output",
+                                                        "leadctl.cli.placeholders"])  # --help's words: one dict
 
 
 def test_an_unknown_command_still_suggests_the_near_ones(cli):

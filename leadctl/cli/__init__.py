@@ -18,7 +18,7 @@ from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
-from leadctl.cli import context, output
+from leadctl.cli import context, output, placeholders
 from leadctl.errors import BadInput, ExitCode, LeadctlError, UsageError
 from leadctl.i18n import _
 from leadctl.rules import text
@@ -164,6 +164,7 @@ def _speak(command):
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)
+        placeholders.name(command.name, param)
     made = command.get_help_option
 
     def help_option(ctx):

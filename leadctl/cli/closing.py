@@ -13,7 +13,7 @@ from leadctl.services import defeats, intake, orders
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 CSV = typer.Option(False, "--csv", help="Print the list as CSV.")
 LEAD = typer.Argument(..., help="Lead id or phone.")
-REQUEST = typer.Argument(..., metavar="ID", help="Defeat request id.")
+REQUEST = typer.Argument(..., help="Defeat request id.")
 NOTE = typer.Option(None, "--note", help="A note for the record.")
 
 defeat = typer.Typer(help="Defeat (战败): the salesperson requests, customer service verifies by a call-back, "
@@ -178,7 +178,7 @@ def order(
 @order_app.command("cancel")
 def order_cancel(
     ctx: typer.Context,
-    order_id: int = typer.Argument(..., metavar="ID", help="Order id."),
+    order_id: int = typer.Argument(..., help="Order id."),
     reason: str = typer.Option(..., "--reason", help="Why the order is cancelled (required)."),
     as_json: bool = JSON,
 ) -> None:
@@ -196,8 +196,8 @@ def order_cancel(
 @order_app.command("delivery-on")
 def order_delivery_on(
     ctx: typer.Context,
-    order_id: int = typer.Argument(..., metavar="ID", help="Order id."),
-    day: str = typer.Argument(..., metavar="DATE", help="The planned delivery day, YYYY-MM-DD."),
+    order_id: int = typer.Argument(..., help="Order id."),
+    day: str = typer.Argument(..., help="The planned delivery day, YYYY-MM-DD."),
     reason: str = typer.Option(None, "--reason", help="Why it changes (kept in the history)."),
     as_json: bool = JSON,
 ) -> None:
@@ -234,7 +234,7 @@ def order_list(
 
 def deliver(
     ctx: typer.Context,
-    order_id: int = typer.Argument(..., metavar="ORDER", help="Order id."),
+    order_id: int = typer.Argument(..., help="Order id."),
     plate: str = typer.Option(None, "--plate", help="Plate number (号牌), e.g. 京A12345."),
     plate_date: str = typer.Option(None, "--plate-date", help="Date the plate was issued (上牌日期), YYYY-MM-DD."),
     insurer: str = typer.Option(None, "--insurer", help="Insurance company."),

@@ -9,7 +9,7 @@ from leadctl.i18n import N_, _
 from leadctl.services import complaints as service
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
-ID = typer.Argument(..., metavar="ID", help="Complaint id.")
+ID = typer.Argument(..., help="Complaint id.")
 CONTACTED = typer.Option(False, "--contacted", help="The customer was reached (meets a call-center ticket's "
                                                     "contact deadline).")
 

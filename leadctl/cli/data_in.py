@@ -59,20 +59,20 @@ def _describe(s: dict) -> str:
 
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., metavar="FILE", show_default=False,
+    file: Path = typer.Argument(..., show_default=False,
                                 help="CSV (UTF-8, GB18030/GBK, UTF-16) or XLSX file."),
-    kind: str = typer.Option("leads", "--kind", metavar="KIND", help="What each row is: leads|visits|followups."),
-    source: str = typer.Option(None, "--source", metavar="NAME",
+    kind: str = typer.Option("leads", "--kind", help="What each row is: leads|visits|followups."),
+    source: str = typer.Option(None, "--source",
                                help="Where the file came from (LMS, DMS, 总部下发...); a channel name is also the "
                                     "channel of rows without one."),
-    maps: list[str] = typer.Option(None, "--map", metavar="COLUMN=field",
+    maps: list[str] = typer.Option(None, "--map",
                                    help="A header leadctl does not know, and its field (repeatable), e.g. "
                                         "--map '客户手机=phone'."),
-    encoding: str = typer.Option(None, "--encoding", metavar="ENC",
+    encoding: str = typer.Option(None, "--encoding",
                                  help="Force the text encoding (utf-8, gb18030, gbk, utf-16)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would happen; change "
                                  "nothing."),
-    rejects: Path = typer.Option(None, "--rejects", metavar="FILE", readable=False,
+    rejects: Path = typer.Option(None, "--rejects", readable=False,
                                  help="Write the rejected rows (row, column, value, problem) to this CSV."),
     force: bool = typer.Option(False, "--force", help="Replace the --rejects file if it exists (never the "
                                                       "database)."),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from typer._click.formatting import HelpFormatter, measure_table
+from typer._click.formatting import HelpFormatter
 
 # a run of spaces; or a word of narrow characters or one wide character, with the closing marks that may not
 # begin a line; an opening mark that may not end one is kept with what follows it (_tokens)
@@ -199,10 +199,9 @@ class CellFormatter(HelpFormatter):
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
         rows = list(rows)
-        widths = measure_table(rows)
-        if len(widths) != 2:
+        if any(len(row) != 2 for row in rows):
             raise TypeError("Expected two columns for definition list")
-        first_col = min(widths[0], col_max) + col_spacing
+        first_col = min(max((cells(first) for first, _ in rows), default=0), col_max) + col_spacing  # 线索: 4 cells
         indent = " " * (self.current_indent + first_col)
         for first, second in rows:
             head = " " * self.current_indent + first

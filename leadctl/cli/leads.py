@@ -198,7 +198,7 @@ def followup(
     as_json: bool = JSON,
 ) -> None:
     """Record a follow-up with its result; the next due date follows the grade's cadence.
-    `followup amend {followup_id} --reason R` and `followup void {followup_id} --reason R` correct one recorded by
+    `followup amend ID --reason R` and `followup void ID --reason R` correct one recorded by
     mistake (its author the same day, or a manager)."""
     if lead in ("amend", "void"):
         _correct(ctx, lead, followup_id, reason, as_json, result=result, method=method, next_on=next_on, at=at)

@@ -9,7 +9,7 @@ from leadctl.cli import context, output
 from leadctl.i18n import _
 
 JSON = typer.Option(False, "--json", help=_("Print the result as JSON."))
-MONTH = typer.Argument(..., metavar="MONTH", help=_("The month, YYYY-MM."))
+MONTH = typer.Argument(..., help=_("The month, YYYY-MM."))
 
 plan = typer.Typer(help=_("Targets [004]: the year's orders by month (seasonal index), the X+Y roll, the month's "
                           "breakdown by model, customer type, channel and person, and the lead targets."),
@@ -26,7 +26,7 @@ def _months(done: dict, columns: tuple[str, ...], title: str, as_json: bool) -> 
 @plan.command("year")
 def plan_year(
     ctx: typer.Context,
-    year: int = typer.Argument(..., metavar="YEAR", help=_("The year planned, e.g. 2027.")),
+    year: int = typer.Argument(..., help=_("The year planned, e.g. 2027.")),
     orders: int = typer.Option(..., "--orders", help=_("The year's order target.")),
     deliveries: int = typer.Option(None, "--deliveries", help=_("The year's delivery target, split the same way.")),
     from_history: int = typer.Option(None, "--from-history", help=_("Years of the store's orders the seasonal "
@@ -48,7 +48,7 @@ def plan_year(
 @plan.command("show")
 def plan_show(
     ctx: typer.Context,
-    year: int = typer.Argument(None, metavar="[YEAR]", help=_("The year [default: this year].")),
+    year: int = typer.Argument(None, help=_("The year [default: this year].")),
     as_json: bool = JSON,
     as_csv: bool = typer.Option(False, "--csv", help=_("Print the months as CSV.")),
 ) -> None:

@@ -16,7 +16,7 @@ duty_app = typer.Typer(help=_("The duty roster (值班/轮休): who works which 
 
 def assign(
     ctx: typer.Context,
-    refs: list[str] = typer.Argument(None, metavar="[LEAD]...", help=_("Leads to give by hand (with --to).")),
+    refs: list[str] = typer.Argument(None, help=_("Leads to give by hand (with --to).")),
     to: str = typer.Option(None, "--to", help=_("The colleague who gets the named leads (manual).")),
     dry_run: bool = typer.Option(False, "--dry-run", help=_("List who would get what; change nothing.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print as JSON.")),

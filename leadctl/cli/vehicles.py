@@ -18,7 +18,7 @@ JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 @app.command("add")
 def add(
     ctx: typer.Context,
-    prefix: str = typer.Argument(..., metavar="VIN", help="A VIN, or its first characters (e.g. LFV3A28H)."),
+    prefix: str = typer.Argument(..., help="A VIN, or its first characters (e.g. LFV3A28H)."),
     brand: str = typer.Option(..., "--brand", help="Brand (品牌)."),
     series: str = typer.Option(..., "--series", help="Series (车系)."),
     model: str = typer.Option(..., "--model", help="Model (车型)."),
@@ -57,7 +57,7 @@ def listing(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV with VIN, 品牌, 车系, 车型 and 配置 columns."),
+    path: Path = typer.Argument(..., help="CSV with VIN, 品牌, 车系, 车型 and 配置 columns."),
     as_json: bool = JSON,
 ) -> None:
     """Import the vehicle list from a CSV (manager), all lines or none; listed VINs are updated."""

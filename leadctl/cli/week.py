@@ -46,7 +46,7 @@ def week_summary(ctx: typer.Context, body: str = TEXT, when: str = WEEK, numbers
 @week.command("sign")
 def week_sign(
     ctx: typer.Context,
-    person: str = typer.Argument(..., metavar="STAFF", help=_("The salesperson whose form is signed.")),
+    person: str = typer.Argument(..., help=_("The salesperson whose form is signed.")),
     when: str = WEEK,
     kind: str = typer.Option("summary", "--kind", help=_("plan or summary.")),
     as_json: bool = JSON,
@@ -72,7 +72,7 @@ def checks_sample(ctx: typer.Context, when: str = WEEK, as_json: bool = JSON) ->
 @checks.command("record")
 def checks_record(
     ctx: typer.Context,
-    check_id: int = typer.Argument(..., metavar="ID", help=_("The check's id (see `leadctl checks list`).")),
+    check_id: int = typer.Argument(..., help=_("The check's id (see `leadctl checks list`).")),
     fields: list[str] = typer.Option(None, "--field", help=_("FIELD=true|false for each field checked; "
                                                              "repeatable.")),
     note: str = typer.Option(None, "--note", help=_("What the customer said.")),
@@ -89,7 +89,7 @@ def checks_record(
 @checks.command("correct")
 def checks_correct(
     ctx: typer.Context,
-    check_id: int = typer.Argument(..., metavar="ID", help=_("The failed check's id.")),
+    check_id: int = typer.Argument(..., help=_("The failed check's id.")),
     as_json: bool = JSON,
 ) -> None:
     """Mark the card a check failed as corrected (its owner): off the due list."""

@@ -102,18 +102,51 @@ def test_no_help_page_splits_what_typer_appends(cli, speak):
                     assert line.endswith(("；", ";")), (lang, name, line)
 
 
-@pytest.mark.parametrize("lang, usage", [("zh", "用法：leadctl followup [选项] {lead} [followup_id]"),
-                                         ("en", "Usage: leadctl followup [OPTIONS] {lead} [followup_id]")])
-def test_followup_names_its_arguments_as_its_usage_line_does(cli, speak, lang, usage):
-    """The usage line says `{lead} [followup_id]` (as `grade` says `{lead} [grade]`): the text names the
-    corrections with the same `{followup_id}`, not another `ID`."""
+@pytest.mark.parametrize("lang, usage, grade, word", [
+    ("zh", "用法：leadctl followup [选项] {线索} [编号]", "{线索} [级别]", "编号"),
+    ("en", "Usage: leadctl followup [OPTIONS] {LEAD} [ID]", "{LEAD} [GRADE]", "ID"),
+])
+def test_followup_names_its_arguments_as_its_usage_line_does(cli, speak, lang, usage, grade, word):
+    """The usage line names the arguments by what they are, in the run's language (as `grade` says its own); the
+    text names the corrections with the same word, and the arguments' rows show that word alone."""
     speak(lang)
     page = cli("followup", "--help").stdout
     assert page.splitlines()[0] == usage
     text = " ".join(page.split())
-    assert "`followup amend {followup_id} --reason" in text and "`followup void {followup_id} --reason" in text
-    assert not re.search(r"\bID\b", page), page
-    assert cli("grade", "--help").stdout.splitlines()[0].endswith("{lead} [grade]")
+    assert f"`followup amend {word} --reason" in text and f"`followup void {word} --reason" in text
+    assert re.search(rf"^  {word} +\S", page, re.M), page
+    assert "followup_id" not in page
+    assert cli("grade", "--help").stdout.splitlines()[0].endswith(grade)
+
+
+TYPE_NAME = re.compile(r"<\w+(\[\w+\])?>")  # what Typer shows for a parameter nobody named: <str>, <list[str]>
+
+
+@pytest.mark.parametrize("lang, heading", LANGS)
+def test_every_value_is_named_by_what_it_is_never_by_its_python_type(cli, speak, lang, heading):
+    """Every option and argument that takes a value shows a placeholder from cli/placeholders.py (`--phone 电话`,
+    `--on 日期`), never `<str>`; under zh the placeholders are Chinese words (VIN aside: it is what the plate
+    says)."""
+    from tests.cli.test_zh_words import _helps
+
+    speak(lang)
+    for name, page in _helps(cli, heading).items():
+        assert not TYPE_NAME.search(page), (name, TYPE_NAME.search(page).group())
+        if lang == "zh":
+            for line in page.splitlines():
+                value = re.match(r"  --[\w-]+ (\S+)", line)
+                if value and value.group(1) != "/":
+                    assert re.search(r"[\u4e00-\u9fff]", value.group(1)) or value.group(1) == "VIN", (name, line)
+
+
+def test_one_name_for_two_values_is_told_apart_by_its_command(cli, speak):
+    """`--on` is a day for `due` and a time for `invite`; `--to` a day for `report` and a colleague for
+    `handover`."""
+    speak("zh")
+    lines = {(cmd, line.split()[0]): line.split()[1] for cmd in (("due",), ("invite",), ("report",), ("handover",))
+             for line in cli(*cmd, "--help").stdout.splitlines() if re.match(r"  --(on|to) \S+  ", line)}
+    assert lines == {(("due",), "--on"): "日期", (("invite",), "--on"): "时间", (("report",), "--to"): "日期",
+                     (("handover",), "--to"): "员工"}
 
 
 def test_no_space_between_a_chinese_mark_and_what_typer_appends(cli, speak):

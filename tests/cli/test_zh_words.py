@@ -98,7 +98,7 @@ USAGE_MISTAKES = [
     (("check", "--actor", "x"), "没有选项 --actor", "No such option: --actor", "leadctl check --help"),
     (("chek",), "没有命令 'chek'。您是想输入 'check'", "No such command 'chek'. Did you mean 'check'",
      "leadctl --help"),
-    (("show",), "缺少参数 'lead'", "Missing argument 'lead'", "leadctl show --help"),
+    (("show",), "缺少参数 '线索'", "Missing argument 'LEAD'", "leadctl show --help"),
     (("show", "1", "2"), "多余的参数（2）", "Got unexpected extra argument(s) (2)", "leadctl show --help"),
     (("lost", "1", "--attempts", "abc"), "'--attempts' 的值无效：应为整数", "Invalid value for '--attempts'",
      "leadctl lost --help"),
