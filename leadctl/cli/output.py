@@ -172,11 +172,25 @@ def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = Non
 
     today = _today()
     years = {c: layout.shown_year((row.get(c) for row in rows), today) for c in columns}  # one style a column
+    right = frozenset(i for i, c in enumerate(columns) if numeric(row.get(c) for row in rows))
     hidden = draw([[cell(c, row.get(c), years[c]) for c in columns] for row in rows], columns, title, styles=styles,
-                  wide=wide, ranks=ranks, drop_same=True)
+                  wide=wide, ranks=ranks, right=right, drop_same=True)
     if whole is not None:
         say_hidden(hidden, whole)
     return hidden
+
+
+def numeric(values) -> bool:
+    """Whether a column holds numbers (and blanks): drawn right-aligned, so that their places line up (ids, counts,
+    scores, days late), as the reports draw their figures."""
+    seen = False
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        seen = True
+    return seen
 
 
 def say_hidden(count: int, whole: str) -> None:

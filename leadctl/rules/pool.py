@@ -202,4 +202,4 @@ def score(w: dict[str, Any], facts: dict[str, Any]) -> tuple[float, dict[str, fl
             terms[flag] = round(w[flag], 3)
     if facts.get("rung") and w["rung"]:
         terms["rung"] = round(w["rung"] * facts["rung"], 3)
-    return round(sum(terms.values()), 3), terms
+    return round(sum(terms.values(), 0.0), 3), terms  # a float even with no terms: 0.0 reads as 1.5 does

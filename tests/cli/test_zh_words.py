@@ -257,7 +257,10 @@ def test_the_80_column_due_list_keeps_the_days_late_and_a_short_date_of_another_
     assert "逾期" in header and "到期" in header and "顾问" in header
     # one style a column: last year's dates among them, every due date shows its year
     assert "│ 2025-11-22 │ 逾期363天 │" in shown and "2025年" not in shown
-    assert "│ 2026-10-30 │ 逾期21天  │" in shown
+    assert "│ 2026-10-30 │  逾期21天 │" in shown  # numbers right-aligned: their places line up
+    ids = [line.split("│")[1] for line in shown.splitlines() if line.startswith("│")]
+    assert any(cell.startswith("  ") for cell in ids)
+    assert all(cell.endswith(" ") and cell[-2].isdigit() for cell in ids if cell.strip())
     assert all(cell_len(line) <= 80 for line in shown.splitlines())
     english_80 = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
     assert "Overdue days" in next(line for line in english_80.splitlines() if line.startswith("┃"))
