@@ -59,7 +59,7 @@ class _Group(TyperGroup):
             holder = typer.Typer(rich_markup_mode=app.rich_markup_mode, pretty_exceptions_enable=False)
             importlib.import_module(f"leadctl.cli.{COMMANDS[name]}").register(holder)
             for each, command in typer.main.get_group(holder).commands.items():
-                self.add_command(_speak(_guarded(command)), each)
+                self.add_command(_speak(_guarded(command), each), each)
         return super().get_command(ctx, name)
 
     def resolve_command(self, ctx, args):
@@ -143,15 +143,15 @@ class _Group(TyperGroup):
 typer.core._ = _  # Typer's own words ("Options", "required"...) from leadctl's catalog
 
 
-def _speak(command):
-    """The command's help texts in the run's language. They are written in English (docstrings, `help=`) and
-    translated here, when the command line is built, so that scripts/catalogs.py collects them as --help shows
-    them."""
+def _speak(command, path: str = ""):
+    """The command's help texts in the run's language (`path`: the command as typed, `staff add`). They are written
+    in English (docstrings, `help=`) and translated here, when the command line is built, so that
+    scripts/catalogs.py collects them as --help shows them."""
     if getattr(command, "spoken", False):
         return command
     command.spoken = True
-    for sub in getattr(command, "commands", {}).values():
-        _speak(sub)
+    for name, sub in getattr(command, "commands", {}).items():
+        _speak(sub, f"{path} {name}".strip())
     command.help = _(command.help) if command.help else command.help
     if command.options_metavar == "[OPTIONS]":
         command.options_metavar = _("[OPTIONS]")
@@ -164,7 +164,7 @@ def _speak(command):
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)
-        placeholders.name(command.name, param)
+        placeholders.name(path, param)
     made = command.get_help_option
 
     def help_option(ctx):
@@ -193,8 +193,10 @@ def _short_help(command, limit: int = 45) -> str:
 
 
 def _usage_line(command, ctx, formatter) -> None:
-    """--help's first line, `Usage: leadctl due [OPTIONS]`, in the run's language."""
-    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=_("Usage: "))
+    """--help's first line, `Usage: leadctl due [OPTIONS]`, in the run's language. A group's default command
+    (cli/groups.py) is typed without its name: `leadctl transfer [OPTIONS] {LEAD}`."""
+    path = ctx.command_path.rsplit(" ", 1)[0] if command.hidden else ctx.command_path
+    formatter.write_usage(path, " ".join(command.collect_usage_pieces(ctx)), prefix=_("Usage: "))
 
 
 def _notices() -> None:

@@ -96,6 +96,12 @@ HEADERS = {
     "product_category": N_("product_category"), "product_model": N_("product_model"),
     "product_date": N_("product_date"), "surveyed_at": N_("surveyed_at"), "surveyed_by": N_("surveyed_by"),
     "survey_note": N_("survey_note"), "next_deadline": N_("next_deadline"),
+    # plan: the year by month, the month's cells and the rates they come from
+    "month": N_("month"), "orders": N_("orders"), "actual": N_("actual"), "variance": N_("variance"),
+    "deliveries": N_("deliveries"), "delivered": N_("delivered"), "share": N_("share"),
+    "dimension": N_("dimension"), "key": N_("key"), "new_ha": N_("new_ha"), "bc_upgrades": N_("bc_upgrades"),
+    "overridden": N_("overridden"), "rate_from": N_("rate_from"), "rate": N_("rate"), "numerator": N_("numerator"),
+    "denominator": N_("denominator"), "value": N_("value"), "window": N_("window"),
 }
 
 RECORDS = {"leads": N_("leads"), "visits": N_("visits"), "followups": N_("follow-ups"), "defeats": N_("defeats"),

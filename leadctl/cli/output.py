@@ -173,7 +173,13 @@ def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = Non
     today = _today()
     years = {c: layout.shown_year((row.get(c) for row in rows), today) for c in columns}  # one style a column
     right = frozenset(i for i, c in enumerate(columns) if numeric(row.get(c) for row in rows))
-    hidden = draw([[cell(c, row.get(c), years[c]) for c in columns] for row in rows], columns, title, styles=styles,
+    places = {c: decimals([row.get(c) for row in rows]) for i, c in enumerate(columns) if i in right}
+
+    def shown(c: str, value: Any) -> str:
+        d = places.get(c)
+        return f"{value:.{d}f}" if d is not None and value is not None else cell(c, value, years[c])
+
+    hidden = draw([[shown(c, row.get(c)) for c in columns] for row in rows], columns, title, styles=styles,
                   wide=wide, ranks=ranks, right=right, drop_same=True)
     if whole is not None:
         say_hidden(hidden, whole)
@@ -191,6 +197,15 @@ def numeric(values) -> bool:
             return False
         seen = True
     return seen
+
+
+def decimals(values: list, most: int = 6) -> int | None:
+    """The decimals a numeric column is written with when it holds fractions: as many as its longest needs (at
+    most `most`), so that the points line up (`0.0` above `331.25` reads `0.00`); None for whole numbers."""
+    if not any(isinstance(v, float) for v in values):
+        return None
+    return min(most, max((len(repr(float(v)).partition(".")[2].rstrip("0")) for v in values if v is not None),
+                         default=0)) or 1
 
 
 def say_hidden(count: int, whole: str) -> None:

@@ -1,7 +1,8 @@
 """What --help shows for the value a parameter takes (`--phone 电话`, `show 线索`), in the run's language.
 
-One vocabulary of placeholders, chosen by the parameter's name (or by the command and the name, where one name
-takes different values: `invite --on` a time, `due --on` a date). Typer would show the Python type (`<str>`,
+One vocabulary of placeholders, chosen by the parameter's name, or by the command and the name where one name
+takes different values (`invite --on` a time, `due --on` a date; the command as typed, `transfer` for `transfer 5
+--to 李明`, or with its group, `staff deactivate`). Typer would show the Python type (`<str>`,
 `<list[str]>`), which says nothing to the people at the desk. tests/cli/test_help_words.py walks every command and
 fails on a value-taking parameter this table does not name.
 """
@@ -25,7 +26,8 @@ OPTIONS = {  # an option's longest name -> its placeholder
     "--name": N_("NAME"), "--phone": PHONE, "--landline": PHONE, "--customer": LEAD, "--referred-by": LEAD,
     "--team": N_("TEAM"), "--role": N_("ROLE"), "--grade": GRADE, "--channel": N_("CHANNEL"),
     "--info-source": N_("SOURCE"), "--source": N_("SOURCE"), "--status": N_("STATUS"), "--kind": KIND,
-    "--care": KIND, "--model": MODEL, "--competitors": MODEL, "--gender": N_("GENDER"), "--payment": N_("PAYMENT"),
+    "--care": KIND, "--model": MODEL, "--brand": N_("BRAND"), "--series": N_("SERIES"), "--config": N_("CONFIG"),
+    "--colour": N_("COLOUR"), "--competitors": MODEL, "--gender": N_("GENDER"), "--payment": N_("PAYMENT"),
     "--method": N_("METHOD"), "--sort": N_("ORDER"), "--birthday-calendar": N_("CALENDAR"),
     "--policy": N_("PRESET"), "--lang": N_("LANGUAGE"), "--encoding": N_("ENCODING"),
     "--budget-min": YUAN, "--budget-max": YUAN, "--price": YUAN, "--deposit": YUAN,
@@ -33,17 +35,16 @@ OPTIONS = {  # an option's longest name -> its placeholder
     "--vin": N_("VIN"), "--plate": N_("PLATE"), "--id-number": N_("ID-NUMBER"), "--wechat": N_("WECHAT"),
     "--os-user": N_("USER"), "--group": N_("GROUP"), "--socket": N_("SOCKET"),
     "--csv": FILE, "--xlsx": FILE, "--rejects": FILE, "--policy-file": FILE,
-    "--map": N_("COLUMN=FIELD"), "--field": N_("FIELD=VALUE"), "--numbers": N_("FIGURE=N"),
+    "--map": N_("COLUMN=FIELD"), "--field": N_("FIELD=VALUE"), "--numbers": N_("NAME=N"),
     "--model-share": N_("MODEL=SHARE"), "--set": N_("DIMENSION:KEY=N"),
-    **dict.fromkeys(("--accessories", "--action", "--address", "--brand", "--category", "--colour", "--comment",
-                     "--config", "--cover", "--current-vehicle", "--department", "--employer", "--favourable",
-                     "--industry", "--insurer", "--lost-to", "--note", "--objections", "--purpose", "--reason",
-                     "--resources", "--result", "--series", "--story", "--summary", "--text", "--unfavourable"),
-                    TEXT),
+    **dict.fromkeys(("--accessories", "--action", "--address", "--category", "--comment", "--cover",
+                     "--current-vehicle", "--department", "--employer", "--favourable", "--industry", "--insurer",
+                     "--lost-to", "--note", "--objections", "--purpose", "--reason", "--resources", "--result",
+                     "--story", "--summary", "--text", "--unfavourable"), TEXT),
 }
 
 ARGUMENTS = {  # an argument's name -> its placeholder
-    "lead": LEAD, "keep": LEAD, "other": LEAD, "refs": LEAD, "person": STAFF, "name": N_("NAME"),
+    "lead": LEAD, "keep": N_("KEPT"), "other": N_("DUPLICATE"), "refs": LEAD, "person": STAFF, "name": STAFF,
     "grade": GRADE, "kind": KIND, "text": TEXT, "prefix": N_("VIN"), "day": DATE, "month": N_("MONTH"),
     "year": N_("YEAR"), "file": FILE, "path": FILE, "journal": FILE, "source": FILE, "target": FILE,
     **dict.fromkeys(("check_id", "collision", "complaint_id", "followup", "followup_id", "order_id", "request",
@@ -52,26 +53,30 @@ ARGUMENTS = {  # an argument's name -> its placeholder
 
 COMMANDS = {  # (command, parameter) -> its placeholder, where the name alone says another value
     ("invite", "--on"): TIME,
-    **dict.fromkeys((("handover", "--to"), ("deactivate", "--to"), ("transfer", "--to"), ("escalate", "--to"),
-                     ("rule", "--to"), ("assign", "--to")), STAFF),
-    ("report", "name"): N_("REPORT"),
+    **dict.fromkeys((("handover", "--to"), ("staff deactivate", "--to"), ("transfer", "--to"),
+                     ("complaint escalate", "--to"), ("collisions rule", "--to"), ("assign", "--to")), STAFF),
+    ("report", "name"): N_("REPORT"), ("staff add", "name"): N_("NAME"),
 }
 
 
-def placeholder(command: str, param) -> str | None:
-    """The placeholder `param` of `command` shows, in the run's language; None for a flag, which takes no value."""
+def placeholder(path: str, param) -> str | None:
+    """The placeholder `param` of the command at `path` (`followup`, `staff add`) shows, in the run's language; None
+    for a flag, which takes no value."""
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return None
     argument = param.param_type_name == "argument"
     key = param.name if argument else max(param.opts, key=len)
-    word = COMMANDS.get((command, key)) or (ARGUMENTS if argument else OPTIONS).get(key)
+    words = path.split()
+    word = next((COMMANDS[found] for n in range(len(words), 0, -1)
+                 if (found := (" ".join(words[:n]), key)) in COMMANDS), None)
+    word = word or (ARGUMENTS if argument else OPTIONS).get(key)
     return _(word) if word else None
 
 
-def name(command: str, param) -> None:
+def name(path: str, param) -> None:
     """Give `param` its placeholder: an option shows it after its name; an argument shows it alone, as its name in
     the usage line and in its help row (not followed by a type)."""
-    word = placeholder(command, param)
+    word = placeholder(path, param)
     if word is None:
         return
     param.metavar = word

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from datetime import datetime
 
-from leadctl.rules import cadence, visibility
+from leadctl.rules import cadence, reasons, visibility
 from leadctl.services import card as fields
 from leadctl.services import leads, policy, reviews, staff
 from leadctl.store.db import Store
@@ -37,8 +37,8 @@ def show(store: Store, now: datetime, actor: str | None, ref: str) -> dict:
             WHERE l.id = :id""", lead_id)[0]
         card["phone"] = visibility.shown(who, card["phone"], card.pop("owner_id"), card.pop("pool"))
         due = cadence.next_due(policy.current(conn), leads.load_state(conn, lead_id))
-        card["due_reason"] = due.reason if due else None  # the English line; its code and values for the words
-        card["due_reason_code"], card["due_reason_values"] = (due.code, due.values) if due else (None, None)
+        why = reasons.fields(due.why) if due else dict.fromkeys(("reason", "reason_code", "reason_values"))
+        card.update({f"due_{k}": v for k, v in why.items()})  # the English line; its code and values for the words
         card["trade_in"], card["fleet"] = bool(card["trade_in"]), bool(card["fleet"])
         card.update(fields.shown(fields.stored(conn, lead_id)))
         card["customer_type"] = _customer_type(conn, lead_id, card["channel"])

@@ -141,12 +141,16 @@ def test_every_value_is_named_by_what_it_is_never_by_its_python_type(cli, speak,
 
 def test_one_name_for_two_values_is_told_apart_by_its_command(cli, speak):
     """`--on` is a day for `due` and a time for `invite`; `--to` a day for `report` and a colleague for
-    `handover`."""
+    `handover` and `transfer 5` (its group's default command, typed without its name)."""
     speak("zh")
-    lines = {(cmd, line.split()[0]): line.split()[1] for cmd in (("due",), ("invite",), ("report",), ("handover",))
+    commands = (("due",), ("invite",), ("report",), ("handover",), ("transfer", "5"))
+    lines = {(cmd, line.split()[0]): line.split()[1] for cmd in commands
              for line in cli(*cmd, "--help").stdout.splitlines() if re.match(r"  --(on|to) \S+  ", line)}
     assert lines == {(("due",), "--on"): "日期", (("invite",), "--on"): "时间", (("report",), "--to"): "日期",
-                     (("handover",), "--to"): "员工"}
+                     (("handover",), "--to"): "员工", (("transfer", "5"), "--to"): "员工"}
+    assert cli("transfer", "5", "--help").stdout.splitlines()[0] == "用法：leadctl transfer [选项] {线索}"
+    merge = cli("merge", "--help").stdout
+    assert merge.splitlines()[0] == "用法：leadctl merge [选项] {保留线索} {重复线索}"  # which lead is which
 
 
 def test_no_space_between_a_chinese_mark_and_what_typer_appends(cli, speak):

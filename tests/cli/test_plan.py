@@ -179,3 +179,26 @@ def test_the_scorecard_table_reads_chinese_under_zh(demo, zh, monkeypatch):
     assert "manager" not in body and "order_attainment" not in body and "retention_rate" not in body
     rows = _json(demo, "report", "scorecard", "--month", "2026-11")["rows"]
     assert {r["role"] for r in rows} >= {"manager", "consultant"} and "retention_rate" in {r["kpi"] for r in rows}
+
+
+def test_the_plan_on_the_terminal_reads_in_chinese_with_its_figures_aligned(demo, zh, monkeypatch):
+    """The year's plan as a manager sees it under zh: headers in words (月份 订单 实际 差额), never the JSON keys;
+    the figures right-aligned, so the shortfall's minus signs line up with the rest."""
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = demo("plan", "show", "2026", actor=MANAGER, now=DEMO_NOW).stdout
+    header = next(line for line in shown.splitlines() if line.startswith("┃"))
+    assert [h.strip() for h in header.strip("┃").split("┃")] == ["月份", "订单", "实际", "差额", "交车", "已交车"]
+    rows = [line.split("│")[1:-1] for line in shown.splitlines() if line.startswith("│ 2026-")]
+    assert len(rows) == 12
+    for column in range(1, 6):
+        cells = [row[column] for row in rows if row[column].strip()]
+        assert cells and all(cell.endswith(" ") and cell[-2].isdigit() for cell in cells), (column, cells)
+        assert len({len(cell) for cell in cells}) == 1
+
+
+def test_a_column_of_fractions_is_written_to_its_longest_decimals():
+    from leadctl.cli.output import decimals
+
+    assert decimals([0.0, 331.25, None, 12]) == 2
+    assert decimals([0.081571, 0.1]) == 6 and decimals([0.1234567891]) == 6
+    assert decimals([1.0, 2.0]) == 1 and decimals([3, 4]) is None and decimals([None]) is None
