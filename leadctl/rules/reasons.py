@@ -113,7 +113,7 @@ CODES = tuple(_ENGLISH)
 class Due(NamedTuple):
     """When a lead must next be contacted, and why: the stable code and the values as the rule gave them. The
     JSON-ready values and the English line are made when asked for (`why`, `reason`): an import or a policy
-    change computes a million due dates and reads none of their reasons (4.8 us of each 5 us)."""
+    change computes a million due dates and reads none of their reasons (half of each one's cost, bench/next_due.py)."""
 
     due_on: date
     code: str
