@@ -11,6 +11,8 @@ from leadctl.i18n import _
 JSON = typer.Option(False, "--json", help=_("Print the result as JSON."))
 MONTH = typer.Argument(..., help=_("The month, YYYY-MM."))
 
+KEY_KINDS = {"channel": "channel", "type": "order_type"}  # the codes a month's cell names, by its dimension
+
 plan = typer.Typer(help=_("Targets [004]: the year's orders by month (seasonal index), the X+Y roll, the month's "
                           "breakdown by model, customer type, channel and person, and the lead targets."),
                    no_args_is_help=True)
@@ -61,8 +63,10 @@ def plan_show(
     if as_csv:
         output.emit_csv(done["months"], columns)
         return
+    from leadctl.reports.base import word
+
     _months(done, columns, _("Plan {year} version {v} ({kind})").format(year=done["year"], v=done["version"],
-                                                                      kind=done["kind"]), as_json)
+                                                                      kind=word("plan_kind", done["kind"])), as_json)
 
 
 @plan.command("roll")
@@ -96,12 +100,21 @@ def plan_month(
         return
     for note in done["notes"]:
         output.say(_("leadctl: note: {note}").format(note=note))
-    output.emit_table(done["cells"], ("dimension", "key", "orders", "leads", "new_ha", "bc_upgrades", "overridden",
-                                      "rate_from"),
+    output.emit_table(_worded(done["cells"]), ("dimension", "key", "orders", "leads", "new_ha", "bc_upgrades",
+                                               "overridden", "rate_from"),
                       title=_("Month {month} version {v}: {orders} orders (mix of {window})").format(
                           month=done["month"], v=done["version"], orders=done["orders"], window=done["window"]))
     output.emit_table(done["rates"], ("rate", "model", "numerator", "denominator", "value", "window"),
                       title=_("Historical rates"))
+
+
+def _worded(cells: list[dict]) -> list[dict]:
+    """The month's cells as a table shows them: a channel's or a customer type's key in the run's words (the
+    dimension, the rates and where they come from are worded by their columns: output.cell)."""
+    from leadctl.reports.base import word
+
+    return [{**c, "key": word(KEY_KINDS[c["dimension"]], c["key"])} if c["dimension"] in KEY_KINDS else c
+            for c in cells]
 
 
 @plan.command("confirm")

@@ -124,7 +124,7 @@ def _by_model(ctx: Context, span: Period, model: str) -> dict:
 
 
 PROGRESS = Report("progress", N_("集客进度盘点"), (
-    Column("split", N_("类别")), Column("key", N_("项目")), Column("orders_target", N_("订单目标"), "int"),
+    Column("split", N_("类别"), "dimension"), Column("key", N_("项目")), Column("orders_target", N_("订单目标"), "int"),
     Column("orders", N_("实际订单"), "int"), Column("leads_target", N_("集客目标"), "int"),
     Column("leads", N_("实际集客"), "int"), Column("new_ha_target", N_("新增H/A目标"), "int"),
     Column("new_ha", N_("实际新增H/A"), "int"), Column("elapsed", N_("时间进度"), "rate"),

@@ -171,6 +171,16 @@ LABELS = {
         "collisions": "查看撞单", "review.queue": "查看待批复的跟进", "find": "查找客户", "leads": "查看线索列表",
         "identify": "确认身份",
     },
+    # the plans [004]: how a year's plan was made, what a month's cell splits by (and the progress report's
+    # rows), the customer type of a cell, the rates a cell's leads come from, and where each rate is measured
+    "plan_kind": {"year": "年度制定", "roll": "X+Y 滚动"},
+    "dimension": {"model": "车型", "type": "客户类型", "channel": "渠道", "person": "人员", "week": "周",
+                  "total": "合计"},
+    "order_type": {"retail/new": "零售新客户", "retail/repurchase": "零售老客户再购", "fleet/new": "大客户新客户",
+                   "fleet/repurchase": "大客户再购"},
+    "rate_name": {"lead_to_order": "集客订单转化率", "ha_to_order": "H/A成交率", "bc_to_ha": "B/C转H/A率"},
+    "rate_from": {"model": "本车型", "store": "全店", "none": "无历史"},
+    "model": {"*": "全部车型"},
 }
 # a KPI's name under en (the store's own name, rules/funnel.py and rules/planning.py, under zh and in the JSON)
 KPI_WORDS = {
@@ -191,6 +201,10 @@ EN_LABELS = {
     "kpi_name": {**{name: KPI_WORDS[key] for key, name, _about in KPIS},
                  **{name: {"retention_rate": "Details-kept rate"}.get(key, KPI_WORDS[key])
                     for key, (name, _higher) in SCORECARD_KPIS.items()}, "合计": "Total"},
+    "plan_kind": {"year": "yearly plan", "roll": "X+Y roll"},
+    "rate_name": {"lead_to_order": "lead to order", "ha_to_order": "H/A to order", "bc_to_ha": "B/C to H/A"},
+    "rate_from": {"model": "the model", "store": "whole store", "none": "no history"},
+    "model": {"*": "all models"},
     "care": {"thanks": "thank-you call", "ssi": "SSI survey", "service": "first service",
              "insurance": "insurance renewal", "birthday": "birthday", "anniversary": "purchase anniversary"},
 }
@@ -226,8 +240,8 @@ EN_HEADERS = {
     "kpi": "KPI code", "name": "Name", "sms": "SMS", "wechat": "WeChat", "followups": "Follow-ups", "lead_id": "Lead",
     "list_leads": "Listed leads", "trade_in": "Trade-in", "grade_24h": "Grade at 24h", "from_h": "From H",
     "from_a": "From A", "from_b": "From B", "hot": "H/A", "ssi_average": "SSI average", "ssi_calls": "SSI calls",
-    "new_ha": "New H/A", "new_ha_target": "New H/A target", "on_time": "On time", "on_time_rate": "On-time rate",
-    "reply_on_time": "Replied on time", "weight": "Weight %", "at": "Submitted at", "failed_because": "Failed because",
+    "on_time": "On time", "on_time_rate": "On-time rate", "reply_on_time": "Replied on time",
+    "weight": "Weight %", "at": "Submitted at", "failed_because": "Failed because",
 }
 
 
@@ -254,7 +268,8 @@ def title_of(report: Report) -> str:
 
 
 # other columns whose values are codes of a kind above
-COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis", "to": "target"}
+COLUMN_LABELS = {"lead_status": "status", "pool": "team", "from_pool": "team", "grade_basis": "basis", "to": "target",
+                 "split": "dimension", "rate": "rate_name"}
 
 
 def code(kind: str, word: str | None) -> str | None:

@@ -69,7 +69,8 @@ def names_differ(recorded: str | None, given: str | None) -> bool:
     return bool(recorded and given) and _name_key(recorded) != _name_key(given)
 
 
-ACRONYMS = {"id": "ID", "vin": "VIN", "ssi": "SSI", "dcc": "DCC", "kpi": "KPI", "sms": "SMS"}
+ACRONYMS = {"id": "ID", "vin": "VIN", "ssi": "SSI", "dcc": "DCC", "kpi": "KPI", "sms": "SMS", "ha": "H/A",
+            "bc": "B/C"}
 
 
 def words(key: str) -> str:

@@ -2,6 +2,7 @@
 lead targets (recomputed here by hand from the tables), scorecards, and bad input that changes nothing."""
 
 import math
+import re
 import zipfile
 
 import pytest
@@ -194,6 +195,38 @@ def test_the_plan_on_the_terminal_reads_in_chinese_with_its_figures_aligned(demo
         cells = [row[column] for row in rows if row[column].strip()]
         assert cells and all(cell.endswith(" ") and cell[-2].isdigit() for cell in cells), (column, cells)
         assert len({len(cell) for cell in cells}) == 1
+
+
+def test_the_month_plan_on_the_terminal_names_its_splits_and_rates_in_words(demo, zh, monkeypatch):
+    """Under zh a manager reads the month's cells by 车型/客户类型/渠道/人员, a channel and a customer type as the
+    store says them, the rates by their names and where each was measured; the JSON keeps the codes."""
+    monkeypatch.setenv("COLUMNS", "120")
+    shown = demo("plan", "month", "2026-12", actor=MANAGER, now=DEMO_NOW).stdout
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in shown.splitlines() if line.startswith("│")]
+    assert {c[0] for c in cells[:40]} >= {"车型", "客户类型", "渠道", "人员"}
+    assert ["渠道", "展厅"] in [c[:2] for c in cells] and ["客户类型", "零售新客户"] in [c[:2] for c in cells]
+    assert {"集客订单转化率", "H/A成交率", "B/C转H/A率"} <= {c[0] for c in cells}
+    assert "全部车型" in {c[1] for c in cells} and "全店" in {c[-1] for c in cells}
+    words = {w for c in cells for w in c}
+    assert not words & {"model", "type", "channel", "person", "walk-in", "retail/new", "lead_to_order", "store", "*"}
+    done = _json(demo, "plan", "month", "2026-12")
+    assert {"walk-in", "retail/new"} <= {c["key"] for c in done["cells"]}
+    assert {"lead_to_order", "bc_to_ha"} <= {r["rate"] for r in done["rates"]}
+    assert "*" in {r["model"] for r in done["rates"]}
+    title = demo("plan", "show", "2026", actor=MANAGER, now=DEMO_NOW).stdout.splitlines()[0]
+    assert re.fullmatch(r"2026 年计划第 \d+ 版（(年度制定|X\+Y 滚动)）", title), title  # the roll above, or not
+    progress = demo("report", "progress", "--month", "2026-12", actor=MANAGER, now=DEMO_NOW).stdout
+    splits = {line.split("│")[1].strip() for line in progress.splitlines() if line.startswith("│")}
+    assert splits == {"周", "合计", "车型", "人员"}
+
+
+def test_the_month_plan_in_english_names_h_a_and_b_c_as_written(demo, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("LEADCTL_LANG", "en")
+    shown = demo("plan", "month", "2026-12", actor=MANAGER, now=DEMO_NOW).stdout
+    header = next(line for line in shown.splitlines() if line.startswith("┃"))
+    assert "New H/A" in header and "B/C upgrades" in header and "New ha" not in header
+    assert "all models" in shown and "whole store" in shown and "lead to order" in shown
 
 
 def test_a_column_of_fractions_is_written_to_its_longest_decimals():
