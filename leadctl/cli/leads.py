@@ -41,8 +41,9 @@ def intake(
     name: str = typer.Option(None, "--name", help="Customer's name."),
     phone: str = typer.Option(None, "--phone", help="Phone in any format (+86, spaces, dashes, full-width)."),
     channel: str = typer.Option(
-        "walk-in", "--channel",
-        help="walk-in | call | web | hotline | show | hq | repurchase | referral (or 展厅 来电 网络 400 ...)."
+        "walk-in", "--channel", show_default=False,
+        help="walk-in | call | web | hotline | show | hq | repurchase | referral (or 展厅 来电 网络 400 ...). "
+             "[default: walk-in]"
     ),
     owner: str = typer.Option(None, "--owner", help="Staff member who received the customer."),
     model: str = typer.Option(None, "--model", help="Model of interest."),
@@ -57,7 +58,7 @@ def intake(
     ),
     trade_in: bool = typer.Option(False, "--trade-in", help="Wants to trade in a car (置换)."),
     no_contact: bool = typer.Option(False, "--no-contact", help="Visitor left no details (grade W)."),
-    invited: bool = typer.Option(True, "--invited/--not-invited",
+    invited: bool = typer.Option(True, "--invited/--not-invited", show_default="--invited",
                                  help="A visitor with an open invitation came because of it (closes it as arrived)."),
     referred_by: str = typer.Option(None, "--referred-by", help=_("Lead id or phone of the owner who referred this "
                                     "customer (with --channel referral/转介绍).")),

@@ -166,3 +166,24 @@ def test_no_space_between_a_chinese_mark_and_what_typer_appends(cli, speak):
         assert not re.search(r"[。，；：）] \[", page), (name, page)
     speak("en")
     assert "(批次). [default: 1]" in cli("intake", "--help").stdout
+
+
+def test_a_default_reads_as_the_word_a_person_would_type_under_zh(cli, speak):
+    """A default that is a term with a Chinese word (a channel) shows the word, `[默认：展厅]`, as the choices
+    before it do; a flag pair's default names its flag, `[默认：--invited]`, not a bare `invited`."""
+    from leadctl import models
+    from tests.cli.test_zh_words import _helps
+
+    terms = [t for t in vars(models).values() if isinstance(t, type) and issubclass(t, models.Term) and t.labels()]
+    worded = {code for term in terms for code, label in term.labels().items() if label != code}
+    speak("zh")
+    pages = _helps(cli, LANGS[0][1])
+    for name, page in pages.items():
+        flat = re.sub(r"\s+", "", page.replace("│", ""))
+        for default in re.findall(r"\[默认：([^]]+)\]", flat):
+            assert default not in worded, (name, default)
+            assert default not in {"invited", "not-invited"}, (name, default)
+    assert "[默认：展厅]" in re.sub(r"\s+", "", pages["intake"])
+    speak("en")
+    page = re.sub(r"\s+", " ", cli("intake", "--help").stdout)
+    assert "[default: walk-in]" in page and "[default: --invited]" in page
