@@ -11,14 +11,13 @@ from leadctl.errors import UsageError
 from leadctl.i18n import _
 from leadctl.reports import render
 from leadctl.reports.base import parse_period
+from leadctl.reports.catalog import REPORTS
 from leadctl.services import reports as service
 
 
 def report(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="traffic, daily, customers, defeats, defeat-reasons, sources, prospects, "
-                                         "arrivals, activity, inventory, funnel, kpi, complaints, or monthly (the "
-                                         "workbook)."),
+    name: str = typer.Argument(..., help=f"{', '.join(REPORTS)}, or monthly (the workbook)."),
     month: str = typer.Option(None, "--month", help="The month, YYYY-MM [default: this month]."),
     start: str = typer.Option(None, "--from", help="First day, YYYY-MM-DD (instead of --month)."),
     end: str = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (instead of --month)."),

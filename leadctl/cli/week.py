@@ -18,11 +18,11 @@ checks = typer.Typer(help=_("Customer service's check of new cards (客服部检
 
 
 def _form(ctx: typer.Context, kind: str, body: str, when: str | None, numbers: str | None, as_json: bool) -> None:
-    from leadctl.planning.forms import submit
+    from leadctl.planning.forms import shown, submit
 
     done = context.call(ctx, submit, kind, body, when, numbers)
-    output.done(done, as_json, _("{staff}: weekly {kind} of {week} saved (leads {leads}, orders {orders})").format(
-        staff=done["staff"], kind=kind, week=done["week"], leads=done.get("leads"), orders=done.get("orders")))
+    output.done(done, as_json, _("{staff}: {kind} of {week} saved (leads {leads}, orders {orders})").format(
+        staff=done["staff"], kind=shown(kind), week=done["week"], leads=done.get("leads"), orders=done.get("orders")))
 
 
 NUMBERS = typer.Option(None, "--numbers", help=_("Your own figures, NAME=N,... (e.g. leads=20,orders=3)."))
@@ -52,11 +52,11 @@ def week_sign(
     as_json: bool = JSON,
 ) -> None:
     """Sign a salesperson's weekly plan or summary (manager), recorded."""
-    from leadctl.planning.forms import sign
+    from leadctl.planning.forms import shown, sign
 
     done = context.call(ctx, sign, person, when, kind)
-    output.done(done, as_json, _("{by} signed the weekly {kind} of {staff}, {week}").format(
-        by=done["signed_by"], kind=kind, staff=done["staff"], week=done["week"]))
+    output.done(done, as_json, _("{by} signed the {kind} of {staff}, {week}").format(
+        by=done["signed_by"], kind=shown(done["kind"]), staff=done["staff"], week=done["week"]))
 
 
 @checks.command("sample")

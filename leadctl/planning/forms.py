@@ -16,11 +16,24 @@ from leadctl.i18n import _
 from leadctl.planning import history, measures, year
 from leadctl.reports.base import Context, Period, Scope, week_of
 from leadctl.rules import visibility
+from leadctl.rules.planning import week_form
 from leadctl.services import policy, staff
 from leadctl.store.audit import record
 from leadctl.store.db import Store
 
-KINDS = ("plan", "summary")
+
+def _kind(text: str) -> str:
+    kind = week_form(text)
+    if kind is None:
+        raise BadInput(_("unknown form {kind!r}").format(kind=text), _("plan or summary"))
+    return kind
+
+
+def shown(kind: str) -> str:
+    """A weekly form as a sentence names it: 周计划 / 周总结 under zh, `weekly plan` under en."""
+    from leadctl.reports.base import word
+
+    return word("week_form", kind)
 
 
 def week_label(period: Period) -> str:
@@ -57,11 +70,10 @@ def submit(store: Store, now: datetime, actor: str | None, kind: str, body: str,
            numbers: str | None = None) -> dict:
     """A weekly plan or summary: the text, the person's numbers, and the week's figures filled in (a plan: the
     week's share of the month's targets; a summary: what was done). Re-submitted until the manager signs it."""
-    if kind not in KINDS:
-        raise BadInput(_("unknown form {kind!r}").format(kind=kind), _("plan or summary"))
+    kind = _kind(kind)
     text = (body or "").strip()
     if not text:
-        raise BadInput(_("a weekly {kind} needs its text").format(kind=kind), _("write it with --text"))
+        raise BadInput(_("a {kind} needs its text").format(kind=shown(kind)), _("write it with --text"))
     period, typed = _week(week, now), _numbers(numbers)
     label = week_label(period)
     with store.write() as conn:
@@ -72,7 +84,7 @@ def submit(store: Store, now: datetime, actor: str | None, kind: str, body: str,
         old = history.one(conn, "SELECT id, signed_at FROM week_forms WHERE staff_id = ? AND week = ? AND kind = ?",
                           (who.id, label, kind))
         if old and old["signed_at"]:
-            raise Refused(_("the weekly {kind} of {week} is signed").format(kind=kind, week=label),
+            raise Refused(_("the {kind} of {week} is signed").format(kind=shown(kind), week=label),
                           _("a signed form is kept as it is"))
         conn.execute("DELETE FROM week_forms WHERE id = ?", (old["id"],)) if old else None
         conn.execute("INSERT INTO week_forms (staff_id, week, kind, at, body, numbers, figures) VALUES (?,?,?,?,?,?,?)",
@@ -96,8 +108,7 @@ def _planned(conn: sqlite3.Connection, staff_id: int, period: Period) -> dict[st
 
 def sign(store: Store, now: datetime, actor: str | None, person: str, week: str | None, kind: str) -> dict:
     """The manager signs a salesperson's weekly plan or summary."""
-    if kind not in KINDS:
-        raise BadInput(_("unknown form {kind!r}").format(kind=kind), _("plan or summary"))
+    kind = _kind(kind)
     label = week_label(_week(week, now))
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "week.sign")
@@ -105,11 +116,11 @@ def sign(store: Store, now: datetime, actor: str | None, person: str, week: str 
         form = history.one(conn, "SELECT id, signed_at FROM week_forms WHERE staff_id = ? AND week = ? AND kind = ?",
                            (target.id, label, kind))
         if form is None:
-            raise NotFound(_("{name} has no weekly {kind} for {week}").format(name=target.name, kind=kind,
+            raise NotFound(_("{name} has no {kind} for {week}").format(name=target.name, kind=shown(kind),
                                                                               week=label),
                            _("see `leadctl report week --week {week}`").format(week=label))
         if form["signed_at"]:
-            raise Refused(_("the weekly {kind} of {week} is signed").format(kind=kind, week=label),
+            raise Refused(_("the {kind} of {week} is signed").format(kind=shown(kind), week=label),
                           _("it is signed once"))
         conn.execute("UPDATE week_forms SET signed_at = ?, signed_by = ? WHERE id = ?",
                      (now.isoformat(), who.id, form["id"]))

@@ -254,12 +254,21 @@ def weeks(ctx: Context) -> list[dict]:
                         [*labels, *args])
     for row in rows:
         row.update(json.loads(row.pop("figures")))
+        row["at"], row["signed_at"] = _minute(row["at"]), _minute(row["signed_at"])
+        typed = json.loads(row["numbers"]) if row["numbers"] else {}
+        row["numbers"] = ", ".join(f"{k}={v}" for k, v in typed.items()) or None  # as typed: leads=20, orders=3
     return rows
 
 
+def _minute(at: str | None) -> str | None:
+    """A stored time as the forms write it, to the minute: 2026-11-20 08:30."""
+    return at[:16].replace("T", " ") if at else None
+
+
 WEEK = Report("week", N_("周计划与周总结"), (
-    Column("week", N_("周")), Column("staff", N_("顾问")), Column("kind", N_("类别")), Column("at", N_("提交时间")),
-    Column("body", N_("内容")), Column("numbers", N_("计划数字")), Column("leads", N_("集客"), "int"),
+    Column("week", N_("周")), Column("staff", N_("顾问")), Column("kind", N_("类别"), "week_form"),
+    Column("at", N_("提交时间")), Column("body", N_("内容")), Column("numbers", N_("计划数字")),
+    Column("leads", N_("集客"), "int"),
     Column("followups", N_("回访"), "int"), Column("orders", N_("订单"), "int"), Column("defeats", N_("战败"), "int"),
     Column("discounted", N_("未签字回访(不计)"), "int"), Column("signed_by", N_("经理签字")),
     Column("signed_at", N_("签字时间")),

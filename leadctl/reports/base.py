@@ -16,7 +16,7 @@ from leadctl.rules import dates, visibility
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 from leadctl.rules.funnel import KPIS
 from leadctl.rules.lifecycle import REASON_LABELS
-from leadctl.rules.planning import SCORECARD_KPIS
+from leadctl.rules.planning import SCORECARD_KPIS, WEEK_FORMS
 from leadctl.rules.policy import Policy
 from leadctl.rules.text import words
 
@@ -174,6 +174,7 @@ LABELS = {
     # the plans [004]: how a year's plan was made, what a month's cell splits by (and the progress report's
     # rows), the customer type of a cell, the rates a cell's leads come from, and where each rate is measured
     "plan_kind": {"year": "年度制定", "roll": "X+Y 滚动"},
+    "week_form": WEEK_FORMS,
     "dimension": {"model": "车型", "type": "客户类型", "channel": "渠道", "person": "人员", "week": "周",
                   "total": "合计"},
     "order_type": {"retail/new": "零售新客户", "retail/repurchase": "零售老客户再购", "fleet/new": "大客户新客户",
@@ -202,6 +203,7 @@ EN_LABELS = {
                  **{name: {"retention_rate": "Details-kept rate"}.get(key, KPI_WORDS[key])
                     for key, (name, _higher) in SCORECARD_KPIS.items()}, "合计": "Total"},
     "plan_kind": {"year": "yearly plan", "roll": "X+Y roll"},
+    "week_form": {"plan": "weekly plan", "summary": "weekly summary"},
     "rate_name": {"lead_to_order": "lead to order", "ha_to_order": "H/A to order", "bc_to_ha": "B/C to H/A"},
     "rate_from": {"model": "the model", "store": "whole store", "none": "no history"},
     "model": {"*": "all models"},

@@ -14,6 +14,13 @@ from leadctl.models import Role
 
 SHARE_TOLERANCE = 1e-6
 ROLES = tuple(Role)
+WEEK_FORMS = {"plan": "周计划", "summary": "周总结"}  # a salesperson's weekly forms [003], in the store's words
+
+
+def week_form(text: str) -> str | None:
+    """The code of a weekly form given by its code or its word (plan, 周计划, 计划); None for anything else."""
+    key = (text or "").strip().lower()
+    return next((code for code, word in WEEK_FORMS.items() if key in (code, word, word[1:])), None)
 # The KPIs a role's scorecard may weigh [004]: key -> (Chinese name, higher is better)
 SCORECARD_KPIS: dict[str, tuple[str, bool]] = {
     "order_attainment": ("订单目标达成率", True),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import NotFound, UsageError
-from leadctl.i18n import _
+from leadctl.i18n import _, joined
 from leadctl.models import Team
 from leadctl.reports.base import Context, Period, Report, Scope
 from leadctl.reports.catalog import REPORTS
@@ -29,7 +29,7 @@ def report_named(name: str) -> Report:
     if name not in REPORTS:
         raise UsageError(
             _("no report named {typed!r}").format(typed=staff.typed(name)),
-            _("reports: {join}, monthly").format(join=", ".join(REPORTS)),
+            _("reports: {join}").format(join=joined([*REPORTS, "monthly"])),
         )
     return REPORTS[name]
 

@@ -187,3 +187,17 @@ def test_a_default_reads_as_the_word_a_person_would_type_under_zh(cli, speak):
     speak("en")
     page = re.sub(r"\s+", " ", cli("intake", "--help").stdout)
     assert "[default: walk-in]" in page and "[default: --invited]" in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_help_names_every_report_the_catalog_has(cli, speak, lang):
+    """`report --help` lists every name `report` accepts (the catalog's, and monthly), as the refusal of an
+    unknown name does."""
+    from leadctl.reports.catalog import REPORTS
+
+    speak(lang)
+    page = re.sub(r"\s+", " ", cli("report", "--help").stdout.replace("│", ""))
+    said = cli("report", "nosuch", code=ExitCode.USAGE).stderr
+    for name in [*REPORTS, "monthly"]:
+        assert re.search(rf"(^|[^a-z-]){re.escape(name)}([^a-z-]|$)", page), name
+        assert re.search(rf"(^|[^a-z-]){re.escape(name)}([^a-z-]|$)", said), name

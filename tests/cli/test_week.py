@@ -24,6 +24,28 @@ def test_the_weekly_summary_fills_in_the_week_and_the_manager_signs_it(cli):
     assert cli.scalar("SELECT count(*) FROM events WHERE action = 'week.sign'") == 1
 
 
+def test_a_weekly_form_is_named_and_typed_in_the_stores_words(cli, zh, monkeypatch):
+    """周计划 / 周总结 (or 计划 / 总结) are typed for --kind and said in every line about a form; the week's report
+    shows the kind in words, the times to the minute and the figures as they were typed."""
+    monkeypatch.setenv("COLUMNS", "200")
+    saved = cli("week", "plan", "--text", "邀约三位", "--numbers", "试驾=3,orders=1", actor="李娜")
+    assert "的周计划已保存" in saved.stderr and "plan" not in saved.stderr
+    assert cli("week", "plan", "--text", " ", actor="李娜", code=65).stderr.startswith("leadctl：周计划需要填写内容")
+    missing = cli("week", "sign", "李娜", "--kind", "周总结", actor="王经理", code=3).stderr
+    assert "没有 2026-W48 的周总结" in missing and "summary" not in missing
+    before = cli.fingerprint()
+    refused = cli("week", "sign", "李娜", "--kind", "月报", actor="王经理", code=65).stderr
+    assert refused == "leadctl：未知的表单 '月报'；plan（周计划）或 summary（周总结）\n" and cli.fingerprint() == before
+    signed = cli("week", "sign", "李娜", "--kind", "计划", actor="王经理").stderr
+    assert signed.strip() == "王经理 已签字：李娜 的 2026-W48 周计划"
+    assert cli.json("report", "week", "--week", "2026-W48", actor="王经理")["rows"][0]["kind"] == "plan"
+    shown = cli("report", "week", "--week", "2026-W48", actor="王经理").stdout
+    row = next(line for line in shown.splitlines() if "李娜" in line)
+    cells = [c.strip() for c in row.split("│")[1:-1]]
+    assert cells[2] == "周计划" and cells[3] == "2026-11-24 09:00" and cells[5] == "试驾=3, orders=1"
+    assert cells[-1] == "2026-11-24 09:00"  # signed at
+
+
 def test_a_failed_check_goes_back_to_the_owner_until_corrected(cli, tmp_path):
     for i in range(10):
         intake(cli, f"1380013810{i}", owner="李娜")
