@@ -39,9 +39,14 @@ def plan_year(
     from leadctl.planning.year import plan_year as service
 
     done = context.call(ctx, service, year, orders, deliveries, from_history)
-    basis = _("seasonal index of {n} orders over {y} year(s)").format(n=done["history_orders"],
-                                                                      y=done["history_years"]) \
-        if done["basis"] == "history" else _("the policy's indices (no order history)")
+    if done["basis"] == "history":
+        basis = _("seasonal index of {n} orders over {days} days on record").format(n=done["history_orders"],
+                                                                                   days=done["history_days"])
+    elif done["history_days"]:
+        basis = _("the policy's indices (the {days} days on record in the {y} year(s) before do not cover every "
+                  "month)").format(days=done["history_days"], y=done["history_years"])
+    else:
+        basis = _("the policy's indices (no order history)")
     _months(done, ("month", "share", "orders", "deliveries"),
             _("Plan {year} version {v}: {orders} orders, {basis}").format(year=year, v=done["version"],
                                                                        orders=done["orders"], basis=basis), as_json)

@@ -8,7 +8,7 @@ reports only.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 from leadctl.rules.planning import Rate
 
@@ -60,14 +60,27 @@ def orders(conn: sqlite3.Connection, lo: date, hi: date):
     return pd.DataFrame(rows, columns=["month", "model", "type", "channel", "staff_id", "status"])
 
 
-def seasonal_index(conn: sqlite3.Connection, year: int, years: int) -> tuple[list[float], int]:
-    """Each calendar month's share of the orders of the `years` years before `year`, January to December, and
-    how many orders they rest on (0: no history; the caller falls back to the policy's indices)."""
-    frame = orders(conn, date(year - years, 1, 1), date(year, 1, 1))
-    if frame.empty:
-        return [0.0] * 12, 0
-    by_month = frame["month"].str[5:7].astype(int).value_counts().reindex(range(1, 13), fill_value=0)
-    return [float(v) for v in (by_month / by_month.sum()).tolist()], int(by_month.sum())
+def seasonal_index(conn: sqlite3.Connection, year: int, years: int, today: date) -> tuple[list[float] | None, int,
+                                                                                       int]:
+    """The months' shares of the `years` years before `year` (rules.planning.seasonal_shares), counted over the
+    days the store's records cover: from its first lead's day, up to `today` (its orders before today). Returns
+    (the shares, or None when a calendar month has no day on record; the orders; the days on record)."""
+    from leadctl.rules.planning import seasonal_shares
+
+    first = conn.execute("SELECT substr(min(created_at), 1, 10) FROM leads").fetchone()[0]
+    lo = max(date(year - years, 1, 1), date.fromisoformat(first) if first else date(year, 1, 1))
+    hi = min(date(year, 1, 1), today)
+    days = [0] * 12
+    day = lo
+    while day < hi:
+        days[day.month - 1] += 1
+        day += timedelta(days=1)
+    frame = orders(conn, lo, hi) if lo < hi else None
+    counts = [0] * 12
+    if frame is not None and not frame.empty:
+        for month, n in frame["month"].str[5:7].astype(int).value_counts().items():
+            counts[month - 1] = int(n)
+    return seasonal_shares(counts, days), sum(counts), sum(days)
 
 
 def actual_by_month(conn: sqlite3.Connection, year: int) -> dict[str, int]:

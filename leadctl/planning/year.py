@@ -97,9 +97,9 @@ def plan_year(store: Store, now: datetime, actor: str | None, year: int, orders:
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "plan.set")
         years = from_history or settings(conn)["history_years"]
-        shares, seen = history.seasonal_index(conn, year, years)
-        basis = "history" if seen else "policy"
-        if not seen:
+        shares, seen, days = history.seasonal_index(conn, year, years, now.date())
+        basis = "history" if shares is not None else "policy"
+        if shares is None:
             season = settings(conn)["season"]
             shares = [v / sum(season) for v in season]
         split = largest_remainder(orders, shares)
@@ -108,6 +108,7 @@ def plan_year(store: Store, now: datetime, actor: str | None, year: int, orders:
                 zip(history.months_of(year), shares, split, given, strict=True)]
         version = _save(conn, now, who, year, "year", orders, deliveries, basis, years, rows)
     return {"year": year, "version": version, "basis": basis, "history_years": years, "history_orders": seen,
+            "history_days": days,
             "orders": orders, "deliveries": deliveries,
             "months": [{"month": m, "share": s, "orders": o, "deliveries": d} for m, s, o, d, _a in rows]}
 

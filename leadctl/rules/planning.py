@@ -37,6 +37,20 @@ SCORECARD_KPIS: dict[str, tuple[str, bool]] = {
 }
 
 
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a calendar month's days in a common year
+
+
+def seasonal_shares(orders: Sequence[int], days: Sequence[int]) -> list[float] | None:
+    """Each calendar month's share of a year's orders (January to December) from the store's history: its orders
+    per day on record (`orders` and `days` of each calendar month, summed over the history's years) times the
+    month's length, so that a month the records cover in part (the store's first, this year's last) weighs as a
+    whole one. None when a calendar month has no day on record, or no order at all is: its index is unknown."""
+    if len(orders) != 12 or len(days) != 12 or not all(days) or not sum(orders):
+        return None
+    index = [n / d * length for n, d, length in zip(orders, days, MONTH_DAYS, strict=True)]
+    return [v / sum(index) for v in index]
+
+
 def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     """`total` split in proportion to `weights` as whole numbers summing to `total` exactly: each gets the floor of
     its quota, and the units left go to the largest remainders (ties to the earlier entry). No weight at all

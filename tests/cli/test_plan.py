@@ -28,13 +28,18 @@ def test_the_sample_year_gives_a_plan_summing_to_the_target_by_its_seasonal_inde
     plan = _json(demo, "plan", "year", "2027", "--orders", "731")
     assert plan["basis"] == "history" and plan["version"] == 1
     assert sum(m["orders"] for m in plan["months"]) == 731
-    # the index by hand: each calendar month's orders over 2025-2026, not cancelled
+    # the index by hand: each calendar month's orders (not cancelled) per day on record, from the first lead's
+    # day (2025-11-21) up to today (2026-11-20), times the month's days: the two part-Novembers make one
+    assert demo.scalar("SELECT substr(min(created_at), 1, 10) FROM leads") == "2025-11-21"
     counts = dict(demo.query("SELECT CAST(substr(ordered_at, 6, 2) AS INTEGER), count(*) FROM orders WHERE"
-                             " status != 'cancelled' AND ordered_at >= '2025-01-01' AND ordered_at < '2027-01-01'"
+                             " status != 'cancelled' AND ordered_at >= '2025-11-21' AND ordered_at < '2026-11-20'"
                              " GROUP BY 1"))
-    total = sum(counts.values())
+    length = {m: 28 if m == 2 else 30 if m in (4, 6, 9, 11) else 31 for m in range(1, 13)}
+    on_record = {**length, 11: 10 + 19}  # November: 2025-11-21..30 and 2026-11-01..19
+    index = {m: counts.get(m, 0) / on_record[m] * length[m] for m in range(1, 13)}
+    assert plan["history_days"] == 364 and plan["history_orders"] == sum(counts.values())
     for i, month in enumerate(plan["months"], 1):
-        quota = 731 * counts.get(i, 0) / total
+        quota = 731 * index[i] / sum(index.values())
         assert math.floor(quota) <= month["orders"] <= math.floor(quota) + 1
     shown = _json(demo, "plan", "show", "2027")
     assert set(shown) >= {"year", "months"} and shown["year"] == 2027 and len(shown["months"]) == 12
@@ -44,6 +49,17 @@ def test_the_sample_year_gives_a_plan_summing_to_the_target_by_its_seasonal_inde
     assert again["version"] == 2
     assert demo.scalar("SELECT count(*) FROM plans WHERE year = 2027") == 2  # the old version is kept
     assert demo.scalar("SELECT count(*) FROM events WHERE action = 'plan.year'") >= 3
+
+
+def test_a_year_whose_history_the_records_do_not_cover_is_planned_by_the_policys_indices(demo, zh):
+    """Planning 2026 in November 2026: the two years before hold only the store's first 41 days (from 2025-11-21),
+    which say nothing of January to October; the policy's indices split the year, and the manager is told why."""
+    shown = demo("plan", "year", "2026", "--orders", "800", "--deliveries", "700", actor=MANAGER,
+                 now=DEMO_NOW).stdout  # the module's plan again: the tests after this one read the same targets
+    assert re.match(r"2026 年计划第 \d+ 版：800 笔订单，政策指数（此前 2 年仅 41 天记录，未覆盖各月）\n", shown), shown
+    plan = _json(demo, "plan", "show", "2026")
+    assert sorted({m["orders"] for m in plan["months"]}) == [66, 67]  # the standard preset's even season
+    assert demo.scalar("SELECT basis FROM plans WHERE year = 2026 ORDER BY version DESC LIMIT 1") == "policy"
 
 
 def test_the_roll_moves_the_shortfall_forward(demo):

@@ -5,11 +5,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadctl.rules.planning import (
+    MONTH_DAYS,
     Rate,
     expected,
     largest_remainder,
     needed,
     score,
+    seasonal_shares,
     share_problems,
     spread,
     weight_problems,
@@ -61,3 +63,24 @@ def test_scorecard_weights_sum_to_one_hundred():
 def test_a_lower_is_better_kpi_scores_full_marks_under_its_target():
     assert score("churn_rate", 0.05, 0.1, 10) == 10 and score("churn_rate", 0.2, 0.1, 10) == 5
     assert score("order_attainment", 0.5, 1.0, 30) == 15 and score("visit_plan", None, 1, 20) is None
+
+
+def test_a_month_on_record_in_part_weighs_as_a_whole_one():
+    """Orders per day on record times the month's days: ten days of November with 10 orders count as a November
+    of 30; the same daily pace everywhere gives each month its length's share."""
+    days = list(MONTH_DAYS)
+    days[10] = 10
+    orders = list(MONTH_DAYS)
+    orders[10] = 10
+    shares = seasonal_shares(orders, days)
+    assert shares is not None and abs(sum(shares) - 1) < 1e-9
+    assert shares == pytest.approx([d / 365 for d in MONTH_DAYS])
+
+
+@pytest.mark.parametrize("orders, days", [
+    ([5] * 12, [31] * 11 + [0]),  # December never on record: its index is unknown
+    ([0] * 12, [30] * 12),  # no order at all
+    ([5] * 11, [30] * 11),  # not twelve months
+])
+def test_no_shares_without_every_month_on_record(orders, days):
+    assert seasonal_shares(orders, days) is None
