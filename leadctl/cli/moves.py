@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from leadctl.cli import context, output
+from leadctl.cli import context, layout, output
 from leadctl.cli.groups import typer_group
 from leadctl.errors import UsageError
 from leadctl.i18n import N_, _
@@ -43,7 +43,8 @@ def invite(
         replaces=done["replaces"], replaced_as=done["replaced_as"]) if done["replaces"] else ""
     output.say(
         _("invitation {invitation_id}: lead {lead_id} expected {expected_at}{again}").format(
-            invitation_id=done["invitation_id"], lead_id=done["lead_id"], expected_at=done["expected_at"], again=again
+            invitation_id=done["invitation_id"], lead_id=done["lead_id"],
+            expected_at=layout.moment(done["expected_at"], context.get(ctx).now.date()), again=again
         )
     )
 

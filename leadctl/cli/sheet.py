@@ -106,7 +106,8 @@ def event(item: dict, names: dict[int, str], today: date | None) -> str:
             continue
         if key in STAFF_KEYS and isinstance(value, int):
             value = names.get(value, value)
-        shown = _value(key if key not in STAFF_KEYS else "owner", value, today)
+        kind = "owner" if key in STAFF_KEYS else "status" if key == "previous" and "status" in detail else key
+        shown = _value(kind, value, today)  # a status change's earlier state reads as its state does
         parts.append(_(DETAILS[key]).format(value=shown))
     who = item.get("actor") or "leadctl"
     return _("{who} {what}").format(who=who, what=_("; ").join(parts))

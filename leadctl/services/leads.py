@@ -168,20 +168,24 @@ def set_status(conn: sqlite3.Connection, at: datetime, by_id: int | None, lead_i
     return previous
 
 
+EVENT_WORDS = {"grade": N_("grading"), "follow-up": N_("follow-up")}  # what happened at an --at, in a message
+
+
 def event_time(conn: sqlite3.Connection, lead_id: int, now: datetime, at: datetime | None, what: str) -> datetime:
-    """When a follow-up or a grade happened: now, or --at, never after now nor before the lead was registered."""
-    when = at or now
+    """When a follow-up or a grade (`what`: EVENT_WORDS) happened: now, or --at, never after now nor before the
+    lead was registered."""
+    when, said = at or now, _(EVENT_WORDS[what])
     if when > now:
         raise BadInput(
-            _("{what} time {when:%Y-%m-%d %H:%M} is after now").format(what=what, when=when),
-            _("record {what}s that happened").format(what=what),
+            _("{what} time {when:%Y-%m-%d %H:%M} is after now").format(what=said, when=when),
+            _("record only what has happened: check --at (or --now)"),
         )
-    created = conn.execute("SELECT created_at FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
-    if when < datetime.fromisoformat(created):
+    created = datetime.fromisoformat(conn.execute("SELECT created_at FROM leads WHERE id = ?",
+                                                  (lead_id,)).fetchone()[0])
+    if when < created:
         raise BadInput(
-            _("{what} time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created})").format(
-                what=what, when=when, created=created
-            ),
+            _("{what} time {when:%Y-%m-%d %H:%M} is before the lead was registered ({created:%Y-%m-%d %H:%M})")
+            .format(what=said, when=when, created=created),
             _("check --at (or --now)"),
         )
     return when

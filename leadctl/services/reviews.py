@@ -51,7 +51,7 @@ def review(store: Store, now: datetime, actor: str | None, followup_id: int, com
         if earlier and not amend:
             raise Refused(
                 _("follow-up {followup_id} was reviewed by {value} at {value2}").format(
-                    followup_id=followup_id, value=earlier[2], value2=earlier[1][:16]
+                    followup_id=followup_id, value=earlier[2], value2=earlier[1][:16].replace("T", " ")
                 ),
                 _("to change the comment, add --amend (the first one stays in the history)"),
             )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import BadInput, NotFound, PermissionDenied, Refused
-from leadctl.i18n import N_, _
+from leadctl.i18n import N_, _, joined
 from leadctl.models import Role, Team
 from leadctl.rules import permissions, phone
 from leadctl.store.audit import record
@@ -110,7 +110,7 @@ def authorize(conn: sqlite3.Connection, now: datetime, actor: str | None, act: s
             staff.id,
             act,
             _("{name} ({role}) may not {act}").format(name=staff.name, role=staff.role.word, act=_act(act)),
-            _("this is for: {join}").format(join=", ".join(Role(r).word for r in permissions.roles_for(act))),
+            _("this is for: {join}").format(join=joined(Role(r).word for r in permissions.roles_for(act))),
         )
     if lead_id is not None:
         owner_id, pool = conn.execute("SELECT owner_id, pool FROM leads WHERE id = ?", (lead_id,)).fetchone()

@@ -324,3 +324,14 @@ def test_consultants_do_not_reactivate(cli, lead):
     cli.json("lost", lead, "--attempts", "3", actor="李娜")
     cli("reactivate", lead, actor="李娜", code=ExitCode.PERMISSION)
     assert cli.scalar("SELECT status FROM leads") == "lost"
+
+
+def test_the_cards_events_say_a_requests_states_in_words(cli, lead, zh, monkeypatch):
+    """On `show` under zh a defeat request's event reads 现为 已核实，原 待核实: the earlier state in the same words
+    as the new one, never its code."""
+    monkeypatch.setenv("COLUMNS", "120")
+    request(cli, lead, "price")
+    cli.json("defeat", "verify", "1", "--result", "客户确认", actor="孙客服")
+    shown = cli("show", "1", actor="王经理").stdout
+    line = next(line for line in shown.splitlines() if "核实战败申请" in line)
+    assert "现为 已核实" in line and "原 待核实" in line and "requested" not in line

@@ -325,3 +325,21 @@ def test_the_card_s_history_names_moves_and_states_in_words(year, zh):
     assert "陈晓雪 把线索从 - 转给 林佳怡：登记" in shown and "林佳怡：跟进中 -> 已订车（下订单）" in shown
     assert "（流程）" in shown
     assert not [w for w in english(shown) if w not in ("ID", "CROZZ", "Pro")]
+
+
+def test_lines_about_a_time_say_it_as_a_person_does(cli, zh):
+    """Under zh a refused --at names what was timed (定级, 跟进) and both times to the minute; an invitation's
+    confirmation says its day and time as a sentence (11月27日 14:00); a refusal lists the roles with 、."""
+    from tests.conftest import intake
+
+    intake(cli, "13800138000", owner="李娜")
+    before = cli.fingerprint()
+    said = cli("grade", "1", "B", "--at", "2020-01-01", actor="李娜", code=65).stderr
+    assert said.startswith("leadctl：定级时间 2020-01-01 00:00 早于线索登记时间（2026-11-24 09:00）")
+    said = cli("followup", "1", "--result", "x", "--at", "2027-01-01", actor="李娜", code=65).stderr
+    assert said.startswith("leadctl：跟进时间 2027-01-01 00:00 晚于现在")
+    assert cli.fingerprint() == before
+    refused = cli("invite", "1", "--on", "11月27日 14:00", actor="李娜", code=77).stderr
+    assert refused.strip().endswith("此操作限于：销售经理、电销员")
+    invited = cli("invite", "1", "--on", "11月27日 14:00", actor="王经理").stderr
+    assert "11月27日 14:00" in invited and "T14" not in invited
