@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from leadctl.errors import BadInput, NotFound, Refused
 from leadctl.i18n import _
 from leadctl.planning import history, measures, year
-from leadctl.reports.base import Context, Period, Scope, week_of
+from leadctl.reports.base import Context, Period, Scope, week_of, word
 from leadctl.rules import visibility
 from leadctl.rules.planning import week_form
 from leadctl.services import policy, staff
@@ -31,8 +31,6 @@ def _kind(text: str) -> str:
 
 def shown(kind: str) -> str:
     """A weekly form as a sentence names it: 周计划 / 周总结 under zh, `weekly plan` under en."""
-    from leadctl.reports.base import word
-
     return word("week_form", kind)
 
 
