@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
-from leadctl.rules.planning import Rate
+from leadctl.rules.planning import Rate, seasonal_shares
 
 MODEL = "coalesce(o.series, l.model, '(未定)')"
 NO_MODEL = "(未定)"
@@ -65,8 +65,6 @@ def seasonal_index(conn: sqlite3.Connection, year: int, years: int, today: date)
     """The months' shares of the `years` years before `year` (rules.planning.seasonal_shares), counted over the
     days the store's records cover: from its first lead's day, up to `today` (its orders before today). Returns
     (the shares, or None when a calendar month has no day on record; the orders; the days on record)."""
-    from leadctl.rules.planning import seasonal_shares
-
     first = conn.execute("SELECT substr(min(created_at), 1, 10) FROM leads").fetchone()[0]
     lo = max(date(year - years, 1, 1), date.fromisoformat(first) if first else date(year, 1, 1))
     hi = min(date(year, 1, 1), today)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from leadctl.i18n import N_
 from leadctl.planning import history, measures
-from leadctl.reports.base import Column, Context, Period, Report, Scope
+from leadctl.reports.base import Column, Context, Period, Report, Scope, minute
 from leadctl.reports.funnel import store_counts
 from leadctl.rules.funnel import rate
 from leadctl.rules.planning import SCORECARD_KPIS, score
@@ -254,15 +254,10 @@ def weeks(ctx: Context) -> list[dict]:
                         [*labels, *args])
     for row in rows:
         row.update(json.loads(row.pop("figures")))
-        row["at"], row["signed_at"] = _minute(row["at"]), _minute(row["signed_at"])
+        row["at"], row["signed_at"] = minute(row["at"]), minute(row["signed_at"])
         typed = json.loads(row["numbers"]) if row["numbers"] else {}
         row["numbers"] = ", ".join(f"{k}={v}" for k, v in typed.items()) or None  # as typed: leads=20, orders=3
     return rows
-
-
-def _minute(at: str | None) -> str | None:
-    """A stored time as the forms write it, to the minute: 2026-11-20 08:30."""
-    return at[:16].replace("T", " ") if at else None
 
 
 WEEK = Report("week", N_("周计划与周总结"), (

@@ -252,6 +252,13 @@ def english(key: str) -> str:
     return EN_HEADERS.get(key) or words(key)
 
 
+def minute(at: datetime | str | None) -> str | None:
+    """A time as a report's cell writes it, to the minute: 2026-11-20 08:30 (from a datetime or its ISO text)."""
+    if not at:
+        return None
+    return f"{at:%Y-%m-%d %H:%M}" if isinstance(at, datetime) else at[:16].replace("T", " ")
+
+
 def heading(column: Column) -> str:
     """A column's header as the run's language shows it: the store's form header under zh, words under en
     (`Arrival rate`; english()). JSON, and CSV with --codes, keep the keys."""

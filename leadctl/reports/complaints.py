@@ -5,10 +5,9 @@ satisfaction. Deadlines are judged as of the report's clock."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from statistics import mean
 
-from leadctl.reports.base import Column, Context, Report
+from leadctl.reports.base import Column, Context, Report, minute
 from leadctl.rules import deadlines
 from leadctl.rules.deadlines import ComplaintChannel, ComplaintKind
 
@@ -21,10 +20,6 @@ _SQL = """
     FROM complaints c LEFT JOIN leads l ON l.id = c.lead_id JOIN staff r ON r.id = c.responsible_id
     WHERE c.received_at >= ? AND c.received_at < ? AND {where} ORDER BY c.received_at, c.id"""
 NO_DEPARTMENT = "(未填)"
-
-
-def _minute(at: datetime | None) -> str | None:
-    return f"{at:%Y-%m-%d %H:%M}" if at else None
 
 
 def _entry(ctx: Context, rules: deadlines.Rules, row: tuple) -> dict:
@@ -40,10 +35,10 @@ def _entry(ctx: Context, rules: deadlines.Rules, row: tuple) -> dict:
         "phone": ctx.phone(number, owner_id, pool), "channel": ComplaintChannel(f.channel).label,
         "kind": ComplaintKind(kind).label, "summary": summary,
         "product": " / ".join(x for x in (category, model, made) if x) or None,
-        "department": department or NO_DEPARTMENT, "handler": handler, "first_reply_at": _minute(answered),
+        "department": department or NO_DEPARTMENT, "handler": handler, "first_reply_at": minute(answered),
         "reply_minutes": int((answered - f.received).total_seconds() // 60) if answered else None,
         "reply_on_time": on_time, "result": action,
-        "valid": None if valid is None else ("有效" if valid else "无效"), "closed_at": _minute(f.resolved),
+        "valid": None if valid is None else ("有效" if valid else "无效"), "closed_at": minute(f.resolved),
         "satisfaction": score, "breaches": deadlines.breaches(items, ctx.now),
     }
 

@@ -48,7 +48,8 @@ def seasonal_shares(orders: Sequence[int], days: Sequence[int]) -> list[float] |
     if len(orders) != 12 or len(days) != 12 or not all(days) or not sum(orders):
         return None
     index = [n / d * length for n, d, length in zip(orders, days, MONTH_DAYS, strict=True)]
-    return [v / sum(index) for v in index]
+    total = sum(index)
+    return [v / total for v in index]
 
 
 def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
