@@ -49,26 +49,38 @@ def due(
         terms = r.pop("terms", {})
         if explain:
             r["terms"] = terms if as_json else " + ".join(f"{k} {v:g}" for k, v in terms.items())
-    from leadctl.cli import reasons
-
     if as_json:  # the reason as its code and values, and the English line scripts read
         output.emit_json(rows)
     elif as_csv:  # the whole reason in the run's language
+        from leadctl.cli import reasons
+
         output.emit_csv(reasons.rendered(rows, "long", c.now.date()), columns, codes)
     else:
-        rows = reasons.rendered(rows, "short")  # an owner-care contact: its kind (the whole reason in CSV)
-        for r in rows:
-            if r.get("rung"):
-                r["rung"] = f"{r['rung']} {_(RUNGS.get(r.get('rung_action'), ''))}".strip()
-        late = sum(1 for r in rows if r["overdue_days"])
         from leadctl.cli import layout
 
+        late = [bool(r["overdue_days"]) for r in rows]
         title = _("Due by {day}: {count} leads, {late} overdue").format(day=layout.day(day, c.now.date()),
-                                                                        count=len(rows), late=late)
-        output.emit_table(rows, columns, title=title, styles={"overdue_days": "red", "rung": "red"},
+                                                                        count=len(rows), late=sum(late))
+        output.emit_table(_screen_rows(rows), [k for k in columns if k != "overdue_days"], title=title,
+                          styles={"due_on": ["red" if x else None for x in late], "rung": "red"},
                           wide=wide or explain, whole="--csv")  # the terms are what --explain is asked for
     if fail_if_overdue and any(r["overdue_days"] for r in rows):
         raise typer.Exit(int(ExitCode.ATTENTION))
+
+
+def _screen_rows(rows: list[dict]) -> list[dict]:
+    """The rows as the table shows them: the short reason (an owner-care contact: its kind; CSV has the whole
+    reason), the rung with its action, and one 到期 cell a row: how late (逾期3天) when overdue, else the day. Both
+    did not fit beside the reason and the owner at 80 columns, and a late row's day is only its lateness again."""
+    from leadctl.cli import layout, reasons
+
+    rows = reasons.rendered(rows, "short")
+    for r in rows:
+        if r.get("rung"):
+            r["rung"] = f"{r['rung']} {_(RUNGS.get(r.get('rung_action'), ''))}".strip()
+        if r["overdue_days"]:
+            r["due_on"] = layout.days_late(r["overdue_days"])
+    return rows
 
 
 def register(app: typer.Typer) -> None:

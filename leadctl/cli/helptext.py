@@ -29,8 +29,14 @@ def _tokens(text: str, keep: re.Pattern | None = None) -> list[str]:
         return _pieces(text)
     out, at = [], 0
     for found in keep.finditer(text):
-        out += _pieces(text[at:found.start()]) + [found[0]]
-        at = found.end()
+        out += _pieces(text[at:found.start()])
+        closing = len(text[found.end():]) - len(text[found.end():].lstrip(_CLOSING))
+        kept = found[0] + text[found.end():found.end() + closing]  # `28日），` never begins a line with `）`
+        if out and out[-1].endswith(_OPENING):  # nor does `（` end one
+            out[-1] += kept
+        else:
+            out.append(kept)
+        at = found.end() + closing
     return out + _pieces(text[at:])
 
 
@@ -98,7 +104,7 @@ def wrap(text: str, width: int, first: str = "", rest: str = "", *, units: list[
     lines, line, space = [], first, False
     used = start = cells(first)  # cells on this line; of them, its indent
     joint = [] if text.rstrip().endswith(tuple(_CLOSING)) else [" "]  # `批次人数。[默认：1]`: none after 。
-    for token in [*_tokens(text, keep), *([*joint, *units] if units else [])]:
+    for token in _fitted([*_tokens(text, keep), *([*joint, *units] if units else [])], width - cells(rest)):
         if token.isspace():
             space = True
             continue
@@ -115,6 +121,22 @@ def wrap(text: str, width: int, first: str = "", rest: str = "", *, units: list[
         line, used, space = line + " " * gap + token, used + gap + size, False
     lines.append(line)
     return lines
+
+
+def _fitted(tokens: list[str], room: int) -> list[str]:
+    """The tokens, an opening mark held to a piece wider than a line let go: `（2025年12月28日），` in 19 cells ends
+    a line with its `（` rather than begin one with `，`."""
+    out: list[str] = []
+    for token in tokens:
+        if token.startswith(_OPENING) and len(token) > 1 and cells(token) > room >= cells(token[1:]):
+            if out and not out[-1].isspace():
+                out[-1] += token[0]  # the mark goes with the piece before it, to the end of that line
+            else:
+                out.append(token[0])
+            out.append(token[1:])
+        else:
+            out.append(token)
+    return out
 
 
 def fitting(token: str, room: int) -> int:

@@ -37,14 +37,16 @@ PRIORITY = {
                      "department"), 4),
     **dict.fromkeys(("closed_at", "verified_at", "decided_at", "cancelled_at", "delivered_at", "set_at", "set_by",
                      "created_at", "invited_at", "verified_by", "decided_by", "ordered_by", "visit_id", "replaces",
-                     "colour", "score", "birthday", "birthday_calendar", "landline", "id_number", "insurer"), 6),
+                     "colour", "score", "birthday", "birthday_calendar", "landline", "id_number", "insurer",
+                     "plate_date", "cover"), 6),
     **dict.fromkeys(("note", "summary", "review", "verification", "decision_note", "cancel_reason", "reasons",
-                     "commands", "outcomes", "text", "terms", "address", "story", "top_competitors"), 7),
+                     "commands", "outcomes", "text", "terms", "address", "story", "top_competitors", "accessories"),
+                    7),
 }
 DEFAULT_PRIORITY = 5
 FREE_TEXT = frozenset(("reason", "note", "summary", "review", "verification", "decision_note", "cancel_reason",
                        "reasons", "commands", "outcomes", "text", "result", "next", "breaches", "lost_to", "what",
-                       "story", "top_competitors"))
+                       "story", "top_competitors", "accessories"))
 
 # the header of each column under zh (under en: header())
 HEADERS = {
@@ -87,7 +89,8 @@ HEADERS = {
     "first_visit": N_("first_visit"), "test_drive": N_("test_drive"), "given_name": N_("given_name"),
     "rung": N_("rung"), "score": N_("score"), "terms": N_("terms"), "care": N_("care"), "matched": N_("matched"),
     "delivered_on": N_("delivered_on"), "last_contact": N_("last_contact"), "plate": N_("plate"),
-    "id_number": N_("id_number"), "insurer": N_("insurer"), "state": N_("state"), "made_at": N_("made_at"),
+    "id_number": N_("id_number"), "insurer": N_("insurer"), "plate_date": N_("plate_date"), "cover": N_("cover"),
+    "accessories": N_("accessories"), "state": N_("state"), "made_at": N_("made_at"),
     "customer_type": N_("customer_type"), "weekdays": N_("weekdays"), "days_off": N_("days_off"),
     "on_duty": N_("on_duty"), "week": N_("week"), "queued_at": N_("queued_at"), "checked_at": N_("checked_at"),
     "passed": N_("passed"), "wrong": N_("wrong"), "corrected_at": N_("corrected_at"), "leads": N_("leads"),
@@ -108,6 +111,13 @@ RECORDS = {"leads": N_("leads"), "visits": N_("visits"), "followups": N_("follow
            "orders": N_("orders")}  # a kind of record (import --kind, export KIND) as a line names it
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# what a sentence in a cell or a card never breaks: a date or time (2月5日 周四, 2025年2月5日 09:00, Thu 02-05,
+# 2025-02-05 09:00, 11-21 08:30), an amount with its unit (第 3 天, 10 分钟, 2 天), and a short run of Chinese
+# characters standing alone before a space: a name put into a sentence (`林佳怡 的卡片`)
+UNBROKEN = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?: 周[一二三四五六日])?(?: \d\d:\d\d)?"
+                      r"|(?:[A-Z][a-z]{2} )?(?:\d{4}-)?\d\d-\d\d(?: \d\d:\d\d)?"
+                      r"|(?:第 ?)?\d+(?:\.\d+)? ?(?:个月|小时|分钟|天|周|次|年)"
+                      r"|(?<![^\s，、；：（）。])[\u4e00-\u9fff]{2,4}(?= \D)")
 _DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(:\d\d(\.\d+)?)?([+-]\d\d:?\d\d|Z)?")
 _DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 

@@ -40,6 +40,7 @@ def codes_option():
                         "not the words of the language.")
 
 
+Style = str | Sequence[str | None] | None  # a column's style: one for all its cells, or one a row
 PIPED_WIDTH = 120  # a table sent to a file or a pipe is drawn this wide, the same table as on a terminal
 
 
@@ -163,7 +164,7 @@ def _today():
 
 
 def emit_table(rows: list[dict], columns: Sequence[str], title: str | None = None,
-               styles: dict[str, str] | None = None, wide: bool = False, ranks: Sequence[int] | None = None,
+               styles: dict[str, Style] | None = None, wide: bool = False, ranks: Sequence[int] | None = None,
                whole: str | None = None) -> int:
     """A table of these rows' values (cell() says how each reads) that fits the screen; see draw(). A column that
     reads the same on every row goes first. With `whole` (the options that show every column, e.g. `--csv`),
@@ -218,7 +219,7 @@ def say_hidden(count: int, whole: str) -> None:
 
 def draw(cells: list[list[str]], columns: Sequence[str], title: str | None = None, *,
          headers: Sequence[str] | None = None, ranks: Sequence[int] | None = None, right: frozenset[int] = frozenset(),
-         styles: dict[str, str] | None = None, row_styles: Sequence[str | None] | None = None, wide: bool = False,
+         styles: dict[str, Style] | None = None, row_styles: Sequence[str | None] | None = None, wide: bool = False,
          piped: int | None = None, drop_same: bool = False) -> int:
     """A table of these cells (text, never markup) that fits the screen (fit() says which columns stay; `right`:
     the indexes of right-aligned ones), through a pager when it is taller than the screen; piped, `piped` columns
@@ -277,16 +278,20 @@ def _squeezed(console, cells, columns, keep, headers, widths, right, styles, row
     table = Table(highlight=False)
     for i in keep:
         key = columns[i]
-        table.add_column(_text(headers[i]), style=(styles or {}).get(key), overflow="fold", width=widths.get(i),
+        table.add_column(_text(headers[i]), overflow="fold", width=widths.get(i),
                          no_wrap=not layout.wraps(key), justify="right" if i in right else "left")
     for n, r in enumerate(cells):
-        table.add_row(*(Text("\n".join(_lines(r[i], widths[i], True))) if i in widths else _text(r[i]) for i in keep),
-                      style=row_styles[n] if row_styles else None)
+        texts = [Text("\n".join(_lines(r[i], widths[i], True))) if i in widths else _text(r[i]) for i in keep]
+        for text, i in zip(texts, keep, strict=True):
+            style = _cell_style((styles or {}).get(columns[i]), n)
+            if style:
+                text.stylize(style)
+        table.add_row(*texts, style=row_styles[n] if row_styles else None)
     return _rendered(console, console.width, table)
 
 
 def _boxed(headers: Sequence[str], rows: list[list[str]], widths: Sequence[int], right: Sequence[int],
-           styles: Sequence[str | None], row_styles: Sequence[str | None] | None, wrapping: Sequence[bool],
+           styles: Sequence[Style], row_styles: Sequence[str | None] | None, wrapping: Sequence[bool],
            color) -> str:
     """The table as rich draws it (its HEAVY_HEAD box, a space either side of each cell, bold headers), from the
     widths already settled: rich measured and laid out every cell again, 1.5 ms a row of `due --all`. A free-text
@@ -323,14 +328,22 @@ def _boxed(headers: Sequence[str], rows: list[list[str]], widths: Sequence[int],
     body = []
     for n, values in enumerate(rows):
         extra = row_styles[n] if row_styles else None
-        body.append(row(values, "│", [" ".join(filter(None, (s, extra))) or None for s in styles], wrapping))
+        body.append(row(values, "│", [" ".join(filter(None, (_cell_style(s, n), extra))) or None for s in styles],
+                        wrapping))
     return (rule("┏", "━", "┳", "┓") + row(headers, "┃", heads, [False] * len(widths)) + rule("┡", "━", "╇", "┩")
             + "".join(body) + rule("└", "─", "┴", "┘"))
+
+
+def _cell_style(style: Style, n: int) -> str | None:
+    """Row `n`'s style in a column styled `style`: the column's one style, or its own in a sequence of one a row
+    (the due list's date column is red only where it says how late)."""
+    return style if style is None or isinstance(style, str) else style[n]
 
 
 def _lines(value: str, width: int, free: bool) -> list[str]:
     """A cell's lines at its column's width: free text wrapped where a line may break (helptext.wrap), anything
     else whole, or folded at the width when wider (a row written before today's rules)."""
+    from leadctl.cli import layout
     from leadctl.cli.helptext import cells, fitting, wrap
     from leadctl.rules.text import shown
 
@@ -338,7 +351,7 @@ def _lines(value: str, width: int, free: bool) -> list[str]:
     if len(text) * 2 <= width or cells(text) <= width:  # the first test spares measuring most cells
         return [text]
     if free:
-        return [shown(line) for line in wrap(value, width)]
+        return [shown(line) for line in wrap(value, width, keep=layout.UNBROKEN)]
     out = []
     while text:
         cut = fitting(text, width)
@@ -400,9 +413,9 @@ def done(result: dict, as_json: bool, message: str) -> None:
 
 
 def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool, as_csv: bool,
-            wide: bool = False, codes: bool = False) -> None:
+            wide: bool = False, codes: bool = False, ranks: dict[str, int] | None = None) -> None:
     """A list in the form asked for: JSON, CSV, or a table titled with its count (an empty list: the title alone,
-    not a frame of headers)."""
+    not a frame of headers; `ranks`: the list's own column ranks, before layout.PRIORITY's)."""
     if as_json:
         emit_json(rows)
     elif as_csv:
@@ -410,7 +423,10 @@ def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool,
     elif not rows:
         sys.stdout.write(_("{title}: {len}").format(title=title, len=0) + "\n")
     else:
-        emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide)
+        from leadctl.cli import layout
+
+        emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide,
+                   ranks=[(ranks or {}).get(c) or layout.priority(c) for c in columns])
 
 
 def width() -> int:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -151,11 +150,6 @@ def emit(card: dict, names: dict[int, str], today: date | None) -> None:
         output.say_section(title, history(lines, today, output.width()))
 
 
-# a date or time in a sentence stays on one line: 2月5日 周四, 2025年2月5日 09:00, Thu 02-05, 2025-02-05 09:00
-_UNBROKEN = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?: 周[一二三四五六日])?(?: \d\d:\d\d)?"
-                       r"|(?:[A-Z][a-z]{2} )?(?:\d{4}-)?\d\d-\d\d(?: \d\d:\d\d)?")
-
-
 def history(lines: list[tuple[str | None, str]], today: date | None, width: int) -> list[str]:
     """A section's (time, sentence) pairs as lines of at most `width` cells (after the section's 2-cell indent):
     the times as one column (one style: shown_year; padded to the widest), each sentence wrapped beside them."""
@@ -167,8 +161,8 @@ def history(lines: list[tuple[str | None, str]], today: date | None, width: int)
     out = []
     for when, (_when, text) in zip(times, lines, strict=True):
         if not room:
-            out += wrap(text, width - 2, keep=_UNBROKEN)
+            out += wrap(text, width - 2, keep=layout.UNBROKEN)
             continue
         head = when + " " * (room - cells(when) + 1)
-        out += wrap(text, width - 2, head, " " * (room + 1), keep=_UNBROKEN)
+        out += wrap(text, width - 2, head, " " * (room + 1), keep=layout.UNBROKEN)
     return out

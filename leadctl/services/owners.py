@@ -13,15 +13,17 @@ from leadctl.services import care as care_service
 from leadctl.services import leads, policy, staff
 from leadctl.store.db import Store
 
-COLUMNS = ("lead_id", "name", "phone", "owner", "brand", "series", "model", "vin", "plate", "delivered_on",
-           "birthday", "birthday_calendar", "address", "landline", "id_number", "insurer", "last_contact", "status")
+COLUMNS = ("lead_id", "name", "phone", "owner", "brand", "series", "model", "config", "colour", "vin", "price",
+           "plate", "plate_date", "delivered_on", "accessories", "birthday", "birthday_calendar", "address",
+           "landline", "id_number", "insurer", "cover", "last_contact", "status")
 CARE_COLUMNS = ("care", "due_on", "state", "made_at", "by", "score", "reason")
 REFERRAL_COLUMNS = ("lead_id", "name", "phone", "owner", "created_at", "status", "grade", "ordered_at",
                     "delivered_at")
 _SELECT = """
-    SELECT l.id, l.name, l.phone, s.name, o.brand, o.series, o.model, o.vin, c.plate, substr(c.delivered_at, 1, 10),
-           l.birthday, l.birthday_calendar, l.address, l.landline, c.id_number, c.insurer,
-           substr(l.last_contact_at, 1, 10), l.status, l.owner_id, l.pool
+    SELECT l.id, l.name, l.phone, s.name, o.brand, o.series, o.model, o.config, o.colour, o.vin, o.price, c.plate,
+           c.plate_date, substr(c.delivered_at, 1, 10), c.accessories, l.birthday, l.birthday_calendar, l.address,
+           l.landline, c.id_number, c.insurer, c.cover, substr(l.last_contact_at, 1, 10), l.status, l.owner_id,
+           l.pool
     FROM retention_cards c JOIN orders o ON o.id = c.order_id JOIN leads l ON l.id = o.lead_id
     LEFT JOIN staff s ON s.id = l.owner_id"""
 

@@ -25,7 +25,7 @@ def header(shown: str) -> str:
 def test_a_consultants_own_due_list_at_80_columns_shows_the_short_reason_not_the_owner(year, zh):
     done = year("due", now=SAMPLE_NOW, actor="李明")
     top = header(done.stdout)
-    assert "原因" in top and "顾问" not in top and "逾期" in top and "电话" in top
+    assert "原因" in top and "顾问" not in top and "到期" in top and "电话" in top
     assert "│ C级每30天  │" in done.stdout and "every" not in done.stdout
     assert all(cell_len(line.rstrip()) <= 80 for line in done.stdout.splitlines())
     hidden = re.fullmatch(r"另有 (\d+) 列未显示，加宽终端或用 --wide 查看；--csv 保留全部列\n", done.stderr)
@@ -64,3 +64,14 @@ def test_a_report_at_80_columns_says_the_same_through_the_one_notice(year):
     done = year("report", "traffic", now=SAMPLE_NOW, actor="张建国")
     assert re.fullmatch(r"\d+ more column\(s\) not shown: widen the terminal or use --wide; --xlsx or --csv keeps "
                         r"them all\n", done.stderr), done.stderr
+
+
+def test_a_wrapped_basis_keeps_its_dates_amounts_and_names_on_one_line(year, zh):
+    shown = year("collisions", now=SAMPLE_NOW, actor="张建国").stdout
+    lines = [line.split("│")[-2].strip() for line in shown.splitlines() if line.startswith("│")]
+    names = "|".join(s["name"] for s in year.json("staff", "list", now=SAMPLE_NOW, actor="张建国"))
+    wholes = re.findall(rf"(?:\d{{4}}年)?\d+月\d+日|\d+ 天|{names}", "".join(lines))  # the lines joined again
+    assert len(wholes) > 20 and any("月" in w for w in wholes) and any("天" in w for w in wholes), shown
+    for whole in wholes:
+        assert any(whole in line for line in lines), (whole, shown)
+    assert not any(line.startswith(tuple("，。）、")) for line in lines), shown

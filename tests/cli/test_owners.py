@@ -1,6 +1,7 @@
 """After the order: the owner's retention card, owner care on the due list, referrals and the owner share."""
 
 import json
+import re
 
 import pytest
 from lunardate import LunarDate
@@ -246,3 +247,23 @@ def test_the_care_picks_are_indexed(cli):
     cards = cli.query("EXPLAIN QUERY PLAN SELECT c.id FROM retention_cards c WHERE substr(c.delivered_at, 6, 5)"
                       " IN ('12-01', '12-02')")
     assert any("retention_cards_day" in row[-1] for row in cards)
+
+
+def test_the_card_shows_the_car_as_ordered_and_delivered(cli, zh, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    lead = intake(cli, PHONE, name="刘洋", owner="李娜", grade="H")["lead_id"]
+    order = cli.json("order", str(lead), *MODEL, "--colour", "极地白", "--price", "189800", actor="李娜")
+    cli("deliver", str(order["id"]), "--plate", "京A12345", "--plate-date", "2026-11-30", "--insurer", "人保",
+        "--cover", "交强险+商业险", "--accessories", "脚垫、行车记录仪", actor="李娜", now=DELIVERED)
+    card = cli.json("owners", "card", PHONE, actor="李娜", now=DELIVERED)
+    assert (card["colour"], card["price"], card["plate_date"], card["cover"], card["accessories"]) == \
+        ("极地白", 189800, "2026-11-30", "交强险+商业险", "脚垫、行车记录仪")
+    shown = cli("owners", "card", PHONE, actor="李娜", now=DELIVERED).stdout
+    for field, value in (("颜色", "极地白"), ("价格", "189800"), ("上牌日期", "11月30日 周一"),
+                         ("险种", "交强险+商业险"), ("精品/装饰", "脚垫、行车记录仪")):
+        assert re.search(rf"^ {re.escape(field)} +{re.escape(value)}", shown, re.M), (field, shown)
+    listed = cli("owners", actor="李娜", now=DELIVERED).stdout  # at 80 columns: the day of delivery, not 已交车
+    header = next(line for line in listed.splitlines() if line.startswith("┃"))
+    assert "交车日" in header and "状态" not in header and "12月1日 周二" in listed
+    assert "状态" in next(line for line in cli("owners", "--wide", actor="李娜", now=DELIVERED).stdout.splitlines()
+                        if line.startswith("┃"))

@@ -70,6 +70,8 @@ def test_each_working_list_fits_without_splitting_a_value(store, monkeypatch, na
         for key, value in row.items():
             if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d)?)?", value):
                 printed = output.cell(key, value, store_today())
+                if name == "due" and key == "due_on" and row["overdue_days"]:  # a late row says how late instead
+                    printed = layout.days_late(row["overdue_days"])
                 if key in PROTECTED or f" {layout.header(key)} " in header:  # its column is shown
                     assert any(printed in line for line in lines), (key, printed, shown)
     for key in PROTECTED:
@@ -99,8 +101,10 @@ def test_a_narrow_terminal_drops_the_less_important_columns_first(store, monkeyp
 def test_due_reads_the_chinese_way(store, monkeypatch):
     monkeypatch.setattr(output, "PIPED_WIDTH", 120)
     shown = store("due", "--all", actor="王经理", now="2026-11-26T09:00").stdout
-    assert "11月20日 周五" in shown and "逾期6天" in shown and "首次联系" in shown and "待定级" in shown
+    assert "逾期6天" in shown and "首次联系" in shown and "待定级" in shown
     assert "2026-11-20" not in shown and "first contact" not in shown
+    ahead = store("due", "--all", "--on", "2026-11-27", actor="王经理", now="2026-11-26T09:00").stdout
+    assert "11月27日 周五" in ahead and "│ 逾期7天 " in ahead  # a day to come as a day, a late one as its lateness
 
 
 def test_a_screen_narrower_than_the_columns_that_stay_still_gets_no_wider_line(store, monkeypatch):
@@ -125,3 +129,4 @@ def test_a_value_wider_than_its_column_is_folded_inside_the_box(store, monkeypat
     box = [line for line in shown.splitlines() if line[:1] in "┏┃┡│└"]
     assert len({cell_len(line) for line in box}) == 1, shown  # one width: no line pushed out of the box
     assert "欧阳\ufffd建国" in shown and "\n建国" not in shown and "国欧阳建国" in shown
+

@@ -241,7 +241,7 @@ def test_care_kinds_read_as_words_and_json_keeps_the_codes(year):
     assert "交车日" in card and "已交车" in card and "delivered_on" not in card and "感谢回访" in card
 
 
-def test_the_80_column_due_list_keeps_the_days_late_and_a_short_date_of_another_year(year, monkeypatch):
+def test_the_80_column_due_list_says_how_late_in_its_due_column_and_keeps_the_reason(year, monkeypatch):
     from rich.cells import cell_len
 
     from leadctl import i18n
@@ -251,19 +251,20 @@ def test_the_80_column_due_list_keeps_the_days_late_and_a_short_date_of_another_
     i18n.use("zh")
     try:
         shown = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
+        ahead = year("due", "--all", "--on", "2026-11-25", now=SAMPLE_NOW, actor="张建国").stdout
     finally:
         i18n.use("en")
     header = next(line for line in shown.splitlines() if line.startswith("┃"))
-    assert "逾期" in header and "到期" in header and "顾问" in header
-    # one style a column: last year's dates among them, every due date shows its year
-    assert "│ 2025-11-22 │ 逾期363天 │" in shown and "2025年" not in shown
-    assert "│ 2026-10-30 │  逾期21天 │" in shown  # numbers right-aligned: their places line up
+    assert "到期" in header and "顾问" in header and "原因" in header  # the manager's list keeps who and why
+    assert "│ 逾期363天 " in shown and "│ 逾期21天 " in shown and "2025-" not in shown  # a late row: how late
+    assert "│ 11月25日 周三 │" in ahead and "2025-" not in ahead  # every day to come is this year's: no year
     ids = [line.split("│")[1] for line in shown.splitlines() if line.startswith("│")]
     assert any(cell.startswith("  ") for cell in ids)
     assert all(cell.endswith(" ") and cell[-2].isdigit() for cell in ids if cell.strip())
     assert all(cell_len(line) <= 80 for line in shown.splitlines())
     english_80 = year("due", "--all", now=SAMPLE_NOW, actor="张建国").stdout
-    assert "Overdue days" in next(line for line in english_80.splitlines() if line.startswith("┃"))
+    assert "Reason" in next(line for line in english_80.splitlines() if line.startswith("┃"))
+    assert "│ 363d late " in english_80
 
 
 def test_a_report_on_the_terminal_reads_in_the_runs_language(year):
