@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ from leadctl.i18n import N_, _
 SENTENCES = {
     "visits": ("arrived_at", N_("{staff} received a {kind} ({channel}), visit {id}")),
     "grades": ("at", N_("{by} graded {previous} -> {grade} ({basis})")),
-    "followups": ("at", N_("{by} followed up by {method}: {result}; grade {grade}, next contact {next_on}")),
+    "followups": ("at", N_("{by} followed up by {method}: {result}")),
     "reviews": ("at", N_("{by} reviewed follow-up {followup_id}: {comment}")),
     "owners": ("at", N_("{by} moved the lead from {from_owner} to {to_owner}: {reason}")),
     "collisions": ("opened_at", N_("collision {id} ({status}): owner {owner}, claimant {claimant}")),
@@ -25,6 +26,22 @@ SENTENCES = {
     "history": ("at", N_("{by} corrected {field}: {old} -> {new}")),
     "complaints": ("received_at", N_("complaint {id} ({channel}, {kind}): {summary}; {status}, with {responsible}")),
 }
+# what an item's sentence goes on to say when the item has it: (key, words); a grade's reason as typed
+TAILS = {
+    "grades": (("reason", N_("reason {value}")),),
+    "followups": (("grade", N_("grade {value}")), ("next_on", N_("next contact {value}"))),
+    "defeats": (("note", N_("note {value}")), ("verification", N_("call-back {value}")),
+                ("decision_note", N_("decision {value}"))),
+}
+# a grade's reason written by the workflow (rather than typed), in words: its pattern and its template
+GRADE_REASONS = (
+    (re.compile(r"registered"), N_("registration")), (re.compile(r"return visit"), N_("return visit")),
+    (re.compile(r"reactivated"), N_("reactivated")), (re.compile(r"follow-up (\d+)"), N_("follow-up {value}")),
+    (re.compile(r"order (\d+)"), N_("order {value}")),
+    (re.compile(r"order (\d+) cancelled: grade before the order restored"), N_("order {value} cancelled")),
+    (re.compile(r"defeat request (\d+) approved"), N_("defeat request {value} approved")),
+    (re.compile(r"lost control after (\d+) failed attempt\(s\)"), N_("lost after {value} failed attempt(s)")),
+)
 SECTIONS = {
     "visits": N_("Visits"), "grades": N_("Grades"), "followups": N_("Follow-ups"), "reviews": N_("Reviews"),
     "owners": N_("Owners"), "collisions": N_("Collisions"), "invitations": N_("Invitations"),
@@ -96,6 +113,22 @@ def sentence(template: str, item: dict, today: date | None) -> str:
         return ", ".join(f"{layout.header(k)} {v}" for k, v in values.items())
 
 
+def grade_reason(text: str) -> str:
+    """A grade's reason as the reader says it: as typed, or the workflow's in words (`follow-up 12` -> 跟进 12)."""
+    for pattern, template in GRADE_REASONS:
+        found = pattern.fullmatch(text)
+        if found:
+            return _(template).format(value=found.group(1) if pattern.groups else "")
+    return text
+
+
+def tailed(key: str, text: str, item: dict, today: date | None) -> str:
+    """An item's sentence with what it goes on to say (TAILS) where the item has it."""
+    more = [_(words).format(value=_value(k, item[k], today) if k != "reason" else grade_reason(item[k]))
+            for k, words in TAILS.get(key, ()) if item.get(k) not in (None, "")]
+    return _("{what}; {more}").format(what=text, more=_(", ").join(more)) if more else text
+
+
 def event(item: dict, names: dict[int, str], today: date | None) -> str:
     action = item.get("action") or ""
     parts = [_(ACTIONS[action]) if action in ACTIONS else action]
@@ -142,7 +175,7 @@ def emit(card: dict, names: dict[int, str], today: date | None) -> None:
                 if key in ("owners", "statuses"):  # why it moved, and the state it left, as words
                     item = {**item, **{k: word(kind, item[k]) for k, kind in (("reason", "move"), ("act", "move"),
                                                                                 ("previous", "status")) if k in item}}
-                when, text = item.get(when_key), sentence(template, item, today)
+                when, text = item.get(when_key), tailed(key, sentence(template, item, today), item, today)
             else:
                 when, text = None, sentence("", item, today)
             lines.append((when, text))

@@ -77,8 +77,8 @@ def show(store: Store, now: datetime, actor: str | None, ref: str) -> dict:
             WHERE h.lead_id = :id ORDER BY h.id""", lead_id)
         card["defeats"] = _rows(conn, """
             SELECT d.id, d.requested_at, s.name AS requested_by, d.grade, d.reason, d.lost_to, d.price, d.status,
-                   d.verification, d.decided_at FROM defeats d LEFT JOIN staff s ON s.id = d.requested_by
-            WHERE d.lead_id = :id ORDER BY d.id""", lead_id)
+                   d.note, d.verification, d.decided_at, d.decision_note
+            FROM defeats d LEFT JOIN staff s ON s.id = d.requested_by WHERE d.lead_id = :id ORDER BY d.id""", lead_id)
         card["orders"] = _rows(conn, """
             SELECT o.id, o.ordered_at, s.name AS ordered_by, o.vin, o.brand, o.series, o.model, o.config, o.colour,
                    o.price, o.status, o.delivery_on, o.delivered_at, c.plate, c.plate_date, c.insurer, c.cover

@@ -36,3 +36,24 @@ def test_the_card_shows_the_whole_life_of_a_lead(cli):
     assert card["orders"][0]["plate"] == "京A12345" and card["orders"][0]["status"] == "delivered"
     assert [s["status"] for s in card["statuses"]] == ["ordered", "delivered"]
     assert card["invitations"] == [] and card["defeats"] == [] and card["handovers"] == []
+
+
+def section(shown: str, title: str) -> str:
+    return next(part for part in shown.split("\n\n") if part.startswith(title))
+
+
+def test_the_screen_says_what_was_typed_why_graded_what_the_call_back_heard(cli, zh, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    intake(cli, "13800138000", owner="李娜", grade="B")
+    cli.json("followup", "1", "--result", "已发报价", actor="李娜")
+    cli.json("grade", "1", "H", "--reason", "客户说下周提车", actor="李娜")
+    cli.json("defeat", "request", "1", "--reason", "竞品", "--lost-to", "丰田/凯美瑞", "--note", "比价后选了凯美瑞",
+             actor="李娜")
+    cli.json("defeat", "verify", "1", "--result", "客户确认已在别家订车", actor="孙客服")
+    shown = cli("show", "1", actor="王经理").stdout
+    grades = section(shown, "级别\n")
+    assert "B -> H（直接定级）；原因 客户说下周提车" in grades and "；原因 登记" in grades and "registered" not in shown
+    assert "备注 比价后选了凯美瑞，核实 客户确认已在别家订车" in "".join(
+        line.strip() for line in section(shown, "战败申请").splitlines())
+    followup = section(shown, "跟进\n")
+    assert "已发报价" in followup and "级别" not in followup and " -" not in followup  # nothing typed: nothing said
