@@ -55,10 +55,12 @@ def complaint_new(
     kind: str = typer.Option(..., "--kind", help="service|product (or 服务 产品)."),
     summary: str = typer.Option(..., "--summary", help="What the customer complains of (投诉内容)."),
     department: str = typer.Option(None, "--department", help="The department responsible (责任部门)."),
+    to: str = typer.Option(None, "--to", help=_("Who handles it (负责人: customer service or a manager); by default "
+                                                "you if you handle complaints, else your team's manager.")),
     as_json: bool = JSON,
 ) -> None:
-    """Register a complaint; its deadlines start now and it is yours until escalated."""
-    done = context.call(ctx, service.new, customer, number, channel, kind, summary, department, name)
+    """Register a complaint; its deadlines start now, and it stays with the person responsible until escalated."""
+    done = context.call(ctx, service.new, customer, number, channel, kind, summary, department, name, to)
     _said(done, as_json, "registered")
 
 

@@ -54,7 +54,8 @@ ARGUMENTS = {  # an argument's name -> its placeholder
 COMMANDS = {  # (command, parameter) -> its placeholder, where the name alone says another value
     ("invite", "--on"): TIME,
     **dict.fromkeys((("handover", "--to"), ("staff deactivate", "--to"), ("transfer", "--to"),
-                     ("complaint escalate", "--to"), ("collisions rule", "--to"), ("assign", "--to")), STAFF),
+                     ("complaint escalate", "--to"), ("complaint new", "--to"), ("collisions rule", "--to"),
+                     ("assign", "--to")), STAFF),
     ("report", "name"): N_("REPORT"), ("staff add", "name"): N_("NAME"),
 }
 

@@ -57,8 +57,11 @@ def rules(conn: sqlite3.Connection) -> deadlines.Rules:
 
 # -- writing ------------------------------------------------------------------------------------------------------
 def new(store: Store, now: datetime, actor: str | None, customer: str | None, number: str | None, channel: str,
-        kind: str, summary: str, department: str | None = None, name: str | None = None) -> dict:
-    """Register a complaint from a lead (`customer`) or any phone; its deadlines start now."""
+        kind: str, summary: str, department: str | None = None, name: str | None = None,
+        to: str | None = None) -> dict:
+    """Register a complaint from a lead (`customer`) or any phone; its deadlines start now. It goes to the person
+    the registrar chooses (`to`, [001] 3.1: 选择负责人), else to the registrar when they handle complaints, else to
+    their team's manager (handler())."""
     if bool(customer) == bool(number):
         raise UsageError(_("name the customer once"), _("give --customer LEAD (a lead's id or phone) or --phone P"))
     channel_, kind_ = ComplaintChannel.parse(channel), ComplaintKind.parse(kind)
@@ -67,14 +70,39 @@ def new(store: Store, now: datetime, actor: str | None, customer: str | None, nu
         who = staff.authorize(conn, now, actor, "complaint.new")
         normal = phone.normalize(number, leads.region(conn)) if number else None
         lead_id = leads.find(conn, customer) if customer else _lead_of(conn, normal)
+        responsible = _handling(conn, staff.get(conn, to, N_("colleague"))) if to else handler(conn, who)
         complaint_id = conn.execute(
             "INSERT INTO complaints (received_at, registered_by, lead_id, name, phone, channel, kind, summary,"
             " department, responsible_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (now.isoformat(), who.id, lead_id, None if lead_id else text(name), None if lead_id else normal,
-             channel_.value, kind_.value, summary_, text(department), who.id)).lastrowid
+             channel_.value, kind_.value, summary_, text(department), responsible.id)).lastrowid
         shown = normal or conn.execute("SELECT phone FROM leads WHERE id = ?", (lead_id,)).fetchone()[0]
         return _done(conn, now, who, complaint_id, lead_id, "new", channel=channel_.value, kind=kind_.value,
                      phone=phone.mask(shown), registering=True)
+
+
+def handler(conn: sqlite3.Connection, registrar: staff.Staff) -> staff.Staff:
+    """Who a complaint goes to when the registrar names no one: the registrar if they handle complaints, else the
+    manager of their team (the store's first manager when the team has none); refused when the store has none."""
+    if permissions.scope("complaint.handle", registrar.role) is not None:
+        return registrar
+    row = conn.execute("SELECT name FROM staff WHERE role = ? AND active ORDER BY team IS NOT ?, id LIMIT 1",
+                       (Role.MANAGER.value, registrar.team.value if registrar.team else None)).fetchone()
+    if row is None:
+        raise Refused(_("nobody here handles complaints, and {name} may not").format(name=registrar.name),
+                      _("give it to a colleague with --to NAME"))
+    return staff.get(conn, row[0])
+
+
+def _handling(conn: sqlite3.Connection, target: staff.Staff) -> staff.Staff:
+    """`target`, when they may handle complaints (the one rule for `new --to` and `escalate --to`)."""
+    if permissions.scope("complaint.handle", target.role) is None:
+        raise Refused(
+            _("{name} ({role}) does not handle complaints").format(name=target.name, role=target.role.word),
+            _("give it to one of: {join}").format(join=i18n.choices(
+                (r, Role.labels().get(r)) for r in permissions.roles_for("complaint.handle"))),
+        )
+    return target
 
 
 def reply(store: Store, now: datetime, actor: str | None, complaint_id: int, answer: str,
@@ -112,13 +140,7 @@ def escalate(store: Store, now: datetime, actor: str | None, complaint_id: int, 
     """Hand the complaint up one level of the policy's list; the colleague named becomes responsible."""
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "escalated")
-        target = staff.get(conn, to, N_("colleague"))
-        if permissions.scope("complaint.handle", target.role) is None:
-            raise Refused(
-                _("{name} ({role}) does not handle complaints").format(name=target.name, role=target.role.word),
-                _("escalate to one of: {join}").format(join=i18n.choices(
-                    (r, Role.labels().get(r)) for r in permissions.roles_for("complaint.handle"))),
-            )
+        target = _handling(conn, staff.get(conn, to, N_("colleague")))
         the_rules = rules(conn)
         level = deadlines.escalate(the_rules, c["level"])
         conn.execute("UPDATE complaints SET responsible_id = ?, level = ? WHERE id = ?",

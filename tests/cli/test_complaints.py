@@ -36,7 +36,8 @@ def test_a_complaint_from_registration_to_survey(cli, lead):
     done = new(cli, "--customer", PHONE, "--channel", "电话", "--kind", "服务", "--summary", "交车等了三小时",
                "--department", "销售部")
     assert (done["id"], done["lead_id"], done["name"], done["phone"]) == (1, 1, "刘洋", PHONE)
-    assert (done["channel"], done["kind"], done["responsible"], done["level"]) == ("phone", "service", "张前台", "主管")
+    # a receptionist does not handle complaints: it goes to her team's manager ([001] 4.4.1 报部门经理)
+    assert (done["channel"], done["kind"], done["responsible"], done["level"]) == ("phone", "service", "王经理", "主管")
     assert done["next"] == "first reply due 2026-11-25 09:00 (24 h left)"
     assert cli.query("SELECT name, phone FROM complaints") == [(None, None)]  # read from the lead, not copied
     act(cli, "reply", "1", "--text", "已致歉并安排专人跟进", "--contacted", now="2026-11-24T10:00")
@@ -91,11 +92,13 @@ def due_complaints(cli, *args, actor="管理员", now=None):  # an admin: every 
 
 def test_deadlines_in_due_for_the_responsible_and_every_manager(cli, lead):
     cli("staff", "add", "管理员", "--role", "admin", actor="王经理")
-    new(cli, "--customer", "1", "--channel", "callcenter", "--kind", "service", "--summary", "400投诉单")
+    cli("staff", "add", "刘电销经理", "--role", "manager", "--team", "dcc", actor="王经理")
+    new(cli, "--customer", "1", "--channel", "callcenter", "--kind", "service", "--summary", "400投诉单",
+        "--to", "孙客服")
     new(cli, "--phone", "13900139000", "--channel", "phone", "--kind", "service", "--summary", "电话投诉",
-        actor="赵电销")
-    rows = due_complaints(cli, "--owner", "张前台", now="2026-11-24T10:15")
-    assert rows == [{"lead_id": 1, "name": "刘洋", "phone": PHONE, "grade": None, "owner": "张前台",
+        actor="赵电销")                                                           # to the DCC team's manager
+    rows = due_complaints(cli, "--owner", "孙客服", now="2026-11-24T10:15")
+    assert rows == [{"lead_id": 1, "name": "刘洋", "phone": PHONE, "grade": None, "owner": "孙客服",
                      "due_on": "2026-11-24", "overdue_days": 0,
                      "reason": "complaint 1 (服务): first reply due 2026-11-24 11:00 (45 min left)",
                      "reason_code": "complaint", "reason_values": {"complaint_id": 1, "kind": "service",
@@ -211,13 +214,24 @@ def test_who_may_handle_and_survey(book, args, actor):
         "complaint.handle", "complaint.survey")
 
 
-def test_who_may_register(cli, lead):
-    for actor in ("张前台", "李娜", "赵电销", "孙客服", "王经理"):
-        assert new(cli, "--customer", "1", "--channel", "phone", "--kind", "service", "--summary", "x",
-                   actor=actor)["responsible"] == actor
+def test_who_may_register_and_who_then_handles_it(cli, lead):
+    cli("staff", "add", "刘电销经理", "--role", "manager", "--team", "dcc", actor="王经理")
+    # customer service and managers handle what they register; anyone else's goes to their team's manager (the
+    # store's first manager when their team has none)
+    handlers = {"张前台": "王经理", "李娜": "王经理", "赵电销": "刘电销经理", "孙客服": "孙客服", "王经理": "王经理"}
+    for actor, handler in handlers.items():
+        done = new(cli, "--customer", "1", "--channel", "phone", "--kind", "service", "--summary", "x", actor=actor)
+        assert done["responsible"] == handler, actor
+    chosen = new(cli, "--customer", "1", "--channel", "phone", "--kind", "service", "--summary", "x", "--to", "孙客服")
+    assert chosen["responsible"] == "孙客服"
+    act(cli, "reply", str(chosen["id"]), "--text", "已致歉")                    # hers to answer
+    before = cli.query("SELECT * FROM complaints")
+    refused = cli(*NEW, "--customer", "1", "--to", "李娜", actor="张前台", code=ExitCode.REFUSED)
+    assert "李娜" in refused.stderr and cli.query("SELECT * FROM complaints") == before
+    assert cli.scalar("SELECT count(*) FROM complaints") == 6
     cli(*NEW, "--customer", "1", actor="无名", code=ExitCode.PERMISSION)
     cli(*NEW, "--customer", "1", code=ExitCode.PERMISSION)                      # nobody named
-    assert cli.scalar("SELECT count(*) FROM complaints") == 5
+    assert cli.scalar("SELECT count(*) FROM complaints") == 6
 
 
 def test_list_and_show(book):
