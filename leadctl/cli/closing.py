@@ -6,7 +6,9 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
+from leadctl.errors import UsageError
 from leadctl.i18n import _
+from leadctl.rules import card as card_rules
 from leadctl.rules import phone as phone_rules
 from leadctl.services import defeats, intake, orders
 
@@ -22,6 +24,17 @@ order_app = typer_group("LEAD", "Orders: sign one (grade O) with `leadctl order 
                                "--series S --model M)`; `order cancel ID` and `order list` below.")
 
 
+def _yuan(text: str | None, flag: str) -> int | None:
+    """An amount typed as a person writes it (189800, 18.98万), or a clear refusal."""
+    if text is None:
+        return None
+    try:
+        return card_rules.yuan(text)
+    except ValueError:
+        raise UsageError(_("{flag} {value!r} is not an amount of yuan").format(flag=flag, value=text),
+                       _("write it as 189800 or 18.98万")) from None
+
+
 @defeat.command("request")
 def defeat_request(
     ctx: typer.Context,
@@ -30,12 +43,12 @@ def defeat_request(
                                "financing | no-longer-buying | unreachable | other (or 价格 产品 竞品 贷款 不买了 "
                                "联系不上 其他)."),
     lost_to: str = typer.Option(None, "--lost-to", help="Brand/model the customer bought instead."),
-    price: int = typer.Option(None, "--price", help="The price that decided it, in yuan."),
+    price: str = typer.Option(None, "--price", help="The price that decided it, in yuan (15万 allowed)."),
     note: str = NOTE,
     as_json: bool = JSON,
 ) -> None:
     """Request a defeat (战败申请) for an active lead; refused for the policy's forbidden grades (C, D)."""
-    done = context.call(ctx, defeats.request, lead, reason, lost_to, price, note)
+    done = context.call(ctx, defeats.request, lead, reason, lost_to, _yuan(price, "--price"), note)
     output.done(
         done,
         as_json,
@@ -155,8 +168,8 @@ def order(
     model: str = typer.Option(None, "--model", help="Model (车型)."),
     config: str = typer.Option(None, "--config", help="Configuration (配置)."),
     colour: str = typer.Option(None, "--colour", "--color", help="Colour."),
-    price: int = typer.Option(None, "--price", help="Price agreed, in yuan."),
-    deposit: int = typer.Option(None, "--deposit", help="Deposit paid (定金), in yuan."),
+    price: str = typer.Option(None, "--price", help="Price agreed, in yuan (18.98万 allowed)."),
+    deposit: str = typer.Option(None, "--deposit", help="Deposit paid (定金), in yuan (5000 or 0.5万)."),
     delivery_on: str = typer.Option(None, "--delivery-on", help="Planned delivery day, YYYY-MM-DD (the lead is due "
                                     "the day before)."),
     as_json: bool = JSON,
@@ -165,7 +178,8 @@ def order(
     c = context.get(ctx)
     car = orders.vehicle(vin, brand, series, model, config, colour)
     with c.store() as store:
-        done = orders.order(store, c.now, c.actor, lead, car, price, deposit, delivery_on)
+        done = orders.order(store, c.now, c.actor, lead, car, _yuan(price, "--price"), _yuan(deposit, "--deposit"),
+                            delivery_on)
     output.done(
         done,
         as_json,

@@ -6,6 +6,7 @@ value is read. Pure: values in, values (or BadInput) out.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,13 +74,20 @@ def _choice(field: Field, text: str) -> str:
                    _("use one of: {choices}").format(choices=allowed))
 
 
+def yuan(value) -> int:
+    """An amount of yuan as a person writes it: 189800, 189,800, 18.98万, 19万元; ValueError when it is not one."""
+    text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元")
+    if not text.endswith("万"):
+        return int(text)
+    number = float(text[:-1]) * 10_000
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return round(number)
+
+
 def _int(field: Field, value) -> int:
-    text = str(value).strip().replace(",", "")
-    factor = 1
-    if text.endswith("万"):
-        text, factor = text[:-1], 10_000
     try:
-        number = round(float(text) * factor) if factor != 1 else int(text)
+        number = yuan(value) if field.key != "birth_year" else int(str(value).strip())
     except ValueError:
         raise BadInput(_("{field} '{value}' is not a whole number").format(field=noun(field.key),
                                                                            value=value)) from None

@@ -18,6 +18,7 @@ from leadctl import i18n
 from leadctl.errors import BadInput, Refused
 from leadctl.i18n import N_, _
 from leadctl.models import Grade, Status
+from leadctl.rules.card import MAX_BUDGET
 from leadctl.rules.policy import DefeatRules
 
 # Chinese terms (and a few English words) for the defeat reason codes of the presets.
@@ -262,13 +263,17 @@ def check_attempts(attempts: int) -> int:
 
 
 def check_amounts(price: int | None, deposit: int | None) -> None:
-    """Prices and deposits are whole yuan, not negative; a deposit is no more than the price."""
+    """Prices and deposits are whole yuan, not negative nor beyond a typing mistake (MAX_BUDGET); a deposit is no
+    more than the price."""
     for flag, amount in (("--price", price), ("--deposit", deposit)):
         if amount is not None and amount < 0:
             raise BadInput(
                 _("{flag} {amount} is negative").format(flag=flag, amount=amount),
                 _("give the amount in yuan, e.g. 189800"),
             )
+        if amount is not None and amount > MAX_BUDGET:
+            raise BadInput(_("{flag} {amount} is out of range (0 to {top} yuan)").format(
+                flag=flag, amount=amount, top=MAX_BUDGET), _("give the amount in yuan, e.g. 189800"))
     if price is not None and deposit is not None and deposit > price:
         raise BadInput(
             _("deposit {deposit} is more than the price {price}").format(deposit=deposit, price=price),

@@ -73,12 +73,23 @@ def test_bad_vins_change_nothing(cli, lead, number, message):
     assert cli.fingerprint() == before
 
 
+def test_amounts_as_a_salesperson_writes_them(cli, lead):
+    done = order(cli, lead, "--vin", VIN, "--price", "18.98万", "--deposit", "5,000元")
+    assert (done["price"], done["deposit"]) == (189800, 5000)
+    other = intake(cli, "13900139000", owner="李娜", grade="B")["lead_id"]
+    asked = cli.json("defeat", "request", str(other), "--reason", "价格", "--price", "15万", actor="李娜")
+    assert asked["price"] == 150000
+
+
 @pytest.mark.parametrize("args, code, message", [
     ([], ExitCode.USAGE, "choose the vehicle by --vin"),
     (["--brand", "大众", "--model", "330TSI"], ExitCode.USAGE, "missing --series"),
     (["--vin", VIN, "--price", "-1"], ExitCode.DATA, "--price -1 is negative"),
     (["--vin", VIN, "--price", "1000", "--deposit", "5000"], ExitCode.DATA, "more than the price"),
     (["--vin", VIN, "--price", "二十万"], ExitCode.USAGE, "--price"),
+    (["--vin", VIN, "--price", "18.9w"], ExitCode.USAGE, "--price '18.9w' is not an amount of yuan"),
+    (["--vin", VIN, "--price", "inf万"], ExitCode.USAGE, "--price"),
+    (["--vin", VIN, "--price", "18万", "--deposit", "20万"], ExitCode.DATA, "more than the price"),
 ])
 def test_bad_orders_change_nothing(cli, lead, args, code, message):
     before = cli.fingerprint()
