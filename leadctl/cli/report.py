@@ -18,7 +18,7 @@ from leadctl.services import reports as service
 def report(
     ctx: typer.Context,
     name: str = typer.Argument(..., help=f"{', '.join(REPORTS)}, or monthly (the workbook)."),
-    month: str = typer.Option(None, "--month", help="The month, YYYY-MM [default: this month]."),
+    month: str = typer.Option(None, "--month", help="The month: 2026-10, 2026年10月 or 10月 [default: this month]."),
     start: str = typer.Option(None, "--from", help="First day, YYYY-MM-DD (instead of --month)."),
     end: str = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (instead of --month)."),
     week: str = typer.Option(None, "--week", help="An ISO week, YYYY-Www, Monday to Sunday (instead of --month)."),

@@ -86,9 +86,7 @@ def parse_period(now: datetime, month: str | None, start: str | None, end: str |
         )
     try:
         if month:
-            first = date.fromisoformat(f"{month.strip()}-01")
-            dates.within(first, "--month", month)
-            return month_of(first)
+            return month_of(dates.parse_month(month, "--month", now.date()))
         if start or end:
             lo = dates.parse_day(start, "--from", now.date()) if start else now.date().replace(day=1)
             hi = dates.parse_day(end, "--to", now.date()) if end else now.date()

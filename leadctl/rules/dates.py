@@ -2,7 +2,8 @@
 
 Accepted (full-width digits and punctuation too): `2026-11-25`, `2026/11/25`, `2026年11月25日`, `11月25日`
 (`号` for `日`), `11-25`, `11/25`; a weekday may follow or lead (`11月25日 周三`, `（星期三）`, `Wed 11-25`) and must
-be the day's own. A moment is a day, optionally followed by `14:30` (or an ISO 8601 date-time).
+be the day's own. A moment is a day, optionally followed by `14:30` (or an ISO 8601 date-time). A month:
+`2026-10`, `2026/10`, `2026年10月`, `10月` (parse_month).
 
 A day without its year takes the year that puts it nearest `today` in the direction the option means
 (`toward`): FUTURE, the first such day on or after today (a plan: next contact, invitation, delivery, day off);
@@ -67,6 +68,23 @@ def year_for(month: int, day: int, today: date, toward: str = NEAREST) -> date |
         found = [d for d in found if d <= today]
         return max(found, default=None)
     return min(found, key=lambda d: (abs((d - today).days), d), default=None)
+
+
+_MONTH = re.compile(r"(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})|年(?P<zm>\d{1,2})月份?)|(?P<om>\d{1,2})月份?")
+
+
+def parse_month(text: str, what: str, today: date, error: type = BadInput) -> date:
+    """A month a person typed (`2026-10`, `2026/10`, `2026年10月`, `10月`), as its first day. A month without its year
+    is the latest such month that has begun by `today` (a report's month: `12月` in November is last December)."""
+    found = _MONTH.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    number = int(next(found[k] for k in ("m", "zm", "om") if found[k])) if found else 0
+    if not 1 <= number <= 12:
+        raise error(_("{what} {text!r} is not a month").format(what=what, text=text.strip()),
+                    _("write it as 2026-10, 2026年10月 or 10月"))
+    year = int(found["y"]) if found["y"] else today.year - (number > today.month)
+    first = date(year, number, 1)
+    within(first, what, text, error)
+    return first
 
 
 def _weekday(found: re.Match) -> int:

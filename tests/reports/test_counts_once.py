@@ -58,3 +58,13 @@ def test_the_daily_report_leaves_out_a_cancelled_order(cli):
                                                                       (dropped["id"], "cancelled")]
     by = {r["staff"]: r for r in cli.json("report", "daily", *MONTH, actor="王经理")["rows"]}
     assert by["周直销"]["orders"] == 1
+
+
+def test_a_month_written_the_chinese_way_is_the_same_report(cli):
+    cli.json("intake", "--name", "客户1", "--phone", "13800000001", "--arrived", "2026-10-06T09:15", actor="张前台",
+             now="2026-10-06T09:20")
+    typed = cli.json("report", "kpi", *MONTH, actor="王经理", now="2026-11-20T09:00")
+    for month in ("10月", "2026年10月", "2026/10"):
+        assert cli.json("report", "kpi", "--month", month, actor="王经理", now="2026-11-20T09:00") == typed
+    refused = cli("report", "kpi", "--month", "13月", actor="王经理", code=65)
+    assert refused.stderr.count("\n") == 1 and "13月" in refused.stderr

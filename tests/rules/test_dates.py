@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadctl.errors import BadInput, ExitCode, UsageError
-from leadctl.rules.dates import FUTURE, NEAREST, PAST, parse_day, parse_moment, year_for
+from leadctl.rules.dates import FUTURE, NEAREST, PAST, parse_day, parse_moment, parse_month, year_for
 
 TODAY = date(2026, 11, 20)  # a Friday
 
@@ -85,3 +85,20 @@ def test_inferred_days_lie_on_the_right_side_and_within_a_year(today, toward):
 def test_every_form_with_its_year_reads_back(day, today):
     for text in (day.isoformat(), f"{day:%Y/%m/%d}", f"{day.year}年{day.month}月{day.day}日"):
         assert parse_day(text, "--on", today) == day
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-10", date(2026, 10, 1)), ("2026-1", date(2026, 1, 1)), ("2026/10", date(2026, 10, 1)),
+    ("2026年10月", date(2026, 10, 1)), ("２０２６年１０月份", date(2026, 10, 1)), ("10月", date(2026, 10, 1)),
+    ("11月", date(2026, 11, 1)),  # this month: begun
+    ("12月", date(2025, 12, 1)),  # not begun this year: last year's
+])
+def test_a_month_as_a_person_writes_it(text, expected):
+    assert parse_month(text, "--month", date(2026, 11, 20)) == expected
+
+
+@pytest.mark.parametrize("text", ["13月", "0月", "2026-13", "10", "2026", "十月", "2026-10-01", ""])
+def test_what_is_not_a_month_says_the_forms(text):
+    with pytest.raises(BadInput, match="is not a month") as raised:
+        parse_month(text, "--month", date(2026, 11, 20))
+    assert "2026年10月" in raised.value.hint
