@@ -83,7 +83,8 @@ def intake(
     card_values = card_rules.parse(fields, c.now.date())
     interactive = not as_json and not no_contact and sys.stdin.isatty()
     if not (no_contact or phone or interactive):
-        raise UsageError(_("--phone is required"), _("give --phone, or --no-contact for a visitor who left none"))
+        raise UsageError(_("a lead needs a phone number"),
+                         _("give --phone, or --no-contact for a visitor who left none"))
     with c.store() as store:
         region = intake_service.desk(store, c.now, c.actor, owner)  # refused before anyone types
         if interactive:
@@ -209,7 +210,7 @@ def followup(
     done = context.call(ctx, followups.followup, lead, result, method or "phone", grade, next_on, at, care, score)
     output.done(done, as_json, _("follow-up {followup_id} on lead {lead_id}; grade {value}, next due {value2}").format(
         followup_id=done["followup_id"], lead_id=done["lead_id"], value=done["grade"] or "-",
-        value2=done["next_due"] or _("none")))
+        value2=_next_due(done["next_due"], context.get(ctx).now.date())))
     if done.get("care") and not as_json:
         from leadctl.cli import layout
         from leadctl.reports.base import word
@@ -231,8 +232,8 @@ def _correct(ctx, action: str, followup_id: int | None, reason: str | None, as_j
         done = context.call(ctx, corrections.amend, "followup", followup_id, reason, changes)
         message = _("follow-up {id}: {fields}").format(id=followup_id,
                                                        fields=", ".join(done["changed"]) or _("nothing changed"))
-    output.done(done, as_json, message + _("; lead {lead} next due {due}").format(lead=done["lead_id"],
-                                                                                  due=done["next_due"] or "-"))
+    output.done(done, as_json, message + _("; lead {lead} next due {due}").format(
+        lead=done["lead_id"], due=_next_due(done["next_due"], context.get(ctx).now.date())))
 
 
 def show(
