@@ -148,7 +148,9 @@ def parse_moment(text: str, what: str, today: date | None, toward: str = PAST, e
         try:
             clock = time(int(found["h"]), int(found["mi"]), int(found["s"] or 0)) if found else time()
         except ValueError:
-            raise _not_a_date(what, text, error) from None
+            raise error(_("{what} {text!r}: {clock} is not a time of day").format(
+                what=what, text=text.strip(), clock=f"{found['h']}:{found['mi']}"),
+                _("write the time as 00:00 to 23:59, e.g. 11月20日 14:30")) from None
         return datetime.combine(day, clock)
     if value.tzinfo is not None:
         try:

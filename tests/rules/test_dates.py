@@ -67,9 +67,10 @@ def test_a_moment_is_a_day_with_an_optional_time(text, toward, expected):
     assert parse_moment(text, "--at", TODAY, toward) == expected
 
 
-def test_a_moment_with_a_bad_time_is_bad_input():
-    with pytest.raises(BadInput):
+def test_a_moment_with_a_bad_time_is_bad_input_naming_the_time():
+    with pytest.raises(BadInput, match="25:00 is not a time of day") as raised:
         parse_moment("11-24 25:00", "--at", TODAY)
+    assert "23:59" in raised.value.hint
 
 
 @given(st.dates(date(1950, 1, 1), date(2900, 12, 31)), st.sampled_from([FUTURE, PAST, NEAREST]))
