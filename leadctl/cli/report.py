@@ -17,7 +17,8 @@ from leadctl.services import reports as service
 
 def report(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help=f"{', '.join(REPORTS)}, or monthly (the workbook)."),
+    name: str = typer.Argument(..., help=f"{', '.join(REPORTS)}, or monthly (the workbook); or the form's title, "
+                               "or a word of it only one title has (漏斗, 月报)."),
     month: str = typer.Option(None, "--month", help="The month: 2026-10, 2026年10月 or 10月 [default: this month]."),
     start: str = typer.Option(None, "--from", help="First day, YYYY-MM-DD (instead of --month)."),
     end: str = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (instead of --month)."),
@@ -34,6 +35,7 @@ def report(
 ) -> None:
     """A report of the store's forms, for a month or a range of days, for the store, a team or one person."""
     c = context.get(ctx)
+    name = service.code_of(name)  # a code, a form's title or a part of it only one title has (漏斗, 月报)
     period = parse_period(c.now, month, start, end, week)
     if xlsx is not None or name == "monthly":
         from leadctl.services.workbook import export

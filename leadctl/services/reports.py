@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadctl.errors import NotFound, UsageError
-from leadctl.i18n import _, joined
+from leadctl.i18n import _, choices
 from leadctl.models import Team
 from leadctl.reports.base import Context, Period, Report, Scope
 from leadctl.reports.catalog import REPORTS
@@ -25,13 +25,36 @@ class Result:
     masked: bool
 
 
+MONTHLY_WORDS = ("月报", "月度报表", "工作簿")  # the monthly workbook, as the store says it
+
+
+def code_of(typed: str) -> str:
+    """The report a person named: by its code (`funnel`), its form's title (集客转化漏斗) or a part of the title
+    only one report has (漏斗); `monthly` for the workbook (月报)."""
+    text = typed.strip()
+    if text in REPORTS or text == "monthly":
+        return text
+    if text in MONTHLY_WORDS:
+        return "monthly"
+    found = [r.name for r in REPORTS.values() if text and text in r.title]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(_("{typed!r} is in the titles of {count} reports").format(typed=staff.typed(typed),
+                                                                                  count=len(found)),
+                         _("say which: {join}").format(join=choices((n, REPORTS[n].title) for n in found)))
+    raise UsageError(
+        _("no report named {typed!r}").format(typed=staff.typed(typed)),
+        _("reports: {join}").format(join=choices([*((r.name, r.title) for r in REPORTS.values()),
+                                                  ("monthly", MONTHLY_WORDS[0])])),
+    )
+
+
 def report_named(name: str) -> Report:
-    if name not in REPORTS:
-        raise UsageError(
-            _("no report named {typed!r}").format(typed=staff.typed(name)),
-            _("reports: {join}").format(join=joined([*REPORTS, "monthly"])),
-        )
-    return REPORTS[name]
+    code = code_of(name)
+    if code == "monthly":
+        raise UsageError(_("the monthly report is a workbook"), _("give --xlsx FILE"))
+    return REPORTS[code]
 
 
 def scope_of(conn, owner: str | None, team: str | None) -> Scope:

@@ -193,3 +193,16 @@ def test_under_zh_the_kpi_report_keeps_the_store_s_names(shop, zh, monkeypatch):
     table = shop("report", "kpi", *MONTH, actor=READER).stdout
     assert "邀约到店率" in table and "Invited" not in table and "arrival_rate" not in table
     assert shop("report", "kpi", *MONTH, "--csv", actor=READER).stdout.startswith("kpi,指标,员工,单位,实际,")
+
+
+def test_a_report_by_its_forms_title_or_a_word_of_it(shop, tmp_path, zh):
+    at = {"actor": "王经理", "now": "2026-11-30T18:00"}
+    funnel = shop.json("report", "funnel", **at)
+    assert shop.json("report", "集客转化漏斗", **at) == funnel and shop.json("report", "漏斗", **at) == funnel
+    several = shop("report", "客户", code=ExitCode.USAGE, **at).stderr  # in several titles: it asks which
+    assert several.count("\n") == 1 and "客户分析（customers）" in several and "funnel" not in several
+    unknown = shop("report", "销量", code=ExitCode.USAGE, **at).stderr
+    assert unknown.count("\n") == 1 and "集客转化漏斗（funnel）" in unknown
+    written = shop.json("report", "月报", "--xlsx", str(tmp_path / "m.xlsx"), **at)
+    assert written["rows"] > 0 and (tmp_path / "m.xlsx").exists()
+    assert len(shop.json("report", "漏斗", "--xlsx", str(tmp_path / "f.xlsx"), **at)["sheets"]) == 1
