@@ -150,7 +150,8 @@ def fitting(token: str, room: int) -> int:
 
 
 def short(text: str | None, limit: int) -> str:
-    """A command's line in a group's list: the first sentence of its help, cut to `limit` cells with `…`."""
+    """A command's line in a group's list: the first sentence of its help; one too long for `limit` cells, its
+    first clause when that fills most of the line, else cut after a whole word with `…`."""
     if not text:
         return ""
     first = " ".join(text.split("\n\n")[0].split())
@@ -160,6 +161,19 @@ def short(text: str | None, limit: int) -> str:
             break
     if cells(first) <= limit:
         return first
+    ends = [first.rfind(mark, 0, fitting(first, limit)) for mark in _CLAUSE_ENDS]
+    clause = max(ends, default=-1)
+    head = first[:clause]
+    closed = head.count("（") == head.count("）") and head.count("(") == head.count(")")
+    if clause > 0 and closed and cells(head) * 5 >= limit * 3 and _outside_code(first, clause) == clause:
+        return head  # a whole first clause, filling most of the line, reads whole: no `…`
+    return _cut(first, limit)
+
+
+_CLAUSE_ENDS = ("；", "; ", "：", ": ")  # where a summary's first clause ends
+
+
+def _cut(first: str, limit: int) -> str:
     cut = fitting(first, limit - 1)
     head = first[:_word_start(first, _outside_code(first, cut))].rstrip(_LOOSE)
     return (head or first[:cut]) + "…"
