@@ -62,7 +62,7 @@ def defeat_request(
 def defeat_verify(
     ctx: typer.Context,
     request: int = REQUEST,
-    result: str = typer.Option(..., "--result", help="What the customer said on the call-back (required)."),
+    result: str = typer.Option(..., "--result", help="What the customer said on the call-back."),
     as_json: bool = JSON,
 ) -> None:
     """Record customer service's verification call-back on a defeat request (who, when, result)."""
@@ -193,7 +193,7 @@ def order(
 def order_cancel(
     ctx: typer.Context,
     order_id: int = typer.Argument(..., help="Order id."),
-    reason: str = typer.Option(..., "--reason", help="Why the order is cancelled (required)."),
+    reason: str = typer.Option(..., "--reason", help="Why the order is cancelled."),
     as_json: bool = JSON,
 ) -> None:
     """Cancel an open order: the lead is active again with its grade before the order, and due again."""
