@@ -146,12 +146,12 @@ def check_defeat_request(rules: DefeatRules, lead_id: int, status: Status, grade
             _("wait for it to be verified and decided (`leadctl defeat list`)"),
         )
     if grade in rules.forbidden_grades:
-        forbidden = ", ".join(sorted(rules.forbidden_grades))
+        forbidden = i18n.joined(sorted(rules.forbidden_grades))
         raise Refused(
             _("lead {lead_id} is graded {grade}; a lead graded {forbidden} cannot go straight to defeat").format(
                 lead_id=lead_id, grade=grade, forbidden=forbidden
             ),
-            _("leads are lost from H: follow it up and re-grade it first [003]"),
+            _("a customer goes to defeat from H: follow the lead up and re-grade it first [003]"),
         )
 
 

@@ -98,6 +98,12 @@ def test_c_and_d_leads_go_back_to_grading_first(cli, lead, grade):
     assert cli.fingerprint() == before
 
 
+def test_the_c_refusal_says_in_chinese_that_a_defeat_comes_from_h(cli, lead, zh):
+    cli.json("grade", lead, "C", actor="李娜")
+    said = cli("defeat", "request", lead, "--reason", "价格", actor="李娜", code=ExitCode.REFUSED).stderr
+    assert "C、D 级的线索不能直接战败" in said and "客户应从 H 级走向战败" in said and "失控" not in said
+
+
 def test_the_policy_decides_reasons_forbidden_grades_and_verification(cli, lead, tmp_path):
     set_policy(cli, tmp_path, '[defeat]\nreasons = ["price", "dealer-service"]\nforbidden_grades = []\n'
                               "verification_required = false\n")
