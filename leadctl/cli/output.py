@@ -426,7 +426,7 @@ def listing(rows: list[dict], columns: Sequence[str], title: str, as_json: bool,
         from leadctl.cli import layout
 
         emit_table(rows, columns, title=_("{title}: {len}").format(title=title, len=len(rows)), wide=wide,
-                   ranks=[(ranks or {}).get(c) or layout.priority(c) for c in columns])
+                   ranks=[ranks.get(c) or layout.priority(c) for c in columns] if ranks else None)
 
 
 def width() -> int:

@@ -26,7 +26,8 @@ SENTENCES = {
     "history": ("at", N_("{by} corrected {field}: {old} -> {new}")),
     "complaints": ("received_at", N_("complaint {id} ({channel}, {kind}): {summary}; {status}, with {responsible}")),
 }
-# what an item's sentence goes on to say when the item has it: (key, words); a grade's reason as typed
+# what an item's sentence goes on to say when the item has it: (key, words); a grade's reason is read by
+# grade_reason(), every other value by _value()
 TAILS = {
     "grades": (("reason", N_("reason {value}")),),
     "followups": (("grade", N_("grade {value}")), ("next_on", N_("next contact {value}"))),
@@ -124,8 +125,10 @@ def grade_reason(text: str) -> str:
 
 def tailed(key: str, text: str, item: dict, today: date | None) -> str:
     """An item's sentence with what it goes on to say (TAILS) where the item has it."""
-    more = [_(words).format(value=_value(k, item[k], today) if k != "reason" else grade_reason(item[k]))
-            for k, words in TAILS.get(key, ()) if item.get(k) not in (None, "")]
+    def read(k: str) -> str:
+        return grade_reason(item[k]) if (key, k) == ("grades", "reason") else _value(k, item[k], today)
+
+    more = [_(words).format(value=read(k)) for k, words in TAILS.get(key, ()) if item.get(k) not in (None, "")]
     return _("{what}; {more}").format(what=text, more=_(", ").join(more)) if more else text
 
 
