@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/leadctl-demo.db
 DEMO_NOW := 2026-11-20T08:30
 DEMO_MANAGER := 张建国
+DEMO_CONSULTANT := 赵磊  # whose morning list the demo prints (40 leads; the showroom's is 393)
 LEADCTL := LEADCTL_DB=$(DEMO_DB) LEADCTL_NOW=$(DEMO_NOW) $(BIN)/leadctl
 DEMO_PAGER := PAGER=cat  # the demo prints its long lists straight through instead of stopping in less
 
@@ -28,7 +29,7 @@ demo: $(VENV)/.installed
 	$(LEADCTL) init
 	@echo "正在载入样例门店一年的数据（36,000 条记录，约 10-20 秒）..."
 	$(LEADCTL) replay sample_data/store_year.jsonl
-	$(DEMO_PAGER) $(LEADCTL) --as $(DEMO_MANAGER) due --team showroom
+	$(DEMO_PAGER) $(LEADCTL) --as $(DEMO_CONSULTANT) due --today
 	$(DEMO_PAGER) $(LEADCTL) --as $(DEMO_MANAGER) report kpi --month 2026-10
 	$(LEADCTL) --as $(DEMO_MANAGER) report monthly --month 2026-10 --xlsx demo/monthly-2026-10.xlsx --force
 
