@@ -19,10 +19,16 @@ plan = typer.Typer(help=_("Targets [004]: the year's orders by month (seasonal i
 
 
 def _months(done: dict, columns: tuple[str, ...], title: str, as_json: bool) -> None:
+    """The months as JSON (a share as its fraction), or as a table: a share as a percentage, right-aligned."""
     if as_json:
         output.emit_json(done)
-    else:
-        output.emit_table(done["months"], columns, title=title)
+        return
+    rows = done["months"]
+    if "share" in columns:
+        shares = [f"{m['share']:.1%}" for m in rows]
+        width = max(map(len, shares), default=0)
+        rows = [{**m, "share": share.rjust(width)} for m, share in zip(rows, shares, strict=True)]
+    output.emit_table(rows, columns, title=title)
 
 
 @plan.command("year")

@@ -251,3 +251,12 @@ def test_a_column_of_fractions_is_written_to_its_longest_decimals():
     assert decimals([0.0, 331.25, None, 12]) == 2
     assert decimals([0.081571, 0.1]) == 6 and decimals([0.1234567891]) == 6
     assert decimals([1.0, 2.0]) == 1 and decimals([3, 4]) is None and decimals([None]) is None
+
+
+def test_a_years_shares_read_as_percentages_on_the_terminal(demo, zh, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    planned = _json(demo, "plan", "year", "2027", "--orders", "731")
+    shown = demo("plan", "year", "2027", "--orders", "731", actor=MANAGER, now=DEMO_NOW).stdout
+    cells = [line.split("│")[2] for line in shown.splitlines() if line.startswith("│ 2027-")]
+    assert cells == [f" {m['share']:.1%} ".rjust(len(cells[0])) for m in planned["months"]]  # one width, aligned
+    assert all(0 < m["share"] < 1 for m in planned["months"])  # JSON keeps the fraction
