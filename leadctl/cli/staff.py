@@ -46,12 +46,7 @@ def listing(
     """List the staff."""
     with context.get(ctx).store() as store:
         rows = service.listing(store)
-    if as_json:
-        output.emit_json(rows)
-    elif as_csv:
-        output.emit_csv(rows, COLUMNS)
-    else:
-        output.emit_table(rows, COLUMNS, title=_("Staff"))
+    output.listing(rows, COLUMNS, _("Staff"), as_json, as_csv)  # none yet: the title and 0, not an empty frame
 
 
 @app.command("deactivate")

@@ -5,6 +5,7 @@ from leadctl.errors import ExitCode
 
 def test_the_first_staff_member_needs_no_actor_but_must_lead(bare):
     bare("init")
+    assert bare("staff", "list").stdout == "Staff: 0\n"  # nobody yet: the title and its count, not an empty frame
     result = bare("staff", "add", "李娜", "--role", "consultant", code=ExitCode.REFUSED)
     assert "first staff member must be a manager or an admin" in result.stderr
     bare("staff", "add", "王经理", "--role", "销售经理")  # Chinese role names work
@@ -49,7 +50,8 @@ def test_staff_list_in_every_form(cli):
     assert rows[1] == {**rows[1], "role": "consultant", "team": "showroom", "active": True}
     csv_out = cli("staff", "list", "--csv").stdout.splitlines()
     assert csv_out[0] == "ID,Name,Role,Team,Active,Created at"
-    assert "李娜" in cli("staff", "list").stdout
+    shown = cli("staff", "list").stdout
+    assert "李娜" in shown and shown.startswith(f"Staff: {len(rows)}\n")
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\t", "王" * 41, "王\x07经理", "李\u200b娜"])
