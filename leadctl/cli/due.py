@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import typer
@@ -61,9 +62,12 @@ def due(
         late = [bool(r["overdue_days"]) for r in rows]
         title = _("Due by {day}: {count} leads, {late} overdue").format(day=layout.day(day, c.now.date()),
                                                                         count=len(rows), late=sum(late))
-        output.emit_table(_screen_rows(rows), [k for k in columns if k != "overdue_days"], title=title,
-                          styles={"due_on": ["red" if x else None for x in late], "rung": "red"},
-                          wide=wide or explain, whole="--csv")  # the terms are what --explain is asked for
+        if not rows:  # nothing due: the title says so, with no empty frame of headers
+            sys.stdout.write(title + "\n")
+        else:
+            output.emit_table(_screen_rows(rows), [k for k in columns if k != "overdue_days"], title=title,
+                              styles={"due_on": ["red" if x else None for x in late], "rung": "red"},
+                              wide=wide or explain, whole="--csv")  # the terms are what --explain is asked for
     if fail_if_overdue and any(r["overdue_days"] for r in rows):
         raise typer.Exit(int(ExitCode.ATTENTION))
 

@@ -41,7 +41,7 @@ def check(text: str | None, what: str) -> str | None:
             _("{what} holds the control character U+{ord:04X} (character {where})").format(
                 what=what, ord=ord(bad), where=where
             ),
-            "type it again without it, on one line" if bad in "\n\r" else "type it again without it",
+            _("type it again without it, on one line") if bad in "\n\r" else _("type it again without it"),
         )
     return text
 

@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from leadctl.errors import BadInput
-from leadctl.i18n import _
+from leadctl.i18n import N_, _
 
 VIN_LENGTH = 17
 CHECK_POSITION = 9  # 1-based, as the standards count
@@ -25,9 +25,9 @@ WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 LETTER_VALUES = dict(zip("ABCDEFGHJKLMNPRSTUVWXYZ", (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7,
                                                       8, 9), strict=True))
 ALPHABET = frozenset("0123456789" + "".join(LETTER_VALUES))
-CHECK_DIGIT_REGIONS = {"L": "GB 16735 (China)"}
+CHECK_DIGIT_REGIONS = {"L": N_("GB 16735 (China)")}
 _SPACING = re.compile(r"[\s\-\u00b7\u30fb.]+")  # spaces, dashes, middle dots, full stops
-_HINT = "a VIN is 17 characters, digits and letters except I, O and Q; copy it from the vehicle's papers"
+_HINT = N_("a VIN is 17 characters, digits and letters except I, O and Q; copy it from the vehicle's papers")
 
 
 def _clean(text: str) -> str:
@@ -48,8 +48,8 @@ def check_digit(vin: str) -> str:
 def check_required(vin: str, everywhere: bool = False) -> str | None:
     """Why this VIN must carry a valid check digit (the standard), or None when it need not."""
     if vin[:1] in CHECK_DIGIT_REGIONS:
-        return CHECK_DIGIT_REGIONS[vin[0]]
-    return "the store's policy" if everywhere else None
+        return _(CHECK_DIGIT_REGIONS[vin[0]])
+    return _("the store's policy") if everywhere else None
 
 
 def validate(text: str, everywhere: bool = False) -> str:
@@ -57,7 +57,7 @@ def validate(text: str, everywhere: bool = False) -> str:
     vin = _clean(text)
     shown = vin[:24] + ("..." if len(vin) > 24 else "")
     if not vin:
-        raise BadInput(_("the VIN is empty"), _HINT)
+        raise BadInput(_("the VIN is empty"), _(_HINT))
     confusable = sorted({c for c in vin if c in "IOQ"})
     if confusable:
         raise BadInput(
@@ -68,14 +68,14 @@ def validate(text: str, everywhere: bool = False) -> str:
     if illegal:
         raise BadInput(
             _("VIN {shown!r} has characters a VIN cannot hold: {join}").format(shown=shown, join=" ".join(illegal)),
-            _HINT,
+            _(_HINT),
         )
     if len(vin) != VIN_LENGTH:
         raise BadInput(
             _("VIN {shown!r} has {len} characters, not {VIN_LENGTH}").format(
                 shown=shown, len=len(vin), VIN_LENGTH=VIN_LENGTH
             ),
-            _HINT,
+            _(_HINT),
         )
     standard = check_required(vin, everywhere)
     expected = check_digit(vin)
@@ -99,14 +99,15 @@ def validate(text: str, everywhere: bool = False) -> str:
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _SERIAL = "[A-HJ-NP-Z0-9]"
 _PLATE = re.compile(rf"[{PROVINCES}][A-HJ-NP-Z](?:{_SERIAL}{{5,6}}|{_SERIAL}{{4}}[挂学警港澳领试超])")
-_PLATE_HINT = "write it as on the plate: province, office letter and 5 characters (6 for new energy), e.g. 京A12345"
+_PLATE_HINT = N_("write it as on the plate: province, office letter and 5 characters (6 for new energy), "
+                 "e.g. 京A12345")
 
 
 def plate(text: str) -> str:
     """A Chinese plate number in canonical form (京A12345, 粤BD12345), or BadInput."""
     number = _clean(text)
     if not _PLATE.fullmatch(number):
-        raise BadInput(_("{value!r} is not a Chinese plate number").format(value=number[:16]), _PLATE_HINT)
+        raise BadInput(_("{value!r} is not a Chinese plate number").format(value=number[:16]), _(_PLATE_HINT))
     return number
 
 
@@ -135,7 +136,7 @@ WMI: dict[str, tuple[str, tuple[str, ...]]] = {
     "5YJ": ("Tesla", ("特斯拉",)),
 }
 PREFIX_MIN = 3  # the manufacturer code: the shortest start of a VIN the store's list may describe
-_PREFIX_HINT = "a VIN or its first characters (at least the 3 of the manufacturer code), e.g. LFV3A28H"
+_PREFIX_HINT = N_("a VIN or its first characters (at least the 3 of the manufacturer code), e.g. LFV3A28H")
 
 
 def maker(number: str) -> tuple[str, tuple[str, ...]] | None:
@@ -149,7 +150,7 @@ def prefix(text: str) -> str:
     if len(key) == VIN_LENGTH:
         return validate(key)
     if not PREFIX_MIN <= len(key) < VIN_LENGTH or any(c not in ALPHABET for c in key):
-        raise BadInput(_("{value!r} is not the start of a VIN").format(value=key[:24]), _PREFIX_HINT)
+        raise BadInput(_("{value!r} is not the start of a VIN").format(value=key[:24]), _(_PREFIX_HINT))
     return key
 
 

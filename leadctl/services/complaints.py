@@ -45,9 +45,10 @@ def text(value: str | None) -> str | None:
 
 
 def _required(value: str | None, message: str, hint: str) -> str:
+    """The text typed, or BadInput with `message` and `hint` (N_) in the run's language."""
     kept = text(value)
     if kept is None:
-        raise BadInput(message, hint)
+        raise BadInput(_(message), _(hint))
     return kept
 
 
@@ -63,9 +64,11 @@ def new(store: Store, now: datetime, actor: str | None, customer: str | None, nu
     the registrar chooses (`to`, [001] 3.1: 选择负责人), else to the registrar when they handle complaints, else to
     their team's manager (handler())."""
     if bool(customer) == bool(number):
-        raise UsageError(_("name the customer once"), _("give --customer LEAD (a lead's id or phone) or --phone P"))
+        said = _("name the customer once") if customer else _("name the customer who complains")
+        raise UsageError(said, _("give --customer LEAD (a lead's id or phone) or --phone P"))
     channel_, kind_ = ComplaintChannel.parse(channel), ComplaintKind.parse(kind)
-    summary_ = _required(summary, "a complaint needs its content", "say what the customer complains of with --summary")
+    summary_ = _required(summary, N_("a complaint needs its content"),
+                         N_("say what the customer complains of with --summary"))
     with store.write() as conn:
         who = staff.authorize(conn, now, actor, "complaint.new")
         normal = phone.normalize(number, leads.region(conn)) if number else None
@@ -108,7 +111,7 @@ def _handling(conn: sqlite3.Connection, target: staff.Staff) -> staff.Staff:
 def reply(store: Store, now: datetime, actor: str | None, complaint_id: int, answer: str,
           contacted: bool = False) -> dict:
     """The first reply (or, on site, the first plan) to the customer."""
-    answer_ = _required(answer, "a reply needs its text", "say what was answered with --text")
+    answer_ = _required(answer, N_("a reply needs its text"), N_("say what was answered with --text"))
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "replied to")
         if c["replied_at"]:
@@ -126,7 +129,7 @@ def reply(store: Store, now: datetime, actor: str | None, complaint_id: int, ans
 def progress(store: Store, now: datetime, actor: str | None, complaint_id: int, note: str,
              contacted: bool = False) -> dict:
     """A progress note; on a call-center ticket it starts the next progress window."""
-    note_ = _required(note, "a progress note needs its text", "say what happened with --note")
+    note_ = _required(note, N_("a progress note needs its text"), N_("say what happened with --note"))
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "updated")
         if contacted:
@@ -156,7 +159,7 @@ def resolve(store: Store, now: datetime, actor: str | None, complaint_id: int, v
         raise UsageError(
             _("say whether the complaint was valid"), _("--valid (our fault) or --invalid (a misunderstanding)")
         )
-    action_ = _required(action, "a resolution needs what was done", "describe it with --action")
+    action_ = _required(action, N_("a resolution needs what was done"), N_("describe it with --action"))
     product = (text(category), text(model), _day(made, now.date()) if made else None)
     with store.write() as conn:
         who, c = _open(conn, now, actor, complaint_id, "resolved")

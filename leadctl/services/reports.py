@@ -36,7 +36,9 @@ def code_of(typed: str) -> str:
         return text
     if text in MONTHLY_WORDS:
         return "monthly"
-    found = [r.name for r in REPORTS.values() if text and text in r.title]
+    # a whole title first: 客户分析 is customers, though 保有客户分析 holds it too
+    found = [r.name for r in REPORTS.values() if text == r.title] or [
+        r.name for r in REPORTS.values() if text and text in r.title]
     if len(found) == 1:
         return found[0]
     if found:

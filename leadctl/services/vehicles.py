@@ -197,7 +197,8 @@ def fill(conn: sqlite3.Connection, car, number: str):
                                                                                    "config")})
     if filled.model is None:
         made = known["maker"]
-        said = f"{made} makes {'/'.join(vin.maker(number)[1])}" if made else "its manufacturer code is not known"
+        said = (_("{maker} makes {brands}").format(maker=made, brands="/".join(vin.maker(number)[1])) if made
+                else _("its manufacturer code is not known"))
         raise UsageError(
             _("VIN {number}: {said}, and the store's vehicle list does not have it, so the model is not known").format(
                 number=number, said=said

@@ -172,7 +172,7 @@ NEW = ["complaint", "new", "--channel", "phone", "--kind", "service", "--summary
     (["complaint", "new", "--customer", "1", "--channel", "fax", "--kind", "service", "--summary", " "], "张前台",
      ExitCode.DATA, "needs its content"),
     ([*NEW, "--customer", "1", "--phone", PHONE], "张前台", ExitCode.USAGE, "name the customer once"),
-    (NEW, "张前台", ExitCode.USAGE, "name the customer once"),
+    (NEW, "张前台", ExitCode.USAGE, "name the customer who complains"),
     (["complaint", "survey", "3", "--score", "0"], "孙客服", ExitCode.DATA, "score 0 is out of range"),
     (["complaint", "survey", "3", "--score", "6"], "孙客服", ExitCode.DATA, "score 6 is out of range"),
     (["complaint", "resolve", "1", "--action", "x"], "孙客服", ExitCode.USAGE, "--valid (our fault) or --invalid"),
@@ -294,3 +294,14 @@ def test_the_role_matrix(cli, lead, what, role):
 def test_an_empty_list_is_its_title_alone(cli):
     assert cli("complaint", "list", actor="王经理").stdout == "Complaints: 0\n"
     assert cli.json("complaint", "list", actor="王经理") == []
+
+
+def test_refusals_read_wholly_chinese_under_zh(cli, lead, zh):
+    before = cli.fingerprint()
+    empty = cli("complaint", "new", "--customer", "1", "--channel", "电话", "--kind", "服务", "--summary", " ",
+                actor="张前台", code=ExitCode.DATA).stderr
+    assert empty == "leadctl：投诉需要写明内容；用 --summary 写明客户投诉什么\n"
+    nobody = cli("complaint", "new", "--channel", "电话", "--kind", "服务", "--summary", "x", actor="张前台",
+                 code=ExitCode.USAGE).stderr
+    assert "请指明投诉的客户" in nobody and "只需指定一次" not in nobody
+    assert cli.fingerprint() == before

@@ -71,6 +71,9 @@ def test_csv_and_table(store):
     assert len(lines) == 5
     table = store("due", "--all", actor=ADMIN).stdout
     assert "4 leads, 2 overdue" in table
+    nothing = store("due", "--owner", "王经理", actor=ADMIN)  # a manager owns no leads: the title alone
+    assert nothing.stdout.endswith("0 leads, 0 overdue\n") and nothing.stdout.count("\n") == 1
+    assert nothing.stderr == ""
 
 
 def test_following_up_takes_a_lead_off_todays_list(store):

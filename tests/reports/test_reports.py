@@ -201,6 +201,7 @@ def test_a_report_by_its_forms_title_or_a_word_of_it(shop, tmp_path, zh):
     assert shop.json("report", "集客转化漏斗", **at) == funnel and shop.json("report", "漏斗", **at) == funnel
     several = shop("report", "客户", code=ExitCode.USAGE, **at).stderr  # in several titles: it asks which
     assert several.count("\n") == 1 and "客户分析（customers）" in several and "funnel" not in several
+    assert shop.json("report", "客户分析", **at) == shop.json("report", "customers", **at)  # a whole title wins
     unknown = shop("report", "销量", code=ExitCode.USAGE, **at).stderr
     assert unknown.count("\n") == 1 and "集客转化漏斗（funnel）" in unknown
     written = shop.json("report", "月报", "--xlsx", str(tmp_path / "m.xlsx"), **at)
