@@ -6,7 +6,7 @@ import typer
 
 from leadctl.cli import context, output
 from leadctl.cli.groups import typer_group
-from leadctl.errors import UsageError
+from leadctl.errors import BadInput
 from leadctl.i18n import _
 from leadctl.rules import card as card_rules
 from leadctl.rules import phone as phone_rules
@@ -31,7 +31,7 @@ def _yuan(text: str | None, flag: str) -> int | None:
     try:
         return card_rules.yuan(text)
     except ValueError:
-        raise UsageError(_("{flag} {value!r} is not an amount of yuan").format(flag=flag, value=text),
+        raise BadInput(_("{flag} {value!r} is not an amount of yuan").format(flag=flag, value=text),
                        _("write it as 189800 or 18.98万")) from None
 
 

@@ -172,7 +172,7 @@ def test_a_lead_that_is_not_active_cannot_be_put_up_for_defeat(cli, lead):
     (["request", "1", "--reason", "  "], ExitCode.DATA, "needs its reason"),
     (["request", "1", "--reason", "weather"], ExitCode.DATA, "unknown defeat reason 'weather'"),
     (["request", "1", "--reason", "price", "--price", "-5"], ExitCode.DATA, "negative"),
-    (["request", "1", "--reason", "price", "--price", "cheap"], ExitCode.USAGE, "--price"),
+    (["request", "1", "--reason", "price", "--price", "cheap"], ExitCode.DATA, "--price"),  # as a bad date
     (["verify", "9", "--result", "ok"], ExitCode.NOT_FOUND, "no defeat request with id 9"),
     (["approve", "9"], ExitCode.NOT_FOUND, "no defeat request with id 9"),
     (["reject", "9"], ExitCode.NOT_FOUND, "no defeat request with id 9"),

@@ -86,9 +86,9 @@ def test_amounts_as_a_salesperson_writes_them(cli, lead):
     (["--brand", "大众", "--model", "330TSI"], ExitCode.USAGE, "missing --series"),
     (["--vin", VIN, "--price", "-1"], ExitCode.DATA, "--price -1 is negative"),
     (["--vin", VIN, "--price", "1000", "--deposit", "5000"], ExitCode.DATA, "more than the price"),
-    (["--vin", VIN, "--price", "二十万"], ExitCode.USAGE, "--price"),
-    (["--vin", VIN, "--price", "18.9w"], ExitCode.USAGE, "--price '18.9w' is not an amount of yuan"),
-    (["--vin", VIN, "--price", "inf万"], ExitCode.USAGE, "--price"),
+    (["--vin", VIN, "--price", "二十万"], ExitCode.DATA, "--price"),
+    (["--vin", VIN, "--price", "18.9w"], ExitCode.DATA, "--price '18.9w' is not an amount of yuan"),
+    (["--vin", VIN, "--price", "inf万"], ExitCode.DATA, "--price"),
     (["--vin", VIN, "--price", "18万", "--deposit", "20万"], ExitCode.DATA, "more than the price"),
 ])
 def test_bad_orders_change_nothing(cli, lead, args, code, message):
