@@ -30,8 +30,9 @@ def _tokens(text: str, keep: re.Pattern | None = None) -> list[str]:
     out, at = [], 0
     for found in keep.finditer(text):
         out += _pieces(text[at:found.start()])
-        closing = len(text[found.end():]) - len(text[found.end():].lstrip(_CLOSING))
-        kept = found[0] + text[found.end():found.end() + closing]  # `28日），` never begins a line with `）`
+        tail = text[found.end():]
+        closing = len(tail) - len(tail.lstrip(_CLOSING))
+        kept = found[0] + tail[:closing]  # `28日），` never begins a line with `）`
         if out and out[-1].endswith(_OPENING):  # nor does `（` end one
             out[-1] += kept
         else:
